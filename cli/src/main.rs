@@ -1,0 +1,325 @@
+//! `avnm`: checks Azure Virtual Network Manager designs from the command line (decisions §4).
+//!
+//! Every command reads a scenario document (a path, or `-` for standard input) and prints one JSON object on
+//! standard output; `--format table` prints a readable table instead.
+//! Input it cannot read is one line on standard error, naming the file and the JSON path, and exit code 2.
+//! `check` exits 1 when an intent fails.
+//! This binary parses arguments and prints; every answer comes from `avnm_core`.
+
+mod render;
+
+use std::io::Read;
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use avnm_core::model::{NicId, Protocol, VnetId};
+use avnm_core::{Analysis, Flow, Scenario, analyze};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "avnm",
+    version,
+    about = "Check Azure Virtual Network Manager designs: membership, topology and traffic verdicts"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Members of every network group
+    Membership(Common),
+    /// Effective peerings and connected groups after the commits
+    Topology(Common),
+    /// The verdict for one flow, with its trace
+    Verdict {
+        #[command(flatten)]
+        common: Common,
+        /// Source IP address
+        #[arg(long)]
+        from: IpAddr,
+        /// Destination IP address
+        #[arg(long)]
+        to: IpAddr,
+        /// Tcp, Udp, Icmp, Esp, Ah or Any (case-insensitive)
+        #[arg(long, value_parser = parse_protocol)]
+        protocol: Protocol,
+        /// Destination port (not needed for Icmp, Esp and Ah)
+        #[arg(long)]
+        port: Option<u16>,
+        /// Source port (default 49152)
+        #[arg(long)]
+        source_port: Option<u16>,
+    },
+    /// Checks every intent of the document; exits 1 if one fails
+    Check(Common),
+    /// Everything about one VNet: its groups and why, peerings, connected groups, admin rules
+    Explain {
+        #[command(flatten)]
+        common: Common,
+        /// The VNet: its full id or its name
+        #[arg(long)]
+        vnet: String,
+    },
+    /// Effective admin and NSG rules of a VNet or a NIC, in evaluation order
+    Rules {
+        #[command(flatten)]
+        common: Common,
+        /// A VNet (full id or name)
+        #[arg(long, conflicts_with = "nic", required_unless_present = "nic")]
+        vnet: Option<String>,
+        /// A network interface (full id or name)
+        #[arg(long)]
+        nic: Option<String>,
+    },
+    /// VNet-to-VNet reachability for one protocol and port
+    Matrix {
+        #[command(flatten)]
+        common: Common,
+        /// Tcp, Udp, Icmp, Esp, Ah or Any
+        #[arg(long, value_parser = parse_protocol)]
+        protocol: Protocol,
+        /// Destination port
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+    /// The document's problems: errors and warnings with their JSON paths
+    Diagnostics(Common),
+}
+
+#[derive(clap::Args, Debug)]
+struct Common {
+    /// Scenario document, or `-` for standard input
+    file: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+    Table,
+}
+
+fn parse_protocol(s: &str) -> Result<Protocol, String> {
+    s.parse()
+        .map_err(|()| format!("`{s}` is not one of Tcp, Udp, Icmp, Esp, Ah, Any"))
+}
+
+/// A problem with the input: printed as one line, exit code 2.
+struct InputError(String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            print!("{e}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let line = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("avnm: {line}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(InputError(message)) => {
+            eprintln!("avnm: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(file: &str) -> Result<(Scenario, Analysis), InputError> {
+    let text = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| InputError(format!("standard input: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|e| InputError(format!("{file}: {e}")))?
+    };
+    let name = if file == "-" { "standard input" } else { file };
+    let scenario = Scenario::parse(&text).map_err(|e| InputError(format!("{name}: {e}")))?;
+    let analysis = analyze(&scenario);
+    Ok((scenario, analysis))
+}
+
+fn emit(format: Format, json: &serde_json::Value, table: impl FnOnce() -> String) {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(json).unwrap_or_default()),
+        Format::Table => print!("{}", table()),
+    }
+}
+
+/// Finds a VNet by full id or unique name.
+fn find_vnet(analysis: &Analysis, key: &str) -> Result<VnetId, InputError> {
+    let id = VnetId::new(key);
+    if analysis.model.vnets.contains_key(&id) {
+        return Ok(id);
+    }
+    let by_name: Vec<&VnetId> = analysis
+        .model
+        .vnets
+        .values()
+        .filter(|v| v.name.eq_ignore_ascii_case(key))
+        .map(|v| &v.id)
+        .collect();
+    match by_name.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(InputError(format!(
+            "no virtual network `{key}` in the document"
+        ))),
+        _ => Err(InputError(format!(
+            "several virtual networks are named `{key}`; give the full id"
+        ))),
+    }
+}
+
+/// Finds a NIC by full id or unique name.
+fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
+    let id = NicId::new(key);
+    if analysis.model.nics.contains_key(&id) {
+        return Ok(id);
+    }
+    let by_name: Vec<&NicId> = analysis
+        .model
+        .nics
+        .keys()
+        .filter(|n| n.name().eq_ignore_ascii_case(key))
+        .collect();
+    match by_name.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(InputError(format!(
+            "no network interface `{key}` in the document"
+        ))),
+        _ => Err(InputError(format!(
+            "several network interfaces are named `{key}`; give the full id"
+        ))),
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, InputError> {
+    match command {
+        Command::Membership(common) => {
+            let (_, analysis) = load(&common.file)?;
+            emit(common.format, &render::membership(&analysis), || {
+                render::membership_table(&analysis)
+            });
+        }
+        Command::Topology(common) => {
+            let (_, analysis) = load(&common.file)?;
+            emit(common.format, &render::topology(&analysis), || {
+                render::topology_table(&analysis)
+            });
+        }
+        Command::Verdict {
+            common,
+            from,
+            to,
+            protocol,
+            port,
+            source_port,
+        } => {
+            if protocol.has_ports() && port.is_none() {
+                return Err(InputError(format!(
+                    "`--port` is required for the protocol `{protocol}`"
+                )));
+            }
+            let (_, analysis) = load(&common.file)?;
+            let verdict = analysis.verdict(&Flow {
+                from,
+                to,
+                protocol,
+                port,
+                source_port,
+            });
+            emit(
+                common.format,
+                &serde_json::to_value(&verdict).unwrap_or_default(),
+                || verdict.to_string(),
+            );
+        }
+        Command::Check(common) => {
+            let (_, analysis) = load(&common.file)?;
+            let results = analysis.check();
+            emit(common.format, &render::check(&results), || {
+                render::check_table(&results)
+            });
+            if results.iter().any(|r| !r.passed) {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Explain { common, vnet } => {
+            let (_, analysis) = load(&common.file)?;
+            let id = find_vnet(&analysis, &vnet)?;
+            let explanation = analysis.explain_vnet(&id);
+            emit(
+                common.format,
+                &serde_json::to_value(&explanation).unwrap_or_default(),
+                || {
+                    explanation
+                        .as_ref()
+                        .map(render::explain_table)
+                        .unwrap_or_default()
+                },
+            );
+        }
+        Command::Rules { common, vnet, nic } => {
+            let (_, analysis) = load(&common.file)?;
+            let rules = match (vnet, nic) {
+                (Some(v), _) => analysis.effective_vnet_rules(&find_vnet(&analysis, &v)?),
+                (None, Some(n)) => analysis.effective_nic_rules(&find_nic(&analysis, &n)?),
+                (None, None) => None,
+            };
+            emit(
+                common.format,
+                &serde_json::to_value(&rules).unwrap_or_default(),
+                || rules.as_ref().map(render::rules_table).unwrap_or_default(),
+            );
+        }
+        Command::Matrix {
+            common,
+            protocol,
+            port,
+        } => {
+            let (_, analysis) = load(&common.file)?;
+            let matrix = analysis.matrix(protocol, port);
+            emit(
+                common.format,
+                &serde_json::to_value(&matrix).unwrap_or_default(),
+                || render::matrix_table(&matrix),
+            );
+        }
+        Command::Diagnostics(common) => {
+            let (_, analysis) = load(&common.file)?;
+            emit(
+                common.format,
+                &serde_json::json!({ "diagnostics": analysis.diagnostics }),
+                || {
+                    analysis
+                        .diagnostics
+                        .iter()
+                        .map(|d| format!("{d}\n"))
+                        .collect()
+                },
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,227 @@
+//! `analyze`: the one call the playground and `avnm` make, composing every engine.
+//!
+//! API Boundary: [`Analysis`] is what the front end renders; it is derived from a [`Scenario`] and never
+//! stored or edited.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::connectivity::{self, Topology};
+use crate::deployment::GoalState;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::membership::condition::ConditionTrace;
+use crate::membership::{self, Membership};
+use crate::model::{Decision, Model, NetworkGroupId, NicId, PolicyDefinitionId, Protocol, VnetId};
+use crate::scenario::Scenario;
+use crate::security::admin::AdminRuleSet;
+use crate::security::effective::EffectiveRules;
+use crate::security::matrix::Matrix;
+use crate::security::{self, Index, Inputs};
+use crate::verdict::{Flow, Verdict};
+
+/// Everything computed from a design.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The design analysed.
+    pub model: Arc<Model>,
+    /// Group membership.
+    pub membership: Membership,
+    /// What is deployed where.
+    pub goal_state: GoalState,
+    /// Effective peerings and connected groups.
+    pub topology: Topology,
+    /// Every diagnostic: the document's, then membership's, deployment's and topology's.
+    pub diagnostics: Vec<Diagnostic>,
+    index: Index,
+}
+
+/// The result of one intent.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentResult {
+    /// The intent's name.
+    pub name: String,
+    /// The flow.
+    pub flow: Flow,
+    /// What the intent expects.
+    pub expect: Decision,
+    /// What the engine found.
+    pub verdict: Verdict,
+    /// Whether they agree.
+    pub passed: bool,
+}
+
+/// Why a VNet is connected and protected as it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VnetExplanation {
+    /// The VNet.
+    pub vnet: VnetId,
+    /// Its groups, with the reasons.
+    pub groups: Vec<GroupMembership>,
+    /// Its effective peerings.
+    pub peerings: Vec<connectivity::Link>,
+    /// Its connected groups.
+    pub connected_groups: Vec<connectivity::ConnectedGroup>,
+    /// Its admin rules, in evaluation order.
+    pub admin_rules: Option<Arc<AdminRuleSet>>,
+}
+
+/// One group a VNet belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMembership {
+    /// The group.
+    pub group: NetworkGroupId,
+    /// Whether its manager has the VNet in scope.
+    pub in_scope: bool,
+    /// Static members and policy assignments that add it, with the condition trace of each policy.
+    pub reasons: Vec<Reason>,
+}
+
+/// One reason for a membership.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    /// The static member or policy source.
+    pub source: membership::Source,
+    /// For a policy, how its condition evaluated.
+    pub condition: Option<ConditionTrace>,
+}
+
+/// Analyses a design.
+///
+/// ```
+/// use avnm_core::{Scenario, analyze};
+/// let scenario = Scenario::parse(r#"{"resources": []}"#).unwrap();
+/// let analysis = analyze(&scenario);
+/// assert!(analysis.topology.peerings.is_empty());
+/// ```
+pub fn analyze(scenario: &Scenario) -> Analysis {
+    analyze_model(scenario.model().clone(), scenario.diagnostics())
+}
+
+/// Analyses a model, with the diagnostics already found in its document.
+pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> Analysis {
+    let membership = membership::resolve(&model);
+    let goal_state = GoalState::from_commits(&model);
+    let topology = connectivity::build(&model, &membership, &goal_state);
+    let index = Index::new(&model, &membership, &goal_state);
+    let mut diagnostics = document_diagnostics.to_vec();
+    diagnostics.extend(membership.diagnostics.iter().cloned());
+    diagnostics.extend(goal_state.diagnostics.iter().cloned());
+    diagnostics.extend(topology.diagnostics.iter().cloned());
+    Analysis {
+        model,
+        membership,
+        goal_state,
+        topology,
+        diagnostics,
+        index,
+    }
+}
+
+impl Analysis {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            model: &self.model,
+            membership: &self.membership,
+            topology: &self.topology,
+            index: &self.index,
+        }
+    }
+
+    /// The verdict for a flow, with its trace.
+    pub fn verdict(&self, flow: &Flow) -> Verdict {
+        security::evaluate(&self.inputs(), flow)
+    }
+
+    /// Checks every intent of the design.
+    pub fn check(&self) -> Vec<IntentResult> {
+        self.model
+            .intents
+            .iter()
+            .map(|intent| {
+                let verdict = self.verdict(&intent.flow);
+                IntentResult {
+                    name: intent.name.clone(),
+                    flow: intent.flow,
+                    expect: intent.expect,
+                    passed: verdict.verdict == intent.expect,
+                    verdict,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The effective admin rules of a VNet.
+    pub fn effective_vnet_rules(&self, vnet: &VnetId) -> Option<EffectiveRules> {
+        security::effective::for_vnet(&self.inputs(), vnet)
+    }
+
+    /// The effective admin and NSG rules of a NIC.
+    pub fn effective_nic_rules(&self, nic: &NicId) -> Option<EffectiveRules> {
+        security::effective::for_nic(&self.inputs(), nic)
+    }
+
+    /// The VNet-to-VNet reachability matrix for a protocol and destination port.
+    pub fn matrix(&self, protocol: Protocol, port: u16) -> Matrix {
+        security::matrix::build(&self.inputs(), protocol, port)
+    }
+
+    /// Why a policy definition's condition does or does not hold for a VNet.
+    pub fn explain_condition(
+        &self,
+        definition: &PolicyDefinitionId,
+        vnet: &VnetId,
+    ) -> Option<ConditionTrace> {
+        membership::explain_condition(&self.model, definition, vnet)
+    }
+
+    /// Everything about one VNet: its groups and why, its peerings, connected groups and admin rules.
+    pub fn explain_vnet(&self, vnet: &VnetId) -> Option<VnetExplanation> {
+        self.model.vnets.get(vnet)?;
+        let mut groups = Vec::new();
+        for (group, members) in &self.membership.groups {
+            let Some(member) = members
+                .iter()
+                .find(|m| m.id.as_str().eq_ignore_ascii_case(vnet.as_str()))
+            else {
+                continue;
+            };
+            let reasons = member
+                .sources
+                .iter()
+                .map(|source| Reason {
+                    source: source.clone(),
+                    condition: match source {
+                        membership::Source::Policy { definition, .. } => {
+                            self.explain_condition(definition, vnet)
+                        }
+                        membership::Source::Static(_) => None,
+                    },
+                })
+                .collect();
+            groups.push(GroupMembership {
+                group: group.clone(),
+                in_scope: member.in_scope,
+                reasons,
+            });
+        }
+        Some(VnetExplanation {
+            vnet: vnet.clone(),
+            groups,
+            peerings: self.topology.links_of(vnet).cloned().collect(),
+            connected_groups: self.topology.groups_of(vnet).cloned().collect(),
+            admin_rules: self.index.admin.get(vnet).cloned(),
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The typed model of a design: plain validated data, with no behaviour beyond simple queries.
+//!
+//! A [`Model`] is built from a scenario document by `scenario::format` and read by every engine.
+//! Maps are keyed by typed ids in `BTreeMap`s so that iteration, traces and outputs are deterministic.
+
+pub mod address;
+pub mod config;
+pub mod ids;
+pub mod manager;
+pub mod network;
+pub mod policy;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use address::{AddressItem, Direction, Location, PortRange, Protocol, ServiceTag, Tags};
+pub use config::{
+    Access, AdminRule, Commit, ConnectivityConfig, ConnectivityGroup, Decision, Intent,
+    IntentPolicyMode, OverlapPolicy, RuleCollection, SecurityAdminConfig, Topology,
+};
+pub use ids::{
+    AdminRuleId, AsgId, ConfigurationId, ManagementGroupId, NetworkGroupId, NetworkManagerId,
+    NicId, NsgId, NsgRuleId, PeeringId, PolicyAssignmentId, PolicyDefinitionId, ResourceGroupId,
+    ResourceId, RuleCollectionId, StaticMemberId, SubnetId, SubscriptionId, VnetId,
+};
+pub use manager::{
+    ConfigType, ManagementGroup, MemberType, NetworkGroup, NetworkManager, ResourceGroup,
+    StaticMember, Subscription,
+};
+pub use network::{
+    IpConfiguration, Nic, Nsg, NsgAccess, NsgRule, Peering, PeeringState, Subnet, SubnetRole, Vnet,
+    default_rules,
+};
+pub use policy::{PolicyAssignment, PolicyDefinition};
+
+/// Everything the engines read about a design.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Model {
+    /// Virtual networks.
+    pub vnets: BTreeMap<VnetId, Vnet>,
+    /// Network interfaces.
+    pub nics: BTreeMap<NicId, Nic>,
+    /// Network security groups.
+    pub nsgs: BTreeMap<NsgId, Nsg>,
+    /// Network managers.
+    pub managers: BTreeMap<NetworkManagerId, NetworkManager>,
+    /// Network groups of all managers.
+    pub groups: BTreeMap<NetworkGroupId, NetworkGroup>,
+    /// Static members of all groups.
+    pub static_members: BTreeMap<StaticMemberId, StaticMember>,
+    /// Connectivity configurations.
+    pub connectivity_configs: BTreeMap<ConfigurationId, ConnectivityConfig>,
+    /// Security admin configurations with their rule collections and rules.
+    pub security_admin_configs: BTreeMap<ConfigurationId, SecurityAdminConfig>,
+    /// Policy definitions with the `addToNetworkGroup` effect.
+    pub policy_definitions: BTreeMap<PolicyDefinitionId, PolicyDefinition>,
+    /// Policy assignments.
+    pub policy_assignments: BTreeMap<PolicyAssignmentId, PolicyAssignment>,
+    /// Management groups.
+    pub management_groups: BTreeMap<ManagementGroupId, ManagementGroup>,
+    /// Subscriptions described in the document.
+    pub subscriptions: BTreeMap<SubscriptionId, Subscription>,
+    /// Resource groups described in the document.
+    pub resource_groups: BTreeMap<ResourceGroupId, ResourceGroup>,
+    /// The commits, oldest first.
+    pub commits: Vec<Commit>,
+    /// The intents.
+    pub intents: Vec<Intent>,
+}
+
+impl Model {
+    /// The configuration type of a configuration id, when the configuration exists.
+    pub fn config_type(&self, id: &ConfigurationId) -> Option<ConfigType> {
+        if self.connectivity_configs.contains_key(id) {
+            Some(ConfigType::Connectivity)
+        } else if self.security_admin_configs.contains_key(id) {
+            Some(ConfigType::SecurityAdmin)
+        } else {
+            None
+        }
+    }
+
+    /// The VNet a subnet belongs to.
+    pub fn vnet_of_subnet(&self, subnet: &SubnetId) -> Option<&Vnet> {
+        let parent = VnetId::new(ids::parent_of(subnet.as_str()));
+        self.vnets.get(&parent)
+    }
+
+    /// A subnet by id.
+    pub fn subnet(&self, subnet: &SubnetId) -> Option<&Subnet> {
+        self.vnet_of_subnet(subnet)?
+            .subnets
+            .iter()
+            .find(|s| &s.id == subnet)
+    }
+}

@@ -1,0 +1,1 @@
+//! Scenario tests of avnm-core live in `tests/`; this library is empty.

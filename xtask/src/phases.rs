@@ -1,0 +1,215 @@
+//! The phases of `cargo xtask test`, as data, and the runner that goes through them.
+//!
+//! Each [`Phase`] is a name and a list of [`Step`]s.
+//! The runner stops at the first failing phase, prints one summary line per phase,
+//! and ends with the plain line `tests: <passed> passed, <failed> failed` that CI reads.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::cmd::{Cmd, CmdError};
+use crate::tally::Counts;
+
+/// The target that avnm-core must keep building for.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// One step of a phase.
+#[derive(Debug)]
+enum Step {
+    /// `cargo <args>`, with its output going straight to the terminal.
+    Cargo(&'static [&'static str]),
+    /// `cargo <args>` running test binaries: its output is copied unchanged to our standard output
+    /// (standard error included, in order) and its `test result:` lines are counted.
+    CargoTest(&'static [&'static str]),
+    /// Installs the wasm32 target with rustup when the toolchain lacks it.
+    EnsureWasmTarget,
+}
+
+/// A named group of steps, reported as one line in the summary.
+#[derive(Debug)]
+struct Phase {
+    /// The short name printed in messages and in the summary.
+    name: &'static str,
+    /// What the phase runs, in order.
+    steps: &'static [Step],
+}
+
+/// The phases of `cargo xtask test`, in the order they run.
+///
+/// The playground (avnm-web) issue appends its phases after `wasm-build`:
+/// - `wasm-test`: `cargo test -p avnm-web --target wasm32-unknown-unknown`, with this binary as cargo's runner
+///   (`CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="<current exe> wasm-test-runner"`) backed by the `wasm-bindgen-cli`
+///   library, counted like `test`;
+/// - `e2e`: WebDriver end-to-end tests against the served release build (notes/toolchain.md §5).
+///
+/// Both need steps that this list cannot express yet (an environment for the runner, a server); add them as new
+/// [`Step`] variants next to `EnsureWasmTarget`.
+/// Never run `--workspace` tests for the wasm target: plain `#[test]`s are silently skipped there (pitfall P5).
+const PHASES: &[Phase] = &[
+    Phase {
+        name: "fmt",
+        steps: &[Step::Cargo(&["fmt", "--all", "--", "--check"])],
+    },
+    Phase {
+        name: "clippy",
+        steps: &[Step::Cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])],
+    },
+    Phase {
+        name: "test",
+        steps: &[Step::CargoTest(&["test", "--workspace"])],
+    },
+    Phase {
+        name: "wasm-build",
+        steps: &[
+            Step::EnsureWasmTarget,
+            Step::Cargo(&["build", "-p", "avnm-core", "--target", WASM_TARGET]),
+        ],
+    },
+    // The playground's `wasm-test` and `e2e` phases go here (see the doc comment above).
+];
+
+/// How a phase ended.
+#[derive(Debug)]
+enum Outcome {
+    /// All steps succeeded.
+    Ok(Duration),
+    /// A step failed after this long.
+    Failed(Duration),
+    /// An earlier phase failed, so this one did not run.
+    Skipped,
+}
+
+/// Runs every phase, stopping at the first failure, and prints the summary and the final `tests:` line.
+pub fn run_all() -> ExitCode {
+    let mut counts = Counts::default();
+    let mut outcomes = Vec::with_capacity(PHASES.len());
+    let mut failed = false;
+    for phase in PHASES {
+        if failed {
+            outcomes.push((phase.name, Outcome::Skipped));
+            continue;
+        }
+        let start = Instant::now();
+        let result = run_phase(phase, &mut counts);
+        let elapsed = start.elapsed();
+        match result {
+            Ok(()) => outcomes.push((phase.name, Outcome::Ok(elapsed))),
+            Err(error) => {
+                eprintln!("error: phase `{}` failed: {error}", phase.name);
+                outcomes.push((phase.name, Outcome::Failed(elapsed)));
+                failed = true;
+            }
+        }
+    }
+    for (name, outcome) in &outcomes {
+        println!("{}", summary_line(name, outcome));
+    }
+    println!("{}", final_line(counts));
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs the steps of one phase in order, adding the test counts of its test steps to `counts`.
+fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), CmdError> {
+    for step in phase.steps {
+        match step {
+            Step::Cargo(args) => Cmd::cargo(args).run()?,
+            Step::CargoTest(args) => Cmd::cargo(args).run_counting(counts)?,
+            Step::EnsureWasmTarget => ensure_wasm_target()?,
+        }
+    }
+    Ok(())
+}
+
+/// Adds the wasm32 target with rustup unless the toolchain's target library directory for it already exists.
+///
+/// This never writes a `rust-toolchain.toml`: with one, rustup may skip the target or update the toolchain (pitfall P2).
+fn ensure_wasm_target() -> Result<(), CmdError> {
+    let libdir = Cmd::rustc(&["--print", "target-libdir", "--target", WASM_TARGET]).read()?;
+    if std::path::Path::new(libdir.trim()).is_dir() {
+        return Ok(());
+    }
+    Cmd::rustup(&["target", "add", WASM_TARGET]).run()
+}
+
+/// The summary line of one phase, for example `phase clippy: ok in 12.3s`.
+fn summary_line(name: &str, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Ok(elapsed) => format!("phase {name}: ok in {:.1}s", elapsed.as_secs_f64()),
+        Outcome::Failed(elapsed) => {
+            format!("phase {name}: FAILED in {:.1}s", elapsed.as_secs_f64())
+        }
+        Outcome::Skipped => format!("phase {name}: skipped"),
+    }
+}
+
+/// The last line of every run, which CI reads: `tests: <passed> passed, <failed> failed`.
+fn final_line(counts: Counts) -> String {
+    format!("tests: {} passed, {} failed", counts.passed, counts.failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::time::Duration;
+
+    use super::{Outcome, PHASES, Step, final_line, summary_line};
+    use crate::tally::Counts;
+
+    #[test]
+    fn phases_run_in_the_documented_order() {
+        let names: Vec<_> = PHASES.iter().map(|phase| phase.name).collect();
+        assert_eq!(names, ["fmt", "clippy", "test", "wasm-build"]);
+        let unique: BTreeSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "phase names must be unique");
+    }
+
+    #[test]
+    fn only_the_test_phase_counts_tests() {
+        for phase in PHASES {
+            let counts = phase
+                .steps
+                .iter()
+                .any(|step| matches!(step, Step::CargoTest(_)));
+            assert_eq!(counts, phase.name == "test", "phase {}", phase.name);
+        }
+    }
+
+    #[test]
+    fn summary_lines() {
+        assert_eq!(
+            summary_line("clippy", &Outcome::Ok(Duration::from_millis(12_340))),
+            "phase clippy: ok in 12.3s"
+        );
+        assert_eq!(
+            summary_line("test", &Outcome::Failed(Duration::from_millis(50))),
+            "phase test: FAILED in 0.1s"
+        );
+        assert_eq!(
+            summary_line("wasm-build", &Outcome::Skipped),
+            "phase wasm-build: skipped"
+        );
+    }
+
+    #[test]
+    fn final_line_is_plain() {
+        assert_eq!(
+            final_line(Counts {
+                passed: 120,
+                failed: 1
+            }),
+            "tests: 120 passed, 1 failed"
+        );
+        assert_eq!(final_line(Counts::default()), "tests: 0 passed, 0 failed");
+    }
+}
