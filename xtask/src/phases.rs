@@ -63,7 +63,7 @@ const PHASES: &[Phase] = &[
     },
     Phase {
         name: "test",
-        steps: &[Step::CargoTest(&["test", "--workspace"])],
+        steps: &[Step::CargoTest(&["test", "--workspace", "--no-fail-fast"])],
     },
     Phase {
         name: "wasm-build",
