@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use self::admin::AdminRuleSet;
-use self::rules::{Env, Stop};
+use self::rules::{Env, FlowAsgs, Stop};
 use crate::addressing::PrefixIndex;
 use crate::connectivity::{Topology, is_dropped};
 use crate::deployment::GoalState;
@@ -175,6 +175,7 @@ pub fn evaluate(inputs: &Inputs<'_>, flow: &Flow) -> Verdict {
     let mut run = Run {
         inputs: *inputs,
         flow: *flow,
+        asgs: FlowAsgs::default(),
         trace: Vec::new(),
         notes: Vec::new(),
     };
@@ -193,6 +194,7 @@ pub fn evaluate(inputs: &Inputs<'_>, flow: &Flow) -> Verdict {
 struct Run<'a> {
     inputs: Inputs<'a>,
     flow: Flow,
+    asgs: FlowAsgs<'a>,
     trace: Vec<Step>,
     notes: Vec<Assumption>,
 }
@@ -234,6 +236,17 @@ impl<'a> Run<'a> {
         let destination = match source {
             Some(src) => self.destination_from(src),
             None => self.inputs.place(self.flow.to, &mut self.notes),
+        };
+        let nic_asgs = |place: Option<&Place<'a>>| match place {
+            Some(Place::Endpoint(Endpoint {
+                nic: Some((_, config)),
+                ..
+            })) => config.asgs.as_slice(),
+            _ => &[],
+        };
+        self.asgs = FlowAsgs {
+            source: nic_asgs(source.map(Place::Endpoint).as_ref()),
+            destination: nic_asgs(Some(&destination)),
         };
         if source.is_none() && matches!(destination, Place::External) {
             self.trace.push(endpoint_step(
@@ -635,7 +648,7 @@ impl<'a> Run<'a> {
                 self.trace.push(s);
                 continue;
             };
-            match env.nsg(nsg, at, direction, &self.flow, &mut s.rules) {
+            match env.nsg(nsg, &self.asgs, direction, &self.flow, &mut s.rules) {
                 Some((rule, access)) => {
                     let name = rule.to_string();
                     let short = name.rsplit('/').next().unwrap_or_default().to_owned();

@@ -31,6 +31,13 @@ pub(crate) enum Stop {
 /// The host address of Azure's platform, where health probes come from.
 pub const AZURE_LOAD_BALANCER: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
 
+/// The application security groups of the network interfaces at the two ends of a flow.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FlowAsgs<'a> {
+    pub(crate) source: &'a [AsgId],
+    pub(crate) destination: &'a [AsgId],
+}
+
 /// The VNet whose rules are evaluated, with what its service tags need.
 pub(crate) struct Env<'a> {
     inputs: Inputs<'a>,
@@ -129,7 +136,7 @@ impl<'a> Env<'a> {
     pub(crate) fn nsg(
         &self,
         nsg: &Nsg,
-        at: Endpoint<'a>,
+        asgs: &FlowAsgs<'_>,
         direction: Direction,
         flow: &Flow,
         looked_at: &mut Vec<RuleEvaluation>,
@@ -142,9 +149,8 @@ impl<'a> Env<'a> {
             .filter(|r| r.direction == direction)
             .collect();
         rules.sort_by_key(|r| r.priority);
-        let asgs: &[AsgId] = at.nic.map_or(&[], |(_, config)| config.asgs.as_slice());
         for rule in rules {
-            let evaluation = self.nsg_rule(rule, asgs, direction, flow);
+            let evaluation = self.nsg_rule(rule, asgs, flow);
             let matched = evaluation.matched();
             looked_at.push(evaluation);
             if matched {
@@ -154,22 +160,15 @@ impl<'a> Env<'a> {
         None
     }
 
-    fn nsg_rule(
-        &self,
-        rule: &NsgRule,
-        asgs: &[AsgId],
-        direction: Direction,
-        flow: &Flow,
-    ) -> RuleEvaluation {
+    fn nsg_rule(&self, rule: &NsgRule, asgs: &FlowAsgs<'_>, flow: &Flow) -> RuleEvaluation {
         let ports = flow.protocol.has_ports();
-        // Application security groups match the NIC being protected: the source NIC outbound, the destination
-        // NIC inbound.
-        let side = |items: &[AddressItem], rule_asgs: &[AsgId], ip: IpAddr, local: bool| {
+        // Application security groups match the network interface at that end of the flow.
+        let side = |items: &[AddressItem], rule_asgs: &[AsgId], ip: IpAddr, nic_asgs: &[AsgId]| {
             if items.is_empty() && rule_asgs.is_empty() {
                 return true;
             }
             items.iter().any(|i| self.item_matches(i, ip))
-                || (local && rule_asgs.iter().any(|a| asgs.contains(a)))
+                || rule_asgs.iter().any(|a| nic_asgs.contains(a))
         };
         RuleEvaluation {
             rule: RuleRef::Nsg(rule.id.clone()),
@@ -179,8 +178,7 @@ impl<'a> Env<'a> {
             source_matched: side(
                 &rule.sources,
                 &rule.source_asgs,
-                flow.from,
-                direction == Direction::Outbound,
+                flow.from, asgs.source,
             ),
             source_port_matched: !ports
                 || ports_match(
@@ -190,8 +188,7 @@ impl<'a> Env<'a> {
             destination_matched: side(
                 &rule.destinations,
                 &rule.destination_asgs,
-                flow.to,
-                direction == Direction::Inbound,
+                flow.to, asgs.destination,
             ),
             destination_port_matched: !ports
                 || flow
