@@ -7,7 +7,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -22,7 +24,13 @@ fn test_name(relative: &str) -> String {
     let mut name: String = relative
         .trim_end_matches(".json")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
@@ -33,13 +41,20 @@ fn test_name(relative: &str) -> String {
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let mut code = String::new();
-    for (kind, dir) in [("scenario", root.join("data")), ("example", root.join("../static/examples"))] {
+    for (kind, dir) in [
+        ("scenario", root.join("data")),
+        ("example", root.join("../static/examples")),
+    ] {
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files = Vec::new();
         collect(&dir, &mut files);
         files.sort();
         for file in files {
-            let relative = file.strip_prefix(&dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+            let relative = file
+                .strip_prefix(&dir)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
             let _ = writeln!(
                 code,
                 "#[test]\nfn {kind}_{}() {{ {kind}({:?}); }}",

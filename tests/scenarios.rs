@@ -8,6 +8,14 @@
 //! A file fails when an expectation does not hold, when an error-severity diagnostic it does not list is
 //! produced, or when an intent of its scenario fails.
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test harness reports a failed expectation by panicking"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use avnm_core::model::Protocol;
@@ -26,13 +34,24 @@ fn load(path: &str) -> Value {
 }
 
 fn analyse(path: &str, scenario: &Value) -> Analysis {
-    let scenario = Scenario::from_document(scenario.clone()).unwrap_or_else(|e| panic!("{path}: the scenario does not load: {e}"));
+    let scenario = Scenario::from_document(scenario.clone())
+        .unwrap_or_else(|e| panic!("{path}: the scenario does not load: {e}"));
     analyze(&scenario)
 }
 
 fn flow(value: &Value) -> Flow {
-    let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("flow without `{key}`: {value}"));
-    let port = |key: &str| value.get(key).and_then(Value::as_u64).map(|p| u16::try_from(p).expect("port"));
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("flow without `{key}`: {value}"))
+    };
+    let port = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_u64)
+            .map(|p| u16::try_from(p).expect("port"))
+    };
     Flow {
         from: text("from").parse().expect("from address"),
         to: text("to").parse().expect("to address"),
@@ -55,10 +74,19 @@ fn decision(text: &str) -> Decision {
 #[track_caller]
 fn scenario(path: &str) {
     let file = load(path);
-    let analysis = analyse(path, file.get("scenario").unwrap_or_else(|| panic!("{path}: no `scenario`")));
+    let analysis = analyse(
+        path,
+        file.get("scenario")
+            .unwrap_or_else(|| panic!("{path}: no `scenario`")),
+    );
     let mut failures = Vec::new();
 
-    for expected in file.get("expect").and_then(Value::as_array).into_iter().flatten() {
+    for expected in file
+        .get("expect")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let f = flow(&expected["flow"]);
         let verdict = analysis.verdict(&f);
         let want = decision(expected["decision"].as_str().unwrap_or_default());
@@ -74,7 +102,13 @@ fn scenario(path: &str) {
 
     if let Some(groups) = file.get("expectMembership").and_then(Value::as_object) {
         for (group, members) in groups {
-            let want: BTreeSet<String> = members.as_array().into_iter().flatten().filter_map(Value::as_str).map(lower).collect();
+            let want: BTreeSet<String> = members
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(lower)
+                .collect();
             let got: BTreeSet<String> = analysis
                 .membership
                 .groups
@@ -83,7 +117,9 @@ fn scenario(path: &str) {
                 .map(|(_, members)| members.iter().map(|m| lower(m.id.as_str())).collect())
                 .unwrap_or_default();
             if want != got {
-                failures.push(format!("members of {group}: expected {want:?}, got {got:?}"));
+                failures.push(format!(
+                    "members of {group}: expected {want:?}, got {got:?}"
+                ));
             }
         }
     }
@@ -99,8 +135,17 @@ fn scenario(path: &str) {
             .into_iter()
             .flatten()
             .map(|p| {
-                let vnets: Vec<String> = p["vnets"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
-                (pair(&vnets), lower(p["origin"].as_str().unwrap_or_default()))
+                let vnets: Vec<String> = p["vnets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+                (
+                    pair(&vnets),
+                    lower(p["origin"].as_str().unwrap_or_default()),
+                )
             })
             .collect();
         let got_peerings: BTreeSet<(Vec<String>, String)> = analysis
@@ -112,57 +157,101 @@ fn scenario(path: &str) {
                     avnm_core::connectivity::Origin::Existing => "existing".to_owned(),
                     avnm_core::connectivity::Origin::Configuration(c) => lower(c.as_str()),
                 };
-                (pair(&[p.vnets[0].to_string(), p.vnets[1].to_string()]), origin)
+                (
+                    pair(&[p.vnets[0].to_string(), p.vnets[1].to_string()]),
+                    origin,
+                )
             })
             .collect();
         if want_peerings != got_peerings {
-            failures.push(format!("peerings: expected {want_peerings:#?}\ngot {got_peerings:#?}"));
+            failures.push(format!(
+                "peerings: expected {want_peerings:#?}\ngot {got_peerings:#?}"
+            ));
         }
         let mut want_groups: Vec<(Vec<String>, String)> = topology["connectedGroups"]
             .as_array()
             .into_iter()
             .flatten()
             .map(|g| {
-                let vnets: Vec<String> = g["vnets"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
-                (pair(&vnets), lower(g["configurationId"].as_str().unwrap_or_default()))
+                let vnets: Vec<String> = g["vnets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+                (
+                    pair(&vnets),
+                    lower(g["configurationId"].as_str().unwrap_or_default()),
+                )
             })
             .collect();
         let mut got_groups: Vec<(Vec<String>, String)> = analysis
             .topology
             .connected_groups
             .iter()
-            .map(|g| (pair(&g.vnets.iter().map(ToString::to_string).collect::<Vec<_>>()), lower(g.configuration_id.as_str())))
+            .map(|g| {
+                (
+                    pair(&g.vnets.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                    lower(g.configuration_id.as_str()),
+                )
+            })
             .collect();
         want_groups.sort();
         got_groups.sort();
         if want_groups != got_groups {
-            failures.push(format!("connected groups: expected {want_groups:#?}\ngot {got_groups:#?}"));
+            failures.push(format!(
+                "connected groups: expected {want_groups:#?}\ngot {got_groups:#?}"
+            ));
         }
     }
 
-    let listed: Vec<&Value> = file.get("expectDiagnostics").and_then(Value::as_array).into_iter().flatten().collect();
+    let listed: Vec<&Value> = file
+        .get("expectDiagnostics")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
     for want in &listed {
         let severity = want["severity"].as_str().unwrap_or_default();
         let code = want["code"].as_str().unwrap_or_default();
         let path = want.get("path").and_then(Value::as_str);
         let found = analysis.diagnostics.iter().any(|d| {
-            serde_json::to_value(d.severity).ok().as_ref().and_then(Value::as_str) == Some(severity)
+            serde_json::to_value(d.severity)
+                .ok()
+                .as_ref()
+                .and_then(Value::as_str)
+                == Some(severity)
                 && d.code.to_string() == code
                 && path.is_none_or(|p| d.path.starts_with(p))
         });
         if !found {
-            failures.push(format!("expected diagnostic {severity} `{code}` at {path:?}, got:\n{}", diagnostics(&analysis)));
+            failures.push(format!(
+                "expected diagnostic {severity} `{code}` at {path:?}, got:\n{}",
+                diagnostics(&analysis)
+            ));
         }
     }
-    for d in analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-        let expected = listed.iter().any(|w| w["severity"] == "error" && w["code"].as_str() == Some(&d.code.to_string()));
+    for d in analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        let expected = listed
+            .iter()
+            .any(|w| w["severity"] == "error" && w["code"].as_str() == Some(&d.code.to_string()));
         if !expected {
             failures.push(format!("unexpected {d}"));
         }
     }
 
     intents(&analysis, &mut failures);
-    assert!(failures.is_empty(), "{path}: {}\n\n{}", file["description"].as_str().unwrap_or_default(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{path}: {}\n\n{}",
+        file["description"].as_str().unwrap_or_default(),
+        failures.join("\n\n")
+    );
 }
 
 /// Checks a shipped example: it loads without errors and all its intents pass.
@@ -171,7 +260,11 @@ fn example(path: &str) {
     let file = load(path);
     let analysis = analyse(path, &file);
     let mut failures = Vec::new();
-    for d in analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+    for d in analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
         failures.push(format!("unexpected {d}"));
     }
     if analysis.model.intents.is_empty() {
@@ -184,12 +277,19 @@ fn example(path: &str) {
 fn intents(analysis: &Analysis, failures: &mut Vec<String>) {
     for result in analysis.check() {
         if !result.passed {
-            failures.push(format!("intent `{}` expected {:?}:\n{}", result.name, result.expect, result.verdict));
+            failures.push(format!(
+                "intent `{}` expected {:?}:\n{}",
+                result.name, result.expect, result.verdict
+            ));
         }
     }
 }
 
 fn diagnostics(analysis: &Analysis) -> String {
-    let lines: BTreeMap<String, ()> = analysis.diagnostics.iter().map(|d| (format!("  {d}"), ())).collect();
+    let lines: BTreeMap<String, ()> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| (format!("  {d}"), ()))
+        .collect();
     lines.into_keys().collect::<Vec<_>>().join("\n")
 }

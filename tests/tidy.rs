@@ -1,5 +1,13 @@
 //! Structural rules of the repository, checked as an ordinary test (rust-analyzer's `tidy`).
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test harness reports a failed expectation by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -14,9 +22,23 @@ fn read(path: &Path) -> String {
 #[test]
 fn core_depends_on_no_platform_crate() {
     let manifest = read(&root().join("core/Cargo.toml"));
-    let dependencies = manifest.split("[dev-dependencies]").next().unwrap_or_default();
-    for banned in ["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "getrandom", "rand", "tokio"] {
-        let found = dependencies.lines().any(|l| l.trim_start().starts_with(banned) && l.contains('='));
+    let dependencies = manifest
+        .split("[dev-dependencies]")
+        .next()
+        .unwrap_or_default();
+    for banned in [
+        "yew",
+        "web-sys",
+        "js-sys",
+        "wasm-bindgen",
+        "gloo",
+        "getrandom",
+        "rand",
+        "tokio",
+    ] {
+        let found = dependencies
+            .lines()
+            .any(|l| l.trim_start().starts_with(banned) && l.contains('='));
         assert!(!found, "core/Cargo.toml must not depend on `{banned}`");
     }
 }
@@ -30,7 +52,9 @@ fn no_toolchain_file() {
 }
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -49,7 +73,17 @@ fn core_does_no_io() {
     assert!(!files.is_empty());
     for file in files {
         let text = read(&file);
-        for banned in ["std::fs", "std::time", "std::thread", "std::net::TcpStream", "std::process", "println!", "eprintln!", "thread_local!", "static mut"] {
+        for banned in [
+            "std::fs",
+            "std::time",
+            "std::thread",
+            "std::net::TcpStream",
+            "std::process",
+            "println!",
+            "eprintln!",
+            "thread_local!",
+            "static mut",
+        ] {
             assert!(!text.contains(banned), "{} uses `{banned}`", file.display());
         }
     }
@@ -64,6 +98,10 @@ fn modules_have_docs() {
     }
     for file in files {
         let text = read(&file);
-        assert!(text.trim_start().starts_with("//!"), "{} has no `//!` module doc", file.display());
+        assert!(
+            text.trim_start().starts_with("//!"),
+            "{} has no `//!` module doc",
+            file.display()
+        );
     }
 }

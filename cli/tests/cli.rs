@@ -1,12 +1,23 @@
 //! The `avnm` commands of decisions §4, run as a user runs them, on the hub-and-spoke example whose answers
 //! are derived by hand in the shared specification (`spec/examples/README.md`).
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test harness reports a failed expectation by panicking"
+)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/hub-spoke-guardrails.json");
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../static/examples/hub-spoke-guardrails.json"
+);
 const SUB: &str = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001";
 
 fn vnet(name: &str) -> String {
@@ -14,11 +25,17 @@ fn vnet(name: &str) -> String {
 }
 
 fn manager(child: &str) -> String {
-    format!("{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkManagers/nm-contoso/{child}")
+    format!(
+        "{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkManagers/nm-contoso/{child}"
+    )
 }
 
 fn avnm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_avnm")).args(args).stdin(Stdio::null()).output().expect("avnm runs")
+    Command::new(env!("CARGO_BIN_EXE_avnm"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("avnm runs")
 }
 
 fn avnm_stdin(args: &[&str], input: &str) -> Output {
@@ -29,13 +46,23 @@ fn avnm_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("avnm runs");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
     child.wait_with_output().expect("avnm ends")
 }
 
 #[track_caller]
 fn json(output: &Output) -> Value {
-    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("one JSON object on standard output")
 }
 
@@ -67,32 +94,59 @@ fn topology_has_four_hub_peerings_and_one_connected_group() {
     assert_eq!(peerings.len(), 4);
     for spoke in ["vnet-prod-1", "vnet-prod-2", "vnet-test-1", "vnet-test-2"] {
         assert!(
-            peerings.iter().any(|p| p["vnets"] == serde_json::json!([vnet("vnet-hub"), vnet(spoke)]) && p["origin"] == config),
+            peerings.iter().any(|p| p["vnets"]
+                == serde_json::json!([vnet("vnet-hub"), vnet(spoke)])
+                && p["origin"] == config),
             "hub - {spoke} in {peerings:?}"
         );
     }
     let groups = out["connectedGroups"].as_array().expect("connected groups");
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0]["vnets"], serde_json::json!([vnet("vnet-hub"), vnet("vnet-prod-1"), vnet("vnet-prod-2")]));
+    assert_eq!(
+        groups[0]["vnets"],
+        serde_json::json!([vnet("vnet-hub"), vnet("vnet-prod-1"), vnet("vnet-prod-2")])
+    );
     assert_eq!(groups[0]["configurationId"], config);
 }
 
 #[test]
 fn verdicts_name_the_deciding_rule() {
     let verdict = |from: &str, to: &str, port: &str| {
-        json(&avnm(&["verdict", EXAMPLE, "--from", from, "--to", to, "--protocol", "tcp", "--port", port]))
+        json(&avnm(&[
+            "verdict",
+            EXAMPLE,
+            "--from",
+            from,
+            "--to",
+            to,
+            "--protocol",
+            "tcp",
+            "--port",
+            port,
+        ]))
     };
     let rule = |collection: &str, name: &str| {
-        manager(&format!("securityAdminConfigurations/sac-guardrails/ruleCollections/{collection}/rules/{name}"))
+        manager(&format!(
+            "securityAdminConfigurations/sac-guardrails/ruleCollections/{collection}/rules/{name}"
+        ))
     };
     let v = verdict("10.1.0.4", "10.2.0.4", "443");
-    assert_eq!((v["verdict"].as_str(), &v["decidedBy"]), (Some("Allowed"), &Value::Null));
+    assert_eq!(
+        (v["verdict"].as_str(), &v["decidedBy"]),
+        (Some("Allowed"), &Value::Null)
+    );
     assert!(v["trace"].as_array().is_some_and(|t| !t.is_empty()));
     let v = verdict("10.11.0.4", "10.12.0.4", "443");
-    assert_eq!((v["verdict"].as_str(), &v["decidedBy"]), (Some("Unreachable"), &Value::Null));
+    assert_eq!(
+        (v["verdict"].as_str(), &v["decidedBy"]),
+        (Some("Unreachable"), &Value::Null)
+    );
     let v = verdict("10.100.0.4", "10.1.0.4", "22");
     assert_eq!(v["verdict"], "Allowed");
-    assert_eq!(v["decidedBy"], rule("rc-production-exception", "allow-ssh-from-hub"));
+    assert_eq!(
+        v["decidedBy"],
+        rule("rc-production-exception", "allow-ssh-from-hub")
+    );
     let v = verdict("10.100.0.4", "10.11.0.4", "22");
     assert_eq!(v["verdict"], "Denied");
     assert_eq!(v["decidedBy"], rule("rc-organization", "deny-ssh"));
@@ -101,9 +155,13 @@ fn verdicts_name_the_deciding_rule() {
 #[test]
 fn check_passes_the_example_and_fails_a_wrong_intent() {
     let out = json(&avnm(&["check", EXAMPLE]));
-    assert_eq!((out["passed"].as_u64(), out["failed"].as_u64()), (Some(4), Some(0)));
+    assert_eq!(
+        (out["passed"].as_u64(), out["failed"].as_u64()),
+        (Some(4), Some(0))
+    );
 
-    let mut document: Value = serde_json::from_str(&std::fs::read_to_string(EXAMPLE).expect("example")).expect("json");
+    let mut document: Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE).expect("example")).expect("json");
     document["intents"][3]["expect"] = "Allowed".into();
     let out = avnm_stdin(&["check", "-"], &document.to_string());
     assert_eq!(out.status.code(), Some(1));
@@ -115,22 +173,83 @@ fn check_passes_the_example_and_fails_a_wrong_intent() {
 
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
-    rejected(&avnm_stdin(&["membership", "-"], "{\"resources\": [}"), "standard input: invalid JSON at line 1, column 16");
     rejected(
-        &avnm_stdin(&["topology", "-"], r#"{"resources": [{"id": "/x", "type": 7}]}"#),
+        &avnm_stdin(&["membership", "-"], "{\"resources\": [}"),
+        "standard input: invalid JSON at line 1, column 16",
+    );
+    rejected(
+        &avnm_stdin(
+            &["topology", "-"],
+            r#"{"resources": [{"id": "/x", "type": 7}]}"#,
+        ),
         "`resources[0].type`: expected a string, found a number",
     );
-    rejected(&avnm(&["check", "/nonexistent/design.json"]), "/nonexistent/design.json");
-    rejected(&avnm(&["verdict", EXAMPLE, "--from", "10.1.0.4", "--to", "10.2.0.4", "--protocol", "gre", "--port", "1"]), "gre");
-    rejected(&avnm(&["verdict", EXAMPLE, "--from", "10.1.0.4", "--to", "10.2.0.4", "--protocol", "tcp"]), "--port");
-    rejected(&avnm(&["verdict", EXAMPLE, "--from", "10.1.0.999", "--to", "10.2.0.4", "--protocol", "tcp", "--port", "1"]), "10.1.0.999");
-    rejected(&avnm(&["explain", EXAMPLE, "--vnet", "vnet-missing"]), "vnet-missing");
+    rejected(
+        &avnm(&["check", "/nonexistent/design.json"]),
+        "/nonexistent/design.json",
+    );
+    rejected(
+        &avnm(&[
+            "verdict",
+            EXAMPLE,
+            "--from",
+            "10.1.0.4",
+            "--to",
+            "10.2.0.4",
+            "--protocol",
+            "gre",
+            "--port",
+            "1",
+        ]),
+        "gre",
+    );
+    rejected(
+        &avnm(&[
+            "verdict",
+            EXAMPLE,
+            "--from",
+            "10.1.0.4",
+            "--to",
+            "10.2.0.4",
+            "--protocol",
+            "tcp",
+        ]),
+        "--port",
+    );
+    rejected(
+        &avnm(&[
+            "verdict",
+            EXAMPLE,
+            "--from",
+            "10.1.0.999",
+            "--to",
+            "10.2.0.4",
+            "--protocol",
+            "tcp",
+            "--port",
+            "1",
+        ]),
+        "10.1.0.999",
+    );
+    rejected(
+        &avnm(&["explain", EXAMPLE, "--vnet", "vnet-missing"]),
+        "vnet-missing",
+    );
     rejected(&avnm(&["frobnicate"]), "frobnicate");
 }
 
 #[test]
 fn protocol_names_are_case_insensitive_and_icmp_needs_no_port() {
-    let v = json(&avnm(&["verdict", EXAMPLE, "--from", "10.100.0.4", "--to", "10.1.0.4", "--protocol", "ICMP"]));
+    let v = json(&avnm(&[
+        "verdict",
+        EXAMPLE,
+        "--from",
+        "10.100.0.4",
+        "--to",
+        "10.1.0.4",
+        "--protocol",
+        "ICMP",
+    ]));
     assert_eq!(v["verdict"], "Allowed");
 }
 
@@ -141,18 +260,44 @@ fn explain_says_why_a_vnet_is_a_member_and_what_it_is_linked_to() {
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["group"], manager("networkGroups/ng-production"));
     let reason = &groups[0]["reasons"][0];
-    assert!(reason["source"]["policy"]["assignment"].as_str().is_some_and(|a| a.ends_with("avnm-ng-production-assign-0")));
+    assert!(
+        reason["source"]["policy"]["assignment"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("avnm-ng-production-assign-0"))
+    );
     assert_eq!(out["peerings"].as_array().map(Vec::len), Some(1));
     assert_eq!(out["connectedGroups"].as_array().map(Vec::len), Some(1));
-    let table = avnm(&["explain", EXAMPLE, "--vnet", "vnet-prod-1", "--format", "table"]);
+    let table = avnm(&[
+        "explain",
+        EXAMPLE,
+        "--vnet",
+        "vnet-prod-1",
+        "--format",
+        "table",
+    ]);
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("tags['env']"), "the condition that held is shown: {text}");
+    assert!(
+        text.contains("tags['env']"),
+        "the condition that held is shown: {text}"
+    );
 }
 
 #[test]
 fn matrix_and_rules_answer_for_the_example() {
-    let m = json(&avnm(&["matrix", EXAMPLE, "--protocol", "Tcp", "--port", "22"]));
-    let vnets: Vec<&str> = m["vnets"].as_array().expect("vnets").iter().filter_map(Value::as_str).collect();
+    let m = json(&avnm(&[
+        "matrix",
+        EXAMPLE,
+        "--protocol",
+        "Tcp",
+        "--port",
+        "22",
+    ]));
+    let vnets: Vec<&str> = m["vnets"]
+        .as_array()
+        .expect("vnets")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let at = |from: &str, to: &str| {
         let i = vnets.iter().position(|v| v.ends_with(from)).expect("row");
         let j = vnets.iter().position(|v| v.ends_with(to)).expect("column");
@@ -160,11 +305,23 @@ fn matrix_and_rules_answer_for_the_example() {
     };
     assert_eq!(at("vnet-hub", "vnet-prod-1").as_deref(), Some("Allowed"));
     assert_eq!(at("vnet-hub", "vnet-test-1").as_deref(), Some("Denied"));
-    assert_eq!(at("vnet-test-1", "vnet-test-2").as_deref(), Some("Unreachable"));
-    assert_eq!(at("vnet-prod-1", "vnet-prod-2").as_deref(), Some("Denied"), "SSH inbound is denied to every spoke except from the hub");
+    assert_eq!(
+        at("vnet-test-1", "vnet-test-2").as_deref(),
+        Some("Unreachable")
+    );
+    assert_eq!(
+        at("vnet-prod-1", "vnet-prod-2").as_deref(),
+        Some("Denied"),
+        "SSH inbound is denied to every spoke except from the hub"
+    );
 
     let rules = json(&avnm(&["rules", EXAMPLE, "--vnet", "vnet-prod-1"]));
-    let inbound = rules["inbound"][0]["rules"].as_array().expect("inbound admin rules");
-    let order: Vec<u64> = inbound.iter().filter_map(|r| r["priority"].as_u64()).collect();
+    let inbound = rules["inbound"][0]["rules"]
+        .as_array()
+        .expect("inbound admin rules");
+    let order: Vec<u64> = inbound
+        .iter()
+        .filter_map(|r| r["priority"].as_u64())
+        .collect();
     assert_eq!(order, [50, 100]);
 }

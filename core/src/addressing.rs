@@ -51,10 +51,10 @@ impl<T: Clone> PrefixIndex<T> {
             if *family != v6 {
                 continue;
             }
-            if let Ok(net) = IpNet::new(ip, *len) {
-                if let Some(values) = prefixes.get(&net.trunc()) {
-                    out.extend(values.iter().cloned());
-                }
+            if let Ok(net) = IpNet::new(ip, *len)
+                && let Some(values) = prefixes.get(&net.trunc())
+            {
+                out.extend(values.iter().cloned());
             }
         }
         out

@@ -597,10 +597,10 @@ fn overlapping_ranges<'v>(prefixes: impl Iterator<Item = (IpNet, &'v VnetId)>) -
         while stack.last().is_some_and(|(top, _)| !top.contains(&net)) {
             stack.pop();
         }
-        if let Some((_, top_owner)) = stack.last() {
-            if *top_owner != owner {
-                dropped.push(net);
-            }
+        if let Some((_, top_owner)) = stack.last()
+            && *top_owner != owner
+        {
+            dropped.push(net);
         }
         stack.push((net, owner));
     }

@@ -154,17 +154,17 @@ impl<'a> Inputs<'a> {
                 )
             })
             .or_else(|| candidates.first().copied());
-        if candidates.len() > 1 {
-            if let Some(v) = chosen {
-                notes.push(Assumption::new(
-                    "§2 endpoints",
-                    format!(
-                        "`{ip}` is in {} VNets with overlapping address spaces; `{}` is used",
-                        candidates.len(),
-                        v.name
-                    ),
-                ));
-            }
+        if candidates.len() > 1
+            && let Some(v) = chosen
+        {
+            notes.push(Assumption::new(
+                "§2 endpoints",
+                format!(
+                    "`{ip}` is in {} VNets with overlapping address spaces; `{}` is used",
+                    candidates.len(),
+                    v.name
+                ),
+            ));
         }
         chosen.map_or(Place::External, |v| self.place_in(v, ip))
     }
@@ -287,9 +287,9 @@ impl<'a> Run<'a> {
                 }
                 Stop::Allow(rule) | Stop::Continue(Some(rule)) => {
                     source_allow = Some(rule);
-                    match self.nsgs(&env, src, Direction::Outbound, &mut source_allow) {
-                        Some(rule) => return (Decision::Denied, Some(rule)),
-                        None => {}
+                    if let Some(rule) = self.nsgs(&env, src, Direction::Outbound, &mut source_allow)
+                    {
+                        return (Decision::Denied, Some(rule));
                     }
                 }
                 Stop::Continue(None) => {
@@ -302,15 +302,16 @@ impl<'a> Run<'a> {
         }
 
         // Path.
-        if let (Some(src), Place::Endpoint(dst)) = (source, &destination) {
-            if !self.path(src, dst.vnet) {
-                return (Decision::Unreachable, None);
-            }
+        if let (Some(src), Place::Endpoint(dst)) = (source, &destination)
+            && !self.path(src, dst.vnet)
+        {
+            return (Decision::Unreachable, None);
         }
-        if let (Some(src), Place::NoSubnet(vnet)) = (source, &destination) {
-            if src.vnet.id != vnet.id && !self.path(src, vnet) {
-                return (Decision::Unreachable, None);
-            }
+        if let (Some(src), Place::NoSubnet(vnet)) = (source, &destination)
+            && src.vnet.id != vnet.id
+            && !self.path(src, vnet)
+        {
+            return (Decision::Unreachable, None);
         }
 
         self.trace.push(endpoint_step(
@@ -368,13 +369,13 @@ impl<'a> Run<'a> {
                     .groups_of(&src.vnet.id)
                     .any(|g| g.vnets.contains(&v.id))
         });
-        if candidates.len() > 1 {
-            if let Some(v) = reachable.or_else(|| candidates.first().copied()) {
-                self.notes.push(Assumption::new(
+        if candidates.len() > 1
+            && let Some(v) = reachable.or_else(|| candidates.first().copied())
+        {
+            self.notes.push(Assumption::new(
                     "§2 endpoints",
                     format!("`{ip}` is in {} VNets with overlapping address spaces; `{}` is the one routed to from the source", candidates.len(), v.name),
                 ));
-            }
         }
         match reachable.or_else(|| candidates.first().copied()) {
             Some(v) => self.inputs.place_in(v, ip),

@@ -109,8 +109,8 @@ mod tests {
     fn mg(id: &str, groups: &[&str], subs: &[&str]) -> ManagementGroup {
         ManagementGroup {
             id: ManagementGroupId::new(id),
-            child_groups: groups.iter().map(|g| ManagementGroupId::new(g)).collect(),
-            child_subscriptions: subs.iter().map(|s| SubscriptionId::new(s)).collect(),
+            child_groups: groups.iter().map(ManagementGroupId::new).collect(),
+            child_subscriptions: subs.iter().map(SubscriptionId::new).collect(),
             path: String::new(),
         }
     }
@@ -133,8 +133,8 @@ mod tests {
         let manager = NetworkManager {
             id: "/nm".into(),
             location: crate::model::Location::new("westeurope"),
-            scope_management_groups: mgs.iter().map(|g| ManagementGroupId::new(g)).collect(),
-            scope_subscriptions: subs.iter().map(|s| SubscriptionId::new(s)).collect(),
+            scope_management_groups: mgs.iter().map(ManagementGroupId::new).collect(),
+            scope_subscriptions: subs.iter().map(SubscriptionId::new).collect(),
             features: Default::default(),
             path: String::new(),
         };

@@ -308,12 +308,11 @@ impl Reader {
                     .transpose()?
                     .flatten()
                     .or(delegation.opt_str("serviceName")?);
-                if let Some(service) = service {
-                    if service.eq_ignore_ascii_case("Microsoft.Sql/managedInstances")
-                        || service.eq_ignore_ascii_case("Microsoft.Databricks/workspaces")
-                    {
-                        intent_policy_service = Some(service.to_owned());
-                    }
+                if let Some(service) = service
+                    && (service.eq_ignore_ascii_case("Microsoft.Sql/managedInstances")
+                        || service.eq_ignore_ascii_case("Microsoft.Databricks/workspaces"))
+                {
+                    intent_policy_service = Some(service.to_owned());
                 }
             }
         }
@@ -664,15 +663,15 @@ impl Reader {
     }
 
     fn admin_rule(&mut self, node: &Node<'_>, id: &str) -> Result<Option<AdminRule>, FormatError> {
-        if let Some(kind) = node.opt_str("kind")? {
-            if kind.eq_ignore_ascii_case("Default") {
-                self.diagnostics.push(Diagnostic::warning(
-                    Code::Unsupported,
-                    node.path.clone(),
-                    "default security admin rules (`kind: Default`) are kept but not simulated",
-                ));
-                return Ok(None);
-            }
+        if let Some(kind) = node.opt_str("kind")?
+            && kind.eq_ignore_ascii_case("Default")
+        {
+            self.diagnostics.push(Diagnostic::warning(
+                Code::Unsupported,
+                node.path.clone(),
+                "default security admin rules (`kind: Default`) are kept but not simulated",
+            ));
+            return Ok(None);
         }
         let props = node.req("properties")?;
         let priority = props
@@ -686,14 +685,14 @@ impl Reader {
             "deny" => Access::Deny,
             other => return Err(access_node.invalid(other, "`Allow`, `AlwaysAllow` or `Deny`")),
         };
-        if let Some(description) = props.get("description") {
-            if description.str()?.chars().count() > 140 {
-                self.diagnostics.push(Diagnostic::error(
-                    Code::InvalidSetting,
-                    description.path,
-                    "an admin rule description has at most 140 characters",
-                ));
-            }
+        if let Some(description) = props.get("description")
+            && description.str()?.chars().count() > 140
+        {
+            self.diagnostics.push(Diagnostic::error(
+                Code::InvalidSetting,
+                description.path,
+                "an admin rule description has at most 140 characters",
+            ));
         }
         let sources = self.admin_addresses(&props, "sources")?;
         let destinations = self.admin_addresses(&props, "destinations")?;

@@ -95,20 +95,20 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             }
             for rule in &collection.rules {
                 for item in rule.sources.iter().chain(&rule.destinations) {
-                    if let AddressItem::Group(group) = item {
-                        if !model.groups.contains_key(group) {
-                            out.push(dangling(&rule.path, "network group", group));
-                        }
+                    if let AddressItem::Group(group) = item
+                        && !model.groups.contains_key(group)
+                    {
+                        out.push(dangling(&rule.path, "network group", group));
                     }
                 }
             }
         }
     }
     for definition in model.policy_definitions.values() {
-        if let Some(group) = &definition.network_group {
-            if !model.groups.contains_key(group) {
-                out.push(dangling(&definition.path, "network group", group));
-            }
+        if let Some(group) = &definition.network_group
+            && !model.groups.contains_key(group)
+        {
+            out.push(dangling(&definition.path, "network group", group));
         }
     }
     for assignment in model.policy_assignments.values() {
@@ -125,10 +125,10 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
     }
     for vnet in model.vnets.values() {
         for subnet in &vnet.subnets {
-            if let Some(nsg) = &subnet.nsg {
-                if !model.nsgs.contains_key(nsg) {
-                    out.push(dangling(&subnet.path, "network security group", nsg));
-                }
+            if let Some(nsg) = &subnet.nsg
+                && !model.nsgs.contains_key(nsg)
+            {
+                out.push(dangling(&subnet.path, "network security group", nsg));
             }
         }
         for peering in &vnet.peerings {
@@ -142,31 +142,27 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
         }
     }
     for nic in model.nics.values() {
-        if let Some(nsg) = &nic.nsg {
-            if !model.nsgs.contains_key(nsg) {
-                out.push(dangling(&nic.path, "network security group", nsg));
-            }
+        if let Some(nsg) = &nic.nsg
+            && !model.nsgs.contains_key(nsg)
+        {
+            out.push(dangling(&nic.path, "network security group", nsg));
         }
         for config in &nic.ip_configurations {
-            match (&config.subnet, config.address) {
-                (Some(subnet), address) => match model.subnet(subnet) {
+            if let (Some(subnet), address) = (&config.subnet, config.address) {
+                match model.subnet(subnet) {
                     None => out.push(dangling(&config.path, "subnet", subnet)),
                     Some(s) => {
-                        if let Some(ip) = address {
-                            if !s.prefixes.iter().any(|p| p.contains(&ip)) {
-                                out.push(Diagnostic::error(
-                                    Code::InvalidPrefix,
-                                    config.path.clone(),
-                                    format!(
-                                        "the address `{ip}` is outside the subnet `{}`",
-                                        s.name
-                                    ),
-                                ));
-                            }
+                        if let Some(ip) = address
+                            && !s.prefixes.iter().any(|p| p.contains(&ip))
+                        {
+                            out.push(Diagnostic::error(
+                                Code::InvalidPrefix,
+                                config.path.clone(),
+                                format!("the address `{ip}` is outside the subnet `{}`", s.name),
+                            ));
                         }
                     }
-                },
-                (None, _) => {}
+                }
             }
         }
     }
@@ -200,9 +196,10 @@ fn priorities(model: &Model, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .map(|r| crate::model::ids::parent_of(r.id.as_str()))
                 .collect();
-            if collections.len() > 1 {
-                if let (Some(first), Some(second)) = (rules.first(), rules.get(1)) {
-                    out.push(Diagnostic::warning(
+            if collections.len() > 1
+                && let (Some(first), Some(second)) = (rules.first(), rules.get(1))
+            {
+                out.push(Diagnostic::warning(
                         Code::AmbiguousPriority,
                         format!("{}.properties.priority", second.path),
                         format!(
@@ -210,7 +207,6 @@ fn priorities(model: &Model, out: &mut Vec<Diagnostic>) {
                             first.id, second.id
                         ),
                     ));
-                }
             }
         }
     }
@@ -354,14 +350,16 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
             .network_group
             .as_ref()
             .and_then(|g| model.groups.get(g))
+            && group.member_type == MemberType::Subnet
         {
-            if group.member_type == MemberType::Subnet {
-                out.push(Diagnostic::warning(
-                    Code::Unsupported,
-                    definition.path.clone(),
-                    format!("policy membership of the subnet group `{}` is not simulated (decisions Q11)", group.id.name()),
-                ));
-            }
+            out.push(Diagnostic::warning(
+                Code::Unsupported,
+                definition.path.clone(),
+                format!(
+                    "policy membership of the subnet group `{}` is not simulated (decisions Q11)",
+                    group.id.name()
+                ),
+            ));
         }
     }
 }
@@ -382,9 +380,10 @@ fn scopes(model: &Model, out: &mut Vec<Diagnostic>) {
             );
         for entry in entries {
             for feature in &manager.features {
-                if let Some(first) = seen.insert((entry.clone(), *feature), manager) {
-                    if first.id != manager.id {
-                        out.push(Diagnostic::error(
+                if let Some(first) = seen.insert((entry.clone(), *feature), manager)
+                    && first.id != manager.id
+                {
+                    out.push(Diagnostic::error(
                             Code::ScopeConflict,
                             manager.path.clone(),
                             format!(
@@ -393,7 +392,6 @@ fn scopes(model: &Model, out: &mut Vec<Diagnostic>) {
                                 manager.id.name()
                             ),
                         ));
-                    }
                 }
             }
         }
@@ -421,17 +419,18 @@ fn addresses(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
         for peering in &vnet.peerings {
-            if let Some(remote) = model.vnets.get(&peering.remote) {
-                if vnet.id < remote.id && vnet.overlaps(remote) {
-                    out.push(Diagnostic::error(
-                        Code::AddressOverlap,
-                        peering.path.clone(),
-                        format!(
-                            "`{}` and `{}` overlap, so they cannot be peered",
-                            vnet.name, remote.name
-                        ),
-                    ));
-                }
+            if let Some(remote) = model.vnets.get(&peering.remote)
+                && vnet.id < remote.id
+                && vnet.overlaps(remote)
+            {
+                out.push(Diagnostic::error(
+                    Code::AddressOverlap,
+                    peering.path.clone(),
+                    format!(
+                        "`{}` and `{}` overlap, so they cannot be peered",
+                        vnet.name, remote.name
+                    ),
+                ));
             }
         }
     }

@@ -175,11 +175,7 @@ impl<'a> Env<'a> {
             priority: rule.priority,
             access: format!("{:?}", rule.access),
             protocol_matched: rule.protocol.matches(flow.protocol),
-            source_matched: side(
-                &rule.sources,
-                &rule.source_asgs,
-                flow.from, asgs.source,
-            ),
+            source_matched: side(&rule.sources, &rule.source_asgs, flow.from, asgs.source),
             source_port_matched: !ports
                 || ports_match(
                     &rule.source_ports,
@@ -188,7 +184,8 @@ impl<'a> Env<'a> {
             destination_matched: side(
                 &rule.destinations,
                 &rule.destination_asgs,
-                flow.to, asgs.destination,
+                flow.to,
+                asgs.destination,
             ),
             destination_port_matched: !ports
                 || flow
