@@ -112,6 +112,7 @@ pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> 
     diagnostics.extend(membership.diagnostics.iter().cloned());
     diagnostics.extend(goal_state.diagnostics.iter().cloned());
     diagnostics.extend(topology.diagnostics.iter().cloned());
+    diagnostics.extend(referenced_group_limits(&model, &membership));
     Analysis {
         model,
         membership,
@@ -120,6 +121,34 @@ pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> 
         diagnostics,
         index,
     }
+}
+
+/// Groups used as admin rule addresses may have at most this many members (spec §4.6).
+pub const MEMBERS_PER_REFERENCED_GROUP: usize = 100;
+
+/// Spec §4.6: a network group used as a rule's source or destination holds at most 100 resources.
+fn referenced_group_limits(model: &Model, membership: &Membership) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for config in model.security_admin_configs.values() {
+        for rule in config.collections.iter().flat_map(|c| &c.rules) {
+            for item in rule.sources.iter().chain(&rule.destinations) {
+                let crate::model::AddressItem::Group(group) = item else { continue };
+                let count = membership.members(group).len();
+                if count > MEMBERS_PER_REFERENCED_GROUP && seen.insert(group.clone()) {
+                    out.push(Diagnostic::warning(
+                        crate::diagnostic::Code::LimitExceeded,
+                        rule.path.clone(),
+                        format!(
+                            "`{}` has {count} members; a group used as a rule address may have {MEMBERS_PER_REFERENCED_GROUP}",
+                            group.name()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Analysis {

@@ -78,3 +78,70 @@ impl Scenario {
         serde_json::to_string_pretty(&self.document).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    #[track_caller]
+    fn check_error(text: &str, expected: &str) {
+        match Scenario::parse(text) {
+            Ok(_) => panic!("`{text}` should not load"),
+            Err(e) => assert_eq!(e.to_string(), expected),
+        }
+    }
+
+    #[test]
+    fn malformed_documents_name_the_json_path() {
+        check_error("[]", "``: expected an object, found an array");
+        check_error(r#"{"resources": {}}"#, "`resources`: expected an array, found an object");
+        check_error(r#"{"resources": [{"type": "Microsoft.Network/virtualNetworks"}]}"#, "`resources[0]`: missing field `id`");
+        check_error(
+            r#"{"resources": [{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n",
+                "type": "Microsoft.Network/networkSecurityGroups",
+                "properties": {"securityRules": [{"name": "a", "properties": {"priority": "100"}}]}}]}"#,
+            "`resources[0].properties.securityRules[0].properties.priority`: expected an integer, found a string",
+        );
+        check_error(
+            r#"{"commits": [{"networkManagerId": "/nm", "commitType": "Routes", "targetLocations": []}]}"#,
+            "`commits[0].commitType`: `routes` is not one of `Connectivity`, `SecurityAdmin`, `Routing`, `SecurityUser`",
+        );
+        check_error(
+            r#"{"intents": [{"name": "x", "from": "10.0.0.1", "to": "nowhere", "protocol": "Tcp", "port": 1, "expect": "Allowed"}]}"#,
+            "`intents[0].to`: `nowhere` is not an IP address",
+        );
+        check_error("{\n  \"resources\": [\n}", "invalid JSON at line 3, column 1: expected value");
+    }
+
+    #[test]
+    fn unknown_keys_survive_a_round_trip() {
+        let text = r#"{"title": "lesson 1", "resources": [{"id": "/x/y", "type": "Microsoft.Web/sites", "properties": {"a": [1, 2]}}],
+                       "viewState": {"zoom": 2}}"#;
+        let scenario = Scenario::parse(text).unwrap();
+        let again: serde_json::Value = serde_json::from_str(&scenario.to_json()).unwrap();
+        let original: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(again, original);
+    }
+
+    #[test]
+    fn semantic_problems_are_diagnostics_beside_a_model() {
+        let text = r#"{"resources": [{
+            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+            "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16", "10.1.0.0/33"]},
+                           "subnets": [{"name": "a", "properties": {"addressPrefix": "10.0.0.0/24",
+                                        "networkSecurityGroup": {"id": "/subscriptions/s/nsg/missing"}}}]}}]}"#;
+        let scenario = Scenario::parse(text).unwrap();
+        let codes: Vec<(Code, &str)> = scenario.diagnostics().iter().map(|d| (d.code, d.path.as_str())).collect();
+        assert_eq!(
+            codes,
+            [
+                (Code::InvalidPrefix, "resources[0].properties.addressSpace.addressPrefixes[1]"),
+                (Code::DanglingReference, "resources[0].properties.subnets[0]"),
+            ]
+        );
+        let vnet = scenario.model().vnets.values().next().unwrap();
+        assert_eq!(vnet.address_space.len(), 1, "the valid prefix is kept");
+    }
+}

@@ -346,6 +346,7 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
         }
     }
     for definition in model.policy_definitions.values() {
+        aliases(&definition.condition, out);
         if let Some(group) = definition
             .network_group
             .as_ref()
@@ -433,5 +434,24 @@ fn addresses(model: &Model, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+    }
+}
+
+/// Property aliases are not simulated: they evaluate as missing fields, which the user should know.
+fn aliases(condition: &crate::model::policy::Condition, out: &mut Vec<Diagnostic>) {
+    use crate::model::policy::{Condition, Field, Operand};
+    match condition {
+        Condition::AllOf(items) | Condition::AnyOf(items) => items.iter().for_each(|c| aliases(c, out)),
+        Condition::Not(inner) => aliases(inner, out),
+        Condition::Test(test) => {
+            if let Operand::Field(Field::Alias(alias)) = &test.operand {
+                out.push(Diagnostic::warning(
+                    Code::Unsupported,
+                    test.path.clone(),
+                    format!("the field `{alias}` is not simulated and evaluates as missing"),
+                ));
+            }
+        }
+        Condition::Unsupported { .. } => {}
     }
 }
