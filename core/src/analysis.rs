@@ -133,7 +133,9 @@ fn referenced_group_limits(model: &Model, membership: &Membership) -> Vec<Diagno
     for config in model.security_admin_configs.values() {
         for rule in config.collections.iter().flat_map(|c| &c.rules) {
             for item in rule.sources.iter().chain(&rule.destinations) {
-                let crate::model::AddressItem::Group(group) = item else { continue };
+                let crate::model::AddressItem::Group(group) = item else {
+                    continue;
+                };
                 let count = membership.members(group).len();
                 if count > MEMBERS_PER_REFERENCED_GROUP && seen.insert(group.clone()) {
                     out.push(Diagnostic::warning(

@@ -95,8 +95,14 @@ mod tests {
     #[test]
     fn malformed_documents_name_the_json_path() {
         check_error("[]", "``: expected an object, found an array");
-        check_error(r#"{"resources": {}}"#, "`resources`: expected an array, found an object");
-        check_error(r#"{"resources": [{"type": "Microsoft.Network/virtualNetworks"}]}"#, "`resources[0]`: missing field `id`");
+        check_error(
+            r#"{"resources": {}}"#,
+            "`resources`: expected an array, found an object",
+        );
+        check_error(
+            r#"{"resources": [{"type": "Microsoft.Network/virtualNetworks"}]}"#,
+            "`resources[0]`: missing field `id`",
+        );
         check_error(
             r#"{"resources": [{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n",
                 "type": "Microsoft.Network/networkSecurityGroups",
@@ -111,7 +117,10 @@ mod tests {
             r#"{"intents": [{"name": "x", "from": "10.0.0.1", "to": "nowhere", "protocol": "Tcp", "port": 1, "expect": "Allowed"}]}"#,
             "`intents[0].to`: `nowhere` is not an IP address",
         );
-        check_error("{\n  \"resources\": [\n}", "invalid JSON at line 3, column 1: expected value");
+        check_error(
+            "{\n  \"resources\": [\n}",
+            "invalid JSON at line 3, column 1: expected value",
+        );
     }
 
     #[test]
@@ -133,12 +142,22 @@ mod tests {
                            "subnets": [{"name": "a", "properties": {"addressPrefix": "10.0.0.0/24",
                                         "networkSecurityGroup": {"id": "/subscriptions/s/nsg/missing"}}}]}}]}"#;
         let scenario = Scenario::parse(text).unwrap();
-        let codes: Vec<(Code, &str)> = scenario.diagnostics().iter().map(|d| (d.code, d.path.as_str())).collect();
+        let codes: Vec<(Code, &str)> = scenario
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
         assert_eq!(
             codes,
             [
-                (Code::InvalidPrefix, "resources[0].properties.addressSpace.addressPrefixes[1]"),
-                (Code::DanglingReference, "resources[0].properties.subnets[0]"),
+                (
+                    Code::InvalidPrefix,
+                    "resources[0].properties.addressSpace.addressPrefixes[1]"
+                ),
+                (
+                    Code::DanglingReference,
+                    "resources[0].properties.subnets[0]"
+                ),
             ]
         );
         let vnet = scenario.model().vnets.values().next().unwrap();

@@ -441,7 +441,9 @@ fn addresses(model: &Model, out: &mut Vec<Diagnostic>) {
 fn aliases(condition: &crate::model::policy::Condition, out: &mut Vec<Diagnostic>) {
     use crate::model::policy::{Condition, Field, Operand};
     match condition {
-        Condition::AllOf(items) | Condition::AnyOf(items) => items.iter().for_each(|c| aliases(c, out)),
+        Condition::AllOf(items) | Condition::AnyOf(items) => {
+            items.iter().for_each(|c| aliases(c, out))
+        }
         Condition::Not(inner) => aliases(inner, out),
         Condition::Test(test) => {
             if let Operand::Field(Field::Alias(alias)) = &test.operand {
