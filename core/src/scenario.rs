@@ -6,6 +6,7 @@
 //! properties of other resource types) survive a load and a save, next to the typed [`Model`] read from it
 //! and the diagnostics of its values.
 
+pub mod edit;
 pub mod format;
 pub mod validate;
 
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+pub use edit::{Edit, EditError, FieldValue, apply};
 pub use format::FormatError;
 
 use crate::diagnostic::Diagnostic;
