@@ -31,6 +31,7 @@ pub mod analysis;
 pub mod connectivity;
 pub mod deployment;
 pub mod diagnostic;
+pub mod generate;
 pub mod membership;
 pub mod model;
 pub mod scenario;

@@ -7,6 +7,7 @@
 //! and the diagnostics of its values.
 
 pub mod edit;
+pub mod field;
 pub mod format;
 pub mod validate;
 
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use edit::{Edit, EditError, FieldValue, apply};
+pub use edit::{Edit, EditError, FieldValue, apply, deploy_everything};
 pub use format::FormatError;
 
 use crate::diagnostic::Diagnostic;
@@ -26,6 +27,13 @@ pub struct Scenario {
     document: Value,
     model: Arc<Model>,
     diagnostics: Vec<Diagnostic>,
+}
+
+impl Default for Scenario {
+    /// An empty design: no resources, commits or intents.
+    fn default() -> Self {
+        Scenario { document: serde_json::json!({"resources": [], "commits": [], "intents": []}), model: Arc::default(), diagnostics: Vec::new() }
+    }
 }
 
 impl Scenario {

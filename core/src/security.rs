@@ -11,6 +11,10 @@ pub mod admin;
 pub mod effective;
 pub mod matrix;
 mod rules;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod proptests;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

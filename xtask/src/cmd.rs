@@ -1,9 +1,10 @@
-//! Running external programs (cargo, rustc, rustup) from the workspace root.
+//! Running external programs (cargo, rustc, rustup, apt-get) from the workspace root.
 //!
 //! A [`Cmd`] knows how to print itself, so every failure names the exact command that failed.
 //! Children get no standard input, because CI runs the xtask without one, and their output goes straight to the terminal.
 //! The one exception is [`Cmd::run_counting`], which passes the output through a pipe so that a [`Tally`] can read it.
 
+use std::borrow::Cow;
 use std::env;
 use std::ffi::OsString;
 use std::fmt;
@@ -35,6 +36,8 @@ pub struct Cmd {
     program: OsString,
     /// The arguments after the program.
     args: Vec<String>,
+    /// Environment variables set for the program only, in the order they were added.
+    envs: Vec<(&'static str, String)>,
 }
 
 impl Cmd {
@@ -50,11 +53,23 @@ impl Cmd {
 
     /// A rustup command, using `rustup` from `PATH`.
     pub fn rustup(args: &[&str]) -> Self {
+        Self::new("rustup", args)
+    }
+
+    /// Any other program, found on `PATH`.
+    pub fn new(name: &'static str, args: &[&str]) -> Self {
         Self {
-            name: "rustup",
-            program: "rustup".into(),
+            name,
+            program: name.into(),
             args: owned_args(args),
+            envs: Vec::new(),
         }
+    }
+
+    /// Sets the environment variable `key` for this command only; it is printed before the command.
+    pub fn env(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.envs.push((key, value.into()));
+        self
     }
 
     /// A command whose program may be replaced through the environment variable `var`.
@@ -66,6 +81,7 @@ impl Cmd {
             name,
             program,
             args: owned_args(args),
+            envs: Vec::new(),
         }
     }
 
@@ -151,6 +167,7 @@ impl Cmd {
         let mut command = Command::new(&self.program);
         command
             .args(&self.args)
+            .envs(self.envs.iter().map(|(key, value)| (key, value)))
             .current_dir(workspace_root())
             .stdin(Stdio::null());
         command
@@ -175,13 +192,27 @@ impl Cmd {
 }
 
 impl fmt::Display for Cmd {
-    /// Writes the command as one would type it, for example `cargo fmt --all -- --check`.
+    /// Writes the command as one would type it, for example `cargo fmt --all -- --check`,
+    /// preceded by its environment variables (`KEY=value cargo test …`) so that it can be pasted into a shell.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (key, value) in &self.envs {
+            write!(f, "{key}={} ", shell_quote(value))?;
+        }
         f.write_str(self.name)?;
         for arg in &self.args {
             write!(f, " {arg}")?;
         }
         Ok(())
+    }
+}
+
+/// Quotes `value` for a POSIX shell when it holds anything but plain word characters.
+fn shell_quote(value: &str) -> Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./,:=@%+".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(format!("'{}'", value.replace('\'', r"'\''")))
     }
 }
 
@@ -253,6 +284,20 @@ mod tests {
     fn commands_print_as_typed() {
         let cmd = Cmd::rustup(&["target", "add", "wasm32-unknown-unknown"]);
         assert_eq!(cmd.to_string(), "rustup target add wasm32-unknown-unknown");
+    }
+
+    #[test]
+    fn environment_variables_print_before_the_command() {
+        let cmd = Cmd::new("cargo", &["test", "-p", "avnm-web"])
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
+            .env("RUNNER", "/my dir/xtask wasm-test-runner")
+            .env("EMPTY", "")
+            .env("QUOTE", "it's");
+        assert_eq!(
+            cmd.to_string(),
+            "WASM_BINDGEN_TEST_TIMEOUT=60 RUNNER='/my dir/xtask wasm-test-runner' EMPTY='' QUOTE='it'\\''s' \
+             cargo test -p avnm-web"
+        );
     }
 
     #[test]

@@ -213,6 +213,11 @@ pub fn scope_of(id: &str) -> (Option<SubscriptionId>, Option<ResourceGroupId>) {
 }
 
 /// The id of the parent of a child resource: `<parent>/<childType>/<name>` gives `<parent>`.
+pub fn parent_path(id: &str) -> &str {
+    parent_of(id)
+}
+
+/// The id of the parent of a child resource: `<parent>/<childType>/<name>` gives `<parent>`.
 pub(crate) fn parent_of(id: &str) -> &str {
     let trimmed = id.trim_end_matches('/');
     let mut cut = trimmed.rsplitn(3, '/');

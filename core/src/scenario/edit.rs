@@ -171,6 +171,38 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
     Ok(Scenario::from_document(document)?)
 }
 
+/// The commits of "deploy everything to every region": for each manager, its connectivity configurations
+/// and its first security admin configuration, to every region that has a virtual network, for the types the
+/// manager has enabled. Appended after the existing commits, they replace the goal state of those regions.
+pub fn deploy_everything(model: &crate::model::Model) -> Vec<Edit> {
+    use crate::model::ConfigType;
+    let regions: std::collections::BTreeSet<String> = model.vnets.values().map(|v| v.location.to_string()).collect();
+    let regions: Vec<String> = regions.into_iter().collect();
+    let mut edits = Vec::new();
+    if regions.is_empty() {
+        return edits;
+    }
+    for manager in model.managers.values() {
+        let id = manager.id.to_string();
+        if manager.features.contains(&ConfigType::Connectivity) {
+            let configs: Vec<String> =
+                model.connectivity_configs.values().filter(|c| c.manager == manager.id).map(|c| c.id.to_string()).collect();
+            if !configs.is_empty() {
+                let fragment = template::commit(&id, "Connectivity", &configs, &regions);
+                edits.push(Edit::Append { path: "commits".into(), fragment });
+            }
+        }
+        if manager.features.contains(&ConfigType::SecurityAdmin) {
+            let first = model.security_admin_configs.values().find(|c| c.manager == manager.id).map(|c| c.id.to_string());
+            if let Some(config) = first {
+                let fragment = template::commit(&id, "SecurityAdmin", &[config], &regions);
+                edits.push(Edit::Append { path: "commits".into(), fragment });
+            }
+        }
+    }
+    edits
+}
+
 /// Fragments for new resources and items, with Azure's defaults, so the front end never writes JSON itself.
 pub mod template {
     use serde_json::json;
@@ -402,6 +434,19 @@ mod tests {
         assert!(matches!(apply(&s, &Edit::Set { path: "resources[x]".into(), value: FieldValue::Flag(true) }), Err(EditError::Path(_))));
         assert!(matches!(apply(&s, &Edit::Replace("{".into())), Err(EditError::Format(FormatError::Json { .. }))));
         assert_eq!(s.model().vnets.len(), 1);
+    }
+
+    #[test]
+    fn deploy_everything_commits_every_configuration_to_every_region() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/hub-spoke-guardrails.json")).unwrap();
+        let mut s = Scenario::parse(&text).unwrap();
+        s = apply(&s, &Edit::Remove { path: "commits".into() }).unwrap();
+        assert!(crate::analyze(&s).topology.peerings.is_empty(), "nothing is deployed without commits");
+        for edit in deploy_everything(s.model()) {
+            s = apply(&s, &edit).unwrap();
+        }
+        assert_eq!(s.model().commits.len(), 2);
+        assert_eq!(crate::analyze(&s).topology.peerings.len(), 4, "the hub and its four spokes");
     }
 
     #[test]

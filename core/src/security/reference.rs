@@ -267,7 +267,7 @@ impl<'a> World<'a> {
             AddressItem::Prefix(net) => in_net(net, ip),
             AddressItem::Tag(ServiceTag::VirtualNetwork) => self.virtual_network(at, ip),
             AddressItem::Tag(ServiceTag::Internet) => {
-                !is_private(ip) && !self.virtual_network(at, ip)
+                !is_private(ip)
             }
             AddressItem::Tag(ServiceTag::AzureLoadBalancer) => {
                 ip == IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16))
@@ -445,7 +445,7 @@ mod tests {
 
     use serde_json::json;
 
-    use super::super::proptests::doc::{self, Doc, Port};
+    use crate::security::proptests::doc::{self, Doc};
     use super::*;
     use crate::{Scenario, analyze};
 
@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn e1_admin_deny_comes_before_an_nsg_allow() {
-        let allow = doc::nsg_rule("allow-rdp", 100, "Inbound", "Allow", "Tcp", &["*"], &["*"], Port::Any, &["3389"]);
+        let allow = doc::nsg_rule("allow-rdp", 100, "Inbound", "Allow", "Tcp", &["*"], &["*"], &["*"], &["3389"]);
         let mut f = fixture(None, Some(vec![allow]));
         let deny = tcp_rule(&mut f.doc, &f.collection_all, "deny-rdp", 10, "Deny", "3389");
         check(&f.doc, (INTERNET, VM, Protocol::Tcp, 3389), Decision::Denied, Some(&deny));
@@ -535,7 +535,7 @@ mod tests {
 
     #[test]
     fn e2_admin_always_allow_skips_the_nsgs() {
-        let deny = doc::nsg_rule("deny-all", 100, "Inbound", "Deny", "*", &["*"], &["*"], Port::Any, &["*"]);
+        let deny = doc::nsg_rule("deny-all", 100, "Inbound", "Deny", "*", &["*"], &["*"], &["*"], &["*"]);
         let mut f = fixture(None, Some(vec![deny]));
         let always = f.doc.admin_rule(
             &f.collection_all,
@@ -558,7 +558,7 @@ mod tests {
 
     #[test]
     fn e3_admin_allow_hands_over_to_a_denying_nsg() {
-        let deny = doc::nsg_rule("deny-ssh", 100, "Inbound", "Deny", "Tcp", &["*"], &["*"], Port::Any, &["22"]);
+        let deny = doc::nsg_rule("deny-ssh", 100, "Inbound", "Deny", "Tcp", &["*"], &["*"], &["*"], &["22"]);
         let mut f = fixture(Some(vec![deny]), None);
         tcp_rule(&mut f.doc, &f.collection_all, "deny-ssh", 10, "Deny", "22");
         tcp_rule(&mut f.doc, &f.collection_app, "allow-ssh", 5, "Allow", "22");
@@ -612,23 +612,24 @@ mod tests {
 
     #[test]
     fn unpeered_vnets_are_unreachable_and_peered_ones_see_each_other_as_virtual_network() {
-        for peered in [false, true] {
+        let a = doc::vnet_id(0, "a");
+        let b = doc::vnet_id(0, "b");
+        for (peered, nsg_on_a) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut d = Doc::default();
             let nsg = d.nsg("nsg", vec![]);
-            let a = doc::vnet_id(0, "a");
-            let b = doc::vnet_id(0, "b");
-            let peer = |from: &str, to: &str| doc::peering(from, to, "Connected");
             let (pa, pb) = if peered {
-                (vec![peer(&a, &b)], vec![peer(&b, &a)])
+                (vec![doc::peering(&a, &b, "Connected")], vec![doc::peering(&b, &a, "Connected")])
             } else {
                 (vec![], vec![])
             };
-            d.vnet(0, "a", "eastus", &["10.1.0.0/16"], vec![doc::subnet("s", "10.1.0.0/24", Some(&nsg))], pa);
+            let a_nsg = nsg_on_a.then_some(nsg.as_str());
+            d.vnet(0, "a", "eastus", &["10.1.0.0/16"], vec![doc::subnet("s", "10.1.0.0/24", a_nsg)], pa);
             d.vnet(0, "b", "eastus", &["10.2.0.0/16"], vec![doc::subnet("s", "10.2.0.0/24", Some(&nsg))], pb);
-            let (decision, by) = if peered {
-                (Decision::Allowed, Some(format!("{nsg}/defaultSecurityRules/AllowVnetInBound")))
-            } else {
-                (Decision::Unreachable, None)
+            let (decision, by) = match (peered, nsg_on_a) {
+                (true, _) => (Decision::Allowed, Some(format!("{nsg}/defaultSecurityRules/AllowVnetInBound"))),
+                // The source side comes first: b is not in a's VirtualNetwork tag, nor on the Internet.
+                (false, true) => (Decision::Denied, Some(format!("{nsg}/defaultSecurityRules/DenyAllOutBound"))),
+                (false, false) => (Decision::Unreachable, None),
             };
             check(&d, ("10.1.0.4", "10.2.0.4", Protocol::Udp, 53), decision, by.as_deref());
         }

@@ -1,0 +1,89 @@
+//! The only module that touches the browser: storage, files, the theme, and reading form values.
+
+use gloo::storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+const SAVED: &str = "avnm-playground.design";
+const THEME: &str = "avnm-playground.theme";
+
+/// The design saved by the last session, if any.
+pub fn saved_design() -> Option<String> {
+    LocalStorage::get::<String>(SAVED).ok()
+}
+
+/// Saves the design so that a reload keeps it.
+pub fn save_design(text: &str) {
+    let _ = LocalStorage::set(SAVED, text);
+}
+
+/// The theme chosen by the user, else the system's.
+pub fn theme() -> &'static str {
+    match LocalStorage::get::<String>(THEME).ok().as_deref() {
+        Some("dark") => "dark",
+        Some("light") => "light",
+        _ => {
+            let dark = gloo::utils::window()
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.matches());
+            if dark { "dark" } else { "light" }
+        }
+    }
+}
+
+/// Applies a theme to the page and remembers it.
+pub fn set_theme(theme: &str) {
+    let _ = LocalStorage::set(THEME, theme);
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}
+
+/// Offers a text file for download.
+pub fn download(name: &str, text: &str) {
+    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo::file::ObjectUrl::from(blob);
+    let document = gloo::utils::document();
+    if let Ok(anchor) = document.create_element("a") {
+        if let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() {
+            anchor.set_href(&url);
+            anchor.set_download(name);
+            anchor.click();
+        }
+    }
+}
+
+/// Reads the first file chosen in a file input; the reader must be kept alive until `done` runs.
+pub fn read_file(event: &Event, done: Callback<(String, Result<String, String>)>) -> Option<gloo::file::callbacks::FileReader> {
+    let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    input.set_value("");
+    let file = gloo::file::File::from(file);
+    let name = file.name();
+    Some(gloo::file::callbacks::read_as_text(&file, move |result| {
+        done.emit((name, result.map_err(|e| e.to_string())));
+    }))
+}
+
+/// The value of the input, textarea or select that an event came from.
+pub fn value(event: &Event) -> String {
+    let Some(target) = event.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
+        return area.value();
+    }
+    if let Some(select) = target.dyn_ref::<HtmlSelectElement>() {
+        return select.value();
+    }
+    String::new()
+}
+
+/// Whether the checkbox an event came from is checked.
+pub fn checked(event: &Event) -> bool {
+    event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}

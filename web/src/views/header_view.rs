@@ -1,0 +1,72 @@
+//! The header: title, undo and redo, deploy everything, import, export, new, and the theme toggle.
+
+use avnm_core::scenario::deploy_everything;
+use yew::prelude::*;
+
+use crate::app::Ctx;
+use crate::platform;
+use crate::state::{Action, Selection};
+
+/// The header bar.
+#[component]
+pub fn HeaderView() -> Html {
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let theme = use_state(platform::theme);
+    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let state = &ctx.state;
+    let undo = ctx.dispatch.reform(|_: MouseEvent| Action::Undo);
+    let redo = ctx.dispatch.reform(|_: MouseEvent| Action::Redo);
+    let deploy = {
+        let model = std::sync::Arc::clone(ctx.state.scenario.model());
+        ctx.dispatch.reform(move |_: MouseEvent| Action::Edits(deploy_everything(&model)))
+    };
+    let new = ctx.dispatch.reform(|_: MouseEvent| Action::Load { text: r#"{"resources": [], "commits": [], "intents": []}"#.into(), source: "the new design".into() });
+    let export = {
+        let scenario = ctx.state.scenario.clone();
+        Callback::from(move |_: MouseEvent| platform::download("design.json", &scenario.to_json()))
+    };
+    let import = {
+        let dispatch = ctx.dispatch.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let dispatch = dispatch.clone();
+            let done = Callback::from(move |(name, result): (String, Result<String, String>)| match result {
+                Ok(text) => dispatch.emit(Action::Load { text, source: name }),
+                Err(e) => dispatch.emit(Action::Load { text: String::new(), source: format!("{name} ({e})") }),
+            });
+            *reader.borrow_mut() = platform::read_file(&e, done);
+        })
+    };
+    let toggle = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if *theme == "dark" { "light" } else { "dark" };
+            platform::set_theme(next);
+            theme.set(next);
+        })
+    };
+    let home = ctx.dispatch.reform(|_: MouseEvent| Action::Select(Selection::Overview));
+    let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
+    html! {
+        <header class="header">
+            <button class="brand" onclick={home} data-testid="app-title">
+                <span class="logo" aria-hidden="true">{ "⬡" }</span>
+                <h1>{ "AVNM Playground" }</h1>
+            </button>
+            <div class="actions" role="toolbar" aria-label="Design">
+                <button onclick={undo} disabled={state.past.is_empty()} title="Undo the last change" data-testid="undo">{ "↶ Undo" }</button>
+                <button onclick={redo} disabled={state.future.is_empty()} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
+                <button onclick={deploy} disabled={nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
+                <button onclick={new} title="Start an empty design">{ "New" }</button>
+                <label class="button" title="Load a scenario document from a file">
+                    { "Import" }
+                    <input type="file" accept=".json,application/json" onchange={import} class="visually-hidden" data-testid="import" />
+                </label>
+                <button onclick={export} title="Download the design as a scenario document" data-testid="export">{ "Export" }</button>
+                <button onclick={toggle} title="Switch between light and dark" aria-label="Toggle theme" data-testid="theme">
+                    { if *theme == "dark" { "☀ Light" } else { "☾ Dark" } }
+                </button>
+            </div>
+        </header>
+    }
+}

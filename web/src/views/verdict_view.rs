@@ -1,0 +1,182 @@
+//! The verdict panel: pick a flow, see Allowed, Denied or Unreachable, and the trace as readable steps.
+
+use std::net::IpAddr;
+
+use avnm_core::model::Protocol;
+use avnm_core::verdict::{Step, StepResult};
+use avnm_core::{Decision, Flow, Verdict};
+use yew::prelude::*;
+
+use crate::app::Ctx;
+use crate::platform;
+
+/// Known endpoints to pick from: NIC addresses with their names.
+fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
+    let model = &ctx.analysis.model;
+    let mut out: Vec<(String, String)> = model
+        .nics
+        .values()
+        .flat_map(|nic| nic.ip_configurations.iter().filter_map(move |c| c.address.map(|a| (a.to_string(), nic.id.name().to_owned()))))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The verdict panel.
+#[component]
+pub fn VerdictView() -> Html {
+    let ctx = use_context::<Ctx>();
+    let first = ctx.as_ref().and_then(|c| c.analysis.model.intents.first().map(|i| i.flow));
+    let from = use_state(|| first.map(|f| f.from.to_string()).unwrap_or_default());
+    let to = use_state(|| first.map(|f| f.to.to_string()).unwrap_or_default());
+    let protocol = use_state(|| first.map_or(Protocol::Tcp, |f| f.protocol));
+    let port = use_state(|| first.and_then(|f| f.port).map_or_else(|| "443".to_owned(), |p| p.to_string()));
+    let source_port = use_state(String::new);
+    let Some(ctx) = ctx else { return html! {} };
+
+    let text_input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(platform::value(&e)))
+    };
+    let on_protocol = {
+        let protocol = protocol.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(p) = platform::value(&e).parse() {
+                protocol.set(p);
+            }
+        })
+    };
+    let from_ip = from.trim().parse::<IpAddr>();
+    let to_ip = to.trim().parse::<IpAddr>();
+    let port_value = port.trim().parse::<u16>();
+    let source_value = if source_port.trim().is_empty() { Ok(None) } else { source_port.trim().parse::<u16>().map(Some) };
+    let needs_port = protocol.has_ports();
+    let mut problems = Vec::new();
+    if from_ip.is_err() { problems.push(format!("`{}` is not an IP address", from.trim())); }
+    if to_ip.is_err() { problems.push(format!("`{}` is not an IP address", to.trim())); }
+    if needs_port && port_value.is_err() { problems.push("the port is a number from 0 to 65535".to_owned()); }
+    if source_value.is_err() { problems.push("the source port is a number from 0 to 65535".to_owned()); }
+    let verdict = match (from_ip, to_ip, source_value) {
+        (Ok(f), Ok(t), Ok(sp)) if !needs_port || port_value.is_ok() => Some(ctx.analysis.verdict(&Flow {
+            from: f,
+            to: t,
+            protocol: *protocol,
+            port: port_value.ok(),
+            source_port: sp,
+        })),
+        _ => None,
+    };
+    let list = endpoints(&ctx);
+    html! {
+        <div class="panel verdict-panel">
+            <form class="flow-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label class="field"><span class="label">{ "Source" }</span>
+                    <input list="endpoints" value={(*from).clone()} oninput={text_input(&from)} data-testid="verdict-from" spellcheck="false" /></label>
+                <label class="field"><span class="label">{ "Destination" }</span>
+                    <input list="endpoints" value={(*to).clone()} oninput={text_input(&to)} data-testid="verdict-to" spellcheck="false" /></label>
+                <label class="field"><span class="label">{ "Protocol" }</span>
+                    <select onchange={on_protocol} data-testid="verdict-protocol">
+                        { for ["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"].iter().map(|p| html! {
+                            <option value={*p} selected={protocol.to_string() == *p}>{ *p }</option>
+                        }) }
+                    </select></label>
+                <label class="field"><span class="label">{ "Port" }</span>
+                    <input value={(*port).clone()} oninput={text_input(&port)} disabled={!needs_port} data-testid="verdict-port" inputmode="numeric" /></label>
+                <label class="field"><span class="label">{ "Source port" }</span>
+                    <input value={(*source_port).clone()} oninput={text_input(&source_port)} placeholder="49152" disabled={!needs_port} inputmode="numeric" /></label>
+                <datalist id="endpoints">
+                    { for list.iter().map(|(ip, name)| html! { <option value={ip.clone()}>{ name.clone() }</option> }) }
+                </datalist>
+            </form>
+            { for problems.iter().map(|p| html! { <p class="error" role="alert">{ p.clone() }</p> }) }
+            if let Some(v) = verdict { { render_verdict(&v) } }
+        </div>
+    }
+}
+
+fn decision_class(d: Decision) -> &'static str {
+    match d {
+        Decision::Allowed => "allowed",
+        Decision::Denied => "denied",
+        Decision::Unreachable => "unreachable",
+    }
+}
+
+fn short(id: &str) -> String {
+    let mut parts = id.rsplit('/');
+    let name = parts.next().unwrap_or_default();
+    let _kind = parts.next();
+    let parent = parts.next().unwrap_or_default();
+    if parent.is_empty() { name.to_owned() } else { format!("{parent} / {name}") }
+}
+
+/// A verdict with its trace, as readable steps.
+pub fn render_verdict(v: &Verdict) -> Html {
+    html! {
+        <div class="verdict" data-testid="verdict">
+            <div class={classes!("decision", decision_class(v.verdict))} data-testid="verdict-decision">
+                { format!("{:?}", v.verdict) }
+            </div>
+            if let Some(rule) = &v.decided_by {
+                <p class="decided-by">{ "Decided by " }<code title={rule.to_string()} data-testid="verdict-rule">{ short(&rule.to_string()) }</code></p>
+            } else {
+                <p class="decided-by">{ match v.verdict {
+                    Decision::Unreachable => "No path or no endpoint: no rule decided.",
+                    _ => "No rule matched on the deciding side: nothing stopped the flow.",
+                } }</p>
+            }
+            <ol class="trace">{ for v.trace.0.iter().map(render_step) }</ol>
+            if !v.assumptions.is_empty() {
+                <div class="assumptions">
+                    <h4>{ "Assumptions" }</h4>
+                    <ul>{ for v.assumptions.iter().map(|a| html! { <li><span class="tag">{ a.decision.clone() }</span>{ " " }{ a.text.clone() }</li> }) }</ul>
+                </div>
+            }
+        </div>
+    }
+}
+
+fn render_step(step: &Step) -> Html {
+    let class = match step.result {
+        StepResult::Denied | StepResult::Unreachable => "stop",
+        StepResult::Allowed | StepResult::AlwaysAllowed => "allow",
+        StepResult::Skipped => "skip",
+        _ => "info",
+    };
+    let stage = format!("{:?}", step.stage);
+    let matched = step.matched_rule.as_ref().map(ToString::to_string);
+    html! {
+        <li class={classes!("step", class)}>
+            <div class="step-head"><span class="stage">{ humanize(&stage) }</span><span class="summary">{ step.summary.clone() }</span></div>
+            if !step.rules.is_empty() {
+                <table class="rules">
+                    <thead><tr><th>{ "Priority" }</th><th>{ "Rule" }</th><th>{ "Action" }</th><th>{ "Protocol" }</th><th>{ "Source" }</th><th>{ "Src port" }</th><th>{ "Destination" }</th><th>{ "Dst port" }</th></tr></thead>
+                    <tbody>
+                    { for step.rules.iter().map(|r| {
+                        let id = r.rule.to_string();
+                        let hit = matched.as_deref() == Some(id.as_str());
+                        let mark = |b: bool| html! { <td class={if b { "yes" } else { "no" }}>{ if b { "✓" } else { "✗" } }</td> };
+                        html! {
+                            <tr class={classes!(hit.then_some("matched"))}>
+                                <td>{ r.priority }</td><td title={id.clone()}>{ id.rsplit('/').next().unwrap_or_default().to_owned() }</td><td>{ r.access.clone() }</td>
+                                { mark(r.protocol_matched) }{ mark(r.source_matched) }{ mark(r.source_port_matched) }{ mark(r.destination_matched) }{ mark(r.destination_port_matched) }
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            }
+        </li>
+    }
+}
+
+fn humanize(stage: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in stage.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out.replace("Nsg", "NSG").replace("Nic", "NIC")
+}
