@@ -218,11 +218,7 @@ impl<'a> World<'a> {
     fn linked(&self, a: &VnetId, b: &VnetId) -> bool {
         a == b
             || self.peered(a, b)
-            || self
-                .topology
-                .connected_groups
-                .iter()
-                .any(|g| g.vnets.contains(a) && g.vnets.contains(b))
+            
     }
 
     /// Whether traffic gets from one VNet to another (decisions §2, Q8).
@@ -267,7 +263,7 @@ impl<'a> World<'a> {
             AddressItem::Prefix(net) => in_net(net, ip),
             AddressItem::Tag(ServiceTag::VirtualNetwork) => self.virtual_network(at, ip),
             AddressItem::Tag(ServiceTag::Internet) => {
-                !is_private(ip)
+                !is_private(ip) && !self.virtual_network(at, ip)
             }
             AddressItem::Tag(ServiceTag::AzureLoadBalancer) => {
                 ip == IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16))
