@@ -438,8 +438,8 @@ mod tests {
 
     #[test]
     fn deploy_everything_commits_every_configuration_to_every_region() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/hub-spoke-guardrails.json")).unwrap();
-        let mut s = Scenario::parse(&text).unwrap();
+        let text = include_str!("../../../static/examples/hub-spoke-guardrails.json");
+        let mut s = Scenario::parse(text).unwrap();
         s = apply(&s, &Edit::Remove { path: "commits".into() }).unwrap();
         assert!(crate::analyze(&s).topology.peerings.is_empty(), "nothing is deployed without commits");
         for edit in deploy_everything(s.model()) {

@@ -218,7 +218,11 @@ impl<'a> World<'a> {
     fn linked(&self, a: &VnetId, b: &VnetId) -> bool {
         a == b
             || self.peered(a, b)
-            
+            || self
+                .topology
+                .connected_groups
+                .iter()
+                .any(|g| g.vnets.contains(a) && g.vnets.contains(b))
     }
 
     /// Whether traffic gets from one VNet to another (decisions §2, Q8).
@@ -414,7 +418,7 @@ impl<'a> World<'a> {
             match rule.access {
                 Access::Deny => return Side::Denied(reference),
                 // Decisions Q3: this side's NSGs are skipped.
-                Access::AlwaysAllow => return Side::Passed(Some(reference)),
+                Access::AlwaysAllow => last_allow = Some(reference),
                 Access::Allow => last_allow = Some(reference),
             }
         }

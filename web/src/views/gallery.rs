@@ -21,7 +21,15 @@ macro_rules! example {
 }
 
 /// The gallery, in the order it is shown.
-pub const EXAMPLES: &[Example] = &[example!("hub-spoke-guardrails.json")];
+pub const EXAMPLES: &[Example] = &[
+    example!("hub-spoke-guardrails.json"),
+    example!("hub-spoke-expressroute-multi-region.json"),
+    example!("ssh-exception-for-one-team.json"),
+    example!("force-allow-monitoring.json"),
+    example!("regional-vs-global-mesh.json"),
+    example!("deployment-goal-state.json"),
+    example!("direct-connectivity-production.json"),
+];
 
 /// The title and description of an example, read from its document.
 fn describe(example: &Example) -> (String, String) {
