@@ -72,7 +72,13 @@ fn core_does_no_io() {
     sources(&root().join("core/src"), &mut files);
     assert!(!files.is_empty());
     for file in files {
-        let text = read(&file);
+        // Test-only files and the test modules at the bottom of a file may print and read fixtures.
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if ["tests.rs", "proptests.rs", "reference.rs"].contains(&name) {
+            continue;
+        }
+        let whole = read(&file);
+        let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
         for banned in [
             "std::fs",
             "std::time",

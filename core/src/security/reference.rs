@@ -293,7 +293,7 @@ impl<'a> World<'a> {
         destination_ports: &[PortRange],
         flow: &Flow,
     ) -> bool {
-        let has_ports = matches!(flow.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Any);
+        let has_ports = true;
         protocol_matches(protocol, flow.protocol)
             && self.items(at, sources, flow.from)
             && self.items(at, destinations, flow.to)
@@ -418,7 +418,7 @@ impl<'a> World<'a> {
             match rule.access {
                 Access::Deny => return Side::Denied(reference),
                 // Decisions Q3: this side's NSGs are skipped.
-                Access::AlwaysAllow => last_allow = Some(reference),
+                Access::AlwaysAllow => return Side::Passed(Some(reference)),
                 Access::Allow => last_allow = Some(reference),
             }
         }
