@@ -62,3 +62,65 @@ pub fn ResultsView() -> Html {
         </>
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    //! The result panels rendered natively (server-side rendering) for the hub-and-spoke example, whose
+    //! answers are derived by hand in the specification's `examples/README.md`.
+
+    use std::rc::Rc;
+
+    use avnm_core::{Scenario, analyze};
+    use yew::LocalServerRenderer;
+    use yew::prelude::*;
+
+    use crate::app::Ctx;
+    use crate::state::{AppState, Tab};
+
+    #[derive(Properties, PartialEq)]
+    struct HostProps {
+        tab: Tab,
+    }
+
+    #[component]
+    fn Host(props: &HostProps) -> Html {
+        let text = include_str!("../../../static/examples/hub-spoke-guardrails.json");
+        let scenario = Scenario::parse(text).expect("example");
+        let analysis = Rc::new(analyze(&scenario));
+        let mut state = AppState::new(scenario);
+        state.tab = props.tab;
+        let ctx = Ctx { state: Rc::new(state), analysis, dispatch: Callback::noop() };
+        html! { <ContextProvider<Ctx> context={ctx}><super::ResultsView /></ContextProvider<Ctx>> }
+    }
+
+    fn render(tab: Tab) -> String {
+        futures::executor::block_on(LocalServerRenderer::<Host>::with_props(HostProps { tab }).render())
+    }
+
+    #[test]
+    fn the_verdict_panel_explains_the_first_intent() {
+        let html = render(Tab::Verdict);
+        assert!(html.contains("Allowed"), "10.1.0.4 to 10.2.0.4 on 443 is allowed: {html}");
+        assert!(html.contains("connected group of `cc-hub-and-spoke`"), "the path is the connected group");
+    }
+
+    #[test]
+    fn the_intents_panel_shows_four_passing_intents() {
+        let html = render(Tab::Intents);
+        assert!(html.contains("4 passed, 0 failed"));
+        assert!(html.contains("deny-ssh"), "the denied intent names its rule");
+    }
+
+    #[test]
+    fn the_membership_panel_gives_the_reasons() {
+        let html = render(Tab::Membership);
+        assert!(html.contains("ng-production") && html.contains("vnet-prod-1"));
+        assert!(html.contains("sm-vnet-test-1"), "static members are named");
+        assert!(html.contains("avnm-ng-production-assign-0"), "policy members name the assignment");
+    }
+
+    #[test]
+    fn the_diagnostics_panel_says_when_all_is_well() {
+        assert!(render(Tab::Diagnostics).contains("No problems found"));
+    }
+}
