@@ -5,6 +5,7 @@ use avnm_core::model::Model;
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::rich;
 use crate::state::{Action, Selection};
 
 /// The item of the navigator that a JSON path falls in.
@@ -93,7 +94,7 @@ pub fn DiagnosticsView() -> Html {
                 <li class={level}>
                     <span class={classes!("badge", level)}>{ level }</span>
                     <code class="code">{ d.code.to_string() }</code>
-                    <span class="message">{ d.message.clone() }</span>
+                    <span class="message">{ rich(&d.message) }</span>
                     if !d.path.is_empty() { <button class="link path" onclick={go} title="Show in the editor">{ d.path.clone() }</button> }
                 </li>
             }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::rich;
 use crate::state::Action;
 
 /// The notice bar.
@@ -13,7 +14,7 @@ pub fn NoticeView() -> Html {
     let dismiss = ctx.dispatch.reform(|_: MouseEvent| Action::Dismiss);
     html! {
         <div class="notice" role="alert" data-testid="notice">
-            <span>{ notice.message }</span>
+            <span>{ rich(&notice.message) }</span>
             <button onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
         </div>
     }

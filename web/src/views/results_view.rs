@@ -101,7 +101,7 @@ mod tests {
     fn the_verdict_panel_explains_the_first_intent() {
         let html = render(Tab::Verdict);
         assert!(html.contains("Allowed"), "10.1.0.4 to 10.2.0.4 on 443 is allowed: {html}");
-        assert!(html.contains("connected group of `cc-hub-and-spoke`"), "the path is the connected group");
+        assert!(html.contains("connected group of <code>cc-hub-and-spoke</code>"), "the path is the connected group: {html}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use avnm_core::{Decision, Flow, Verdict};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::rich;
 use crate::platform;
 
 /// Known endpoints to pick from: NIC addresses with their names.
@@ -129,7 +130,7 @@ pub fn render_verdict(v: &Verdict) -> Html {
             if !v.assumptions.is_empty() {
                 <div class="assumptions">
                     <h4>{ "Assumptions" }</h4>
-                    <ul>{ for v.assumptions.iter().map(|a| html! { <li><span class="tag">{ a.decision.clone() }</span>{ " " }{ a.text.clone() }</li> }) }</ul>
+                    <ul>{ for v.assumptions.iter().map(|a| html! { <li><span class="tag">{ a.decision.clone() }</span>{ " " }{ rich(&a.text) }</li> }) }</ul>
                 </div>
             }
         </div>
@@ -147,7 +148,7 @@ fn render_step(step: &Step) -> Html {
     let matched = step.matched_rule.as_ref().map(ToString::to_string);
     html! {
         <li class={classes!("step", class)}>
-            <div class="step-head"><span class="stage">{ humanize(&stage) }</span><span class="summary">{ step.summary.clone() }</span></div>
+            <div class="step-head"><span class="stage">{ humanize(&stage) }</span><span class="summary">{ rich(&step.summary) }</span></div>
             if !step.rules.is_empty() {
                 <table class="rules">
                     <thead><tr><th>{ "Priority" }</th><th>{ "Rule" }</th><th>{ "Action" }</th><th>{ "Protocol" }</th><th>{ "Source" }</th><th>{ "Src port" }</th><th>{ "Destination" }</th><th>{ "Dst port" }</th></tr></thead>
