@@ -10,11 +10,11 @@
 pub mod admin;
 pub mod effective;
 pub mod matrix;
-mod rules;
-#[cfg(test)]
-mod reference;
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod reference;
+mod rules;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -47,13 +47,12 @@ pub fn download(name: &str, text: &str) {
     let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
     let url = gloo::file::ObjectUrl::from(blob);
     let document = gloo::utils::document();
-    if let Ok(anchor) = document.create_element("a") {
-        if let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() {
+    if let Ok(anchor) = document.create_element("a")
+        && let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() {
             anchor.set_href(&url);
             anchor.set_download(name);
             anchor.click();
         }
-    }
 }
 
 /// Reads the first file chosen in a file input; the reader must be kept alive until `done` runs.

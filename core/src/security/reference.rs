@@ -5,7 +5,8 @@
 //! module: every address is found by scanning all VNets, subnets and network interfaces; the admin rules of a
 //! side are gathered by brute force over every manager, deployed configuration and rule collection, sorted
 //! (higher scope first, then priority, then Deny before AlwaysAllow before Allow, then rule id) and the first
-//! match decides; each NSG is its rules plus the six defaults, first match by priority.
+//! match decides; each NSG is its rules plus the six defaults, first match by priority (application security
+//! groups match the NIC at that end of the flow).
 //! It takes the engine's [`Membership`], [`GoalState`] and [`Topology`] as inputs, since those are tested
 //! on their own by hand-derived scenario files.
 //! Speed does not matter here; being obviously right does.
@@ -19,9 +20,10 @@ use crate::connectivity::Topology;
 use crate::deployment::GoalState;
 use crate::membership::Membership;
 use crate::model::{
-    Access, AddressItem, AdminRule, ConfigType, Decision, Direction, IntentPolicyMode,
-    ManagementGroupId, Model, NetworkGroupId, NetworkManager, Nic, NsgAccess, NsgId, PortRange,
-    Protocol, ServiceTag, Subnet, SubnetRole, SubscriptionId, Vnet, VnetId, default_rules,
+    Access, AddressItem, AdminRule, AsgId, ConfigType, Decision, Direction, IntentPolicyMode,
+    ManagementGroupId, Model, NetworkGroupId, NetworkManager, Nic, NsgAccess, NsgId, NsgRule,
+    PortRange, Protocol, ServiceTag, Subnet, SubnetRole, SubscriptionId, Vnet, VnetId,
+    default_rules,
 };
 use crate::verdict::{DEFAULT_SOURCE_PORT, Flow, RuleRef};
 
@@ -36,11 +38,60 @@ enum Place<'m> {
     External,
 }
 
+impl<'m> Place<'m> {
+    /// The application security groups of the NIC at this place, if any.
+    fn asgs(&self) -> &'m [AsgId] {
+        match self {
+            Place::Endpoint(spot) => spot.asgs,
+            Place::NoSubnet(_) | Place::External => &[],
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Spot<'m> {
     vnet: &'m Vnet,
     subnet: &'m Subnet,
     nic: Option<&'m Nic>,
+    /// The application security groups of the NIC's IP configuration with the address.
+    asgs: &'m [AsgId],
+}
+
+/// The five fields of an admin or NSG rule that a flow is matched against.
+struct Fields<'r> {
+    protocol: Protocol,
+    sources: &'r [AddressItem],
+    source_asgs: &'r [AsgId],
+    destinations: &'r [AddressItem],
+    destination_asgs: &'r [AsgId],
+    source_ports: &'r [PortRange],
+    destination_ports: &'r [PortRange],
+}
+
+impl<'r> Fields<'r> {
+    fn admin(r: &'r AdminRule) -> Self {
+        Fields {
+            protocol: r.protocol,
+            sources: &r.sources,
+            source_asgs: &[],
+            destinations: &r.destinations,
+            destination_asgs: &[],
+            source_ports: &r.source_ports,
+            destination_ports: &r.destination_ports,
+        }
+    }
+
+    fn nsg(r: &'r NsgRule) -> Self {
+        Fields {
+            protocol: r.protocol,
+            sources: &r.sources,
+            source_asgs: &r.source_asgs,
+            destinations: &r.destinations,
+            destination_asgs: &r.destination_asgs,
+            source_ports: &r.source_ports,
+            destination_ports: &r.destination_ports,
+        }
+    }
 }
 
 /// What one side (source outbound or destination inbound) concluded.
@@ -57,6 +108,8 @@ struct World<'a> {
     membership: &'a Membership,
     goal: &'a GoalState,
     topology: &'a Topology,
+    /// The application security groups of the flow's source and destination NICs.
+    end_asgs: [&'a [AsgId]; 2],
 }
 
 /// The verdict of a flow and the rule that decided it, as decisions §2 defines them.
@@ -67,21 +120,20 @@ pub(crate) fn verdict(
     topology: &Topology,
     flow: &Flow,
 ) -> (Decision, Option<RuleRef>) {
-    let world = World {
+    let mut world = World {
         model,
         membership,
         goal,
         topology,
+        end_asgs: [&[], &[]],
     };
     let source = world.place(flow.from);
     let destination = world.place(flow.to);
+    world.end_asgs = [source.asgs(), destination.asgs()];
     if matches!(source, Place::NoSubnet(_)) {
         return (Decision::Unreachable, None);
     }
-    if matches!(
-        (&source, &destination),
-        (Place::External, Place::External)
-    ) {
+    if matches!((&source, &destination), (Place::External, Place::External)) {
         // Nothing modelled on either side: there is nothing to deliver to.
         return (Decision::Unreachable, None);
     }
@@ -101,10 +153,10 @@ pub(crate) fn verdict(
         Place::NoSubnet(vnet) => Some(vnet),
         Place::External => None,
     };
-    if let (Place::Endpoint(spot), Some(to)) = (source, destination_vnet) {
-        if !world.path(spot.vnet, to, flow.to) {
-            return (Decision::Unreachable, None);
-        }
+    if let (Place::Endpoint(spot), Some(to)) = (source, destination_vnet)
+        && !world.path(spot.vnet, to, flow.to)
+    {
+        return (Decision::Unreachable, None);
     }
 
     // Destination side, inbound.
@@ -159,7 +211,12 @@ fn access_rank(access: Access) -> u8 {
 }
 
 /// How many levels a management group is above a subscription, if it contains it (1 for its parent).
-fn depth_above(model: &Model, group: &ManagementGroupId, sub: &SubscriptionId, budget: u32) -> Option<u32> {
+fn depth_above(
+    model: &Model,
+    group: &ManagementGroupId,
+    sub: &SubscriptionId,
+    budget: u32,
+) -> Option<u32> {
     let node = model.management_groups.get(group)?;
     if node.child_subscriptions.contains(sub) {
         return Some(1);
@@ -199,12 +256,24 @@ impl<'a> World<'a> {
         else {
             return Place::NoSubnet(vnet);
         };
-        let nic = self.model.nics.values().find(|nic| {
-            nic.ip_configurations
-                .iter()
-                .any(|c| c.address == Some(ip) && c.subnet.as_ref() == Some(&subnet.id))
-        });
-        Place::Endpoint(Spot { vnet, subnet, nic })
+        for nic in self.model.nics.values() {
+            for config in &nic.ip_configurations {
+                if config.address == Some(ip) && config.subnet.as_ref() == Some(&subnet.id) {
+                    return Place::Endpoint(Spot {
+                        vnet,
+                        subnet,
+                        nic: Some(nic),
+                        asgs: &config.asgs,
+                    });
+                }
+            }
+        }
+        Place::Endpoint(Spot {
+            vnet,
+            subnet,
+            nic: None,
+            asgs: &[],
+        })
     }
 
     fn peered(&self, a: &VnetId, b: &VnetId) -> bool {
@@ -277,29 +346,36 @@ impl<'a> World<'a> {
         }
     }
 
-    fn items(&self, at: &Vnet, items: &[AddressItem], ip: IpAddr) -> bool {
-        items.is_empty() || items.iter().any(|i| self.item(at, i, ip))
+    /// One end of a rule (`end` 0 for the source, 1 for the destination): its addresses or its application
+    /// security groups, either matching the flow at that end; any when it has neither.
+    fn end(
+        &self,
+        at: &Vnet,
+        items: &[AddressItem],
+        asgs: &[AsgId],
+        ip: IpAddr,
+        end: usize,
+    ) -> bool {
+        (items.is_empty() && asgs.is_empty())
+            || items.iter().any(|i| self.item(at, i, ip))
+            || asgs.iter().any(|a| self.end_asgs[end].contains(a))
     }
 
     /// Whether a rule's five fields match the flow; ports only for protocols that have them.
-    #[allow(clippy::too_many_arguments)]
-    fn fields(
-        &self,
-        at: &Vnet,
-        protocol: Protocol,
-        sources: &[AddressItem],
-        destinations: &[AddressItem],
-        source_ports: &[PortRange],
-        destination_ports: &[PortRange],
-        flow: &Flow,
-    ) -> bool {
-        let has_ports = true;
-        protocol_matches(protocol, flow.protocol)
-            && self.items(at, sources, flow.from)
-            && self.items(at, destinations, flow.to)
+    fn fields(&self, at: &Vnet, rule: &Fields<'_>, flow: &Flow) -> bool {
+        let has_ports = matches!(flow.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Any);
+        protocol_matches(rule.protocol, flow.protocol)
+            && self.end(at, rule.sources, rule.source_asgs, flow.from, 0)
+            && self.end(at, rule.destinations, rule.destination_asgs, flow.to, 1)
             && (!has_ports
-                || ports_match(source_ports, flow.source_port.unwrap_or(DEFAULT_SOURCE_PORT)))
-            && (!has_ports || flow.port.is_none_or(|p| ports_match(destination_ports, p)))
+                || ports_match(
+                    rule.source_ports,
+                    flow.source_port.unwrap_or(DEFAULT_SOURCE_PORT),
+                ))
+            && (!has_ports
+                || flow
+                    .port
+                    .is_none_or(|p| ports_match(rule.destination_ports, p)))
     }
 
     /// The admin rules that apply at an endpoint in one direction, in evaluation order.
@@ -312,9 +388,9 @@ impl<'a> World<'a> {
             let Some(height) = scope_height(self.model, manager, &vnet.subscription) else {
                 continue;
             };
-            for config_id in self
-                .goal
-                .deployed(&manager.id, &vnet.location, ConfigType::SecurityAdmin)
+            for config_id in
+                self.goal
+                    .deployed(&manager.id, &vnet.location, ConfigType::SecurityAdmin)
             {
                 let Some(config) = self.model.security_admin_configs.get(config_id) else {
                     continue;
@@ -342,7 +418,9 @@ impl<'a> World<'a> {
         {
             return Vec::new();
         }
-        // Spec §4.5, decisions Q5: VNets with intent-policy services follow the highest-scope manager's mode.
+        // Spec §4.5, §1.3 and decisions Q5: VNets with intent-policy services follow the mode of the
+        // highest-scope manager among those whose configuration applies here (on equal heights, which
+        // decisions Q10 makes invalid, the first manager by id).
         let intent_service = vnet
             .subnets
             .iter()
@@ -372,46 +450,35 @@ impl<'a> World<'a> {
     }
 
     /// The first matching rule of an NSG, with its defaults, in one direction.
-    fn nsg(&self, at: &Vnet, id: &NsgId, direction: Direction, flow: &Flow) -> Option<(RuleRef, NsgAccess)> {
+    fn nsg(
+        &self,
+        at: &Vnet,
+        id: &NsgId,
+        direction: Direction,
+        flow: &Flow,
+    ) -> Option<(RuleRef, NsgAccess)> {
         let nsg = self.model.nsgs.get(id)?;
-        let mut rules: Vec<_> = nsg
+        let defaults = default_rules(&nsg.id);
+        let mut rules: Vec<&NsgRule> = nsg
             .rules
             .iter()
-            .cloned()
-            .chain(default_rules(&nsg.id))
+            .chain(&defaults)
             .filter(|r| r.direction == direction)
             .collect();
         rules.sort_by_key(|r| r.priority);
         rules
             .into_iter()
-            .find(|r| {
-                self.fields(
-                    at,
-                    r.protocol,
-                    &r.sources,
-                    &r.destinations,
-                    &r.source_ports,
-                    &r.destination_ports,
-                    flow,
-                )
-            })
-            .map(|r| (RuleRef::Nsg(r.id), r.access))
+            .find(|r| self.fields(at, &Fields::nsg(r), flow))
+            .map(|r| (RuleRef::Nsg(r.id.clone()), r.access))
     }
 
     /// One side: admin rules, then the NSGs in Azure's order for the direction.
     fn side(&self, spot: Spot<'a>, direction: Direction, flow: &Flow) -> Side {
         let at = spot.vnet;
-        let admin = self.admin_rules(spot, direction).into_iter().find(|r| {
-            self.fields(
-                at,
-                r.protocol,
-                &r.sources,
-                &r.destinations,
-                &r.source_ports,
-                &r.destination_ports,
-                flow,
-            )
-        });
+        let admin = self
+            .admin_rules(spot, direction)
+            .into_iter()
+            .find(|r| self.fields(at, &Fields::admin(r), flow));
         let mut last_allow = None;
         if let Some(rule) = admin {
             let reference = RuleRef::Admin(rule.id.clone());
@@ -445,8 +512,8 @@ mod tests {
 
     use serde_json::json;
 
-    use crate::security::proptests::doc::{self, Doc};
     use super::*;
+    use crate::security::proptests::doc::{self, Doc};
     use crate::{Scenario, analyze};
 
     #[track_caller]
@@ -478,13 +545,23 @@ mod tests {
         nic_nsg: Option<String>,
     }
 
-    fn fixture(subnet_nsg: Option<Vec<serde_json::Value>>, nic_nsg: Option<Vec<serde_json::Value>>) -> Fixture {
+    fn fixture(
+        subnet_nsg: Option<Vec<serde_json::Value>>,
+        nic_nsg: Option<Vec<serde_json::Value>>,
+    ) -> Fixture {
         let mut d = Doc::default();
         let subnet_nsg = subnet_nsg.map(|rules| d.nsg("nsg-subnet", rules));
         let nic_nsg = nic_nsg.map(|rules| d.nsg("nsg-nic", rules));
         let subnet = doc::subnet("app", "10.20.1.0/24", subnet_nsg.as_deref());
         let vnet = d.vnet(0, "vm", "eastus", &["10.20.0.0/16"], vec![subnet], vec![]);
-        d.nic("nic-vm", 0, "10.20.1.4", &format!("{vnet}/subnets/app"), nic_nsg.as_deref(), false);
+        d.nic(
+            "nic-vm",
+            0,
+            "10.20.1.4",
+            &format!("{vnet}/subnets/app"),
+            nic_nsg.as_deref(),
+            false,
+        );
         let nm = d.manager("nm", &[], &[doc::SUBSCRIPTIONS[0]]);
         let all = d.group(&nm, "all", &[&vnet]);
         let app = d.group(&nm, "app", &[&vnet]);
@@ -501,7 +578,14 @@ mod tests {
         }
     }
 
-    fn tcp_rule(d: &mut Doc, collection: &str, name: &str, priority: u32, access: &str, port: &str) -> String {
+    fn tcp_rule(
+        d: &mut Doc,
+        collection: &str,
+        name: &str,
+        priority: u32,
+        access: &str,
+        port: &str,
+    ) -> String {
         d.admin_rule(
             collection,
             name,
@@ -519,10 +603,32 @@ mod tests {
 
     #[test]
     fn e1_admin_deny_comes_before_an_nsg_allow() {
-        let allow = doc::nsg_rule("allow-rdp", 100, "Inbound", "Allow", "Tcp", &["*"], &["*"], &["*"], &["3389"]);
+        let allow = doc::nsg_rule(
+            "allow-rdp",
+            100,
+            "Inbound",
+            "Allow",
+            "Tcp",
+            &["*"],
+            &["*"],
+            &["*"],
+            &["3389"],
+        );
         let mut f = fixture(None, Some(vec![allow]));
-        let deny = tcp_rule(&mut f.doc, &f.collection_all, "deny-rdp", 10, "Deny", "3389");
-        check(&f.doc, (INTERNET, VM, Protocol::Tcp, 3389), Decision::Denied, Some(&deny));
+        let deny = tcp_rule(
+            &mut f.doc,
+            &f.collection_all,
+            "deny-rdp",
+            10,
+            "Deny",
+            "3389",
+        );
+        check(
+            &f.doc,
+            (INTERNET, VM, Protocol::Tcp, 3389),
+            Decision::Denied,
+            Some(&deny),
+        );
         // Another port: no admin rule matches and the NIC NSG's default rule denies from the Internet.
         let nic_nsg = f.nic_nsg.clone().unwrap();
         check(
@@ -535,7 +641,17 @@ mod tests {
 
     #[test]
     fn e2_admin_always_allow_skips_the_nsgs() {
-        let deny = doc::nsg_rule("deny-all", 100, "Inbound", "Deny", "*", &["*"], &["*"], &["*"], &["*"]);
+        let deny = doc::nsg_rule(
+            "deny-all",
+            100,
+            "Inbound",
+            "Deny",
+            "*",
+            &["*"],
+            &["*"],
+            &["*"],
+            &["*"],
+        );
         let mut f = fixture(None, Some(vec![deny]));
         let always = f.doc.admin_rule(
             &f.collection_all,
@@ -546,7 +662,12 @@ mod tests {
                 "destinationPortRanges": ["443"],
             }),
         );
-        check(&f.doc, ("203.0.113.7", VM, Protocol::Tcp, 443), Decision::Allowed, Some(&always));
+        check(
+            &f.doc,
+            ("203.0.113.7", VM, Protocol::Tcp, 443),
+            Decision::Allowed,
+            Some(&always),
+        );
         let nic_nsg = f.nic_nsg.clone().unwrap();
         check(
             &f.doc,
@@ -558,7 +679,17 @@ mod tests {
 
     #[test]
     fn e3_admin_allow_hands_over_to_a_denying_nsg() {
-        let deny = doc::nsg_rule("deny-ssh", 100, "Inbound", "Deny", "Tcp", &["*"], &["*"], &["*"], &["22"]);
+        let deny = doc::nsg_rule(
+            "deny-ssh",
+            100,
+            "Inbound",
+            "Deny",
+            "Tcp",
+            &["*"],
+            &["*"],
+            &["*"],
+            &["22"],
+        );
         let mut f = fixture(Some(vec![deny]), None);
         tcp_rule(&mut f.doc, &f.collection_all, "deny-ssh", 10, "Deny", "22");
         tcp_rule(&mut f.doc, &f.collection_app, "allow-ssh", 5, "Allow", "22");
@@ -576,9 +707,19 @@ mod tests {
         let mut f = fixture(None, None);
         tcp_rule(&mut f.doc, &f.collection_all, "deny-ssh", 10, "Deny", "22");
         let allow = tcp_rule(&mut f.doc, &f.collection_app, "allow-ssh", 5, "Allow", "22");
-        check(&f.doc, ("192.168.100.10", VM, Protocol::Tcp, 22), Decision::Allowed, Some(&allow));
+        check(
+            &f.doc,
+            ("192.168.100.10", VM, Protocol::Tcp, 22),
+            Decision::Allowed,
+            Some(&allow),
+        );
         // Nothing matches and nothing is associated: allowed, decided by no rule.
-        check(&f.doc, ("192.168.100.10", VM, Protocol::Tcp, 80), Decision::Allowed, None);
+        check(
+            &f.doc,
+            ("192.168.100.10", VM, Protocol::Tcp, 80),
+            Decision::Allowed,
+            None,
+        );
     }
 
     #[test]
@@ -586,8 +727,20 @@ mod tests {
         let mut f = fixture(None, None);
         tcp_rule(&mut f.doc, &f.collection_app, "a-allow", 7, "Allow", "22");
         let deny = tcp_rule(&mut f.doc, &f.collection_all, "z-deny", 7, "Deny", "22");
-        check(&f.doc, (INTERNET, VM, Protocol::Tcp, 22), Decision::Denied, Some(&deny));
-        tcp_rule(&mut f.doc, &f.collection_app, "b-always", 6, "AlwaysAllow", "80");
+        check(
+            &f.doc,
+            (INTERNET, VM, Protocol::Tcp, 22),
+            Decision::Denied,
+            Some(&deny),
+        );
+        tcp_rule(
+            &mut f.doc,
+            &f.collection_app,
+            "b-always",
+            6,
+            "AlwaysAllow",
+            "80",
+        );
         let allow = tcp_rule(&mut f.doc, &f.collection_all, "a-allow", 6, "Allow", "80");
         let _ = allow;
         check(
@@ -602,12 +755,32 @@ mod tests {
     fn unknown_and_unrouted_addresses() {
         let f = fixture(None, None);
         // In the VNet's space but in no subnet.
-        check(&f.doc, (INTERNET, "10.20.9.9", Protocol::Tcp, 80), Decision::Unreachable, None);
-        check(&f.doc, ("10.20.9.9", VM, Protocol::Tcp, 80), Decision::Unreachable, None);
+        check(
+            &f.doc,
+            (INTERNET, "10.20.9.9", Protocol::Tcp, 80),
+            Decision::Unreachable,
+            None,
+        );
+        check(
+            &f.doc,
+            ("10.20.9.9", VM, Protocol::Tcp, 80),
+            Decision::Unreachable,
+            None,
+        );
         // Both external.
-        check(&f.doc, (INTERNET, "8.8.8.8", Protocol::Tcp, 80), Decision::Unreachable, None);
+        check(
+            &f.doc,
+            (INTERNET, "8.8.8.8", Protocol::Tcp, 80),
+            Decision::Unreachable,
+            None,
+        );
         // To the Internet with no rule on the source side.
-        check(&f.doc, (VM, INTERNET, Protocol::Tcp, 80), Decision::Allowed, None);
+        check(
+            &f.doc,
+            (VM, INTERNET, Protocol::Tcp, 80),
+            Decision::Allowed,
+            None,
+        );
     }
 
     #[test]
@@ -618,20 +791,48 @@ mod tests {
             let mut d = Doc::default();
             let nsg = d.nsg("nsg", vec![]);
             let (pa, pb) = if peered {
-                (vec![doc::peering(&a, &b, "Connected")], vec![doc::peering(&b, &a, "Connected")])
+                (
+                    vec![doc::peering(&a, &b, "Connected")],
+                    vec![doc::peering(&b, &a, "Connected")],
+                )
             } else {
                 (vec![], vec![])
             };
             let a_nsg = nsg_on_a.then_some(nsg.as_str());
-            d.vnet(0, "a", "eastus", &["10.1.0.0/16"], vec![doc::subnet("s", "10.1.0.0/24", a_nsg)], pa);
-            d.vnet(0, "b", "eastus", &["10.2.0.0/16"], vec![doc::subnet("s", "10.2.0.0/24", Some(&nsg))], pb);
+            d.vnet(
+                0,
+                "a",
+                "eastus",
+                &["10.1.0.0/16"],
+                vec![doc::subnet("s", "10.1.0.0/24", a_nsg)],
+                pa,
+            );
+            d.vnet(
+                0,
+                "b",
+                "eastus",
+                &["10.2.0.0/16"],
+                vec![doc::subnet("s", "10.2.0.0/24", Some(&nsg))],
+                pb,
+            );
             let (decision, by) = match (peered, nsg_on_a) {
-                (true, _) => (Decision::Allowed, Some(format!("{nsg}/defaultSecurityRules/AllowVnetInBound"))),
+                (true, _) => (
+                    Decision::Allowed,
+                    Some(format!("{nsg}/defaultSecurityRules/AllowVnetInBound")),
+                ),
                 // The source side comes first: b is not in a's VirtualNetwork tag, nor on the Internet.
-                (false, true) => (Decision::Denied, Some(format!("{nsg}/defaultSecurityRules/DenyAllOutBound"))),
+                (false, true) => (
+                    Decision::Denied,
+                    Some(format!("{nsg}/defaultSecurityRules/DenyAllOutBound")),
+                ),
                 (false, false) => (Decision::Unreachable, None),
             };
-            check(&d, ("10.1.0.4", "10.2.0.4", Protocol::Udp, 53), decision, by.as_deref());
+            check(
+                &d,
+                ("10.1.0.4", "10.2.0.4", Protocol::Udp, 53),
+                decision,
+                by.as_deref(),
+            );
         }
     }
 }

@@ -58,11 +58,10 @@ pub fn selection_for(model: &Model, path: &str) -> Selection {
         }
     }
     for d in model.policy_definitions.values() {
-        if within(&d.path) {
-            if let Some(g) = &d.network_group {
+        if within(&d.path)
+            && let Some(g) = &d.network_group {
                 return Selection::Group(g.clone());
             }
-        }
     }
     for m in model.managers.values() {
         if within(&m.path) {

@@ -27,7 +27,7 @@ pub fn HeaderView() -> Html {
     };
     let import = {
         let dispatch = ctx.dispatch.clone();
-        let reader = reader.clone();
+        let reader = reader;
         Callback::from(move |e: Event| {
             let dispatch = dispatch.clone();
             let done = Callback::from(move |(name, result): (String, Result<String, String>)| match result {

@@ -35,7 +35,7 @@ pub fn JsonView() -> Html {
     };
     let apply = {
         let text = text.clone();
-        let dispatch = ctx.dispatch.clone();
+        let dispatch = ctx.dispatch;
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::Edit(Edit::Replace((*text).clone()))))
     };
     let changed = *text != current;

@@ -9,10 +9,12 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::state::{Action, Selection};
 
+/// An entry of the navigator: what it selects, its label and a detail line.
+type Entry = (Selection, String, Option<String>);
+
 fn item(ctx: &Ctx, selection: Selection, label: String, detail: Option<String>, depth: u8) -> Html {
     let selected = ctx.state.selection == selection;
     let onclick = {
-        let selection = selection.clone();
         ctx.dispatch.reform(move |_: MouseEvent| Action::Select(selection.clone()))
     };
     html! {
@@ -33,8 +35,8 @@ pub fn NavigatorView() -> Html {
     let model = ctx.state.scenario.model();
 
     // Network resources by subscription and resource group.
-    let mut tree: BTreeMap<String, BTreeMap<String, Vec<(Selection, String, Option<String>)>>> = BTreeMap::new();
-    let mut place = |id: &str, entry: (Selection, String, Option<String>)| {
+    let mut tree: BTreeMap<String, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
+    let mut place = |id: &str, entry: Entry| {
         let (sub, rg) = scope_of(id);
         let sub = sub.map_or_else(|| "(no subscription)".to_owned(), |s| s.name().to_owned());
         let rg = rg.map_or_else(|| "(no resource group)".to_owned(), |r| r.name().to_owned());

@@ -64,6 +64,7 @@ pub fn ResultsView() -> Html {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[expect(clippy::expect_used, reason = "a test fixture that does not parse is a failed test")]
 mod tests {
     //! The result panels rendered natively (server-side rendering) for the hub-and-spoke example, whose
     //! answers are derived by hand in the specification's `examples/README.md`.
