@@ -200,7 +200,7 @@ impl fmt::Display for Cmd {
         }
         f.write_str(self.name)?;
         for arg in &self.args {
-            write!(f, " {arg}")?;
+            write!(f, " {}", shell_quote(arg))?;
         }
         Ok(())
     }
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn environment_variables_print_before_the_command() {
-        let cmd = Cmd::new("cargo", &["test", "-p", "avnm-web"])
+        let cmd = Cmd::new("cargo", &["test", "-p", "avnm-web", "--test", "*"])
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
             .env("RUNNER", "/my dir/xtask wasm-test-runner")
             .env("EMPTY", "")
@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(
             cmd.to_string(),
             "WASM_BINDGEN_TEST_TIMEOUT=60 RUNNER='/my dir/xtask wasm-test-runner' EMPTY='' QUOTE='it'\\''s' \
-             cargo test -p avnm-web"
+             cargo test -p avnm-web --test '*'"
         );
     }
 

@@ -35,7 +35,7 @@ const WEB_BIN: &str = "avnm-web";
 /// Which cargo profile the wasm is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// `--release`: the small, optimised bundle that is served and tested end to end.
+    /// `--profile web-release` (release, optimised for size): the bundle that is served and tested end to end.
     Release,
     /// The dev profile: builds faster, about five times larger.
     Debug,
@@ -45,7 +45,7 @@ impl Profile {
     /// The directory under `target/<triple>/` that cargo writes this profile's artifacts to.
     fn dir(self) -> &'static str {
         match self {
-            Self::Release => "release",
+            Self::Release => "web-release",
             Self::Debug => "debug",
         }
     }
@@ -79,9 +79,17 @@ pub fn dist_dir() -> PathBuf {
 /// Builds the bundle into `dist/`, prints the sizes of its `.wasm` and `.js` files, and returns the directory.
 pub fn dist(profile: Profile) -> Result<PathBuf, Error> {
     ensure_wasm_target()?;
-    let mut args = vec!["build", "-p", WEB_BIN, "--bin", WEB_BIN, "--target", WASM_TARGET];
+    let mut args = vec![
+        "build",
+        "-p",
+        WEB_BIN,
+        "--bin",
+        WEB_BIN,
+        "--target",
+        WASM_TARGET,
+    ];
     if profile == Profile::Release {
-        args.push("--release");
+        args.extend(["--profile", "web-release"]);
     }
     Cmd::cargo(&args).run()?;
 
@@ -99,8 +107,11 @@ pub fn dist(profile: Profile) -> Result<PathBuf, Error> {
     bindgen(&wasm, &out)?;
 
     let index = root.join("index.html");
-    fs::copy(&index, out.join("index.html"))
-        .map_err(io(format!("copy {} to {}", shown(&index), shown(&out))))?;
+    fs::copy(&index, out.join("index.html")).map_err(io(format!(
+        "copy {} to {}",
+        shown(&index),
+        shown(&out)
+    )))?;
     let assets = root.join("static");
     if assets.is_dir() {
         copy_dir(&assets, &out.join("static"))?;
@@ -141,8 +152,11 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Error> {
         if source.is_dir() {
             copy_dir(&source, &target)?;
         } else {
-            fs::copy(&source, &target)
-                .map_err(io(format!("copy {} to {}", shown(&source), shown(&target))))?;
+            fs::copy(&source, &target).map_err(io(format!(
+                "copy {} to {}",
+                shown(&source),
+                shown(&target)
+            )))?;
         }
     }
     Ok(())

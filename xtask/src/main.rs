@@ -3,27 +3,50 @@
 //! The `.cargo/config.toml` alias `xtask = "run -p xtask --"` makes `cargo xtask <subcommand>` run this binary.
 //! `cargo xtask test` is the one test command of the project: the README and `.ci/run` call exactly it.
 //! The phases it runs are listed in [`phases::PHASES`]; the `test result:` line counting lives in [`tally`].
-//! Only the standard library is used, so the xtask builds in seconds on a fresh machine.
+//! `cargo xtask serve` builds the playground ([`dist`]) and serves it ([`serve`]).
+//!
+//! The xtask links the `wasm-bindgen-cli` library, so it generates the JS glue and runs the wasm-bindgen test runner
+//! itself (the hidden subcommand `wasm-test-runner`), at the exact version of the workspace's `wasm-bindgen`.
+//! Its first build takes about 1.5 minutes on a fresh machine; nothing but crates is downloaded
+//! (notes/toolchain.md).
 
+mod browser;
 mod cmd;
+mod dist;
+mod e2e;
+mod error;
 mod phases;
+mod serve;
 mod tally;
+mod webdriver;
 
 use std::env;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use cmd::Cmd;
+use dist::Profile;
 
 /// The text printed by `cargo xtask help`, with no arguments, and after a usage error.
 const USAGE: &str = "\
 usage: cargo xtask <subcommand>
 
 subcommands:
-  test          run every check of the project: fmt, clippy, native tests, wasm build of avnm-core
-  bench [ARGS]  run `cargo bench -p avnm-core -- ARGS`
-  help          print this text
+  serve [--port PORT]  build dist/ (release) and serve it on http://127.0.0.1:PORT/ (default 8080)
+  dist [--debug]       build the playground into dist/ (release unless --debug) and print its sizes
+  test [PHASE...]      run every check of the project, or only the phases named, in this order:
+                       fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
+                       browser (avnm-web's wasm-bindgen tests in headless Chromium),
+                       e2e (WebDriver end-to-end tests on the served release build)
+  bench [ARGS]         run `cargo bench -p avnm-core -- ARGS`
+  help                 print this text
+
+The browser phases of `test` need chromedriver; as root with apt-get, a missing one is installed with
+`apt-get install -y chromium chromium-driver` (XTASK_NO_INSTALL=1 turns that off).
 ";
+
+/// The port `cargo xtask serve` listens on unless told otherwise.
+const DEFAULT_PORT: u16 = 8080;
 
 /// Exit code for a command line that the xtask does not understand.
 const USAGE_ERROR: u8 = 2;
@@ -33,10 +56,16 @@ const USAGE_ERROR: u8 = 2;
 enum Task {
     /// Print the usage text and succeed.
     Help,
-    /// Run all phases of `cargo xtask test`.
-    Test,
+    /// Run the phases of `cargo xtask test` named here, or all of them if there are none.
+    Test(Vec<String>),
     /// Run the core benchmarks, passing these arguments to the bench harness.
     Bench(Vec<String>),
+    /// Build `dist/` with this profile.
+    Dist(Profile),
+    /// Build `dist/` (release) and serve it on this port of 127.0.0.1.
+    Serve(u16),
+    /// Act as the wasm-bindgen test runner (hidden: cargo calls it, with these arguments, for wasm32 tests).
+    WasmTestRunner(Vec<String>),
     /// The command line is wrong; the message says why.
     Invalid(String),
 }
@@ -50,11 +79,49 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
     match subcommand.as_str() {
         "help" | "--help" | "-h" => Task::Help,
         "bench" => Task::Bench(args.collect()),
-        "test" => match args.next() {
-            None => Task::Test,
-            Some(extra) => Task::Invalid(format!("`test` takes no arguments, got `{extra}`")),
+        "test" => {
+            let only: Vec<String> = args.collect();
+            match only.iter().find(|name| !phases::is_phase(name)) {
+                None => Task::Test(only),
+                Some(name) => Task::Invalid(format!(
+                    "`{name}` is not a phase of `test` (phases: {})",
+                    phases::names()
+                )),
+            }
+        }
+        "dist" => match args.next().as_deref() {
+            None => Task::Dist(Profile::Release),
+            Some("--debug") => match args.next() {
+                None => Task::Dist(Profile::Debug),
+                Some(extra) => Task::Invalid(format!("unexpected argument `{extra}` to `dist`")),
+            },
+            Some(extra) => Task::Invalid(format!("unexpected argument `{extra}` to `dist`")),
         },
+        "serve" => parse_serve(args),
+        "wasm-test-runner" => Task::WasmTestRunner(args.collect()),
         _ => Task::Invalid(format!("unknown subcommand `{subcommand}`")),
+    }
+}
+
+/// Reads the arguments of `serve`: nothing, `--port PORT` or `--port=PORT`.
+fn parse_serve(mut args: impl Iterator<Item = String>) -> Task {
+    let port = match args.next() {
+        None => return Task::Serve(DEFAULT_PORT),
+        Some(flag) if flag == "--port" => args.next(),
+        Some(flag) => match flag.strip_prefix("--port=") {
+            Some(port) => Some(port.to_owned()),
+            None => return Task::Invalid(format!("unexpected argument `{flag}` to `serve`")),
+        },
+    };
+    if let Some(extra) = args.next() {
+        return Task::Invalid(format!("unexpected argument `{extra}` to `serve`"));
+    }
+    match port {
+        None => Task::Invalid("`--port` needs a value".to_owned()),
+        Some(port) => match port.parse() {
+            Ok(port) => Task::Serve(port),
+            Err(_) => Task::Invalid(format!("`{port}` is not a port number")),
+        },
     }
 }
 
@@ -71,11 +138,25 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Task::Test => phases::run_all(),
+        Task::Test(only) => phases::run(&only),
         Task::Bench(args) => bench(&args),
+        Task::Dist(profile) => report(dist::dist(profile).map(drop)),
+        Task::Serve(port) => report(serve::serve(port)),
+        Task::WasmTestRunner(args) => report(browser::wasm_test_runner(args)),
         Task::Invalid(message) => {
             eprint!("error: {message}\n\n{USAGE}");
             ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+/// Prints the error of a failed subcommand and turns the outcome into an exit code.
+fn report(outcome: Result<(), error::Error>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -95,7 +176,8 @@ fn bench(args: &[String]) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{Task, parse_args};
+    use super::{DEFAULT_PORT, Task, parse_args};
+    use crate::dist::Profile;
 
     #[track_caller]
     fn check(args: &[&str], expected: &Task) {
@@ -116,11 +198,19 @@ mod tests {
     }
 
     #[test]
-    fn test_takes_no_arguments() {
-        check(&["test"], &Task::Test);
+    fn test_takes_phase_names() {
+        check(&["test"], &Task::Test(vec![]));
+        check(
+            &["test", "e2e", "browser"],
+            &Task::Test(vec!["e2e".into(), "browser".into()]),
+        );
         check(
             &["test", "--release"],
-            &Task::Invalid("`test` takes no arguments, got `--release`".to_owned()),
+            &Task::Invalid(
+                "`--release` is not a phase of `test` \
+                 (phases: fmt, clippy, test, wasm-build, browser, e2e)"
+                    .to_owned(),
+            ),
         );
     }
 
@@ -135,6 +225,51 @@ mod tests {
                 "--save-baseline".into(),
                 "main".into(),
             ]),
+        );
+    }
+
+    #[test]
+    fn dist_is_release_unless_debug() {
+        check(&["dist"], &Task::Dist(Profile::Release));
+        check(&["dist", "--debug"], &Task::Dist(Profile::Debug));
+        check(
+            &["dist", "--release"],
+            &Task::Invalid("unexpected argument `--release` to `dist`".to_owned()),
+        );
+        check(
+            &["dist", "--debug", "x"],
+            &Task::Invalid("unexpected argument `x` to `dist`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn serve_takes_a_port() {
+        check(&["serve"], &Task::Serve(DEFAULT_PORT));
+        check(&["serve", "--port", "9000"], &Task::Serve(9000));
+        check(&["serve", "--port=0"], &Task::Serve(0));
+        check(
+            &["serve", "--port"],
+            &Task::Invalid("`--port` needs a value".to_owned()),
+        );
+        check(
+            &["serve", "--port", "99999"],
+            &Task::Invalid("`99999` is not a port number".to_owned()),
+        );
+        check(
+            &["serve", "8080"],
+            &Task::Invalid("unexpected argument `8080` to `serve`".to_owned()),
+        );
+        check(
+            &["serve", "--port", "1", "--port", "2"],
+            &Task::Invalid("unexpected argument `--port` to `serve`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn wasm_test_runner_passes_every_argument_through() {
+        check(
+            &["wasm-test-runner", "/t/browser-1a2b.wasm", "--nocapture"],
+            &Task::WasmTestRunner(vec!["/t/browser-1a2b.wasm".into(), "--nocapture".into()]),
         );
     }
 

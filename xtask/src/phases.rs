@@ -7,11 +7,12 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use crate::cmd::{Cmd, CmdError};
+use crate::browser::{WASM_TEST_ARGS, ensure_browser, wasm_test_command};
+use crate::cmd::Cmd;
+use crate::dist::{Profile, WASM_TARGET, dist, dist_dir, ensure_wasm_target};
+use crate::e2e;
+use crate::error::Error;
 use crate::tally::Counts;
-
-/// The target that avnm-core must keep building for.
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// One step of a phase.
 #[derive(Debug)]
@@ -23,6 +24,15 @@ enum Step {
     CargoTest(&'static [&'static str]),
     /// Installs the wasm32 target with rustup when the toolchain lacks it.
     EnsureWasmTarget,
+    /// Finds chromedriver, installing Chromium with apt-get when it is missing and allowed (see [`ensure_browser`]).
+    EnsureBrowser,
+    /// `cargo <args>` for the wasm32 target, with this binary as cargo's runner (the in-process wasm-bindgen test
+    /// runner in headless Chromium); counted like [`Step::CargoTest`].
+    WasmTest(&'static [&'static str]),
+    /// `cargo xtask dist` with this profile.
+    Dist(Profile),
+    /// The WebDriver end-to-end tests of [`e2e::TESTS`] against `dist/`; counted like [`Step::CargoTest`].
+    E2e,
 }
 
 /// A named group of steps, reported as one line in the summary.
@@ -36,14 +46,7 @@ struct Phase {
 
 /// The phases of `cargo xtask test`, in the order they run.
 ///
-/// The playground (avnm-web) issue appends its phases after `wasm-build`:
-/// - `wasm-test`: `cargo test -p avnm-web --target wasm32-unknown-unknown`, with this binary as cargo's runner
-///   (`CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="<current exe> wasm-test-runner"`) backed by the `wasm-bindgen-cli`
-///   library, counted like `test`;
-/// - `e2e`: WebDriver end-to-end tests against the served release build (notes/toolchain.md §5).
-///
-/// Both need steps that this list cannot express yet (an environment for the runner, a server); add them as new
-/// [`Step`] variants next to `EnsureWasmTarget`.
+/// `browser` and `e2e` need Chromium and chromedriver; [`ensure_browser`] installs them with apt-get when it may.
 /// Never run `--workspace` tests for the wasm target: plain `#[test]`s are silently skipped there (pitfall P5).
 const PHASES: &[Phase] = &[
     Phase {
@@ -72,7 +75,18 @@ const PHASES: &[Phase] = &[
             Step::Cargo(&["build", "-p", "avnm-core", "--target", WASM_TARGET]),
         ],
     },
-    // The playground's `wasm-test` and `e2e` phases go here (see the doc comment above).
+    Phase {
+        name: "browser",
+        steps: &[
+            Step::EnsureWasmTarget,
+            Step::EnsureBrowser,
+            Step::WasmTest(WASM_TEST_ARGS),
+        ],
+    },
+    Phase {
+        name: "e2e",
+        steps: &[Step::EnsureBrowser, Step::Dist(Profile::Release), Step::E2e],
+    },
 ];
 
 /// How a phase ended.
@@ -86,12 +100,27 @@ enum Outcome {
     Skipped,
 }
 
-/// Runs every phase, stopping at the first failure, and prints the summary and the final `tests:` line.
-pub fn run_all() -> ExitCode {
+/// Whether `name` is the name of a phase.
+pub fn is_phase(name: &str) -> bool {
+    PHASES.iter().any(|phase| phase.name == name)
+}
+
+/// The names of all phases, in order, for messages.
+pub fn names() -> String {
+    let names: Vec<_> = PHASES.iter().map(|phase| phase.name).collect();
+    names.join(", ")
+}
+
+/// Runs the phases named in `only` (all of them if it is empty) in their documented order, stopping at the first
+/// failure, and prints the summary and the final `tests:` line.
+pub fn run(only: &[String]) -> ExitCode {
     let mut counts = Counts::default();
     let mut outcomes = Vec::with_capacity(PHASES.len());
     let mut failed = false;
-    for phase in PHASES {
+    let selected = PHASES
+        .iter()
+        .filter(|phase| only.is_empty() || only.iter().any(|name| name == phase.name));
+    for phase in selected {
         if failed {
             outcomes.push((phase.name, Outcome::Skipped));
             continue;
@@ -120,26 +149,25 @@ pub fn run_all() -> ExitCode {
 }
 
 /// Runs the steps of one phase in order, adding the test counts of its test steps to `counts`.
-fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), CmdError> {
+fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), Error> {
     for step in phase.steps {
         match step {
             Step::Cargo(args) => Cmd::cargo(args).run()?,
             Step::CargoTest(args) => Cmd::cargo(args).run_counting(counts)?,
             Step::EnsureWasmTarget => ensure_wasm_target()?,
+            Step::EnsureBrowser => {
+                ensure_browser()?;
+            }
+            Step::WasmTest(args) => {
+                wasm_test_command(&ensure_browser()?, args)?.run_counting(counts)?
+            }
+            Step::Dist(profile) => {
+                dist(*profile)?;
+            }
+            Step::E2e => e2e::run(&ensure_browser()?, &dist_dir(), counts)?,
         }
     }
     Ok(())
-}
-
-/// Adds the wasm32 target with rustup unless the toolchain's target library directory for it already exists.
-///
-/// This never writes a `rust-toolchain.toml`: with one, rustup may skip the target or update the toolchain (pitfall P2).
-fn ensure_wasm_target() -> Result<(), CmdError> {
-    let libdir = Cmd::rustc(&["--print", "target-libdir", "--target", WASM_TARGET]).read()?;
-    if std::path::Path::new(libdir.trim()).is_dir() {
-        return Ok(());
-    }
-    Cmd::rustup(&["target", "add", WASM_TARGET]).run()
 }
 
 /// The summary line of one phase, for example `phase clippy: ok in 12.3s`.
@@ -169,19 +197,33 @@ mod tests {
     #[test]
     fn phases_run_in_the_documented_order() {
         let names: Vec<_> = PHASES.iter().map(|phase| phase.name).collect();
-        assert_eq!(names, ["fmt", "clippy", "test", "wasm-build"]);
+        assert_eq!(
+            names,
+            ["fmt", "clippy", "test", "wasm-build", "browser", "e2e"]
+        );
         let unique: BTreeSet<_> = names.iter().collect();
         assert_eq!(unique.len(), names.len(), "phase names must be unique");
     }
 
     #[test]
-    fn only_the_test_phase_counts_tests() {
+    fn only_the_test_phases_count_tests() {
         for phase in PHASES {
             let counts = phase
                 .steps
                 .iter()
-                .any(|step| matches!(step, Step::CargoTest(_)));
-            assert_eq!(counts, phase.name == "test", "phase {}", phase.name);
+                .any(|step| matches!(step, Step::CargoTest(_) | Step::WasmTest(_) | Step::E2e));
+            let expected = matches!(phase.name, "test" | "browser" | "e2e");
+            assert_eq!(counts, expected, "phase {}", phase.name);
+        }
+    }
+
+    #[test]
+    fn wasm_tests_never_cover_the_workspace() {
+        for step in PHASES.iter().flat_map(|phase| phase.steps) {
+            if let Step::WasmTest(args) = step {
+                assert!(!args.contains(&"--workspace"), "pitfall P5: {args:?}");
+                assert!(args.contains(&"wasm32-unknown-unknown"), "{args:?}");
+            }
         }
     }
 

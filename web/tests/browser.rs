@@ -1,0 +1,115 @@
+//! Browser tests: the real app, mounted in headless Chromium by the wasm-bindgen test runner.
+//!
+//! The `browser` phase of `cargo xtask test` runs them (`cargo xtask test browser` runs only that phase).
+//! It is `cargo test -p avnm-web --target wasm32-unknown-unknown --test '*'` with the xtask as cargo's runner for
+//! the target; the command it prints can be pasted into a shell.
+//! Each test mounts `App` into a fresh `<div>`, lets Yew render, and asserts through `data-testid`s.
+//! Interaction flows on the served bundle belong in the WebDriver end-to-end tests (xtask/src/e2e.rs).
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "a browser test reports a failed expectation by panicking"
+)]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a new `<div>` appended to the test page's body, and returns the div.
+fn mount_app() -> Element {
+    let div = gloo::utils::document()
+        .create_element("div")
+        .expect("create a div");
+    gloo::utils::body()
+        .append_child(&div)
+        .expect("append the div to the body");
+    yew::Renderer::<avnm_web::App>::with_root(div.clone()).render();
+    div
+}
+
+/// Lets Yew finish rendering (it renders from the microtask queue, not inside `render()`).
+async fn settle() {
+    yew::scheduler::flush().await;
+}
+
+/// Starts from a clean slate: no design saved by an earlier test.
+fn forget_saved_design() {
+    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
+        let _ = storage.clear();
+    }
+}
+
+/// Clicks the element matching `selector` inside `root`.
+#[track_caller]
+fn click(root: &Element, selector: &str) {
+    let element = root
+        .query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches `{selector}`"));
+    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
+}
+
+/// The text of the first element matching `selector` inside `root`.
+#[track_caller]
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches `{selector}`"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn app_shows_its_title() {
+    let root = mount_app();
+    settle().await;
+    let title = text_of(&root, "[data-testid=app-title]");
+    assert!(
+        title.contains("AVNM Playground"),
+        "the title reads {title:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn loading_an_example_fills_the_navigator_and_its_intents_pass() {
+    forget_saved_design();
+    let root = mount_app();
+    settle().await;
+    click(&root, "[data-testid=load-ssh-exception-for-one-team]");
+    settle().await;
+    let navigator = text_of(&root, "nav");
+    assert!(navigator.contains("Subscription"), "the navigator lists the network: {navigator}");
+    click(&root, "[data-testid=tab-intents]");
+    settle().await;
+    let summary = text_of(&root, "[data-testid=intents] .summary");
+    assert!(summary.contains("9 passed, 0 failed"), "the example's nine intents pass: {summary}");
+}
+
+#[wasm_bindgen_test]
+async fn undo_restores_the_design_before_a_load() {
+    forget_saved_design();
+    let root = mount_app();
+    settle().await;
+    let before = text_of(&root, "nav");
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    assert_ne!(text_of(&root, "nav"), before, "the new design is shown");
+    click(&root, "[data-testid=undo]");
+    settle().await;
+    assert_eq!(text_of(&root, "nav"), before, "undo brings the first design back");
+    click(&root, "[data-testid=redo]");
+    settle().await;
+    assert_ne!(text_of(&root, "nav"), before, "redo shows the loaded design again");
+}
+
+#[wasm_bindgen_test]
+async fn the_verdict_panel_answers_for_the_first_intent() {
+    forget_saved_design();
+    let root = mount_app();
+    settle().await;
+    let decision = text_of(&root, "[data-testid=verdict-decision]");
+    assert_eq!(decision.trim(), "Allowed", "the first example's first intent is allowed");
+}

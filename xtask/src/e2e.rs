@@ -1,0 +1,248 @@
+//! End-to-end tests: the served release bundle in headless Chromium, driven over WebDriver.
+//!
+//! The `e2e` phase of `cargo xtask test` builds `dist/` (release), serves it on `127.0.0.1` at a free port, starts
+//! chromedriver, and runs every test in [`TESTS`], each in a new browser session with a fresh profile (so no
+//! `localStorage` or URL state leaks from one test into the next).
+//! It prints one line per test, `e2e <name> ... ok` or `e2e <name> ... FAILED: <reason>`, then a libtest-shaped
+//! `test result:` line, which the totals of `cargo xtask test` count.
+//! A failing test leaves a screenshot in `target/e2e/<name>-failure.png`; chromedriver's log is
+//! `target/e2e/chromedriver.log`.
+//!
+//! # Adding a test
+//!
+//! Write a function `fn my_flow(session: &mut Session, base_url: &str) -> Result<(), String>` below [`smoke`] and
+//! add `("my_flow", my_flow)` to [`TESTS`].
+//! `base_url` is the page, ending in `/` (append `#…` for a URL-hash state).
+//! Inside, `?` works on every [`Session`] call; fail with `Err(format!(…))`, or use [`ensure`].
+//! Find elements by `data-testid` or `id` (`session.find("[data-testid=rule-table]")?`); `find` and
+//! `wait_for_text` poll for up to 10 s, because Yew renders asynchronously, so never sleep.
+//!
+//! ```ignore
+//! fn add_rule(session: &mut Session, base_url: &str) -> Result<(), String> {
+//!     session.goto(base_url)?;
+//!     let name = session.find("[data-testid=rule-name]")?;
+//!     session.clear(&name)?;
+//!     session.send_keys(&name, "deny-ssh")?;
+//!     session.click(&session.find("[data-testid=add-rule]")?)?;
+//!     session.wait_for_text("[data-testid=rule-table]", "deny-ssh")?;
+//!     Ok(())
+//! }
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::browser::{Browser, QUIET_ARGS};
+use crate::dist::target_dir;
+use crate::error::{Error, io, shown};
+use crate::serve::Background;
+use crate::tally::Counts;
+use crate::webdriver::{ChromeDriver, Session, chrome_capabilities};
+
+/// An end-to-end test: drives `session` from the page at `base_url`, and says why it failed.
+pub type Test = fn(&mut Session, &str) -> Result<(), String>;
+
+/// Every end-to-end test, by name, in the order they run. Add new flows here (see the module docs).
+pub const TESTS: &[(&str, Test)] = &[("smoke", smoke)];
+
+/// The page loads, the app renders its title, and a screenshot of it lands in `target/e2e/smoke.png`.
+fn smoke(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.wait_for_text("[data-testid=app-title], h1", "AVNM Playground")?;
+    let lang = session.attribute(&session.find("html")?, "lang")?;
+    ensure(
+        lang.as_deref() == Some("en"),
+        format!("the page shell has lang {lang:?}, not \"en\""),
+    )?;
+    session.screenshot(&artifact("smoke.png"))?;
+    Ok(())
+}
+
+/// Fails with `message` unless `condition` holds: `ensure(text == "2", "counter shows 2")?`.
+pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(message.into())
+    }
+}
+
+/// Where the tests write screenshots and logs: `target/e2e/`.
+fn artifacts_dir() -> PathBuf {
+    target_dir().join("e2e")
+}
+
+/// The file `name` in `target/e2e/`, for screenshots: `session.screenshot(&artifact("my_flow.png"))?`.
+pub fn artifact(name: &str) -> PathBuf {
+    artifacts_dir().join(name)
+}
+
+/// Serves `dist`, starts chromedriver, runs [`TESTS`], and adds their counts to `counts`.
+///
+/// chromedriver and the server are stopped on every path out of here, failures included (both stop when dropped).
+pub fn run(browser: &Browser, dist: &Path, counts: &mut Counts) -> Result<(), Error> {
+    let out = artifacts_dir();
+    fs::create_dir_all(&out).map_err(io(format!("create {}", shown(&out))))?;
+    let server = Background::start(dist)?;
+    let driver = ChromeDriver::start(&browser.chromedriver, &artifact("chromedriver.log"))?;
+    eprintln!(
+        "xtask: running {} end-to-end tests against {}",
+        TESTS.len(),
+        server.url()
+    );
+
+    let start = Instant::now();
+    let mut own = Counts::default();
+    for &(name, test) in TESTS {
+        match run_one(browser, &driver, server.url(), name, test) {
+            Ok(()) => {
+                own.passed += 1;
+                println!("e2e {name} ... ok");
+            }
+            Err(reason) => {
+                own.failed += 1;
+                println!("e2e {name} ... FAILED: {reason}");
+            }
+        }
+    }
+    println!("{}", result_line(own, start.elapsed()));
+    *counts += own;
+    drop(driver);
+    drop(server);
+    if own.failed > 0 {
+        return Err(Error::FailedTests(own.failed));
+    }
+    Ok(())
+}
+
+/// Runs one test in a new session with a fresh profile; on failure, saves `target/e2e/<name>-failure.png`.
+fn run_one(
+    browser: &Browser,
+    driver: &ChromeDriver,
+    base_url: &str,
+    name: &str,
+    test: Test,
+) -> Result<(), String> {
+    let profile = artifacts_dir().join("profiles").join(name);
+    // A leftover profile from an interrupted run is not fresh.
+    let _ = fs::remove_dir_all(&profile);
+    fs::create_dir_all(&profile)
+        .map_err(|error| format!("cannot create {}: {error}", shown(&profile)))?;
+    let capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
+    let mut session = Session::new(driver, &capabilities)?;
+    let outcome = test(&mut session, base_url);
+    if outcome.is_err() {
+        let shot = artifact(&format!("{name}-failure.png"));
+        if session.screenshot(&shot).is_ok() {
+            eprintln!("xtask: e2e {name} failed; screenshot in {}", shown(&shot));
+        }
+    }
+    let deleted = session.delete();
+    let _ = fs::remove_dir_all(&profile);
+    outcome?;
+    Ok(deleted?)
+}
+
+/// The Chromium flags of an end-to-end session: headless, root-friendly, a fixed window and a fresh profile, plus the
+/// flags that keep it off the network.
+fn chrome_args(profile: &Path) -> Vec<String> {
+    [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,900",
+    ]
+    .iter()
+    .chain(QUIET_ARGS)
+    .map(|arg| (*arg).to_owned())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
+}
+
+/// The libtest-shaped summary line of the end-to-end tests.
+fn result_line(counts: Counts, elapsed: Duration) -> String {
+    let verdict = if counts.failed == 0 { "ok" } else { "FAILED" };
+    format!(
+        "test result: {verdict}. {} passed; {} failed; 0 ignored; 0 measured; 0 filtered out; finished in {:.2}s",
+        counts.passed,
+        counts.failed,
+        elapsed.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::{TESTS, chrome_args, ensure, result_line};
+    use crate::tally::{Counts, parse_result_line};
+
+    #[test]
+    fn result_lines_count_in_the_totals() {
+        for counts in [
+            Counts {
+                passed: 3,
+                failed: 0,
+            },
+            Counts {
+                passed: 2,
+                failed: 1,
+            },
+        ] {
+            let line = result_line(counts, Duration::from_millis(1234));
+            assert_eq!(parse_result_line(&line), Some(counts), "{line}");
+        }
+        assert_eq!(
+            result_line(
+                Counts {
+                    passed: 1,
+                    failed: 0
+                },
+                Duration::from_millis(1234)
+            ),
+            "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.23s"
+        );
+    }
+
+    #[test]
+    fn test_names_are_unique_words() {
+        let names: BTreeSet<_> = TESTS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names.len(), TESTS.len());
+        for name in names {
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "`{name}` is also a file name in target/e2e"
+            );
+        }
+    }
+
+    #[test]
+    fn chrome_args_stay_off_the_network_with_a_fresh_profile() {
+        let args = chrome_args(Path::new("/tmp/profile"));
+        for expected in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--window-size=1400,900",
+            "--user-data-dir=/tmp/profile",
+        ] {
+            assert!(
+                args.iter().any(|arg| arg == expected),
+                "{expected} in {args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ensure_says_why() {
+        assert_eq!(ensure(true, "unused"), Ok(()));
+        assert_eq!(
+            ensure(false, "counter shows 2"),
+            Err("counter shows 2".to_owned())
+        );
+    }
+}
