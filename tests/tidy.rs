@@ -73,7 +73,10 @@ fn core_does_no_io() {
     assert!(!files.is_empty());
     for file in files {
         // Test-only files and the test modules at the bottom of a file may print and read fixtures.
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if ["tests.rs", "proptests.rs", "reference.rs"].contains(&name) {
             continue;
         }

@@ -490,8 +490,10 @@ impl Plan {
         self.config_id("securityAdminConfigurations", "sac-enterprise")
     }
 
+    /// The block of `10.0.0.0/8` of a region (wrapping around the regions).
     fn region_supernet(&self, r: usize) -> String {
-        let base = (10u32 << 24) | ((r as u32) << (24 - u32::from(self.region_bits)));
+        let r = (r % self.regions) as u32;
+        let base = (10u32 << 24) | (r << (24 - u32::from(self.region_bits)));
         prefix(base, 8 + self.region_bits)
     }
 
@@ -661,8 +663,7 @@ impl Plan {
         let mut counts = vec![0usize; self.regions * ENVS.len() * TEAMS.len()];
         for (_, net) in self.spokes() {
             if let (Some(e), Some(t)) = (net.env, net.team)
-                && let Some(c) =
-                    counts.get_mut((net.region * ENVS.len() + e) * TEAMS.len() + t)
+                && let Some(c) = counts.get_mut((net.region * ENVS.len() + e) * TEAMS.len() + t)
             {
                 *c += 1;
             }
@@ -761,7 +762,10 @@ impl Plan {
             let sub_family = sub_name.split('-').next().unwrap_or_default().to_owned();
             let vnet_type = json!({"field": "type", "equals": VNET_TYPE});
             let (label, conditions) = match i % 8 {
-                0 => ("team", vec![json!({"field": "tags['team']", "equals": team(t)})]),
+                0 => (
+                    "team",
+                    vec![json!({"field": "tags['team']", "equals": team(t)})],
+                ),
                 1 => (
                     env(e),
                     vec![
@@ -778,7 +782,9 @@ impl Plan {
                 ),
                 3 => (
                     "named",
-                    vec![json!({"field": "name", "like": format!("vnet-{}-{}-*", team(t), env(e))})],
+                    vec![
+                        json!({"field": "name", "like": format!("vnet-{}-{}-*", team(t), env(e))}),
+                    ],
                 ),
                 4 => (
                     "sub",
@@ -934,8 +940,7 @@ impl Plan {
                 .filter(|(j, _)| j % TEAM_COLLECTIONS == k)
                 .map(|(_, &g)| g)
                 .collect();
-            self.collections
-                .push((format!("rc-team-{k:02}"), groups));
+            self.collections.push((format!("rc-team-{k:02}"), groups));
         }
 
         let any = || vec![("*".to_owned(), "IPPrefix")];
@@ -1064,17 +1069,84 @@ impl Plan {
             let r = rng.below(self.regions);
             let supernet = self.region_supernet(r);
             let other = self.region_supernet(r + 1);
-            let service = rng.pick(&services).cloned().unwrap_or_else(|| supernet.clone());
+            let service = rng
+                .pick(&services)
+                .cloned()
+                .unwrap_or_else(|| supernet.clone());
             let on_prem = rng.pick(&ON_PREMISES).copied().unwrap_or("192.168.0.0/16");
             let (name, direction, access, protocol, sources, destinations, ports) = match t % 8 {
-                0 => ("allow-https-region", "Inbound", "Allow", "Tcp", ip_prefixes(vec![supernet]), any(), vec!["443", "8443"]),
-                1 => ("deny-internet-in", "Inbound", "Deny", "Any", vec![("Internet".to_owned(), "ServiceTag")], any(), vec!["0-65535"]),
-                2 => ("allow-app-from-services", "Inbound", "Allow", "Tcp", ip_prefixes(vec![service]), any(), vec!["8080-8090"]),
-                3 => ("deny-http-out", "Outbound", "Deny", "Tcp", any(), vec![("Internet".to_owned(), "ServiceTag")], vec!["80"]),
-                4 => ("allow-dns-to-hubs", "Outbound", "Allow", "Udp", any(), ip_prefixes(hub_prefixes.clone()), vec!["53"]),
-                5 => ("allow-batch-from-on-premises", "Inbound", "Allow", "Tcp", ip_prefixes(vec![on_prem.to_owned()]), any(), vec!["9000-9100"]),
-                6 => ("deny-apps-other-region", "Inbound", "Deny", "Tcp", ip_prefixes(vec![other]), any(), vec!["8000-8999"]),
-                _ => ("allow-icmp-vnet", "Inbound", "Allow", "Icmp", vec![("VirtualNetwork".to_owned(), "ServiceTag")], any(), vec!["0-65535"]),
+                0 => (
+                    "allow-https-region",
+                    "Inbound",
+                    "Allow",
+                    "Tcp",
+                    ip_prefixes(vec![supernet]),
+                    any(),
+                    vec!["443", "8443"],
+                ),
+                1 => (
+                    "deny-internet-in",
+                    "Inbound",
+                    "Deny",
+                    "Any",
+                    vec![("Internet".to_owned(), "ServiceTag")],
+                    any(),
+                    vec!["0-65535"],
+                ),
+                2 => (
+                    "allow-app-from-services",
+                    "Inbound",
+                    "Allow",
+                    "Tcp",
+                    ip_prefixes(vec![service]),
+                    any(),
+                    vec!["8080-8090"],
+                ),
+                3 => (
+                    "deny-http-out",
+                    "Outbound",
+                    "Deny",
+                    "Tcp",
+                    any(),
+                    vec![("Internet".to_owned(), "ServiceTag")],
+                    vec!["80"],
+                ),
+                4 => (
+                    "allow-dns-to-hubs",
+                    "Outbound",
+                    "Allow",
+                    "Udp",
+                    any(),
+                    ip_prefixes(hub_prefixes.clone()),
+                    vec!["53"],
+                ),
+                5 => (
+                    "allow-batch-from-on-premises",
+                    "Inbound",
+                    "Allow",
+                    "Tcp",
+                    ip_prefixes(vec![on_prem.to_owned()]),
+                    any(),
+                    vec!["9000-9100"],
+                ),
+                6 => (
+                    "deny-apps-other-region",
+                    "Inbound",
+                    "Deny",
+                    "Tcp",
+                    ip_prefixes(vec![other]),
+                    any(),
+                    vec!["8000-8999"],
+                ),
+                _ => (
+                    "allow-icmp-vnet",
+                    "Inbound",
+                    "Allow",
+                    "Icmp",
+                    vec![("VirtualNetwork".to_owned(), "ServiceTag")],
+                    any(),
+                    vec!["0-65535"],
+                ),
             };
             rules.push(AdminRule {
                 collection,
@@ -1262,7 +1334,11 @@ impl Plan {
                     "virtualNetworkPeerings": peerings,
                 },
             }));
-            let nic_subnet = if net.is_hub() { "snet-shared" } else { "snet-app" };
+            let nic_subnet = if net.is_hub() {
+                "snet-shared"
+            } else {
+                "snet-app"
+            };
             let nic_name = format!("nic-{}", net.name.trim_start_matches("vnet-"));
             let mut properties = json!({
                 "ipConfigurations": [{
@@ -1295,11 +1371,9 @@ impl Plan {
         let services = self.service_prefixes();
         let hubs = self.hub_prefixes();
         let per_direction = self.params.rules_per_nsg.div_ceil(2).min(3997);
-        let step = if per_direction == 0 {
-            10
-        } else {
-            (3996 / per_direction).clamp(1, 10)
-        };
+        let step = 3996usize
+            .checked_div(per_direction)
+            .map_or(10, |s| s.clamp(1, 10));
         for (k, nsg) in self.nsgs.iter().enumerate() {
             let mut rng = Rng::new(self.params.seed, 1 + k as u64);
             let id = self.nsg_id(k);
@@ -1308,7 +1382,11 @@ impl Plan {
                 match rng.below(20) {
                     0..=7 => self.region_supernet(rng.below(self.regions)),
                     8..=10 => rng.pick(&hubs).cloned().unwrap_or_default(),
-                    11..=13 => rng.pick(&ON_PREMISES).copied().unwrap_or_default().to_owned(),
+                    11..=13 => rng
+                        .pick(&ON_PREMISES)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
                     _ => rng
                         .pick(&services)
                         .cloned()
@@ -1326,7 +1404,10 @@ impl Plan {
                     p.insert(key.to_owned(), value);
                 };
                 set("priority", json!(priority));
-                set("direction", json!(if inbound { "Inbound" } else { "Outbound" }));
+                set(
+                    "direction",
+                    json!(if inbound { "Inbound" } else { "Outbound" }),
+                );
                 set("sourcePortRange", json!("*"));
                 let (remote, local) = if inbound {
                     ("sourceAddressPrefix", "destinationAddressPrefix")
@@ -1358,7 +1439,9 @@ impl Plan {
                     }
                     (true, 4) => {
                         set(remote, json!(pool(&mut rng)));
-                        let port = HIGH_RISK.get(rng.below(HIGH_RISK.len())).map_or("22", |h| h.2);
+                        let port = HIGH_RISK
+                            .get(rng.below(HIGH_RISK.len()))
+                            .map_or("22", |h| h.2);
                         set("destinationPortRange", json!(port));
                         ("Deny", "Tcp")
                     }
@@ -1376,7 +1459,10 @@ impl Plan {
                     (true, 7) => {
                         set(remote, json!("*"));
                         let low = 1000 + 1000 * rng.below(20);
-                        set("destinationPortRange", json!(format!("{low}-{}", low + 999)));
+                        set(
+                            "destinationPortRange",
+                            json!(format!("{low}-{}", low + 999)),
+                        );
                         ("Deny", "Tcp")
                     }
                     (true, 8) => {
@@ -1387,7 +1473,10 @@ impl Plan {
                     (true, _) => {
                         set(remote, json!(pool(&mut rng)));
                         let low = 3000 + 100 * rng.below(10);
-                        set("destinationPortRanges", json!([format!("{low}-{}", low + 99), "443"]));
+                        set(
+                            "destinationPortRanges",
+                            json!([format!("{low}-{}", low + 99), "443"]),
+                        );
                         ("Allow", "Tcp")
                     }
                     (false, 0 | 1) => {
@@ -1474,10 +1563,7 @@ impl Plan {
             match &group.kind {
                 GroupKind::Static(members) => {
                     for &m in members {
-                        let name = format!(
-                            "sm-{}",
-                            self.net(m).map_or("", |n| n.name.as_str())
-                        );
+                        let name = format!("sm-{}", self.net(m).map_or("", |n| n.name.as_str()));
                         out.item(&json!({
                             "id": format!("{id}/staticMembers/{name}"),
                             "name": name,
@@ -1704,7 +1790,10 @@ impl Plan {
             );
             if let Some(other) = member(r, PROD, 1).filter(|o| o.base != prod.base) {
                 push(
-                    format!("SMB between production spokes {} and {} is denied", other.name, prod.name),
+                    format!(
+                        "SMB between production spokes {} and {} is denied",
+                        other.name, prod.name
+                    ),
                     other.nic_ip(),
                     prod.nic_ip(),
                     445,
@@ -1715,7 +1804,10 @@ impl Plan {
                 && let Some(far) = member((r + 1) % self.regions, PROD, 0)
             {
                 push(
-                    format!("{} reaches no spoke of another region ({})", hub.name, far.name),
+                    format!(
+                        "{} reaches no spoke of another region ({})",
+                        hub.name, far.name
+                    ),
                     hub.nic_ip(),
                     far.nic_ip(),
                     22,
@@ -1805,7 +1897,10 @@ mod tests {
     fn the_same_parameters_give_the_same_text() {
         let small = Params::small();
         assert_eq!(design(&small), design(&small));
-        let other = Params { seed: 2, ..Params::small() };
+        let other = Params {
+            seed: 2,
+            ..Params::small()
+        };
         assert_ne!(design(&small), design(&other));
     }
 
@@ -1818,7 +1913,12 @@ mod tests {
         assert_eq!(model.nics.len(), params.vnets);
         assert_eq!(model.groups.len(), params.network_groups);
         assert_eq!(model.nsgs.len(), params.nsgs);
-        assert!(model.nsgs.values().all(|n| n.rules.len() == params.rules_per_nsg));
+        assert!(
+            model
+                .nsgs
+                .values()
+                .all(|n| n.rules.len() == params.rules_per_nsg)
+        );
         let admin_rules: usize = model
             .security_admin_configs
             .values()
@@ -1830,21 +1930,43 @@ mod tests {
 
         for (group, members) in &analysis.membership.groups {
             assert!(!members.is_empty(), "`{group}` has no members");
-            assert!(members.iter().all(|m| m.in_scope), "`{group}` has out-of-scope members");
+            assert!(
+                members.iter().all(|m| m.in_scope),
+                "`{group}` has out-of-scope members"
+            );
         }
         let topology = &analysis.topology;
-        assert!(topology.peerings.len() > params.vnets / 4, "{} peerings", topology.peerings.len());
-        assert!(topology.peerings.iter().any(|p| p.origin == crate::connectivity::Origin::Existing));
+        assert!(
+            topology.peerings.len() > params.vnets / 4,
+            "{} peerings",
+            topology.peerings.len()
+        );
+        assert!(
+            topology
+                .peerings
+                .iter()
+                .any(|p| p.origin == crate::connectivity::Origin::Existing)
+        );
         assert!(topology.connected_groups.len() >= params.regions * 2);
 
         let results = analysis.check();
         assert!(results.len() >= 8, "{} intents", results.len());
         for result in &results {
-            assert!(result.passed, "intent `{}` fails:\n{}", result.name, result.verdict);
+            assert!(
+                result.passed,
+                "intent `{}` fails:\n{}",
+                result.name, result.verdict
+            );
         }
-        let decisions: BTreeSet<_> = results.iter().map(|r| format!("{:?}", r.verdict.verdict)).collect();
+        let decisions: BTreeSet<_> = results
+            .iter()
+            .map(|r| format!("{:?}", r.verdict.verdict))
+            .collect();
         for decision in [Decision::Allowed, Decision::Denied, Decision::Unreachable] {
-            assert!(decisions.contains(&format!("{decision:?}")), "no intent is {decision:?}");
+            assert!(
+                decisions.contains(&format!("{decision:?}")),
+                "no intent is {decision:?}"
+            );
         }
     }
 
@@ -1867,8 +1989,18 @@ mod tests {
     #[test]
     fn several_seeds_and_shapes_load_cleanly() {
         for seed in 0..4 {
-            check(&Params { seed, regions: 3, subscriptions: 7, ..Params::small() });
+            check(&Params {
+                seed,
+                regions: 3,
+                subscriptions: 7,
+                ..Params::small()
+            });
         }
-        check(&Params { vnets: 400, nsgs: 40, network_groups: 60, ..Params::small() });
+        check(&Params {
+            vnets: 400,
+            nsgs: 40,
+            network_groups: 60,
+            ..Params::small()
+        });
     }
 }

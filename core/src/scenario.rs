@@ -32,7 +32,11 @@ pub struct Scenario {
 impl Default for Scenario {
     /// An empty design: no resources, commits or intents.
     fn default() -> Self {
-        Scenario { document: serde_json::json!({"resources": [], "commits": [], "intents": []}), model: Arc::default(), diagnostics: Vec::new() }
+        Scenario {
+            document: serde_json::json!({"resources": [], "commits": [], "intents": []}),
+            model: Arc::default(),
+            diagnostics: Vec::new(),
+        }
     }
 }
 

@@ -29,7 +29,11 @@ impl PartialEq for Ctx {
 /// The design to start with: the one saved by the last session, else the first example.
 fn initial() -> AppState {
     let saved = platform::saved_design().and_then(|text| Scenario::parse(&text).ok());
-    let design = saved.or_else(|| gallery::EXAMPLES.first().and_then(|e| Scenario::parse(e.text).ok()));
+    let design = saved.or_else(|| {
+        gallery::EXAMPLES
+            .first()
+            .and_then(|e| Scenario::parse(e.text).ok())
+    });
     AppState::new(design.unwrap_or_default())
 }
 
@@ -48,13 +52,19 @@ impl PartialEq for Design {
 pub fn App() -> Html {
     let state = use_reducer(initial);
     let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
-    use_effect_with(Design(state.scenario.clone()), |d| platform::save_design(&d.0.to_json()));
+    use_effect_with(Design(state.scenario.clone()), |d| {
+        platform::save_design(&d.0.to_json())
+    });
     use_effect_with((), |()| platform::set_theme(platform::theme()));
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
     };
-    let ctx = Ctx { state: Rc::new((*state).clone()), analysis, dispatch };
+    let ctx = Ctx {
+        state: Rc::new((*state).clone()),
+        analysis,
+        dispatch,
+    };
     html! {
         <ContextProvider<Ctx> context={ctx}>
             <div class="app">

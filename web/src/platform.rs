@@ -48,15 +48,19 @@ pub fn download(name: &str, text: &str) {
     let url = gloo::file::ObjectUrl::from(blob);
     let document = gloo::utils::document();
     if let Ok(anchor) = document.create_element("a")
-        && let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() {
-            anchor.set_href(&url);
-            anchor.set_download(name);
-            anchor.click();
-        }
+        && let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
 }
 
 /// Reads the first file chosen in a file input; the reader must be kept alive until `done` runs.
-pub fn read_file(event: &Event, done: Callback<(String, Result<String, String>)>) -> Option<gloo::file::callbacks::FileReader> {
+pub fn read_file(
+    event: &Event,
+    done: Callback<(String, Result<String, String>)>,
+) -> Option<gloo::file::callbacks::FileReader> {
     let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
     let file = input.files()?.get(0)?;
     input.set_value("");
@@ -69,7 +73,9 @@ pub fn read_file(event: &Event, done: Callback<(String, Result<String, String>)>
 
 /// The value of the input, textarea or select that an event came from.
 pub fn value(event: &Event) -> String {
-    let Some(target) = event.target() else { return String::new() };
+    let Some(target) = event.target() else {
+        return String::new();
+    };
     if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
         return input.value();
     }
@@ -84,5 +90,8 @@ pub fn value(event: &Event) -> String {
 
 /// Whether the checkbox an event came from is checked.
 pub fn checked(event: &Event) -> bool {
-    event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
 }

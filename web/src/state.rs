@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::model::{
-    AdminRuleId, ConfigurationId, NetworkGroupId, NetworkManagerId, NicId, NsgId, RuleCollectionId, VnetId,
+    AdminRuleId, ConfigurationId, NetworkGroupId, NetworkManagerId, NicId, NsgId, RuleCollectionId,
+    VnetId,
 };
 use avnm_core::scenario::{Edit, apply};
 use yew::Reducible;
@@ -147,11 +148,20 @@ impl AppState {
         if past.len() > HISTORY {
             past.remove(0);
         }
-        AppState { scenario: Rc::new(next), past, future: Vec::new(), notice: None, ..self.clone() }
+        AppState {
+            scenario: Rc::new(next),
+            past,
+            future: Vec::new(),
+            notice: None,
+            ..self.clone()
+        }
     }
 
     fn refused(&self, message: String) -> Self {
-        AppState { notice: Some(Notice { message }), ..self.clone() }
+        AppState {
+            notice: Some(Notice { message }),
+            ..self.clone()
+        }
     }
 
     /// The state after an action.
@@ -172,26 +182,56 @@ impl AppState {
                 self.with_design(current)
             }
             Action::Load { text, source } => match Scenario::parse(&text) {
-                Ok(next) => AppState { selection: Selection::Overview, ..self.with_design(next) },
-                Err(e) => self.refused(format!("{source} was not loaded, your design is unchanged: {e}")),
+                Ok(next) => AppState {
+                    selection: Selection::Overview,
+                    ..self.with_design(next)
+                },
+                Err(e) => self.refused(format!(
+                    "{source} was not loaded, your design is unchanged: {e}"
+                )),
             },
             Action::Undo => {
                 let mut past = self.past.clone();
-                let Some(previous) = past.pop() else { return self.clone() };
+                let Some(previous) = past.pop() else {
+                    return self.clone();
+                };
                 let mut future = self.future.clone();
                 future.push(self.scenario.clone());
-                AppState { scenario: previous, past, future, notice: None, ..self.clone() }
+                AppState {
+                    scenario: previous,
+                    past,
+                    future,
+                    notice: None,
+                    ..self.clone()
+                }
             }
             Action::Redo => {
                 let mut future = self.future.clone();
-                let Some(next) = future.pop() else { return self.clone() };
+                let Some(next) = future.pop() else {
+                    return self.clone();
+                };
                 let mut past = self.past.clone();
                 past.push(self.scenario.clone());
-                AppState { scenario: next, past, future, notice: None, ..self.clone() }
+                AppState {
+                    scenario: next,
+                    past,
+                    future,
+                    notice: None,
+                    ..self.clone()
+                }
             }
-            Action::Select(selection) => AppState { selection, ..self.clone() },
-            Action::Show(tab) => AppState { tab, ..self.clone() },
-            Action::Dismiss => AppState { notice: None, ..self.clone() },
+            Action::Select(selection) => AppState {
+                selection,
+                ..self.clone()
+            },
+            Action::Show(tab) => AppState {
+                tab,
+                ..self.clone()
+            },
+            Action::Dismiss => AppState {
+                notice: None,
+                ..self.clone()
+            },
         }
     }
 }
@@ -217,7 +257,10 @@ mod tests {
     #[test]
     fn edits_undo_and_redo() {
         let s = state();
-        let s1 = s.reduce(Action::Edit(Edit::Set { path: "title".into(), value: FieldValue::Text("a".into()) }));
+        let s1 = s.reduce(Action::Edit(Edit::Set {
+            path: "title".into(),
+            value: FieldValue::Text("a".into()),
+        }));
         assert!(s1.scenario.to_json().contains("\"a\""));
         let s2 = s1.reduce(Action::Undo);
         assert!(Rc::ptr_eq(&s2.scenario, &s.scenario));
@@ -227,8 +270,14 @@ mod tests {
 
     #[test]
     fn a_bad_load_keeps_the_design_and_says_why() {
-        let s = state().reduce(Action::Edit(Edit::Set { path: "title".into(), value: FieldValue::Text("mine".into()) }));
-        let after = s.reduce(Action::Load { text: "{\"resources\": 5}".into(), source: "design.json".into() });
+        let s = state().reduce(Action::Edit(Edit::Set {
+            path: "title".into(),
+            value: FieldValue::Text("mine".into()),
+        }));
+        let after = s.reduce(Action::Load {
+            text: "{\"resources\": 5}".into(),
+            source: "design.json".into(),
+        });
         assert!(Rc::ptr_eq(&after.scenario, &s.scenario));
         assert_eq!(
             after.notice.map(|n| n.message),

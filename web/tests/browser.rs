@@ -49,7 +49,10 @@ fn click(root: &Element, selector: &str) {
         .query_selector(selector)
         .expect("a valid selector")
         .unwrap_or_else(|| panic!("no element matches `{selector}`"));
-    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
+    element
+        .dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .click();
 }
 
 /// The text of the first element matching `selector` inside `root`.
@@ -81,11 +84,17 @@ async fn loading_an_example_fills_the_navigator_and_its_intents_pass() {
     click(&root, "[data-testid=load-ssh-exception-for-one-team]");
     settle().await;
     let navigator = text_of(&root, "nav");
-    assert!(navigator.contains("Subscription"), "the navigator lists the network: {navigator}");
+    assert!(
+        navigator.contains("Subscription"),
+        "the navigator lists the network: {navigator}"
+    );
     click(&root, "[data-testid=tab-intents]");
     settle().await;
     let summary = text_of(&root, "[data-testid=intents] .summary");
-    assert!(summary.contains("9 passed, 0 failed"), "the example's nine intents pass: {summary}");
+    assert!(
+        summary.contains("9 passed, 0 failed"),
+        "the example's nine intents pass: {summary}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -99,10 +108,18 @@ async fn undo_restores_the_design_before_a_load() {
     assert_ne!(text_of(&root, "nav"), before, "the new design is shown");
     click(&root, "[data-testid=undo]");
     settle().await;
-    assert_eq!(text_of(&root, "nav"), before, "undo brings the first design back");
+    assert_eq!(
+        text_of(&root, "nav"),
+        before,
+        "undo brings the first design back"
+    );
     click(&root, "[data-testid=redo]");
     settle().await;
-    assert_ne!(text_of(&root, "nav"), before, "redo shows the loaded design again");
+    assert_ne!(
+        text_of(&root, "nav"),
+        before,
+        "redo shows the loaded design again"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -111,5 +128,9 @@ async fn the_verdict_panel_answers_for_the_first_intent() {
     let root = mount_app();
     settle().await;
     let decision = text_of(&root, "[data-testid=verdict-decision]");
-    assert_eq!(decision.trim(), "Allowed", "the first example's first intent is allowed");
+    assert_eq!(
+        decision.trim(),
+        "Allowed",
+        "the first example's first intent is allowed"
+    );
 }

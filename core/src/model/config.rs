@@ -1,6 +1,8 @@
 //! Configurations of a network manager, their commits, and the intents of a document.
 //! Spec §3 (connectivity), §4 (security admin), §6 (deployments); decisions §1.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::address::{AddressItem, Direction, Location, PortRange, Protocol};
@@ -154,6 +156,10 @@ pub struct Commit {
     pub configurations: Vec<ConfigurationId>,
     /// `targetLocations`.
     pub regions: Vec<Location>,
+    /// `snapshots`, a key of the playground's own (decisions §1 allows extra keys): for each configuration,
+    /// the fingerprint of its content when it was committed (`deployment::fingerprint`), so that an edit made
+    /// since can be shown as "redeploy needed" (spec §6.2, §12.1). Empty when the document does not record it.
+    pub snapshots: BTreeMap<ConfigurationId, String>,
     /// JSON path.
     pub path: String,
 }

@@ -27,7 +27,9 @@ impl FieldValue {
             FieldValue::Text(s) => Value::String(s.clone()),
             FieldValue::Integer(i) => json!(i),
             FieldValue::Flag(b) => Value::Bool(*b),
-            FieldValue::Texts(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+            FieldValue::Texts(items) => {
+                Value::Array(items.iter().cloned().map(Value::String).collect())
+            }
         }
     }
 }
@@ -57,6 +59,14 @@ pub enum Edit {
         /// The array.
         path: String,
         /// What to append.
+        fragment: Fragment,
+    },
+    /// Sets the value at a JSON path to a fragment (an object or an array, such as a policy condition or a
+    /// rule's `sources`), creating objects on the way.
+    SetFragment {
+        /// Where.
+        path: String,
+        /// The new value.
         fragment: Fragment,
     },
     /// Replaces the whole document with JSON text (the JSON editor, an import, an example).
@@ -138,13 +148,21 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
         Edit::Replace(text) => return Ok(Scenario::parse(text)?),
         Edit::Set { path, value } => {
             let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let slot = locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot =
+                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
             *slot = value.to_json();
+        }
+        Edit::SetFragment { path, fragment } => {
+            let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot =
+                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            *slot = fragment.0.clone();
         }
         Edit::Remove { path } => {
             let mut steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
             let last = steps.pop().ok_or_else(|| EditError::Path(path.clone()))?;
-            let parent = locate(&mut document, &steps, false).ok_or_else(|| EditError::Path(path.clone()))?;
+            let parent = locate(&mut document, &steps, false)
+                .ok_or_else(|| EditError::Path(path.clone()))?;
             let removed = match last {
                 Segment::Key(key) => parent.as_object_mut().and_then(|m| m.remove(key)).is_some(),
                 Segment::Index(i) => match parent.as_array_mut() {
@@ -161,11 +179,14 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
         }
         Edit::Append { path, fragment } => {
             let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let slot = locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot =
+                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
             if slot.is_null() {
                 *slot = Value::Array(Vec::new());
             }
-            slot.as_array_mut().ok_or_else(|| EditError::Path(path.clone()))?.push(fragment.0.clone());
+            slot.as_array_mut()
+                .ok_or_else(|| EditError::Path(path.clone()))?
+                .push(fragment.0.clone());
         }
     }
     Ok(Scenario::from_document(document)?)
@@ -174,9 +195,14 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
 /// The commits of "deploy everything to every region": for each manager, its connectivity configurations
 /// and its first security admin configuration, to every region that has a virtual network, for the types the
 /// manager has enabled. Appended after the existing commits, they replace the goal state of those regions.
+/// Each commit records the fingerprints of its configurations, for the "redeploy needed" badge.
 pub fn deploy_everything(model: &crate::model::Model) -> Vec<Edit> {
     use crate::model::ConfigType;
-    let regions: std::collections::BTreeSet<String> = model.vnets.values().map(|v| v.location.to_string()).collect();
+    let regions: std::collections::BTreeSet<String> = model
+        .vnets
+        .values()
+        .map(|v| v.location.to_string())
+        .collect();
     let regions: Vec<String> = regions.into_iter().collect();
     let mut edits = Vec::new();
     if regions.is_empty() {
@@ -185,18 +211,33 @@ pub fn deploy_everything(model: &crate::model::Model) -> Vec<Edit> {
     for manager in model.managers.values() {
         let id = manager.id.to_string();
         if manager.features.contains(&ConfigType::Connectivity) {
-            let configs: Vec<String> =
-                model.connectivity_configs.values().filter(|c| c.manager == manager.id).map(|c| c.id.to_string()).collect();
+            let configs: Vec<String> = model
+                .connectivity_configs
+                .values()
+                .filter(|c| c.manager == manager.id)
+                .map(|c| c.id.to_string())
+                .collect();
             if !configs.is_empty() {
-                let fragment = template::commit(&id, "Connectivity", &configs, &regions);
-                edits.push(Edit::Append { path: "commits".into(), fragment });
+                let fragment = template::commit_now(model, &id, "Connectivity", &configs, &regions);
+                edits.push(Edit::Append {
+                    path: "commits".into(),
+                    fragment,
+                });
             }
         }
         if manager.features.contains(&ConfigType::SecurityAdmin) {
-            let first = model.security_admin_configs.values().find(|c| c.manager == manager.id).map(|c| c.id.to_string());
+            let first = model
+                .security_admin_configs
+                .values()
+                .find(|c| c.manager == manager.id)
+                .map(|c| c.id.to_string());
             if let Some(config) = first {
-                let fragment = template::commit(&id, "SecurityAdmin", &[config], &regions);
-                edits.push(Edit::Append { path: "commits".into(), fragment });
+                let fragment =
+                    template::commit_now(model, &id, "SecurityAdmin", &[config], &regions);
+                edits.push(Edit::Append {
+                    path: "commits".into(),
+                    fragment,
+                });
             }
         }
     }
@@ -214,8 +255,18 @@ pub mod template {
     }
 
     /// A virtual network with one address prefix and one subnet covering its first /24 (or the whole prefix).
-    pub fn vnet(subscription: &str, resource_group: &str, name: &str, location: &str, prefix: &str, subnet: &str) -> Fragment {
-        let id = format!("{}/providers/Microsoft.Network/virtualNetworks/{name}", rg_id(subscription, resource_group));
+    pub fn vnet(
+        subscription: &str,
+        resource_group: &str,
+        name: &str,
+        location: &str,
+        prefix: &str,
+        subnet: &str,
+    ) -> Fragment {
+        let id = format!(
+            "{}/providers/Microsoft.Network/virtualNetworks/{name}",
+            rg_id(subscription, resource_group)
+        );
         Fragment(json!({
             "id": id, "name": name, "type": "Microsoft.Network/virtualNetworks", "location": location, "tags": {},
             "properties": {
@@ -228,7 +279,9 @@ pub mod template {
 
     /// A subnet to append to a VNet's `properties.subnets`.
     pub fn subnet(vnet_id: &str, name: &str, prefix: &str) -> Fragment {
-        Fragment(json!({"name": name, "id": format!("{vnet_id}/subnets/{name}"), "properties": {"addressPrefix": prefix}}))
+        Fragment(
+            json!({"name": name, "id": format!("{vnet_id}/subnets/{name}"), "properties": {"addressPrefix": prefix}}),
+        )
     }
 
     /// A manual peering to append to a VNet's `properties.virtualNetworkPeerings`.
@@ -249,7 +302,13 @@ pub mod template {
     }
 
     /// An NSG rule to append to `properties.securityRules`.
-    pub fn nsg_rule(nsg_id: &str, name: &str, priority: u32, direction: &str, access: &str) -> Fragment {
+    pub fn nsg_rule(
+        nsg_id: &str,
+        name: &str,
+        priority: u32,
+        direction: &str,
+        access: &str,
+    ) -> Fragment {
         Fragment(json!({
             "name": name, "id": format!("{nsg_id}/securityRules/{name}"),
             "properties": {
@@ -260,7 +319,14 @@ pub mod template {
     }
 
     /// A network interface with one static IP in a subnet.
-    pub fn nic(subscription: &str, resource_group: &str, name: &str, location: &str, subnet_id: &str, address: &str) -> Fragment {
+    pub fn nic(
+        subscription: &str,
+        resource_group: &str,
+        name: &str,
+        location: &str,
+        subnet_id: &str,
+        address: &str,
+    ) -> Fragment {
         Fragment(json!({
             "id": format!("{}/providers/Microsoft.Network/networkInterfaces/{name}", rg_id(subscription, resource_group)),
             "name": name, "type": "Microsoft.Network/networkInterfaces", "location": location,
@@ -269,8 +335,59 @@ pub mod template {
         }))
     }
 
+    /// A prefix for a new subnet of a VNet: the first /24 of its address space that overlaps none of its
+    /// subnets, else the first such smaller block down to /29 (/64 for IPv6; a smaller address space is
+    /// offered whole); `None` when the address space is full.
+    pub fn free_subnet_prefix(vnet: &crate::model::Vnet) -> Option<String> {
+        let taken: Vec<&ipnet::IpNet> = vnet.subnets.iter().flat_map(|s| &s.prefixes).collect();
+        for space in &vnet.address_space {
+            let (usual, smallest) = match space {
+                ipnet::IpNet::V4(_) => (24, 29),
+                ipnet::IpNet::V6(_) => (64, 64),
+            };
+            let first = space.prefix_len().max(usual);
+            for length in first..=smallest.max(first) {
+                let Ok(blocks) = space.subnets(length) else {
+                    continue;
+                };
+                let mut blocks = blocks.take(1 << 16);
+                if let Some(free) =
+                    blocks.find(|b| !taken.iter().any(|t| t.contains(b) || b.contains(*t)))
+                {
+                    return Some(free.to_string());
+                }
+            }
+        }
+        None
+    }
+
+    /// The priority for a new NSG rule of a direction: 100 above the highest rule of that direction (100 for
+    /// the first), else the first free one above the highest, else the first free one from 100; `None` when
+    /// all of 100-4096 are taken.
+    pub fn next_nsg_priority(
+        nsg: &crate::model::Nsg,
+        direction: crate::model::Direction,
+    ) -> Option<u32> {
+        let used: std::collections::BTreeSet<u32> = nsg
+            .rules
+            .iter()
+            .filter(|r| r.direction == direction)
+            .map(|r| r.priority)
+            .collect();
+        let top = used.last().copied().unwrap_or(0);
+        std::iter::once(top.saturating_add(100))
+            .chain(top.saturating_add(1)..=4096)
+            .chain(100..=4096)
+            .find(|p| (100..=4096).contains(p) && !used.contains(p))
+    }
+
     /// A network manager scoped to one subscription, with both features.
-    pub fn network_manager(subscription: &str, resource_group: &str, name: &str, location: &str) -> Fragment {
+    pub fn network_manager(
+        subscription: &str,
+        resource_group: &str,
+        name: &str,
+        location: &str,
+    ) -> Fragment {
         Fragment(json!({
             "id": format!("{}/providers/Microsoft.Network/networkManagers/{name}", rg_id(subscription, resource_group)),
             "name": name, "type": "Microsoft.Network/networkManagers", "location": location,
@@ -300,9 +417,17 @@ pub mod template {
     }
 
     /// A connectivity configuration: a mesh, or a hub-and-spoke when a hub is given.
-    pub fn connectivity(manager_id: &str, name: &str, hub: Option<&str>, group_id: &str) -> Fragment {
+    pub fn connectivity(
+        manager_id: &str,
+        name: &str,
+        hub: Option<&str>,
+        group_id: &str,
+    ) -> Fragment {
         let (topology, hubs) = match hub {
-            Some(h) => ("HubAndSpoke", json!([{"resourceId": h, "resourceType": "Microsoft.Network/virtualNetworks"}])),
+            Some(h) => (
+                "HubAndSpoke",
+                json!([{"resourceId": h, "resourceType": "Microsoft.Network/virtualNetworks"}]),
+            ),
             None => ("Mesh", json!([])),
         };
         Fragment(json!({
@@ -334,7 +459,15 @@ pub mod template {
     }
 
     /// A security admin rule (any source and destination).
-    pub fn admin_rule(collection_id: &str, name: &str, priority: u32, direction: &str, access: &str, protocol: &str, ports: &[&str]) -> Fragment {
+    pub fn admin_rule(
+        collection_id: &str,
+        name: &str,
+        priority: u32,
+        direction: &str,
+        access: &str,
+        protocol: &str,
+        ports: &[&str],
+    ) -> Fragment {
         Fragment(json!({
             "id": format!("{collection_id}/rules/{name}"), "name": name, "kind": "Custom",
             "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
@@ -348,7 +481,12 @@ pub mod template {
     }
 
     /// A commit of configurations of one type to regions.
-    pub fn commit(manager_id: &str, commit_type: &str, configurations: &[String], regions: &[String]) -> Fragment {
+    pub fn commit(
+        manager_id: &str,
+        commit_type: &str,
+        configurations: &[String],
+        regions: &[String],
+    ) -> Fragment {
         Fragment(json!({
             "networkManagerId": manager_id, "commitType": commit_type,
             "configurationIds": configurations, "targetLocations": regions
@@ -356,13 +494,356 @@ pub mod template {
     }
 
     /// An intent.
-    pub fn intent(name: &str, from: &str, to: &str, protocol: &str, port: u16, expect: &str) -> Fragment {
-        Fragment(json!({"name": name, "from": from, "to": to, "protocol": protocol, "port": port, "expect": expect}))
+    pub fn intent(
+        name: &str,
+        from: &str,
+        to: &str,
+        protocol: &str,
+        port: u16,
+        expect: &str,
+    ) -> Fragment {
+        Fragment(
+            json!({"name": name, "from": from, "to": to, "protocol": protocol, "port": port, "expect": expect}),
+        )
+    }
+
+    /// A commit of configurations of one type to regions that records, in `snapshots`, the fingerprint of each
+    /// configuration as it is now, so that an edit made later shows as "redeploy needed" (spec §6.2, §12.1).
+    pub fn commit_now(
+        model: &crate::model::Model,
+        manager_id: &str,
+        commit_type: &str,
+        configurations: &[String],
+        regions: &[String],
+    ) -> Fragment {
+        let Fragment(mut value) = commit(manager_id, commit_type, configurations, regions);
+        if let Some(map) = value.as_object_mut() {
+            map.insert("snapshots".to_owned(), snapshots(model, configurations).0);
+        }
+        Fragment(value)
+    }
+
+    /// The `snapshots` object of a commit: the fingerprint of each configuration as it is now
+    /// (`deployment::fingerprint`); configurations that are not in the model are left out.
+    pub fn snapshots(model: &crate::model::Model, configurations: &[String]) -> Fragment {
+        use crate::model::ConfigurationId;
+        let map: serde_json::Map<String, serde_json::Value> = configurations
+            .iter()
+            .filter_map(|c| {
+                crate::deployment::fingerprint(model, &ConfigurationId::new(c))
+                    .map(|f| (c.clone(), serde_json::Value::String(f)))
+            })
+            .collect();
+        Fragment(serde_json::Value::Object(map))
+    }
+
+    /// A name not yet taken: `base`, else `base-2`, `base-3`... Names compare ignoring case, as Azure's do.
+    ///
+    /// ```
+    /// use avnm_core::scenario::edit::template::unique_name;
+    /// assert_eq!(unique_name("group", ["hub"]), "group");
+    /// assert_eq!(unique_name("group", ["Group", "group-2"]), "group-3");
+    /// ```
+    pub fn unique_name<'a>(base: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
+        let taken: Vec<&str> = taken.into_iter().collect();
+        let free = |name: &str| !taken.iter().any(|t| t.eq_ignore_ascii_case(name));
+        if free(base) {
+            return base.to_owned();
+        }
+        (2u32..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|name| free(name))
+            .unwrap_or_else(|| base.to_owned())
+    }
+
+    /// An item of a rule collection's `appliesToGroups`.
+    pub fn group_reference(group_id: &str) -> Fragment {
+        Fragment(json!({"networkGroupId": group_id}))
+    }
+
+    /// An item of a connectivity configuration's `appliesToGroups`, with Azure's defaults (booleans are the
+    /// strings `"True"` and `"False"` in the REST model).
+    pub fn connectivity_group(group_id: &str) -> Fragment {
+        Fragment(
+            json!({"networkGroupId": group_id, "groupConnectivity": "None", "useHubGateway": "False", "isGlobal": "False"}),
+        )
+    }
+
+    /// The `hubs` of a connectivity configuration: one virtual network, or none.
+    pub fn hubs(hub: Option<&str>) -> Fragment {
+        match hub {
+            Some(h) => Fragment(
+                json!([{"resourceId": h, "resourceType": "Microsoft.Network/virtualNetworks"}]),
+            ),
+            None => Fragment(json!([])),
+        }
+    }
+
+    /// The `addressPrefixType` of a security admin rule address (spec §4.3): `IPPrefix` for `*`, an IP address or
+    /// a CIDR prefix, `NetworkGroup` for a resource id (`/subscriptions/...`), `ServiceTag` for a name.
+    ///
+    /// ```
+    /// use avnm_core::scenario::edit::template::address_prefix_type;
+    /// assert_eq!(address_prefix_type("*"), "IPPrefix");
+    /// assert_eq!(address_prefix_type("10.0.0.0/8"), "IPPrefix");
+    /// assert_eq!(address_prefix_type("Internet"), "ServiceTag");
+    /// assert_eq!(address_prefix_type("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm/networkGroups/g"), "NetworkGroup");
+    /// ```
+    pub fn address_prefix_type(address: &str) -> &'static str {
+        use crate::model::AddressItem;
+        let t = address.trim();
+        if t.get(..15)
+            .is_some_and(|p| p.eq_ignore_ascii_case("/subscriptions/"))
+        {
+            return "NetworkGroup";
+        }
+        match AddressItem::parse_nsg(t) {
+            Some(AddressItem::Tag(_)) => "ServiceTag",
+            _ => "IPPrefix",
+        }
+    }
+
+    /// Checks a comma-separated list of security admin rule addresses as the user types it: each item is `*`, an
+    /// IP address or CIDR prefix, a service tag that admin rules accept, or a network group id. An empty list
+    /// matches any address. Returns the items, `Any` written `*`.
+    ///
+    /// ```
+    /// use avnm_core::scenario::{FieldValue, edit::template::admin_address_list};
+    /// assert_eq!(admin_address_list("10.0.0.0/8, any"), Ok(FieldValue::Texts(vec!["10.0.0.0/8".into(), "*".into()])));
+    /// assert!(admin_address_list("10.0.0.0/33").is_err());
+    /// assert!(admin_address_list("AzurePlatformDNS").is_err());
+    /// ```
+    pub fn admin_address_list(text: &str) -> Result<super::FieldValue, String> {
+        use crate::model::AddressItem;
+        let mut items = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if address_prefix_type(item) == "NetworkGroup" {
+                if !item.to_ascii_lowercase().contains("/networkgroups/") {
+                    return Err(format!("`{item}` is not a network group id"));
+                }
+                items.push(item.to_owned());
+                continue;
+            }
+            match AddressItem::parse_nsg(item) {
+                None => {
+                    return Err(format!(
+                        "`{item}` is not an IP address, a prefix, `*`, a service tag or a network group id"
+                    ));
+                }
+                Some(AddressItem::Any) => items.push("*".to_owned()),
+                Some(AddressItem::Tag(tag)) => {
+                    let name = tag.to_string();
+                    if ["azureplatformdns", "azureplatformimds", "azureplatformlkm"]
+                        .contains(&name.to_ascii_lowercase().as_str())
+                    {
+                        return Err(format!(
+                            "security admin rules do not accept the service tag `{name}`"
+                        ));
+                    }
+                    if !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+                    {
+                        return Err(format!("`{name}` is not a service tag name"));
+                    }
+                    items.push(item.to_owned());
+                }
+                Some(_) => items.push(item.to_owned()),
+            }
+        }
+        Ok(super::FieldValue::Texts(items))
+    }
+
+    /// The `sources` or `destinations` of a security admin rule: `[{addressPrefix, addressPrefixType}]`, the type
+    /// of each address inferred by [`address_prefix_type`].
+    pub fn admin_addresses(addresses: &[String]) -> Fragment {
+        let items: Vec<serde_json::Value> = addresses
+            .iter()
+            .map(
+                |a| json!({"addressPrefix": a.trim(), "addressPrefixType": address_prefix_type(a)}),
+            )
+            .collect();
+        Fragment(serde_json::Value::Array(items))
+    }
+
+    /// The priority for a new rule of a collection: 100 in an empty collection, else one after the highest in use;
+    /// when that is over 4096, the lowest free priority. `None` when all 4096 are used.
+    pub fn next_admin_priority(collection: &crate::model::RuleCollection) -> Option<u32> {
+        free_admin_priorities(collection, 1).first().copied()
+    }
+
+    /// `count` priorities for new rules of a collection, as [`next_admin_priority`] chooses one; fewer when the
+    /// collection runs out.
+    pub fn free_admin_priorities(
+        collection: &crate::model::RuleCollection,
+        count: usize,
+    ) -> Vec<u32> {
+        let used: std::collections::BTreeSet<u32> =
+            collection.rules.iter().map(|r| r.priority).collect();
+        let start = used.last().map_or(100, |max| max + 1);
+        let after: Vec<u32> = (start..=4096).take(count).collect();
+        if after.len() == count {
+            return after;
+        }
+        (1..=4096)
+            .filter(|p| !used.contains(p))
+            .take(count)
+            .collect()
+    }
+
+    /// A new rule for a collection, at its next free priority: deny inbound SSH from anywhere, a starting point
+    /// to edit. `None` when the collection has no free priority.
+    pub fn new_admin_rule(collection: &crate::model::RuleCollection) -> Option<Fragment> {
+        let priority = next_admin_priority(collection)?;
+        let name = unique_name("rule", collection.rules.iter().map(|r| r.id.name()));
+        Some(admin_rule(
+            collection.id.as_str(),
+            &name,
+            priority,
+            "Inbound",
+            "Deny",
+            "Tcp",
+            &["22"],
+        ))
+    }
+
+    /// The ports that Microsoft recommends blocking from outside (spec §4.7, "how to block high-risk ports"):
+    /// TCP, UDP, and both.
+    pub const HIGH_RISK_PORTS: [(&str, &[u16]); 3] = [
+        (
+            "Tcp",
+            &[
+                20, 21, 22, 23, 119, 161, 445, 512, 514, 873, 3389, 5800, 5900,
+            ],
+        ),
+        ("Udp", &[69, 11211]),
+        ("Tcp+Udp", &[111, 135, 162, 593, 2049]),
+    ];
+
+    /// The "Block high-risk ports" preset for a collection: two Deny Inbound rules, one for the TCP ports and one
+    /// for the UDP ports of [`HIGH_RISK_PORTS`] (the ports of both protocols in each), at the collection's next
+    /// free priorities. Empty when no priority is free.
+    pub fn high_risk_ports(collection: &crate::model::RuleCollection) -> Vec<Fragment> {
+        let mut names: Vec<String> = collection
+            .rules
+            .iter()
+            .map(|r| r.id.name().to_owned())
+            .collect();
+        let priorities = free_admin_priorities(collection, 2);
+        let mut rules = Vec::new();
+        for ((protocol, base), priority) in
+            [("Tcp", "deny-high-risk-tcp"), ("Udp", "deny-high-risk-udp")]
+                .into_iter()
+                .zip(priorities)
+        {
+            let ports: Vec<String> = HIGH_RISK_PORTS
+                .iter()
+                .filter(|(p, _)| p.split('+').any(|p| p == protocol))
+                .flat_map(|(_, ports)| ports.iter())
+                .map(u16::to_string)
+                .collect();
+            let ports: Vec<&str> = ports.iter().map(String::as_str).collect();
+            let name = unique_name(base, names.iter().map(String::as_str));
+            rules.push(admin_rule(
+                collection.id.as_str(),
+                &name,
+                priority,
+                "Inbound",
+                "Deny",
+                protocol,
+                &ports,
+            ));
+            names.push(name);
+        }
+        rules
+    }
+
+    /// A policy condition (the `if` block of a rule) from JSON text, checked against Azure Policy's condition
+    /// grammar; the error names the line and column, or the JSON path under `if`.
+    pub fn condition(if_json: &str) -> Result<Fragment, super::FormatError> {
+        let value = crate::membership::builder::parse_if_value(if_json)?;
+        Ok(Fragment(value))
+    }
+
+    /// An Azure Policy definition (mode `Microsoft.Network.Data`, effect `addToNetworkGroup`) that adds the virtual
+    /// networks meeting a condition to a network group, and its assignment, both at a scope: a subscription
+    /// (`/subscriptions/<id>`) or a management group id (spec §2.3).
+    pub fn membership_policy(
+        scope: &str,
+        name: &str,
+        group_id: &str,
+        condition: &Fragment,
+    ) -> [Fragment; 2] {
+        let scope = scope.trim_end_matches('/');
+        let definition =
+            format!("{scope}/providers/Microsoft.Authorization/policyDefinitions/{name}");
+        [
+            Fragment(json!({
+                "id": definition, "name": name, "type": "Microsoft.Authorization/policyDefinitions",
+                "properties": {
+                    "displayName": name, "policyType": "Custom", "mode": "Microsoft.Network.Data",
+                    "policyRule": {
+                        "if": condition.0,
+                        "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": group_id}}
+                    }
+                }
+            })),
+            policy_assignment(scope, &format!("{name}-assignment"), &definition),
+        ]
+    }
+
+    /// An assignment of a policy definition at a scope (a management group, subscription or resource group id).
+    pub fn policy_assignment(scope: &str, name: &str, definition_id: &str) -> Fragment {
+        let scope = scope.trim_end_matches('/');
+        Fragment(json!({
+            "id": format!("{scope}/providers/Microsoft.Authorization/policyAssignments/{name}"),
+            "name": name, "type": "Microsoft.Authorization/policyAssignments",
+            "properties": {"policyDefinitionId": definition_id, "scope": scope, "enforcementMode": "Default"}
+        }))
+    }
+
+    /// Checks an entry of a network manager's scope as the user types it: `/subscriptions/<id>` or
+    /// `/providers/Microsoft.Management/managementGroups/<name>` (spec §1.1).
+    ///
+    /// ```
+    /// use avnm_core::scenario::edit::template::scope_entry;
+    /// assert!(scope_entry("/subscriptions/aaaa-1").is_ok());
+    /// assert!(scope_entry("/providers/Microsoft.Management/managementGroups/root").is_ok());
+    /// assert!(scope_entry("aaaa-1").is_err());
+    /// ```
+    pub fn scope_entry(text: &str) -> Result<super::FieldValue, String> {
+        let t = text.trim().trim_end_matches('/');
+        let parts: Vec<&str> = t.split('/').collect();
+        let ok = match parts.as_slice() {
+            ["", s, id] => s.eq_ignore_ascii_case("subscriptions") && !id.is_empty(),
+            ["", p, m, g, name] => {
+                p.eq_ignore_ascii_case("providers")
+                    && m.eq_ignore_ascii_case("Microsoft.Management")
+                    && g.eq_ignore_ascii_case("managementGroups")
+                    && !name.is_empty()
+            }
+            _ => false,
+        };
+        if ok {
+            Ok(super::FieldValue::Text(t.to_owned()))
+        } else {
+            Err(format!(
+                "`{t}` is not `/subscriptions/<id>` or `/providers/Microsoft.Management/managementGroups/<name>`"
+            ))
+        }
     }
 
     /// An Azure Policy definition adding VNets whose tag has a value to a group, with its assignment at a scope.
-    pub fn tag_policy(subscription: &str, name: &str, group_id: &str, tag: &str, value: &str) -> [Fragment; 2] {
-        let definition = format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/policyDefinitions/{name}");
+    pub fn tag_policy(
+        subscription: &str,
+        name: &str,
+        group_id: &str,
+        tag: &str,
+        value: &str,
+    ) -> [Fragment; 2] {
+        let definition = format!(
+            "/subscriptions/{subscription}/providers/Microsoft.Authorization/policyDefinitions/{name}"
+        );
         [
             Fragment(json!({
                 "id": definition, "name": name, "type": "Microsoft.Authorization/policyDefinitions",
@@ -390,12 +871,20 @@ pub mod template {
 mod tests {
     use super::*;
 
-    const VNET: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+    const VNET: &str =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
 
     fn design() -> Scenario {
         let s = Scenario::parse(r#"{"resources": [], "note": "kept"}"#).unwrap();
         let vnet = template::vnet("s", "rg", "v", "westeurope", "10.0.0.0/16", "10.0.0.0/24");
-        apply(&s, &Edit::Append { path: "resources".into(), fragment: vnet }).unwrap()
+        apply(
+            &s,
+            &Edit::Append {
+                path: "resources".into(),
+                fragment: vnet,
+            },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -411,28 +900,77 @@ mod tests {
     #[test]
     fn set_and_remove_change_one_field() {
         let s = design();
-        let s2 = apply(&s, &Edit::Set {
-            path: "resources[0].properties.addressSpace.addressPrefixes".into(),
-            value: FieldValue::Texts(vec!["10.0.0.0/16".into(), "10.9.0.0/16".into()]),
-        })
+        let s2 = apply(
+            &s,
+            &Edit::Set {
+                path: "resources[0].properties.addressSpace.addressPrefixes".into(),
+                value: FieldValue::Texts(vec!["10.0.0.0/16".into(), "10.9.0.0/16".into()]),
+            },
+        )
         .unwrap();
-        assert_eq!(s2.model().vnets.values().next().unwrap().address_space.len(), 2);
-        let s3 = apply(&s2, &Edit::Remove { path: "resources[0].properties.subnets[0]".into() }).unwrap();
+        assert_eq!(
+            s2.model()
+                .vnets
+                .values()
+                .next()
+                .unwrap()
+                .address_space
+                .len(),
+            2
+        );
+        let s3 = apply(
+            &s2,
+            &Edit::Remove {
+                path: "resources[0].properties.subnets[0]".into(),
+            },
+        )
+        .unwrap();
         assert!(s3.model().vnets.values().next().unwrap().subnets.is_empty());
-        assert_eq!(s.model().vnets.values().next().unwrap().subnets.len(), 1, "the original is untouched");
+        assert_eq!(
+            s.model().vnets.values().next().unwrap().subnets.len(),
+            1,
+            "the original is untouched"
+        );
     }
 
     #[test]
     fn refused_edits_leave_the_design_as_it_was() {
         let s = design();
-        let bad_type = apply(&s, &Edit::Set { path: "resources[0].type".into(), value: FieldValue::Integer(3) });
-        assert_eq!(bad_type.unwrap_err().to_string(), "`resources[0].type`: expected a string, found a number");
+        let bad_type = apply(
+            &s,
+            &Edit::Set {
+                path: "resources[0].type".into(),
+                value: FieldValue::Integer(3),
+            },
+        );
         assert_eq!(
-            apply(&s, &Edit::Remove { path: "resources[4]".into() }).unwrap_err(),
+            bad_type.unwrap_err().to_string(),
+            "`resources[0].type`: expected a string, found a number"
+        );
+        assert_eq!(
+            apply(
+                &s,
+                &Edit::Remove {
+                    path: "resources[4]".into()
+                }
+            )
+            .unwrap_err(),
             EditError::Path("resources[4]".into())
         );
-        assert!(matches!(apply(&s, &Edit::Set { path: "resources[x]".into(), value: FieldValue::Flag(true) }), Err(EditError::Path(_))));
-        assert!(matches!(apply(&s, &Edit::Replace("{".into())), Err(EditError::Format(FormatError::Json { .. }))));
+        assert!(matches!(
+            apply(
+                &s,
+                &Edit::Set {
+                    path: "resources[x]".into(),
+                    value: FieldValue::Flag(true)
+                }
+            ),
+            Err(EditError::Path(_))
+        ));
+        assert!(matches!(
+            apply(&s, &Edit::Replace("{".into())),
+            Err(EditError::Format(FormatError::Json { .. }))
+        ));
         assert_eq!(s.model().vnets.len(), 1);
     }
 
@@ -440,24 +978,277 @@ mod tests {
     fn deploy_everything_commits_every_configuration_to_every_region() {
         let text = include_str!("../../../static/examples/hub-spoke-guardrails.json");
         let mut s = Scenario::parse(text).unwrap();
-        s = apply(&s, &Edit::Remove { path: "commits".into() }).unwrap();
-        assert!(crate::analyze(&s).topology.peerings.is_empty(), "nothing is deployed without commits");
+        s = apply(
+            &s,
+            &Edit::Remove {
+                path: "commits".into(),
+            },
+        )
+        .unwrap();
+        assert!(
+            crate::analyze(&s).topology.peerings.is_empty(),
+            "nothing is deployed without commits"
+        );
         for edit in deploy_everything(s.model()) {
             s = apply(&s, &edit).unwrap();
         }
         assert_eq!(s.model().commits.len(), 2);
-        assert_eq!(crate::analyze(&s).topology.peerings.len(), 4, "the hub and its four spokes");
+        assert_eq!(
+            crate::analyze(&s).topology.peerings.len(),
+            4,
+            "the hub and its four spokes"
+        );
     }
 
     #[test]
     fn an_invalid_value_is_a_diagnostic_not_a_refusal() {
         let s = design();
-        let s2 = apply(&s, &Edit::Set {
-            path: "resources[0].properties.subnets[0].properties.addressPrefix".into(),
-            value: FieldValue::Text("10.0.0.0/33".into()),
-        })
+        let s2 = apply(
+            &s,
+            &Edit::Set {
+                path: "resources[0].properties.subnets[0].properties.addressPrefix".into(),
+                value: FieldValue::Text("10.0.0.0/33".into()),
+            },
+        )
         .unwrap();
         assert_eq!(s2.diagnostics().len(), 1);
-        assert_eq!(s2.diagnostics()[0].path, "resources[0].properties.subnets[0].properties.addressPrefix");
+        assert_eq!(
+            s2.diagnostics()[0].path,
+            "resources[0].properties.subnets[0].properties.addressPrefix"
+        );
+    }
+
+    #[test]
+    fn new_subnets_and_rules_get_a_free_prefix_and_priority() {
+        let s = design();
+        let vnet = s.model().vnets.values().next().unwrap();
+        assert_eq!(
+            template::free_subnet_prefix(vnet).as_deref(),
+            Some("10.0.1.0/24")
+        );
+        let nsg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n";
+        let mut s = apply(
+            &s,
+            &Edit::Append {
+                path: "resources".into(),
+                fragment: template::nsg("s", "rg", "n", "westeurope"),
+            },
+        )
+        .unwrap();
+        let add = |s: &Scenario, name: &str, priority: u32, direction: &str| {
+            let fragment = template::nsg_rule(nsg, name, priority, direction, "Allow");
+            apply(
+                s,
+                &Edit::Append {
+                    path: "resources[1].properties.securityRules".into(),
+                    fragment,
+                },
+            )
+            .unwrap()
+        };
+        let next = |s: &Scenario, direction| {
+            template::next_nsg_priority(s.model().nsgs.values().next().unwrap(), direction)
+        };
+        use crate::model::Direction::{Inbound, Outbound};
+        assert_eq!(next(&s, Inbound), Some(100));
+        s = add(&s, "a", 110, "Inbound");
+        s = add(&s, "b", 4000, "Outbound");
+        assert_eq!(next(&s, Inbound), Some(210));
+        assert_eq!(
+            next(&s, Outbound),
+            Some(4001),
+            "past 4096, the first free one above the highest"
+        );
+        s = add(&s, "c", 4096, "Outbound");
+        assert_eq!(
+            next(&s, Outbound),
+            Some(100),
+            "then the first free one from 100"
+        );
+
+        let full = apply(
+            &s,
+            &Edit::Set {
+                path: "resources[0].properties.addressSpace.addressPrefixes".into(),
+                value: FieldValue::Texts(vec!["10.0.0.0/24".into()]),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            template::free_subnet_prefix(full.model().vnets.values().next().unwrap()),
+            None
+        );
+        let small = apply(
+            &full,
+            &Edit::Set {
+                path: "resources[0].properties.addressSpace.addressPrefixes".into(),
+                value: FieldValue::Texts(vec!["10.0.0.0/24".into(), "10.1.0.0/28".into()]),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            template::free_subnet_prefix(small.model().vnets.values().next().unwrap()).as_deref(),
+            Some("10.1.0.0/28")
+        );
+        let half = apply(
+            &small,
+            &Edit::Set {
+                path: "resources[0].properties.subnets[0].properties.addressPrefix".into(),
+                value: FieldValue::Text("10.0.0.0/25".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            template::free_subnet_prefix(half.model().vnets.values().next().unwrap()).as_deref(),
+            Some("10.0.0.128/25")
+        );
+    }
+
+    #[test]
+    fn the_high_risk_ports_preset_adds_two_deny_inbound_rules_after_the_others() {
+        let s = Scenario::parse(include_str!(
+            "../../../static/examples/hub-spoke-guardrails.json"
+        ))
+        .unwrap();
+        let config = s.model().security_admin_configs.values().next().unwrap();
+        let collection = config.collections.first().unwrap();
+        let highest = collection.rules.iter().map(|r| r.priority).max().unwrap();
+        let mut s2 = s.clone();
+        for fragment in template::high_risk_ports(collection) {
+            s2 = apply(
+                &s2,
+                &Edit::Append {
+                    path: "resources".into(),
+                    fragment,
+                },
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            s2.diagnostics(),
+            s.diagnostics(),
+            "no duplicate priority, nothing dangling"
+        );
+        let after = s2
+            .model()
+            .security_admin_configs
+            .values()
+            .next()
+            .unwrap()
+            .collections
+            .first()
+            .unwrap();
+        let added: Vec<_> = after
+            .rules
+            .iter()
+            .filter(|r| r.id.name().starts_with("deny-high-risk"))
+            .collect();
+        let ports = |r: &crate::model::AdminRule| {
+            r.destination_ports
+                .iter()
+                .map(|p| p.start)
+                .collect::<Vec<_>>()
+        };
+        let [tcp, udp] = added.as_slice() else {
+            panic!("two rules, not {}", added.len())
+        };
+        assert_eq!(
+            (tcp.protocol, tcp.access, tcp.direction),
+            (
+                crate::model::Protocol::Tcp,
+                crate::model::Access::Deny,
+                crate::model::Direction::Inbound
+            )
+        );
+        assert_eq!(
+            ports(tcp),
+            [
+                20, 21, 22, 23, 119, 161, 445, 512, 514, 873, 3389, 5800, 5900, 111, 135, 162, 593,
+                2049
+            ]
+        );
+        assert_eq!(udp.protocol, crate::model::Protocol::Udp);
+        assert_eq!(ports(udp), [69, 11211, 111, 135, 162, 593, 2049]);
+        assert_eq!((tcp.priority, udp.priority), (highest + 1, highest + 2));
+        // Applied twice, the names and priorities stay unique.
+        let again = template::high_risk_ports(after);
+        let text: Vec<String> = again.iter().map(|f| f.0.to_string()).collect();
+        assert!(
+            text[0].contains("deny-high-risk-tcp-2") && text[1].contains("deny-high-risk-udp-2"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn new_rules_take_the_next_free_priority() {
+        let s = Scenario::parse(include_str!(
+            "../../../static/examples/hub-spoke-guardrails.json"
+        ))
+        .unwrap();
+        let mut collection = s
+            .model()
+            .security_admin_configs
+            .values()
+            .next()
+            .unwrap()
+            .collections
+            .first()
+            .unwrap()
+            .clone();
+        let highest = collection.rules.iter().map(|r| r.priority).max().unwrap();
+        assert_eq!(
+            template::next_admin_priority(&collection),
+            Some(highest + 1)
+        );
+        let mut full = collection.clone();
+        for rule in &mut full.rules {
+            rule.priority = 4096;
+        }
+        assert_eq!(template::next_admin_priority(&full), Some(1));
+        collection.rules.clear();
+        assert_eq!(template::next_admin_priority(&collection), Some(100));
+        assert_eq!(
+            template::free_admin_priorities(&collection, 3),
+            [100, 101, 102]
+        );
+    }
+
+    #[test]
+    fn admin_addresses_infer_their_type() {
+        let items = [
+            "*",
+            "10.0.0.0/8",
+            "10.1.2.3",
+            "fd00::/8",
+            "Internet",
+            "Storage.WestEurope",
+            "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkManagers/n/networkGroups/g",
+        ];
+        let fragment = template::admin_addresses(&items.map(String::from));
+        let types: Vec<&str> = fragment
+            .0
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["addressPrefixType"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "IPPrefix",
+                "IPPrefix",
+                "IPPrefix",
+                "IPPrefix",
+                "ServiceTag",
+                "ServiceTag",
+                "NetworkGroup"
+            ]
+        );
+        assert_eq!(
+            template::admin_address_list(""),
+            Ok(FieldValue::Texts(vec![]))
+        );
+        assert!(template::admin_address_list("/subscriptions/s/virtualNetworks/v").is_err());
+        assert!(template::admin_address_list("bad tag!").is_err());
     }
 }

@@ -15,7 +15,9 @@ use crate::model::address::{AddressItem, parse_prefix};
 /// ```
 pub fn prefix(text: &str) -> Result<FieldValue, String> {
     let t = text.trim();
-    parse_prefix(t).map(|_| FieldValue::Text(t.to_owned())).ok_or_else(|| format!("`{t}` is not a valid IP prefix"))
+    parse_prefix(t)
+        .map(|_| FieldValue::Text(t.to_owned()))
+        .ok_or_else(|| format!("`{t}` is not a valid IP prefix"))
 }
 
 /// A comma-separated list of prefixes (an address space).
@@ -33,7 +35,9 @@ pub fn prefixes(text: &str) -> Result<FieldValue, String> {
 /// An IP address.
 pub fn address(text: &str) -> Result<FieldValue, String> {
     let t = text.trim();
-    t.parse::<std::net::IpAddr>().map(|_| FieldValue::Text(t.to_owned())).map_err(|_| format!("`{t}` is not an IP address"))
+    t.parse::<std::net::IpAddr>()
+        .map(|_| FieldValue::Text(t.to_owned()))
+        .map_err(|_| format!("`{t}` is not an IP address"))
 }
 
 /// A comma-separated list of NSG-style addresses: `*`, prefixes, IPs or service tags.
@@ -41,7 +45,9 @@ pub fn nsg_addresses(text: &str) -> Result<FieldValue, String> {
     let items = split(text);
     for item in &items {
         if AddressItem::parse_nsg(item).is_none() {
-            return Err(format!("`{item}` is not an address, a prefix, `*` or a service tag"));
+            return Err(format!(
+                "`{item}` is not an address, a prefix, `*` or a service tag"
+            ));
         }
     }
     Ok(FieldValue::Texts(items))
@@ -58,7 +64,9 @@ pub fn ports(text: &str) -> Result<FieldValue, String> {
     let items = split(text);
     for item in &items {
         if item.parse::<PortRange>().is_err() {
-            return Err(format!("`{item}` is not a port (0-65535), a range like `1024-65535`, or `*`"));
+            return Err(format!(
+                "`{item}` is not a port (0-65535), a range like `1024-65535`, or `*`"
+            ));
         }
     }
     Ok(FieldValue::Texts(items))
@@ -85,7 +93,9 @@ fn priority(text: &str, low: i64, high: i64) -> Result<FieldValue, String> {
 /// A port number.
 pub fn port(text: &str) -> Result<FieldValue, String> {
     let t = text.trim();
-    t.parse::<u16>().map(|p| FieldValue::Integer(i64::from(p))).map_err(|_| format!("`{t}` is not a port (0-65535)"))
+    t.parse::<u16>()
+        .map(|p| FieldValue::Integer(i64::from(p)))
+        .map_err(|_| format!("`{t}` is not a port (0-65535)"))
 }
 
 /// A resource name as Azure accepts it for network resources: 1-80 letters, digits, `_`, `.`, `-`, starting
@@ -94,10 +104,17 @@ pub fn name(text: &str) -> Result<FieldValue, String> {
     let t = text.trim();
     let ok = !t.is_empty()
         && t.len() <= 80
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
         && t.starts_with(|c: char| c.is_ascii_alphanumeric())
         && !t.ends_with(['.', '-']);
-    if ok { Ok(FieldValue::Text(t.to_owned())) } else { Err(format!("`{t}` is not a valid name: letters, digits, `_`, `.` and `-`, up to 80")) }
+    if ok {
+        Ok(FieldValue::Text(t.to_owned()))
+    } else {
+        Err(format!(
+            "`{t}` is not a valid name: letters, digits, `_`, `.` and `-`, up to 80"
+        ))
+    }
 }
 
 /// Free text.
@@ -106,7 +123,11 @@ pub fn text(text: &str) -> Result<FieldValue, String> {
 }
 
 fn split(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -124,7 +145,13 @@ mod tests {
 
     #[test]
     fn lists_are_comma_separated() {
-        assert_eq!(prefixes("10.0.0.0/16, 10.1.0.0/16"), Ok(FieldValue::Texts(vec!["10.0.0.0/16".into(), "10.1.0.0/16".into()])));
+        assert_eq!(
+            prefixes("10.0.0.0/16, 10.1.0.0/16"),
+            Ok(FieldValue::Texts(vec![
+                "10.0.0.0/16".into(),
+                "10.1.0.0/16".into()
+            ]))
+        );
         assert!(prefixes("").is_err());
         assert!(nsg_addresses("VirtualNetwork, 10.0.0.0/8, *").is_ok());
         assert!(nsg_addresses("10.0.0.0/99").is_err());

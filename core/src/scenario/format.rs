@@ -1077,6 +1077,17 @@ fn read_commit(node: &Node<'_>) -> Result<Commit, FormatError> {
             .iter()
             .map(|n| n.str().map(Location::new))
             .collect::<Result<_, _>>()?,
+        snapshots: match node.get("snapshots") {
+            None => BTreeMap::new(),
+            Some(snapshots) => snapshots
+                .object()?
+                .iter()
+                .map(|(config, fingerprint)| {
+                    let value = Node::new(fingerprint, format!("{}.snapshots", node.path));
+                    Ok((ConfigurationId::new(config), value.str()?.to_owned()))
+                })
+                .collect::<Result<_, FormatError>>()?,
+        },
         path: node.path.clone(),
     })
 }

@@ -79,7 +79,10 @@ pub fn Field(props: &FieldProps) -> Html {
             text.set(typed);
         })
     };
-    let problem = error.as_ref().map(|e| AttrValue::from(e.clone())).or_else(|| props.diagnostic.clone());
+    let problem = error
+        .as_ref()
+        .map(|e| AttrValue::from(e.clone()))
+        .or_else(|| props.diagnostic.clone());
     let id = props.testid.clone().unwrap_or_else(|| props.label.clone());
     html! {
         <label class={classes!("field", problem.is_some().then_some("invalid"))}>

@@ -1,17 +1,272 @@
-//! The editor of one resource; being written.
+//! The editor of a connectivity configuration: topology, hub, the groups it applies to with their settings,
+//! global mesh, deletion of existing peerings and address overlap, with what it creates now and where it is
+//! deployed. Booleans are the strings `"True"` and `"False"` in the document, as in Azure's REST model.
 
-use avnm_core::model::ConfigurationId;
+use avnm_core::connectivity::Origin;
+use avnm_core::model::{ConfigurationId, OverlapPolicy, Topology};
+use avnm_core::scenario::{Edit, FieldValue, edit::template};
 use yew::prelude::*;
+
+use super::manager_editor::{
+    diagnostics_at, link, maybe, options, render_deployed, render_diagnostics, render_head,
+    render_missing,
+};
+use crate::app::Ctx;
+use crate::components::{CheckField, SelectField};
+use crate::state::{Action, Selection};
 
 /// Properties of [`ConnectivityEditor`].
 #[derive(Properties, PartialEq)]
 pub struct ConnectivityEditorProps {
-    /// The resource.
+    /// The configuration.
     pub id: ConfigurationId,
 }
 
-/// The editor.
+/// An Azure boolean, as the REST model writes it.
+fn flag(value: bool) -> FieldValue {
+    FieldValue::Text(if value { "True" } else { "False" }.to_owned())
+}
+
+/// The editor of a connectivity configuration.
 #[component]
 pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
-    html! { <section class="editor-panel"><h2>{ props.id.name().to_owned() }</h2></section> }
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let model = ctx.state.scenario.model();
+    let Some(config) = model.connectivity_configs.get(&props.id) else {
+        return render_missing("Connectivity configuration", props.id.as_str());
+    };
+    let path = config.path.clone();
+    let props_path = format!("{path}.properties");
+    let set = |key: &str| {
+        let at = format!("{props_path}.{key}");
+        ctx.dispatch.reform(move |value: FieldValue| {
+            Action::Edit(Edit::Set {
+                path: at.clone(),
+                value,
+            })
+        })
+    };
+    let set_flag = |key: &str| {
+        let at = format!("{props_path}.{key}");
+        ctx.dispatch.reform(move |value: bool| {
+            Action::Edit(Edit::Set {
+                path: at.clone(),
+                value: flag(value),
+            })
+        })
+    };
+
+    let topology = match config.topology {
+        Topology::Mesh => "Mesh",
+        Topology::HubAndSpoke => "HubAndSpoke",
+    };
+    let set_topology = set("connectivityTopology").reform(FieldValue::Text);
+    let hub = config.hubs.first();
+    let mut hub_options = vec![(AttrValue::from(""), AttrValue::from("(no hub)"))];
+    hub_options.extend(model.vnets.values().map(|v| {
+        (
+            AttrValue::from(v.id.to_string()),
+            AttrValue::from(format!("{} ({})", v.name, v.location)),
+        )
+    }));
+    if let Some(h) = hub.filter(|h| !model.vnets.contains_key(*h)) {
+        hub_options.push((
+            AttrValue::from(h.to_string()),
+            AttrValue::from(format!("{} (not in the design)", h.name())),
+        ));
+    }
+    let set_hub = {
+        let at = format!("{props_path}.hubs");
+        ctx.dispatch.reform(move |chosen: String| {
+            let hub = (!chosen.is_empty()).then_some(chosen.as_str());
+            Action::Edit(Edit::SetFragment {
+                path: at.clone(),
+                fragment: template::hubs(hub),
+            })
+        })
+    };
+    let overlap = match config.overlap {
+        OverlapPolicy::Allowed => "Allowed",
+        OverlapPolicy::Disallowed => "Disallowed",
+    };
+    let set_overlap =
+        set("connectivityCapabilities.connectedGroupAddressOverlap").reform(FieldValue::Text);
+
+    // The groups it applies to.
+    let groups: Vec<_> = model
+        .groups
+        .values()
+        .filter(|g| g.manager == config.manager)
+        .collect();
+    let hub_and_spoke = config.topology == Topology::HubAndSpoke;
+    let rows = config.groups.iter().enumerate().map(|(i, item)| {
+        let mut choices: Vec<(AttrValue, AttrValue)> = groups.iter().map(|g| (AttrValue::from(g.id.to_string()), AttrValue::from(g.id.name().to_owned()))).collect();
+        if !groups.iter().any(|g| g.id == item.group) {
+            choices.push((AttrValue::from(item.group.to_string()), AttrValue::from(format!("{} (not in the design)", item.group.name()))));
+        }
+        let at = item.path.clone();
+        let choose = {
+            let at = at.clone();
+            ctx.dispatch.reform(move |value: String| Action::Edit(Edit::Set { path: format!("{at}.networkGroupId"), value: FieldValue::Text(value) }))
+        };
+        let check = |key: &'static str, on: &'static str, off: &'static str| {
+            let at = at.clone();
+            ctx.dispatch.reform(move |checked: bool| {
+                Action::Edit(Edit::Set { path: format!("{at}.{key}"), value: FieldValue::Text(if checked { on } else { off }.to_owned()) })
+            })
+        };
+        let remove = {
+            let at = at.clone();
+            ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: at.clone() }))
+        };
+        let members = ctx.analysis.membership.members(&item.group).len();
+        let problems = diagnostics_at(&ctx, &at);
+        html! {
+            <tr key={item.path.clone()} data-testid={format!("applies-{i}")}>
+                <td>
+                    <SelectField label="Network group" value={item.group.to_string()} options={choices} on_change={choose} testid={format!("applies-{i}-group")} />
+                    <span class="muted">{ format!("{members} member{} · ", if members == 1 { "" } else { "s" }) }</span>
+                    { link(&ctx, Selection::Group(item.group.clone()), "open".to_owned(), format!("applies-{i}-open")) }
+                    { render_diagnostics(&problems, format!("applies-{i}-diagnostics")) }
+                </td>
+                <td><CheckField label="Directly connected" checked={item.directly_connected} on_change={check("groupConnectivity", "DirectlyConnected", "None")} testid={format!("applies-{i}-direct")} /></td>
+                <td><CheckField label="Global" checked={item.is_global} on_change={check("isGlobal", "True", "False")} testid={format!("applies-{i}-global")} /></td>
+                <td><CheckField label="Use hub gateway" checked={item.use_hub_gateway} on_change={check("useHubGateway", "True", "False")} testid={format!("applies-{i}-gateway")} /></td>
+                <td><button class="danger small" onclick={remove} aria-label={format!("Stop applying to {}", item.group.name())} data-testid={format!("applies-{i}-remove")}>{ "Remove" }</button></td>
+            </tr>
+        }
+    });
+    let add_group = {
+        let at = format!("{props_path}.appliesToGroups");
+        let unused: Vec<String> = groups
+            .iter()
+            .filter(|g| !config.groups.iter().any(|c| c.group == g.id))
+            .map(|g| g.id.to_string())
+            .collect();
+        let mut choices = vec![(
+            AttrValue::from(""),
+            AttrValue::from("Apply to another group…"),
+        )];
+        choices.extend(unused.iter().map(|g| {
+            (
+                AttrValue::from(g.clone()),
+                AttrValue::from(avnm_core::model::NetworkGroupId::new(g).name().to_owned()),
+            )
+        }));
+        let on_change = maybe(&ctx.dispatch, move |chosen: String| {
+            (!chosen.is_empty()).then(|| {
+                Action::Edit(Edit::Append {
+                    path: at.clone(),
+                    fragment: template::connectivity_group(&chosen),
+                })
+            })
+        });
+        (unused.is_empty(), choices, on_change)
+    };
+
+    // What it creates now.
+    let peerings: Vec<_> = ctx
+        .analysis
+        .topology
+        .peerings
+        .iter()
+        .filter(|l| {
+            l.configurations.contains(&config.id)
+                || l.origin == Origin::Configuration(config.id.clone())
+        })
+        .collect();
+    let connected: Vec<_> = ctx
+        .analysis
+        .topology
+        .connected_groups
+        .iter()
+        .filter(|g| g.configuration_id == config.id)
+        .collect();
+    let vnet_name = |id: &avnm_core::model::VnetId| {
+        model
+            .vnets
+            .get(id)
+            .map_or_else(|| id.name().to_owned(), |v| v.name.clone())
+    };
+
+    let manager = link(
+        &ctx,
+        Selection::Manager(config.manager.clone()),
+        config.manager.name().to_owned(),
+        "connectivity-manager".to_owned(),
+    );
+    let (no_more_groups, add_choices, add_on_change) = add_group;
+    html! {
+        <section class="editor-panel vnm-editor" data-testid="connectivity-editor">
+            { render_head("Connectivity configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". A mesh connects every member as a connected group; a hub and spoke peers the hub with every spoke." }</> }) }
+            { render_deployed(&ctx, &config.id, "connectivity-deployed") }
+            { render_diagnostics(&diagnostics_at(&ctx, &path).into_iter().filter(|d| !config.groups.iter().any(|g| super::manager_editor::under(&d.path, &g.path))).collect::<Vec<_>>(), "connectivity-diagnostics".to_owned()) }
+            <div class="grid">
+                <SelectField label="Topology" value={topology} options={options(&["Mesh", "HubAndSpoke"])} on_change={set_topology} testid="connectivity-topology" />
+                if hub_and_spoke || hub.is_some() {
+                    <SelectField label="Hub" value={hub.map(ToString::to_string).unwrap_or_default()} options={hub_options} on_change={set_hub} testid="connectivity-hub" />
+                }
+                <SelectField label="Connected group address overlap" value={overlap} options={options(&["Allowed", "Disallowed"])} on_change={set_overlap} testid="connectivity-overlap" />
+            </div>
+            <div class="vnm-checks">
+                <CheckField label={if hub_and_spoke { "Global (no effect on hub and spoke)" } else { "Global mesh: connect members across regions" }} checked={config.is_global} on_change={set_flag("isGlobal")} testid="connectivity-global" />
+                <CheckField label="Delete existing peerings that this configuration does not create" checked={config.delete_existing_peering} on_change={set_flag("deleteExistingPeering")} testid="connectivity-delete-peerings" />
+            </div>
+
+            <h3>{ "Applies to" }</h3>
+            if config.groups.is_empty() {
+                <p class="empty" data-testid="applies-empty">{ "It applies to no network group, so it connects nothing. Add a group." }</p>
+            } else {
+                <p class="hint">{ if hub_and_spoke { "Spoke groups: each member is peered with the hub. Directly connected spokes also form a connected group (with the hub) in each region, or across regions when global." } else { "Every member of these groups joins the mesh; per-group settings matter for hub and spoke only." } }</p>
+                <table class="vnm-table applies">
+                    <thead><tr><th>{ "Group" }</th><th title="groupConnectivity: DirectlyConnected">{ "Direct" }</th><th>{ "Global" }</th><th>{ "Hub gateway" }</th><th><span class="visually-hidden">{ "Remove" }</span></th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            }
+            if no_more_groups {
+                <p class="hint">{ if groups.is_empty() { "The manager has no network group to apply to: add one in the manager." } else { "It applies to every group of the manager." } }</p>
+            } else {
+                <div class="narrow"><SelectField label="Add a group" value="" options={add_choices} on_change={add_on_change} testid="applies-add" /></div>
+            }
+
+            <h3>{ "What it creates now" }</h3>
+            if peerings.is_empty() && connected.is_empty() {
+                <p class="empty" data-testid="creates-nothing">{ "Nothing yet: it must be deployed to the members' regions, and its groups must have members in the manager's scope." }</p>
+            }
+            if !peerings.is_empty() {
+                <h4>{ format!("Peerings ({})", peerings.len()) }</h4>
+                <ul class="vnm-list" data-testid="creates-peerings">
+                { for peerings.iter().map(|l| {
+                    let [a, b] = &l.vnets;
+                    html! {
+                        <li key={format!("{a}|{b}")}>
+                            { vnet_name(a) }{ " ↔ " }{ vnet_name(b) }
+                            if l.origin == Origin::Existing { <span class="muted">{ " (an existing peering, reused)" }</span> }
+                        </li>
+                    }
+                }) }
+                </ul>
+            }
+            if !connected.is_empty() {
+                <h4>{ format!("Connected groups ({})", connected.len()) }</h4>
+                <ul class="vnm-list" data-testid="creates-connected-groups">
+                { for connected.iter().enumerate().map(|(i, g)| html! {
+                    <li key={i}>
+                        <span class="muted">{ g.region.as_ref().map_or_else(|| "global: ".to_owned(), |r| format!("{r}: ")) }</span>
+                        { g.vnets.iter().map(&vnet_name).collect::<Vec<_>>().join(", ") }
+                        if let Some(spoke) = &g.spoke_group { <span class="muted">{ format!(" (spokes of {} with the hub)", spoke.name()) }</span> }
+                        if !g.dropped.is_empty() {
+                            <div class="note">{ format!("Overlapping ranges dropped: {}", g.dropped.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }</div>
+                        }
+                        if !g.excluded.is_empty() {
+                            <div class="note">{ format!("Left out because they overlap a member: {}", g.excluded.iter().map(&vnet_name).collect::<Vec<_>>().join(", ")) }</div>
+                        }
+                    </li>
+                }) }
+                </ul>
+            }
+        </section>
+    }
 }

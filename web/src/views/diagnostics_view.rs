@@ -10,7 +10,12 @@ use crate::state::{Action, Selection};
 
 /// The item of the navigator that a JSON path falls in.
 pub fn selection_for(model: &Model, path: &str) -> Selection {
-    let within = |p: &str| !p.is_empty() && (path == p || path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}[")));
+    let within = |p: &str| {
+        !p.is_empty()
+            && (path == p
+                || path.starts_with(&format!("{p}."))
+                || path.starts_with(&format!("{p}[")))
+    };
     if path.starts_with("commits") {
         return Selection::Deployments;
     }
@@ -59,9 +64,10 @@ pub fn selection_for(model: &Model, path: &str) -> Selection {
     }
     for d in model.policy_definitions.values() {
         if within(&d.path)
-            && let Some(g) = &d.network_group {
-                return Selection::Group(g.clone());
-            }
+            && let Some(g) = &d.network_group
+        {
+            return Selection::Group(g.clone());
+        }
     }
     for m in model.managers.values() {
         if within(&m.path) {
@@ -74,7 +80,9 @@ pub fn selection_for(model: &Model, path: &str) -> Selection {
 /// The diagnostics panel.
 #[component]
 pub fn DiagnosticsView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let a = &ctx.analysis;
     if a.diagnostics.is_empty() {
         return html! { <p class="empty ok" data-testid="diagnostics">{ "No problems found: every reference resolves, priorities are valid, and no limit is exceeded." }</p> };

@@ -19,7 +19,9 @@ use crate::state::Selection;
 /// The editor of the selection.
 #[component]
 pub fn EditorView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     match &ctx.state.selection {
         Selection::Overview => html! { <GalleryView /> },
         Selection::Vnet(id) => html! { <VnetEditor id={id.clone()} /> },
@@ -31,7 +33,9 @@ pub fn EditorView() -> Html {
         Selection::SecurityAdmin(id) => html! { <SecurityAdminEditor id={id.clone()} /> },
         Selection::RuleCollection(id) => html! { <RuleCollectionEditor id={id.clone()} /> },
         Selection::AdminRule(id) => {
-            let collection = avnm_core::model::RuleCollectionId::new(avnm_core::model::ids::parent_path(id.as_str()));
+            let collection = avnm_core::model::RuleCollectionId::new(
+                avnm_core::model::ids::parent_path(id.as_str()),
+            );
             html! { <RuleCollectionEditor id={collection} /> }
         }
         Selection::Deployments => html! { <DeploymentsEditor /> },

@@ -16,7 +16,10 @@ pub struct Example {
 
 macro_rules! example {
     ($file:literal) => {
-        Example { file: $file, text: include_str!(concat!("../../../static/examples/", $file)) }
+        Example {
+            file: $file,
+            text: include_str!(concat!("../../../static/examples/", $file)),
+        }
     };
 }
 
@@ -34,15 +37,25 @@ pub const EXAMPLES: &[Example] = &[
 /// The title and description of an example, read from its document.
 fn describe(example: &Example) -> (String, String) {
     let doc: serde_json::Value = serde_json::from_str(example.text).unwrap_or_default();
-    let title = doc.get("title").and_then(|t| t.as_str()).unwrap_or(example.file).to_owned();
-    let description = doc.get("description").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+    let title = doc
+        .get("title")
+        .and_then(|t| t.as_str())
+        .unwrap_or(example.file)
+        .to_owned();
+    let description = doc
+        .get("description")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default()
+        .to_owned();
     (title, description)
 }
 
 /// The overview and gallery.
 #[component]
 pub fn GalleryView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let doc_title = ctx.analysis.model.vnets.len();
     html! {
         <section class="editor-panel overview">

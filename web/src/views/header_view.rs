@@ -12,15 +12,21 @@ use crate::state::{Action, Selection};
 pub fn HeaderView() -> Html {
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let theme = use_state(platform::theme);
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let state = &ctx.state;
     let undo = ctx.dispatch.reform(|_: MouseEvent| Action::Undo);
     let redo = ctx.dispatch.reform(|_: MouseEvent| Action::Redo);
     let deploy = {
         let model = std::sync::Arc::clone(ctx.state.scenario.model());
-        ctx.dispatch.reform(move |_: MouseEvent| Action::Edits(deploy_everything(&model)))
+        ctx.dispatch
+            .reform(move |_: MouseEvent| Action::Edits(deploy_everything(&model)))
     };
-    let new = ctx.dispatch.reform(|_: MouseEvent| Action::Load { text: r#"{"resources": [], "commits": [], "intents": []}"#.into(), source: "the new design".into() });
+    let new = ctx.dispatch.reform(|_: MouseEvent| Action::Load {
+        text: r#"{"resources": [], "commits": [], "intents": []}"#.into(),
+        source: "the new design".into(),
+    });
     let export = {
         let scenario = ctx.state.scenario.clone();
         Callback::from(move |_: MouseEvent| platform::download("design.json", &scenario.to_json()))
@@ -30,10 +36,16 @@ pub fn HeaderView() -> Html {
         let reader = reader;
         Callback::from(move |e: Event| {
             let dispatch = dispatch.clone();
-            let done = Callback::from(move |(name, result): (String, Result<String, String>)| match result {
-                Ok(text) => dispatch.emit(Action::Load { text, source: name }),
-                Err(e) => dispatch.emit(Action::Load { text: String::new(), source: format!("{name} ({e})") }),
-            });
+            let done =
+                Callback::from(
+                    move |(name, result): (String, Result<String, String>)| match result {
+                        Ok(text) => dispatch.emit(Action::Load { text, source: name }),
+                        Err(e) => dispatch.emit(Action::Load {
+                            text: String::new(),
+                            source: format!("{name} ({e})"),
+                        }),
+                    },
+                );
             *reader.borrow_mut() = platform::read_file(&e, done);
         })
     };
@@ -45,7 +57,9 @@ pub fn HeaderView() -> Html {
             theme.set(next);
         })
     };
-    let home = ctx.dispatch.reform(|_: MouseEvent| Action::Select(Selection::Overview));
+    let home = ctx
+        .dispatch
+        .reform(|_: MouseEvent| Action::Select(Selection::Overview));
     let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
     html! {
         <header class="header">

@@ -1,7 +1,7 @@
 //! The intents of the design: assertions about traffic, each editable, with pass or fail.
 
-use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
 use avnm_core::Decision;
+use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
@@ -12,18 +12,30 @@ const PROTOCOLS: [&str; 6] = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"];
 const DECISIONS: [&str; 3] = ["Allowed", "Denied", "Unreachable"];
 
 fn options(values: &[&str]) -> Vec<(AttrValue, AttrValue)> {
-    values.iter().map(|v| (AttrValue::from(v.to_string()), AttrValue::from(v.to_string()))).collect()
+    values
+        .iter()
+        .map(|v| {
+            (
+                AttrValue::from(v.to_string()),
+                AttrValue::from(v.to_string()),
+            )
+        })
+        .collect()
 }
 
 /// The intents editor.
 #[component]
 pub fn IntentsEditor() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let results = ctx.analysis.check();
-    let add = ctx.dispatch.reform(|_: MouseEvent| Action::Edit(Edit::Append {
-        path: "intents".into(),
-        fragment: template::intent("new intent", "10.0.0.4", "10.0.1.4", "Tcp", 443, "Allowed"),
-    }));
+    let add = ctx.dispatch.reform(|_: MouseEvent| {
+        Action::Edit(Edit::Append {
+            path: "intents".into(),
+            fragment: template::intent("new intent", "10.0.0.4", "10.0.1.4", "Tcp", 443, "Allowed"),
+        })
+    });
     let rows = ctx.state.scenario.model().intents.iter().zip(results).enumerate().map(|(i, (intent, result))| {
         let path = intent.path.clone();
         let set = |key: &'static str| {

@@ -8,7 +8,9 @@ use crate::app::Ctx;
 /// The intents panel.
 #[component]
 pub fn IntentsView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let results = ctx.analysis.check();
     if results.is_empty() {
         return html! { <p class="empty">{ "No intents: add them under Intents in the navigator to state what traffic must do." }</p> };

@@ -12,7 +12,10 @@ use crate::state::Action;
 #[component]
 pub fn JsonView() -> Html {
     let ctx = use_context::<Ctx>();
-    let current = ctx.as_ref().map(|c| c.state.scenario.to_json()).unwrap_or_default();
+    let current = ctx
+        .as_ref()
+        .map(|c| c.state.scenario.to_json())
+        .unwrap_or_default();
     let text = use_state(|| current.clone());
     let error = use_state(|| None::<String>);
     {
@@ -29,14 +32,20 @@ pub fn JsonView() -> Html {
         let error = error.clone();
         Callback::from(move |e: InputEvent| {
             let typed = platform::value(&e);
-            error.set(avnm_core::Scenario::parse(&typed).err().map(|e| describe(&e)));
+            error.set(
+                avnm_core::Scenario::parse(&typed)
+                    .err()
+                    .map(|e| describe(&e)),
+            );
             text.set(typed);
         })
     };
     let apply = {
         let text = text.clone();
         let dispatch = ctx.dispatch;
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::Edit(Edit::Replace((*text).clone()))))
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::Edit(Edit::Replace((*text).clone())))
+        })
     };
     let changed = *text != current;
     html! {
@@ -56,7 +65,11 @@ pub fn JsonView() -> Html {
 
 fn describe(error: &FormatError) -> String {
     match error {
-        FormatError::Json { line, column, message } => format!("line {line}, column {column}: {message}"),
+        FormatError::Json {
+            line,
+            column,
+            message,
+        } => format!("line {line}, column {column}: {message}"),
         other => EditError::Format(other.clone()).to_string(),
     }
 }

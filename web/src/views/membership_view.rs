@@ -28,7 +28,9 @@ fn condition(trace: &ConditionTrace) -> Html {
 /// The membership panel.
 #[component]
 pub fn MembershipView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let a = &ctx.analysis;
     if a.membership.groups.is_empty() {
         return html! { <p class="empty">{ "No network groups yet. Add one to a network manager, with static members or an Azure Policy condition." }</p> };

@@ -15,7 +15,8 @@ type Entry = (Selection, String, Option<String>);
 fn item(ctx: &Ctx, selection: Selection, label: String, detail: Option<String>, depth: u8) -> Html {
     let selected = ctx.state.selection == selection;
     let onclick = {
-        ctx.dispatch.reform(move |_: MouseEvent| Action::Select(selection.clone()))
+        ctx.dispatch
+            .reform(move |_: MouseEvent| Action::Select(selection.clone()))
     };
     html! {
         <li>
@@ -31,7 +32,9 @@ fn item(ctx: &Ctx, selection: Selection, label: String, detail: Option<String>, 
 /// The navigator.
 #[component]
 pub fn NavigatorView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
     let model = ctx.state.scenario.model();
 
     // Network resources by subscription and resource group.
@@ -40,18 +43,52 @@ pub fn NavigatorView() -> Html {
         let (sub, rg) = scope_of(id);
         let sub = sub.map_or_else(|| "(no subscription)".to_owned(), |s| s.name().to_owned());
         let rg = rg.map_or_else(|| "(no resource group)".to_owned(), |r| r.name().to_owned());
-        tree.entry(sub).or_default().entry(rg).or_default().push(entry);
+        tree.entry(sub)
+            .or_default()
+            .entry(rg)
+            .or_default()
+            .push(entry);
     };
     for vnet in model.vnets.values() {
-        let space = vnet.address_space.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-        place(vnet.id.as_str(), (Selection::Vnet(vnet.id.clone()), vnet.name.clone(), Some(format!("{} · {space}", vnet.location))));
+        let space = vnet
+            .address_space
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        place(
+            vnet.id.as_str(),
+            (
+                Selection::Vnet(vnet.id.clone()),
+                vnet.name.clone(),
+                Some(format!("{} · {space}", vnet.location)),
+            ),
+        );
     }
     for nsg in model.nsgs.values() {
-        place(nsg.id.as_str(), (Selection::Nsg(nsg.id.clone()), nsg.id.name().to_owned(), Some(format!("NSG · {} rules", nsg.rules.len()))));
+        place(
+            nsg.id.as_str(),
+            (
+                Selection::Nsg(nsg.id.clone()),
+                nsg.id.name().to_owned(),
+                Some(format!("NSG · {} rules", nsg.rules.len())),
+            ),
+        );
     }
     for nic in model.nics.values() {
-        let ip = nic.ip_configurations.iter().find_map(|c| c.address).map(|a| a.to_string());
-        place(nic.id.as_str(), (Selection::Nic(nic.id.clone()), nic.id.name().to_owned(), ip.map(|a| format!("NIC · {a}"))));
+        let ip = nic
+            .ip_configurations
+            .iter()
+            .find_map(|c| c.address)
+            .map(|a| a.to_string());
+        place(
+            nic.id.as_str(),
+            (
+                Selection::Nic(nic.id.clone()),
+                nic.id.name().to_owned(),
+                ip.map(|a| format!("NIC · {a}")),
+            ),
+        );
     }
 
     let network = tree.into_iter().map(|(sub, groups)| {

@@ -9,8 +9,12 @@ use crate::state::Action;
 /// The notice bar.
 #[component]
 pub fn NoticeView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
-    let Some(notice) = ctx.state.notice.clone() else { return html! {} };
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let Some(notice) = ctx.state.notice.clone() else {
+        return html! {};
+    };
     let dismiss = ctx.dispatch.reform(|_: MouseEvent| Action::Dismiss);
     html! {
         <div class="notice" role="alert" data-testid="notice">

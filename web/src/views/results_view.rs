@@ -26,8 +26,15 @@ const TABS: [(Tab, &str); 7] = [
 /// The tabbed result panels.
 #[component]
 pub fn ResultsView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else { return html! {} };
-    let errors = ctx.analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let errors = ctx
+        .analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = ctx.analysis.diagnostics.len() - errors;
     let failing = ctx.analysis.check().iter().filter(|r| !r.passed).count();
     let tabs = TABS.iter().map(|(tab, name)| {
@@ -64,7 +71,10 @@ pub fn ResultsView() -> Html {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-#[expect(clippy::expect_used, reason = "a test fixture that does not parse is a failed test")]
+#[expect(
+    clippy::expect_used,
+    reason = "a test fixture that does not parse is a failed test"
+)]
 mod tests {
     //! The result panels rendered natively (server-side rendering) for the hub-and-spoke example, whose
     //! answers are derived by hand in the specification's `examples/README.md`.
@@ -90,26 +100,41 @@ mod tests {
         let analysis = Rc::new(analyze(&scenario));
         let mut state = AppState::new(scenario);
         state.tab = props.tab;
-        let ctx = Ctx { state: Rc::new(state), analysis, dispatch: Callback::noop() };
+        let ctx = Ctx {
+            state: Rc::new(state),
+            analysis,
+            dispatch: Callback::noop(),
+        };
         html! { <ContextProvider<Ctx> context={ctx}><super::ResultsView /></ContextProvider<Ctx>> }
     }
 
     fn render(tab: Tab) -> String {
-        futures::executor::block_on(LocalServerRenderer::<Host>::with_props(HostProps { tab }).render())
+        futures::executor::block_on(
+            LocalServerRenderer::<Host>::with_props(HostProps { tab }).render(),
+        )
     }
 
     #[test]
     fn the_verdict_panel_explains_the_first_intent() {
         let html = render(Tab::Verdict);
-        assert!(html.contains("Allowed"), "10.1.0.4 to 10.2.0.4 on 443 is allowed: {html}");
-        assert!(html.contains("connected group of <code>cc-hub-and-spoke</code>"), "the path is the connected group: {html}");
+        assert!(
+            html.contains("Allowed"),
+            "10.1.0.4 to 10.2.0.4 on 443 is allowed: {html}"
+        );
+        assert!(
+            html.contains("connected group of <code>cc-hub-and-spoke</code>"),
+            "the path is the connected group: {html}"
+        );
     }
 
     #[test]
     fn the_intents_panel_shows_four_passing_intents() {
         let html = render(Tab::Intents);
         assert!(html.contains("4 passed, 0 failed"));
-        assert!(html.contains("deny-ssh"), "the denied intent names its rule");
+        assert!(
+            html.contains("deny-ssh"),
+            "the denied intent names its rule"
+        );
     }
 
     #[test]
@@ -117,7 +142,10 @@ mod tests {
         let html = render(Tab::Membership);
         assert!(html.contains("ng-production") && html.contains("vnet-prod-1"));
         assert!(html.contains("sm-vnet-test-1"), "static members are named");
-        assert!(html.contains("avnm-ng-production-assign-0"), "policy members name the assignment");
+        assert!(
+            html.contains("avnm-ng-production-assign-0"),
+            "policy members name the assignment"
+        );
     }
 
     #[test]

@@ -50,7 +50,13 @@ pub fn RulesView() -> Html {
     let initial = ctx.as_ref().and_then(|c| match &c.state.selection {
         Selection::Nic(id) => Some(format!("nic:{id}")),
         Selection::Vnet(id) => Some(format!("vnet:{id}")),
-        _ => c.analysis.model.nics.keys().next().map(|id| format!("nic:{id}")),
+        _ => c
+            .analysis
+            .model
+            .nics
+            .keys()
+            .next()
+            .map(|id| format!("nic:{id}")),
     });
     let target = use_state(|| initial.clone().unwrap_or_default());
     let Some(ctx) = ctx else { return html! {} };

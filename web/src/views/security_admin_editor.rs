@@ -1,7 +1,23 @@
-//! The editors of security admin configurations and rule collections; being written.
+//! The editors of security admin configurations and of their rule collections: the configuration's settings and
+//! collections; a collection's groups and its rules as a table sorted by priority, edited in place, with the
+//! "Block high-risk ports" preset.
 
-use avnm_core::model::{ConfigurationId, RuleCollectionId};
+use avnm_core::model::{
+    Access, AddressItem, AdminRule, ConfigurationId, Direction, IntentPolicyMode, PortRange,
+    RuleCollection, RuleCollectionId, SecurityAdminConfig,
+};
+use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
+use serde_json::Value;
 use yew::prelude::*;
+
+use super::manager_editor::{
+    diagnostics_at, link, maybe, message_at, options, raw_text, render_deployed,
+    render_diagnostics, render_head, render_missing, under, use_document,
+};
+use crate::app::Ctx;
+use crate::components::{Check, Field, SelectField};
+use crate::platform;
+use crate::state::{Action, Selection};
 
 /// Properties of [`SecurityAdminEditor`].
 #[derive(Properties, PartialEq)]
@@ -13,7 +29,97 @@ pub struct SecurityAdminEditorProps {
 /// The editor of a security admin configuration.
 #[component]
 pub fn SecurityAdminEditor(props: &SecurityAdminEditorProps) -> Html {
-    html! { <section class="editor-panel"><h2>{ props.id.name().to_owned() }</h2></section> }
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let model = ctx.state.scenario.model();
+    let Some(config) = model.security_admin_configs.get(&props.id) else {
+        return render_missing("Security admin configuration", props.id.as_str());
+    };
+    let path = config.path.clone();
+    let mode = match config.intent_policy_mode {
+        IntentPolicyMode::None => "None",
+        IntentPolicyMode::AllowRulesOnly => "AllowRulesOnly",
+        IntentPolicyMode::All => "All",
+    };
+    let set_mode = {
+        let at = format!("{path}.properties.applyOnNetworkIntentPolicyBasedServices");
+        ctx.dispatch.reform(move |value: String| {
+            Action::Edit(Edit::Set {
+                path: at.clone(),
+                value: FieldValue::Texts(vec![value]),
+            })
+        })
+    };
+    let set_aggregation = {
+        let at = format!("{path}.properties.networkGroupAddressSpaceAggregationOption");
+        ctx.dispatch.reform(move |value: String| {
+            Action::Edit(Edit::Set {
+                path: at.clone(),
+                value: FieldValue::Text(value),
+            })
+        })
+    };
+    let groups: Vec<_> = model
+        .groups
+        .values()
+        .filter(|g| g.manager == config.manager)
+        .collect();
+    let add_collection = groups.first().map(|group| {
+        let name =
+            template::unique_name("collection", config.collections.iter().map(|c| c.id.name()));
+        let id = RuleCollectionId::new(format!("{}/ruleCollections/{name}", config.id));
+        let edit = Edit::Append {
+            path: "resources".into(),
+            fragment: template::rule_collection(config.id.as_str(), &name, group.id.as_str()),
+        };
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::Edit(edit.clone()));
+            dispatch.emit(Action::Select(Selection::RuleCollection(id.clone())));
+        })
+    });
+    let collections = config.collections.iter().map(|c| {
+        let names: Vec<&str> = c.groups.iter().map(|g| g.name()).collect();
+        html! {
+            <li key={c.id.to_string()}>
+                { link(&ctx, Selection::RuleCollection(c.id.clone()), c.id.name().to_owned(), format!("collection-{}", c.id.name())) }
+                <span class="muted">{ format!(" {} rule{} · applies to {}", c.rules.len(), if c.rules.len() == 1 { "" } else { "s" },
+                    if names.is_empty() { "no group".to_owned() } else { names.join(", ") }) }</span>
+            </li>
+        }
+    });
+    let manager = link(
+        &ctx,
+        Selection::Manager(config.manager.clone()),
+        config.manager.name().to_owned(),
+        "security-manager".to_owned(),
+    );
+    html! {
+        <section class="editor-panel vnm-editor" data-testid="security-admin-editor">
+            { render_head("Security admin configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". Its rules are evaluated before any NSG; one such configuration per manager can be deployed to a region." }</> }) }
+            { render_deployed(&ctx, &config.id, "security-deployed") }
+            { render_diagnostics(&diagnostics_at(&ctx, &path), "security-diagnostics".to_owned()) }
+            <div class="grid">
+                <SelectField label="Apply on network intent policy based services" value={mode} options={options(&["None", "AllowRulesOnly", "All"])}
+                    on_change={set_mode} testid="security-intent-policy" />
+                <SelectField label="Network group address aggregation" value={if config.manual_aggregation { "Manual" } else { "None" }}
+                    options={options(&["None", "Manual"])} on_change={set_aggregation} testid="security-aggregation" />
+            </div>
+            <p class="hint">{ "Intent-policy services (SQL Managed Instance, Databricks): None skips their VNets, AllowRulesOnly applies only Allow rules there, All applies every rule. Manual aggregation is needed for rules that use network groups as sources or destinations." }</p>
+
+            <h3>{ "Rule collections" }</h3>
+            if config.collections.is_empty() {
+                <p class="empty" data-testid="collections-empty">{ "No rule collection: the configuration has no rule yet. Add a collection, then its rules." }</p>
+            }
+            <ul class="vnm-list">{ for collections }</ul>
+            if let Some(onclick) = add_collection {
+                <button {onclick} data-testid="add-collection">{ "Add a rule collection" }</button>
+            } else {
+                <p class="hint">{ "A rule collection applies to network groups: add a group to the manager first." }</p>
+            }
+        </section>
+    }
 }
 
 /// Properties of [`RuleCollectionEditor`].
@@ -23,8 +129,322 @@ pub struct RuleCollectionEditorProps {
     pub id: RuleCollectionId,
 }
 
+/// The collection and its configuration.
+fn find<'m>(
+    configs: impl Iterator<Item = &'m SecurityAdminConfig>,
+    id: &RuleCollectionId,
+) -> Option<(&'m SecurityAdminConfig, &'m RuleCollection)> {
+    configs.into_iter().find_map(|c| {
+        c.collections
+            .iter()
+            .find(|rc| &rc.id == id)
+            .map(|rc| (c, rc))
+    })
+}
+
+/// Addresses as the user writes them: `*`, prefixes, service tags and group ids, separated by commas.
+fn addresses_text(items: &[AddressItem]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Port ranges as the user writes them.
+fn ports_text(items: &[PortRange]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A security admin rule address list, as [`template::admin_address_list`] checks it.
+fn address_list(text: &str) -> Result<FieldValue, String> {
+    template::admin_address_list(text)
+}
+
+/// Properties of [`PriorityField`].
+#[derive(Properties, PartialEq)]
+struct PriorityFieldProps {
+    value: u32,
+    on_change: Callback<FieldValue>,
+    diagnostic: Option<AttrValue>,
+    testid: AttrValue,
+}
+
+/// A priority, checked as the user types and applied when the field is left or Enter is pressed, so that the row
+/// does not move in the table under the user's fingers.
+#[component]
+fn PriorityField(props: &PriorityFieldProps) -> Html {
+    let text = use_state(|| props.value.to_string());
+    {
+        let text = text.clone();
+        use_effect_with(props.value, move |value| text.set(value.to_string()));
+    }
+    let error = field::admin_priority(&text).err();
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(platform::value(&e)))
+    };
+    let onchange = {
+        let on_change = props.on_change.clone();
+        let current = props.value;
+        Callback::from(move |e: Event| {
+            let typed = platform::value(&e);
+            if let Ok(value) = field::admin_priority(&typed)
+                && value != FieldValue::Integer(i64::from(current))
+            {
+                on_change.emit(value);
+            }
+        })
+    };
+    let problem = error
+        .map(AttrValue::from)
+        .or_else(|| props.diagnostic.clone());
+    html! {
+        <label class={classes!("field", "priority", problem.is_some().then_some("invalid"))}>
+            <span class="label">{ "Priority" }</span>
+            <input type="text" inputmode="numeric" value={(*text).clone()} {oninput} {onchange} data-testid={props.testid.clone()}
+                aria-invalid={problem.is_some().to_string()} spellcheck="false" />
+            if let Some(p) = problem {
+                <span class="error" role="alert" data-testid={format!("{}-error", props.testid)}>{ p }</span>
+            }
+        </label>
+    }
+}
+
+/// One rule as a row of the table.
+fn render_rule(ctx: &Ctx, document: &Value, rule: &AdminRule, i: usize) -> Html {
+    let at = format!("{}.properties", rule.path);
+    let set = |key: &str| {
+        let path = format!("{at}.{key}");
+        ctx.dispatch.reform(move |value: FieldValue| {
+            Action::Edit(Edit::Set {
+                path: path.clone(),
+                value,
+            })
+        })
+    };
+    let choose = |key: &str| {
+        let path = format!("{at}.{key}");
+        ctx.dispatch.reform(move |value: String| {
+            Action::Edit(Edit::Set {
+                path: path.clone(),
+                value: FieldValue::Text(value),
+            })
+        })
+    };
+    let set_addresses = |key: &str| {
+        let path = format!("{at}.{key}");
+        ctx.dispatch.reform(move |value: FieldValue| match value {
+            FieldValue::Texts(items) => Action::Edit(Edit::SetFragment {
+                path: path.clone(),
+                fragment: template::admin_addresses(&items),
+            }),
+            other => Action::Edit(Edit::Set {
+                path: path.clone(),
+                value: other,
+            }),
+        })
+    };
+    let remove = {
+        let path = rule.path.clone();
+        ctx.dispatch
+            .reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: path.clone() }))
+    };
+    let direction = match rule.direction {
+        Direction::Inbound => "Inbound",
+        Direction::Outbound => "Outbound",
+    };
+    let access = match rule.access {
+        Access::Allow => "Allow",
+        Access::AlwaysAllow => "AlwaysAllow",
+        Access::Deny => "Deny",
+    };
+    let selected = ctx.state.selection == Selection::AdminRule(rule.id.clone());
+    let priority_path = format!("{at}.priority");
+    let others: Vec<_> = diagnostics_at(ctx, &rule.path)
+        .into_iter()
+        .filter(|d| d.path != priority_path)
+        .collect();
+    let id = format!("rule-{i}");
+    let raw = |key: &str, member: &str, shown: String| {
+        raw_text(document, &format!("{at}.{key}"), member).unwrap_or(shown)
+    };
+    html! {
+        <tbody key={rule.id.to_string()} class={classes!(access.to_ascii_lowercase(), selected.then_some("selected"))} data-testid={id.clone()}>
+            <tr class="rule-head">
+                <th scope="rowgroup" colspan="3">
+                    <span class="rule-name" title={rule.id.to_string()}>{ rule.id.name().to_owned() }</span>
+                    { render_diagnostics(&others, format!("{id}-diagnostics")) }
+                </th>
+                <td class="rule-remove"><button class="danger small" onclick={remove} aria-label={format!("Remove the rule {}", rule.id.name())} data-testid={format!("{id}-remove")}>{ "Remove" }</button></td>
+            </tr>
+            <tr>
+                <td><PriorityField value={rule.priority} on_change={set("priority")} diagnostic={message_at(ctx, &priority_path)} testid={format!("{id}-priority")} /></td>
+                <td><SelectField label="Direction" value={direction} options={options(&["Inbound", "Outbound"])} on_change={choose("direction")} testid={format!("{id}-direction")} /></td>
+                <td><SelectField label="Access" value={access} options={options(&["Allow", "Deny", "AlwaysAllow"])} on_change={choose("access")} testid={format!("{id}-access")} /></td>
+                <td><SelectField label="Protocol" value={rule.protocol.to_string()} options={options(&["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"])} on_change={choose("protocol")} testid={format!("{id}-protocol")} /></td>
+            </tr>
+            <tr class="addresses">
+                <td><Field label="Sources" value={raw("sources", "addressPrefix", addresses_text(&rule.sources))} check={address_list as Check} on_change={set_addresses("sources")} testid={format!("{id}-sources")} /></td>
+                <td><Field label="Source ports" value={raw("sourcePortRanges", "", ports_text(&rule.source_ports))} check={field::ports as Check} on_change={set("sourcePortRanges")} testid={format!("{id}-source-ports")} /></td>
+                <td><Field label="Destinations" value={raw("destinations", "addressPrefix", addresses_text(&rule.destinations))} check={address_list as Check} on_change={set_addresses("destinations")} testid={format!("{id}-destinations")} /></td>
+                <td><Field label="Destination ports" value={raw("destinationPortRanges", "", ports_text(&rule.destination_ports))} check={field::ports as Check} on_change={set("destinationPortRanges")} testid={format!("{id}-destination-ports")} /></td>
+            </tr>
+        </tbody>
+    }
+}
+
 /// The editor of a rule collection.
 #[component]
 pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
-    html! { <section class="editor-panel"><h2>{ props.id.name().to_owned() }</h2></section> }
+    let document = use_document();
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let model = ctx.state.scenario.model();
+    let Some((config, collection)) = find(model.security_admin_configs.values(), &props.id) else {
+        return render_missing("Rule collection", props.id.as_str());
+    };
+    let path = collection.path.clone();
+
+    // The groups it applies to.
+    let groups_at = format!("{path}.properties.appliesToGroups");
+    let applied = collection.groups.iter().enumerate().map(|(i, g)| {
+        let remove = {
+            let at = format!("{groups_at}[{i}]");
+            ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: at.clone() }))
+        };
+        let known = model.groups.contains_key(g);
+        html! {
+            <li key={format!("{i}-{g}")}>
+                if known { { link(&ctx, Selection::Group(g.clone()), g.name().to_owned(), format!("collection-group-{i}")) } } else { <code>{ g.name().to_owned() }</code>{ " " }<span class="badge warning">{ "not in the design" }</span> }
+                <span class="muted">{ format!(" {} members", ctx.analysis.membership.members(g).len()) }</span>
+                <button class="danger small" onclick={remove} aria-label={format!("Stop applying to {}", g.name())} data-testid={format!("collection-group-{i}-remove")}>{ "Remove" }</button>
+            </li>
+        }
+    });
+    let unused: Vec<_> = model
+        .groups
+        .values()
+        .filter(|g| g.manager == config.manager && !collection.groups.contains(&g.id))
+        .collect();
+    let mut add_choices = vec![(
+        AttrValue::from(""),
+        AttrValue::from("Apply to another group…"),
+    )];
+    add_choices.extend(unused.iter().map(|g| {
+        (
+            AttrValue::from(g.id.to_string()),
+            AttrValue::from(g.id.name().to_owned()),
+        )
+    }));
+    let add_group = {
+        let at = groups_at.clone();
+        maybe(&ctx.dispatch, move |chosen: String| {
+            (!chosen.is_empty()).then(|| {
+                Action::Edit(Edit::Append {
+                    path: at.clone(),
+                    fragment: template::group_reference(&chosen),
+                })
+            })
+        })
+    };
+
+    // The rules, by priority.
+    let mut rules: Vec<&AdminRule> = collection.rules.iter().collect();
+    rules.sort_by(|a, b| a.priority.cmp(&b.priority).then_with(|| a.id.cmp(&b.id)));
+    let add_rule = template::new_admin_rule(collection).map(|fragment| {
+        ctx.dispatch.reform(move |_: MouseEvent| {
+            Action::Edit(Edit::Append {
+                path: "resources".into(),
+                fragment: fragment.clone(),
+            })
+        })
+    });
+    let preset: Vec<Edit> = template::high_risk_ports(collection)
+        .into_iter()
+        .map(|fragment| Edit::Append {
+            path: "resources".into(),
+            fragment,
+        })
+        .collect();
+    let block = (!preset.is_empty()).then(|| {
+        ctx.dispatch
+            .reform(move |_: MouseEvent| Action::Edits(preset.clone()))
+    });
+    let ports = template::HIGH_RISK_PORTS
+        .iter()
+        .map(|(protocol, list)| {
+            format!(
+                "{} {}",
+                protocol.replace('+', " and "),
+                list.iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let rule_paths: Vec<&str> = collection.rules.iter().map(|r| r.path.as_str()).collect();
+    let own = diagnostics_at(&ctx, &path)
+        .into_iter()
+        .filter(|d| !rule_paths.iter().any(|p| under(&d.path, p)))
+        .collect::<Vec<_>>();
+
+    let parent = link(
+        &ctx,
+        Selection::SecurityAdmin(config.id.clone()),
+        config.id.name().to_owned(),
+        "collection-config".to_owned(),
+    );
+    html! {
+        <section class="editor-panel vnm-editor" data-testid="rule-collection-editor">
+            { render_head("Rule collection", collection.id.name(), html! { <>{ "Of " }{ parent }{ ". Its rules apply to the members of its groups; across the configuration's collections, the lowest priority number is evaluated first." }</> }) }
+            { render_deployed(&ctx, &config.id, "collection-deployed") }
+            { render_diagnostics(&own, "collection-diagnostics".to_owned()) }
+
+            <h3>{ "Applies to" }</h3>
+            if collection.groups.is_empty() {
+                <p class="empty" data-testid="collection-groups-empty">{ "It applies to no group, so its rules reach no virtual network. Add a group." }</p>
+            }
+            <ul class="vnm-list">{ for applied }</ul>
+            if unused.is_empty() {
+                <p class="hint">{ "Every network group of the manager is already in the list." }</p>
+            } else {
+                <div class="narrow"><SelectField label="Add a group" value="" options={add_choices} on_change={add_group} testid="collection-group-add" /></div>
+            }
+
+            <h3>{ format!("Rules ({})", rules.len()) }</h3>
+            if rules.is_empty() {
+                <p class="empty" data-testid="rules-empty">{ "No rule yet. Add one, or start from the high-risk ports preset." }</p>
+            } else {
+                <p class="hint">{ "Sorted by priority (1-4096, lower first). Addresses: `*`, IPs or prefixes, service tags, or network group ids, separated by commas; empty means any. A priority applies when you leave the field." }</p>
+                <div class="vnm-table-scroll">
+                    <table class="vnm-table vnm-rules" data-testid="rules">
+                        <thead>
+                            <tr><th>{ "Priority" }</th><th>{ "Direction" }</th><th>{ "Access" }</th><th>{ "Protocol" }</th></tr>
+                            <tr><th>{ "Sources" }</th><th>{ "Source ports" }</th><th>{ "Destinations" }</th><th>{ "Destination ports" }</th></tr>
+                        </thead>
+                        { for rules.iter().enumerate().map(|(i, r)| render_rule(&ctx, &document, r, i)) }
+                    </table>
+                </div>
+            }
+            <div class="vnm-actions">
+                if let Some(onclick) = add_rule {
+                    <button {onclick} data-testid="add-rule">{ "Add a rule" }</button>
+                } else {
+                    <button disabled=true data-testid="add-rule" title="Every priority from 1 to 4096 is used">{ "Add a rule" }</button>
+                }
+                if let Some(onclick) = block {
+                    <button {onclick} data-testid="block-high-risk-ports" title={format!("Deny inbound: {ports}")}>{ "Block high-risk ports" }</button>
+                }
+            </div>
+            <p class="hint">{ format!("The preset adds Deny Inbound rules for the ports Microsoft recommends blocking: {ports}.") }</p>
+        </section>
+    }
 }

@@ -17,7 +17,11 @@ fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = model
         .nics
         .values()
-        .flat_map(|nic| nic.ip_configurations.iter().filter_map(move |c| c.address.map(|a| (a.to_string(), nic.id.name().to_owned()))))
+        .flat_map(|nic| {
+            nic.ip_configurations
+                .iter()
+                .filter_map(move |c| c.address.map(|a| (a.to_string(), nic.id.name().to_owned())))
+        })
         .collect();
     out.sort();
     out
@@ -27,11 +31,17 @@ fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
 #[component]
 pub fn VerdictView() -> Html {
     let ctx = use_context::<Ctx>();
-    let first = ctx.as_ref().and_then(|c| c.analysis.model.intents.first().map(|i| i.flow));
+    let first = ctx
+        .as_ref()
+        .and_then(|c| c.analysis.model.intents.first().map(|i| i.flow));
     let from = use_state(|| first.map(|f| f.from.to_string()).unwrap_or_default());
     let to = use_state(|| first.map(|f| f.to.to_string()).unwrap_or_default());
     let protocol = use_state(|| first.map_or(Protocol::Tcp, |f| f.protocol));
-    let port = use_state(|| first.and_then(|f| f.port).map_or_else(|| "443".to_owned(), |p| p.to_string()));
+    let port = use_state(|| {
+        first
+            .and_then(|f| f.port)
+            .map_or_else(|| "443".to_owned(), |p| p.to_string())
+    });
     let source_port = use_state(String::new);
     let Some(ctx) = ctx else { return html! {} };
 
@@ -50,21 +60,35 @@ pub fn VerdictView() -> Html {
     let from_ip = from.trim().parse::<IpAddr>();
     let to_ip = to.trim().parse::<IpAddr>();
     let port_value = port.trim().parse::<u16>();
-    let source_value = if source_port.trim().is_empty() { Ok(None) } else { source_port.trim().parse::<u16>().map(Some) };
+    let source_value = if source_port.trim().is_empty() {
+        Ok(None)
+    } else {
+        source_port.trim().parse::<u16>().map(Some)
+    };
     let needs_port = protocol.has_ports();
     let mut problems = Vec::new();
-    if from_ip.is_err() { problems.push(format!("`{}` is not an IP address", from.trim())); }
-    if to_ip.is_err() { problems.push(format!("`{}` is not an IP address", to.trim())); }
-    if needs_port && port_value.is_err() { problems.push("the port is a number from 0 to 65535".to_owned()); }
-    if source_value.is_err() { problems.push("the source port is a number from 0 to 65535".to_owned()); }
+    if from_ip.is_err() {
+        problems.push(format!("`{}` is not an IP address", from.trim()));
+    }
+    if to_ip.is_err() {
+        problems.push(format!("`{}` is not an IP address", to.trim()));
+    }
+    if needs_port && port_value.is_err() {
+        problems.push("the port is a number from 0 to 65535".to_owned());
+    }
+    if source_value.is_err() {
+        problems.push("the source port is a number from 0 to 65535".to_owned());
+    }
     let verdict = match (from_ip, to_ip, source_value) {
-        (Ok(f), Ok(t), Ok(sp)) if !needs_port || port_value.is_ok() => Some(ctx.analysis.verdict(&Flow {
-            from: f,
-            to: t,
-            protocol: *protocol,
-            port: port_value.ok(),
-            source_port: sp,
-        })),
+        (Ok(f), Ok(t), Ok(sp)) if !needs_port || port_value.is_ok() => {
+            Some(ctx.analysis.verdict(&Flow {
+                from: f,
+                to: t,
+                protocol: *protocol,
+                port: port_value.ok(),
+                source_port: sp,
+            }))
+        }
         _ => None,
     };
     let list = endpoints(&ctx);
@@ -108,7 +132,11 @@ fn short(id: &str) -> String {
     let name = parts.next().unwrap_or_default();
     let _kind = parts.next();
     let parent = parts.next().unwrap_or_default();
-    if parent.is_empty() { name.to_owned() } else { format!("{parent} / {name}") }
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent} / {name}")
+    }
 }
 
 /// A verdict with its trace, as readable steps.
