@@ -2,22 +2,32 @@
 //!
 //! Each VNet is represented by one endpoint: its first network interface (by id), or else the first usable
 //! address (the network address plus 4, as Azure reserves the first four) of its first subnet.
-//! A cell's verdict depends only on what the evaluation reads: the two endpoints' rule sets, NSGs, the rule
-//! prefixes their addresses fall in, and how the two VNets are linked.
-//! VNets alike in all of that share a class, and one verdict is computed per pair of classes and kind of
-//! link, so the cost grows with the number of distinct classes, not with the number of pairs.
+//!
+//! The verdict of a cell is decisions §2 applied to the two endpoints, but it is not computed cell by cell:
+//! each side's rule lists are evaluated once against every other VNet at the same time.
+//! For the source side of VNet `i`, every field of an outbound rule is fixed except the destination, so a rule
+//! matches a *set* of destinations; walking the rules in evaluation order and taking, for each destination,
+//! the first rule whose set contains it gives the source-side outcome for the whole row.
+//! The destination side is the same with the source varying.
+//! A cell then combines its row's outcome, the path between the two VNets and its column's outcome, so the
+//! cost grows with the number of rules times the number of VNets, plus a constant per pair.
+//! VNets whose address is also inside another VNet resolve by context and take the cell-by-cell path.
+//! The property tests compare every cell with [`super::evaluate`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
 use serde::Serialize;
 
-use super::{Inputs, Place};
-use crate::addressing::PrefixIndex;
+use super::rules::{AZURE_LOAD_BALANCER, Env, is_private, ports_match};
+use super::{Endpoint, Inputs, Place};
 use crate::connectivity::is_dropped;
-use crate::model::{AddressItem, Decision, Protocol, Vnet, VnetId};
-use crate::verdict::{Flow, RuleRef};
+use crate::model::{
+    Access, AddressItem, AsgId, Decision, Direction, IntentPolicyMode, NsgAccess, NsgRule,
+    PortRange, Protocol, ServiceTag, Vnet, VnetId, default_rules,
+};
+use crate::verdict::{DEFAULT_SOURCE_PORT, Flow, RuleRef};
 
 /// Reachability between every pair of VNets.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,7 +43,7 @@ pub struct Matrix {
     pub endpoints: Vec<Option<IpAddr>>,
     /// `cells[i][j]`: traffic from `vnets[i]` to `vnets[j]`.
     pub cells: Vec<Vec<Cell>>,
-    /// How many distinct verdicts were computed.
+    /// How many rule-list evaluations were run (each against every VNet at once) and verdicts computed alone.
     pub evaluations: usize,
 }
 
@@ -49,7 +59,7 @@ pub struct Cell {
 
 /// The address standing for a VNet in the matrix.
 pub fn representative(inputs: &Inputs<'_>, vnet: &Vnet) -> Option<IpAddr> {
-    let subnet_ids: BTreeSet<_> = vnet.subnets.iter().map(|s| &s.id).collect();
+    let subnet_ids: std::collections::BTreeSet<_> = vnet.subnets.iter().map(|s| &s.id).collect();
     let nic = inputs.model.nics.values().find_map(|nic| {
         nic.ip_configurations
             .iter()
@@ -71,133 +81,470 @@ pub fn representative(inputs: &Inputs<'_>, vnet: &Vnet) -> Option<IpAddr> {
     })
 }
 
-/// How two VNets are linked, as far as a verdict can tell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Relation {
-    Same,
-    Peered,
-    Connected,
-    Dropped,
-    None,
+/// A set of VNet positions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn empty(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn full(n: usize) -> Self {
+        let mut b = Bits::empty(n);
+        for i in 0..n {
+            b.set(i);
+        }
+        b
+    }
+
+    fn set(&mut self, i: usize) {
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn union(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+    }
+
+    fn intersect(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= b);
+    }
+
+    fn remove(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= !b);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, w)| {
+            (0..64)
+                .filter(move |b| w & (1 << b) != 0)
+                .map(move |b| k * 64 + b)
+        })
+    }
+}
+
+/// What one side decided for one counterpart: a rule index into [`Sides::rules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// A rule denied.
+    Deny(u32),
+    /// An AlwaysAllow admin rule matched.
+    Always(u32),
+    /// Nothing denied; the last allowing rule, if any.
+    Pass(Option<u32>),
+}
+
+/// The VNets of the matrix, their endpoints, and the sets that rule fields resolve to.
+struct Sides<'a> {
+    inputs: Inputs<'a>,
+    vnets: Vec<&'a Vnet>,
+    ips: Vec<Option<IpAddr>>,
+    endpoints: Vec<Option<Endpoint<'a>>>,
+    /// Addresses in sorted order with their positions, for prefix sets.
+    sorted: Vec<(IpAddr, usize)>,
+    /// Per VNet, the positions in its `VirtualNetwork` tag.
+    vnet_tag: Vec<Bits>,
+    public: Bits,
+    balancer: Bits,
+    asgs: BTreeMap<AsgId, Bits>,
+    prefix_cache: BTreeMap<IpNet, Bits>,
+    rules: Vec<RuleRef>,
+    rule_ids: BTreeMap<RuleRef, u32>,
+}
+
+impl<'a> Sides<'a> {
+    fn n(&self) -> usize {
+        self.vnets.len()
+    }
+
+    fn rule(&mut self, rule: RuleRef) -> u32 {
+        if let Some(i) = self.rule_ids.get(&rule) {
+            return *i;
+        }
+        let i = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
+        self.rules.push(rule.clone());
+        self.rule_ids.insert(rule, i);
+        i
+    }
+
+    fn prefix(&mut self, net: IpNet) -> Bits {
+        if let Some(b) = self.prefix_cache.get(&net) {
+            return b.clone();
+        }
+        let mut bits = Bits::empty(self.n());
+        let start = self.sorted.partition_point(|(ip, _)| *ip < net.network());
+        for (ip, i) in self.sorted.iter().skip(start) {
+            if !net.contains(ip) {
+                break;
+            }
+            bits.set(*i);
+        }
+        self.prefix_cache.insert(net, bits.clone());
+        bits
+    }
+
+    /// The counterparts an address item matches, when evaluated at VNet `at`.
+    fn item(&mut self, item: &AddressItem, at: usize) -> Bits {
+        let n = self.n();
+        match item {
+            AddressItem::Any => Bits::full(n),
+            AddressItem::Prefix(net) => self.prefix(*net),
+            AddressItem::Tag(ServiceTag::VirtualNetwork) => self
+                .vnet_tag
+                .get(at)
+                .cloned()
+                .unwrap_or_else(|| Bits::empty(n)),
+            AddressItem::Tag(ServiceTag::Internet) => {
+                let mut b = self.public.clone();
+                if let Some(tag) = self.vnet_tag.get(at) {
+                    b.remove(tag);
+                }
+                b
+            }
+            AddressItem::Tag(ServiceTag::AzureLoadBalancer) => self.balancer.clone(),
+            AddressItem::Tag(ServiceTag::Other(_)) => Bits::empty(n),
+            AddressItem::Group(group) => {
+                let mut b = Bits::empty(n);
+                let prefixes = self
+                    .inputs
+                    .index
+                    .group_prefixes
+                    .get(group)
+                    .cloned()
+                    .unwrap_or_default();
+                for p in prefixes {
+                    b.union(&self.prefix(p));
+                }
+                b
+            }
+        }
+    }
+
+    /// The counterparts a list of items (and application security groups) matches; empty lists match all.
+    fn items(&mut self, items: &[AddressItem], asgs: &[AsgId], at: usize) -> Bits {
+        if items.is_empty() && asgs.is_empty() {
+            return Bits::full(self.n());
+        }
+        let mut b = Bits::empty(self.n());
+        for item in items {
+            b.union(&self.item(item, at));
+        }
+        for asg in asgs {
+            if let Some(set) = self.asgs.get(asg) {
+                b.union(set);
+            }
+        }
+        b
+    }
+
+    /// Evaluates the side of VNet `at` in `direction` against every counterpart at once.
+    fn side(
+        &mut self,
+        at: usize,
+        direction: Direction,
+        protocol: Protocol,
+        port: u16,
+    ) -> Vec<Outcome> {
+        let n = self.n();
+        let mut out = vec![Outcome::Pass(None); n];
+        let (Some(Some(endpoint)), Some(Some(ip))) =
+            (self.endpoints.get(at).copied(), self.ips.get(at).copied())
+        else {
+            return out;
+        };
+        let env = Env::new(self.inputs, endpoint.vnet);
+        let ports = protocol.has_ports();
+        // The flow's ports are the same in every cell: the default source port and the chosen destination port.
+        let ports_ok = |source: &[PortRange], destination: &[PortRange]| {
+            !ports || (ports_match(source, DEFAULT_SOURCE_PORT) && ports_match(destination, port))
+        };
+        let mut remaining = Bits::full(n);
+        let mut skip_nsgs = Bits::empty(n);
+
+        // Admin rules (spec §4.4, §4.5; decisions Q1, Q4, Q5).
+        let admin = self.inputs.index.admin.get(&endpoint.vnet.id).cloned();
+        let excluded = endpoint.subnet.role.skips_admin_rules()
+            || endpoint.nic.is_some_and(|(nic, _)| nic.private_endpoint);
+        if let (Some(set), false) = (admin, excluded) {
+            let intent = endpoint
+                .vnet
+                .subnets
+                .iter()
+                .any(|s| s.intent_policy_service.is_some());
+            let mode = if intent {
+                Some(set.intent_policy_mode)
+            } else {
+                None
+            };
+            if mode != Some(IntentPolicyMode::None) {
+                let only_allow = mode == Some(IntentPolicyMode::AllowRulesOnly);
+                let mut ordered: Vec<_> = set
+                    .rules
+                    .iter()
+                    .filter(|r| {
+                        r.rule.direction == direction
+                            && (!only_allow || r.rule.access == Access::Allow)
+                    })
+                    .collect();
+                ordered.dedup_by(|a, b| a.rule.id == b.rule.id);
+                for effective in ordered {
+                    let rule = &effective.rule;
+                    let (local_items, remote_items) = match direction {
+                        Direction::Outbound => (&rule.sources, &rule.destinations),
+                        Direction::Inbound => (&rule.destinations, &rule.sources),
+                    };
+                    let fixed = rule.protocol.matches(protocol)
+                        && env.items_match(local_items, ip)
+                        && ports_ok(&rule.source_ports, &rule.destination_ports);
+                    if !fixed {
+                        continue;
+                    }
+                    let mut hits = self.items(remote_items, &[], at);
+                    hits.intersect(&remaining);
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    let id = self.rule(RuleRef::Admin(rule.id.clone()));
+                    for t in hits.ones().collect::<Vec<_>>() {
+                        if let Some(o) = out.get_mut(t) {
+                            *o = match rule.access {
+                                Access::Deny => Outcome::Deny(id),
+                                Access::AlwaysAllow => Outcome::Always(id),
+                                Access::Allow => Outcome::Pass(Some(id)),
+                            };
+                        }
+                    }
+                    if rule.access == Access::AlwaysAllow {
+                        skip_nsgs.union(&hits);
+                    }
+                    remaining.remove(&hits);
+                    if remaining.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+
+        // NSGs in Azure's order: NIC then subnet outbound, subnet then NIC inbound.
+        let nic_nsg = endpoint.nic.and_then(|(nic, _)| nic.nsg.clone());
+        let subnet_nsg = endpoint.subnet.nsg.clone();
+        let order = match direction {
+            Direction::Outbound => [nic_nsg, subnet_nsg],
+            Direction::Inbound => [subnet_nsg, nic_nsg],
+        };
+        let local_asgs: Vec<AsgId> = endpoint
+            .nic
+            .map(|(_, c)| c.asgs.clone())
+            .unwrap_or_default();
+        for nsg_id in order.into_iter().flatten() {
+            let Some(nsg) = self.inputs.model.nsgs.get(&nsg_id) else {
+                continue;
+            };
+            let defaults = default_rules(&nsg.id);
+            let mut rules: Vec<&NsgRule> = nsg
+                .rules
+                .iter()
+                .chain(defaults.iter())
+                .filter(|r| r.direction == direction)
+                .collect();
+            rules.sort_by_key(|r| r.priority);
+            // Counterparts still evaluated by this NSG: not denied, not skipped by AlwaysAllow.
+            let mut open = Bits::empty(n);
+            for (t, o) in out.iter().enumerate() {
+                if matches!(o, Outcome::Pass(_)) && !skip_nsgs.has(t) {
+                    open.set(t);
+                }
+            }
+            for rule in rules {
+                let (local_items, local_rule_asgs, remote_items, remote_asgs) = match direction {
+                    Direction::Outbound => (
+                        &rule.sources,
+                        &rule.source_asgs,
+                        &rule.destinations,
+                        &rule.destination_asgs,
+                    ),
+                    Direction::Inbound => (
+                        &rule.destinations,
+                        &rule.destination_asgs,
+                        &rule.sources,
+                        &rule.source_asgs,
+                    ),
+                };
+                let local_ok = (local_items.is_empty() && local_rule_asgs.is_empty())
+                    || local_items.iter().any(|i| env.item_matches(i, ip))
+                    || local_rule_asgs.iter().any(|a| local_asgs.contains(a));
+                if !(rule.protocol.matches(protocol)
+                    && local_ok
+                    && ports_ok(&rule.source_ports, &rule.destination_ports))
+                {
+                    continue;
+                }
+                let mut hits = self.items(remote_items, remote_asgs, at);
+                hits.intersect(&open);
+                if hits.is_empty() {
+                    continue;
+                }
+                let id = self.rule(RuleRef::Nsg(rule.id.clone()));
+                for t in hits.ones().collect::<Vec<_>>() {
+                    if let Some(o) = out.get_mut(t) {
+                        *o = match rule.access {
+                            NsgAccess::Deny => Outcome::Deny(id),
+                            NsgAccess::Allow => Outcome::Pass(Some(id)),
+                        };
+                    }
+                }
+                open.remove(&hits);
+                if open.is_empty() {
+                    break;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Builds the matrix.
 pub fn build(inputs: &Inputs<'_>, protocol: Protocol, port: u16) -> Matrix {
     let model = inputs.model;
     let vnets: Vec<&Vnet> = model.vnets.values().collect();
+    let n = vnets.len();
     let position: BTreeMap<&VnetId, usize> =
         vnets.iter().enumerate().map(|(i, v)| (&v.id, i)).collect();
-    let endpoints: Vec<Option<IpAddr>> = vnets.iter().map(|v| representative(inputs, v)).collect();
-
-    // Every prefix that a rule mentions, to tell which rule addresses an endpoint falls in.
-    let mut rule_prefixes: PrefixIndex<usize> = PrefixIndex::default();
-    let mut count = 0usize;
-    let mut add = |items: &[AddressItem], index: &mut PrefixIndex<usize>| {
-        for item in items {
-            if let AddressItem::Prefix(net) = item {
-                index.insert(*net, count);
-                count += 1;
-            }
-        }
-    };
-    for nsg in model.nsgs.values() {
-        for rule in &nsg.rules {
-            add(&rule.sources, &mut rule_prefixes);
-            add(&rule.destinations, &mut rule_prefixes);
-        }
-    }
-    for config in model.security_admin_configs.values() {
-        for collection in &config.collections {
-            for rule in &collection.rules {
-                add(&rule.sources, &mut rule_prefixes);
-                add(&rule.destinations, &mut rule_prefixes);
-            }
-        }
-    }
-    for prefixes in inputs.index.group_prefixes.values() {
-        for net in prefixes {
-            rule_prefixes.insert(*net, count);
-            count += 1;
-        }
-    }
-
-    // Classes of alike VNets.
-    let mut class_ids: HashMap<String, usize> = HashMap::new();
-    let classes: Vec<Option<usize>> = vnets
+    let ips: Vec<Option<IpAddr>> = vnets.iter().map(|v| representative(inputs, v)).collect();
+    let endpoints: Vec<Option<Endpoint<'_>>> = vnets
+        .iter()
+        .zip(&ips)
+        .map(|(v, ip)| match ip.map(|ip| inputs.place_in(v, ip)) {
+            Some(Place::Endpoint(e)) => Some(e),
+            _ => None,
+        })
+        .collect();
+    // An address inside several VNets resolves by context: such VNets take the cell-by-cell path.
+    // So do VNets whose address is in no subnet.
+    let ambiguous: Vec<bool> = ips
         .iter()
         .zip(&endpoints)
-        .map(|(vnet, ip)| {
-            let ip = (*ip)?;
-            let key = signature(inputs, vnet, ip, &rule_prefixes);
-            let next = class_ids.len();
-            Some(*class_ids.entry(key).or_insert(next))
+        .map(|(ip, e)| {
+            ip.is_some_and(|ip| e.is_none() || inputs.index.vnets_containing(model, ip).len() != 1)
         })
         .collect();
 
-    // Links by position.
-    let peers: Vec<BTreeSet<usize>> = vnets
+    let mut vnet_tag = vec![Bits::empty(n); n];
+    let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (g, group) in inputs.topology.connected_groups.iter().enumerate() {
+        for member in &group.vnets {
+            if let Some(set) = position.get(member).and_then(|&i| groups_of.get_mut(i)) {
+                set.push(g);
+            }
+        }
+    }
+    let peers: Vec<Bits> = vnets
         .iter()
         .map(|v| {
-            inputs
-                .topology
-                .peers_of(&v.id)
-                .filter_map(|p| position.get(p).copied())
-                .collect()
+            let mut b = Bits::empty(n);
+            for peer in inputs.topology.peers_of(&v.id) {
+                if let Some(&j) = position.get(peer) {
+                    b.set(j);
+                }
+            }
+            b
         })
         .collect();
-    let group_sets: Vec<Vec<usize>> = {
-        let mut sets = vec![Vec::new(); vnets.len()];
-        for (g, group) in inputs.topology.connected_groups.iter().enumerate() {
-            for member in &group.vnets {
-                if let Some(set) = position.get(member).and_then(|&i| sets.get_mut(i)) {
-                    set.push(g);
+    for (i, tag) in vnet_tag.iter_mut().enumerate() {
+        tag.set(i);
+        if let Some(p) = peers.get(i) {
+            tag.union(p);
+        }
+        for &g in groups_of.get(i).into_iter().flatten() {
+            for member in inputs
+                .topology
+                .connected_groups
+                .get(g)
+                .into_iter()
+                .flat_map(|g| &g.vnets)
+            {
+                if let Some(&j) = position.get(member) {
+                    tag.set(j);
                 }
             }
         }
-        sets
+    }
+    let mut public = Bits::empty(n);
+    let mut balancer = Bits::empty(n);
+    let mut sorted = Vec::new();
+    let mut asgs: BTreeMap<AsgId, Bits> = BTreeMap::new();
+    for (i, ip) in ips.iter().enumerate() {
+        let Some(ip) = ip else { continue };
+        sorted.push((*ip, i));
+        if !is_private(*ip) {
+            public.set(i);
+        }
+        if *ip == IpAddr::V4(AZURE_LOAD_BALANCER) {
+            balancer.set(i);
+        }
+        if let Some(Some(Endpoint {
+            nic: Some((_, config)),
+            ..
+        })) = endpoints.get(i)
+        {
+            for asg in &config.asgs {
+                asgs.entry(asg.clone())
+                    .or_insert_with(|| Bits::empty(n))
+                    .set(i);
+            }
+        }
+    }
+    sorted.sort();
+    let mut sides = Sides {
+        inputs: *inputs,
+        vnets: vnets.clone(),
+        ips: ips.clone(),
+        endpoints,
+        sorted,
+        vnet_tag,
+        public,
+        balancer,
+        asgs,
+        prefix_cache: BTreeMap::new(),
+        rules: Vec::new(),
+        rule_ids: BTreeMap::new(),
     };
+    let mut evaluations = 0;
+    let outbound: Vec<Vec<Outcome>> = (0..n)
+        .map(|i| sides.side(i, Direction::Outbound, protocol, port))
+        .collect();
+    let inbound: Vec<Vec<Outcome>> = (0..n)
+        .map(|j| sides.side(j, Direction::Inbound, protocol, port))
+        .collect();
+    evaluations += 2 * n;
 
-    let mut cache: HashMap<(usize, usize, Relation), Cell> = HashMap::new();
+    let rule = |i: u32| sides.rules.get(i as usize).cloned();
     let unreachable = Cell {
         verdict: Decision::Unreachable,
         decided_by: None,
     };
-    let mut cells = Vec::with_capacity(vnets.len());
-    for i in 0..vnets.len() {
-        let mut row = Vec::with_capacity(vnets.len());
-        for j in 0..vnets.len() {
-            let (Some(Some(ci)), Some(Some(cj)), Some(Some(src)), Some(Some(dst))) = (
-                classes.get(i),
-                classes.get(j),
-                endpoints.get(i),
-                endpoints.get(j),
-            ) else {
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut row = Vec::with_capacity(n);
+        for j in 0..n {
+            let (Some(Some(src)), Some(Some(dst))) = (ips.get(i), ips.get(j)) else {
                 row.push(unreachable.clone());
                 continue;
             };
-            let relation = if i == j {
-                Relation::Same
-            } else if peers.get(i).is_some_and(|p| p.contains(&j)) {
-                Relation::Peered
-            } else {
-                let shared: Vec<usize> = match (group_sets.get(i), group_sets.get(j)) {
-                    (Some(a), Some(b)) => a.iter().filter(|g| b.contains(g)).copied().collect(),
-                    _ => Vec::new(),
-                };
-                if shared.is_empty() {
-                    Relation::None
-                } else if shared
-                    .iter()
-                    .filter_map(|g| inputs.topology.connected_groups.get(*g))
-                    .all(|g| is_dropped(g, *dst))
-                {
-                    Relation::Dropped
-                } else {
-                    Relation::Connected
-                }
-            };
-            let cell = cache.entry((*ci, *cj, relation)).or_insert_with(|| {
-                let verdict = super::evaluate(
+            if ambiguous.get(i).copied().unwrap_or(true)
+                || ambiguous.get(j).copied().unwrap_or(true)
+            {
+                let v = super::evaluate(
                     inputs,
                     &Flow {
                         from: *src,
@@ -207,12 +554,55 @@ pub fn build(inputs: &Inputs<'_>, protocol: Protocol, port: u16) -> Matrix {
                         source_port: None,
                     },
                 );
-                Cell {
-                    verdict: verdict.verdict,
-                    decided_by: verdict.decided_by,
-                }
+                evaluations += 1;
+                row.push(Cell {
+                    verdict: v.verdict,
+                    decided_by: v.decided_by,
+                });
+                continue;
+            }
+            if sides.endpoints.get(i).is_none_or(Option::is_none)
+                || sides.endpoints.get(j).is_none_or(Option::is_none)
+            {
+                row.push(unreachable.clone());
+                continue;
+            }
+            if let Some(Outcome::Deny(r)) = outbound.get(i).and_then(|o| o.get(j)) {
+                row.push(Cell {
+                    verdict: Decision::Denied,
+                    decided_by: rule(*r),
+                });
+                continue;
+            }
+            let linked = i == j
+                || peers.get(i).is_some_and(|p| p.has(j))
+                || groups_of.get(i).into_iter().flatten().any(|g| {
+                    groups_of.get(j).is_some_and(|gj| gj.contains(g))
+                        && inputs
+                            .topology
+                            .connected_groups
+                            .get(*g)
+                            .is_some_and(|group| !is_dropped(group, *dst))
+                });
+            if !linked {
+                row.push(unreachable.clone());
+                continue;
+            }
+            row.push(match inbound.get(j).and_then(|o| o.get(i)) {
+                Some(Outcome::Deny(r)) => Cell {
+                    verdict: Decision::Denied,
+                    decided_by: rule(*r),
+                },
+                Some(Outcome::Always(r)) => Cell {
+                    verdict: Decision::Allowed,
+                    decided_by: rule(*r),
+                },
+                Some(Outcome::Pass(r)) => Cell {
+                    verdict: Decision::Allowed,
+                    decided_by: r.and_then(rule),
+                },
+                None => unreachable.clone(),
             });
-            row.push(cell.clone());
         }
         cells.push(row);
     }
@@ -220,70 +610,8 @@ pub fn build(inputs: &Inputs<'_>, protocol: Protocol, port: u16) -> Matrix {
         protocol,
         port,
         vnets: vnets.iter().map(|v| v.id.clone()).collect(),
-        endpoints,
+        endpoints: ips,
         cells,
-        evaluations: cache.len(),
+        evaluations,
     }
-}
-
-/// Everything about a VNet's endpoint that a verdict reads, as a string key.
-fn signature(
-    inputs: &Inputs<'_>,
-    vnet: &Vnet,
-    ip: IpAddr,
-    rule_prefixes: &PrefixIndex<usize>,
-) -> String {
-    use std::fmt::Write;
-    let mut key = String::new();
-    // An address in several VNets resolves by context: such a VNet is a class of its own.
-    if inputs.index.vnets_containing(inputs.model, ip).len() != 1 {
-        let _ = write!(key, "unique:{};", vnet.id);
-        return key;
-    }
-    let admin = inputs
-        .index
-        .admin
-        .get(&vnet.id)
-        .map_or(0, |set| std::sync::Arc::as_ptr(set) as usize);
-    let _ = write!(key, "admin:{admin};");
-    let intent = vnet
-        .subnets
-        .iter()
-        .any(|s| s.intent_policy_service.is_some());
-    let _ = write!(key, "intent:{intent};");
-    if let Place::Endpoint(e) = inputs.place_in(vnet, ip) {
-        let _ = write!(
-            key,
-            "role:{:?};subnet-nsg:{:?};",
-            e.subnet.role,
-            e.subnet
-                .nsg
-                .as_ref()
-                .map(|n| n.as_str().to_ascii_lowercase())
-        );
-        if let Some((nic, config)) = e.nic {
-            let mut asgs: Vec<String> = config
-                .asgs
-                .iter()
-                .map(|a| a.as_str().to_ascii_lowercase())
-                .collect();
-            asgs.sort();
-            let _ = write!(
-                key,
-                "nic-nsg:{:?};pe:{};asgs:{asgs:?};",
-                nic.nsg.as_ref().map(|n| n.as_str().to_ascii_lowercase()),
-                nic.private_endpoint
-            );
-        }
-    }
-    let mut hits = rule_prefixes.lookup(ip);
-    hits.sort_unstable();
-    let _ = write!(key, "prefixes:{hits:?};");
-    let private = super::rules::is_private(ip);
-    let _ = write!(
-        key,
-        "private:{private};lb:{}",
-        ip == IpAddr::V4(super::rules::AZURE_LOAD_BALANCER)
-    );
-    key
 }

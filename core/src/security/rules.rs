@@ -58,7 +58,7 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
     }
 }
 
-fn ports_match(ranges: &[PortRange], port: u16) -> bool {
+pub(crate) fn ports_match(ranges: &[PortRange], port: u16) -> bool {
     ranges.is_empty() || ranges.iter().any(|r| r.contains(port))
 }
 
@@ -85,7 +85,7 @@ impl<'a> Env<'a> {
             })
     }
 
-    fn item_matches(&self, item: &AddressItem, ip: IpAddr) -> bool {
+    pub(crate) fn item_matches(&self, item: &AddressItem, ip: IpAddr) -> bool {
         match item {
             AddressItem::Any => true,
             AddressItem::Prefix(net) => net.contains(&ip),
@@ -106,7 +106,7 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn items_match(&self, items: &[AddressItem], ip: IpAddr) -> bool {
+    pub(crate) fn items_match(&self, items: &[AddressItem], ip: IpAddr) -> bool {
         items.is_empty() || items.iter().any(|i| self.item_matches(i, ip))
     }
 
