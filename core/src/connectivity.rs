@@ -108,6 +108,13 @@ pub struct InactivePeering {
     pub reason: String,
 }
 
+impl ConnectedGroup {
+    /// Whether a VNet is a member (members are sorted).
+    pub fn contains(&self, vnet: &VnetId) -> bool {
+        self.vnets.binary_search(vnet).is_ok()
+    }
+}
+
 impl Topology {
     /// The effective peering between two VNets.
     pub fn link(&self, a: &VnetId, b: &VnetId) -> Option<&Link> {
@@ -310,9 +317,10 @@ impl<'a> Builder<'a> {
         match config.topology {
             Shape::Mesh => {
                 let mut all: Vec<&Vnet> = Vec::new();
+                let mut seen: BTreeSet<&VnetId> = BTreeSet::new();
                 for item in &config.groups {
                     for vnet in self.members(membership, &item.group, regions) {
-                        if !all.iter().any(|v| v.id == vnet.id) {
+                        if seen.insert(&vnet.id) {
                             all.push(vnet);
                         }
                     }
@@ -451,8 +459,9 @@ impl<'a> Builder<'a> {
         let mut members: Vec<&Vnet> = Vec::new();
         let mut excluded = Vec::new();
         let mut taken = Intervals::default();
+        let mut seen: BTreeSet<&VnetId> = BTreeSet::new();
         for vnet in candidates {
-            if members.iter().any(|m| m.id == vnet.id) {
+            if !seen.insert(&vnet.id) {
                 continue;
             }
             if config.overlap == OverlapPolicy::Disallowed
@@ -554,25 +563,40 @@ fn manual_peerings(model: &Model) -> (BTreeSet<(VnetId, VnetId)>, Vec<InactivePe
 /// A CG member peered with a VNet outside the group that overlaps a member makes that range inaccessible in
 /// the group (spec §3.5).
 fn external_overlaps(model: &Model, topology: &Topology, group: &mut ConnectedGroup) {
-    let members: BTreeSet<&VnetId> = group.vnets.iter().collect();
-    let mut extra = Vec::new();
+    // The members' prefixes, sorted by first address, and the VNets peered with a member from outside.
+    let mut inside: Vec<(u128, u128, IpNet)> = Vec::new();
+    let mut externals: BTreeSet<&VnetId> = BTreeSet::new();
     for member in &group.vnets {
-        for peer in topology.peers_of(member) {
-            if members.contains(peer) {
-                continue;
+        if let Some(vnet) = model.vnets.get(member) {
+            inside.extend(vnet.address_space.iter().map(|p| {
+                let (v6, start, end) = interval(p);
+                (
+                    start | (u128::from(v6) << 127),
+                    end | (u128::from(v6) << 127),
+                    *p,
+                )
+            }));
+        }
+        externals.extend(topology.peers_of(member).filter(|p| !group.contains(p)));
+    }
+    inside.sort();
+    let mut extra = Vec::new();
+    for external in externals.into_iter().filter_map(|e| model.vnets.get(e)) {
+        for p in &external.address_space {
+            let (v6, start, end) = interval(p);
+            let (start, end) = (
+                start | (u128::from(v6) << 127),
+                end | (u128::from(v6) << 127),
+            );
+            // CIDR prefixes nest or are disjoint: an overlapping member prefix starts inside `p`, or starts
+            // before it and contains it.
+            let first = inside.partition_point(|(s, _, _)| *s < start);
+            for (_, _, q) in inside.iter().skip(first).take_while(|(s, _, _)| *s <= end) {
+                extra.push(if p.contains(q) { *q } else { *p });
             }
-            let Some(external) = model.vnets.get(peer) else {
-                continue;
-            };
-            for inside in group.vnets.iter().filter_map(|m| model.vnets.get(m)) {
-                for p in &external.address_space {
-                    for q in &inside.address_space {
-                        if p.contains(q) {
-                            extra.push(*q);
-                        } else if q.contains(p) {
-                            extra.push(*p);
-                        }
-                    }
+            for (_, e, q) in inside.iter().take(first) {
+                if *e >= end && q.contains(p) {
+                    extra.push(*p);
                 }
             }
         }

@@ -1971,6 +1971,37 @@ mod tests {
     }
 
     #[test]
+    fn rule_prefixes_come_from_the_address_plan() {
+        use crate::model::AddressItem;
+        let (scenario, _) = check(&Params::small());
+        let model = scenario.model();
+        let allowed: Vec<ipnet::IpNet> = ["10.0.0.0/8"]
+            .iter()
+            .chain(ON_PREMISES.iter())
+            .map(|p| p.parse().unwrap())
+            .collect();
+        let nsg_items = model
+            .nsgs
+            .values()
+            .flat_map(|n| &n.rules)
+            .flat_map(|r| r.sources.iter().chain(&r.destinations));
+        let admin_items = model
+            .security_admin_configs
+            .values()
+            .flat_map(|c| &c.collections)
+            .flat_map(|c| &c.rules)
+            .flat_map(|r| r.sources.iter().chain(&r.destinations));
+        for item in nsg_items.chain(admin_items) {
+            if let AddressItem::Prefix(net) = item {
+                assert!(
+                    allowed.iter().any(|a| a.contains(net)),
+                    "`{net}` is outside the plan"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn sizes_are_clamped_to_the_address_plan() {
         let params = Params {
             vnets: 3,

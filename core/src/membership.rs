@@ -181,12 +181,13 @@ fn policy_members(
     found: &mut BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut by_subscription: BTreeMap<&SubscriptionId, Vec<&Vnet>> = BTreeMap::new();
+    // The facts of each VNet, read once: an assignment at a management group evaluates every VNet below it.
+    let mut by_subscription: BTreeMap<&SubscriptionId, Vec<(&Vnet, Subject<'_>)>> = BTreeMap::new();
     for vnet in model.vnets.values() {
         by_subscription
             .entry(&vnet.subscription)
             .or_default()
-            .push(vnet);
+            .push((vnet, subject(model, vnet)));
     }
     let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
     for assignment in model.policy_assignments.values() {
@@ -207,22 +208,32 @@ fn policy_members(
             continue;
         }
         let scope = assignment.scope.as_str();
-        let candidates = by_subscription.iter().filter(|(sub, _)| {
+        for (sub, vnets) in &by_subscription {
             let sub_id = sub.as_str();
-            // The scope is this subscription or inside it, or a management group above it.
-            scope.len() >= sub_id.len()
-                && scope
-                    .get(..sub_id.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(sub_id))
+            // The whole subscription is in scope when the scope is the subscription or a management group above
+            // it; a scope inside the subscription (a resource group, a VNet) is checked VNet by VNet.
+            let whole = scope.eq_ignore_ascii_case(sub_id)
                 || hierarchy
                     .ancestors(sub)
                     .iter()
-                    .any(|mg| mg.as_str().eq_ignore_ascii_case(scope))
-        });
-        for (_, vnets) in candidates {
-            for vnet in vnets {
+                    .any(|mg| mg.as_str().eq_ignore_ascii_case(scope));
+            let inside = !whole
+                && scope.len() > sub_id.len()
+                && scope
+                    .get(..sub_id.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(sub_id));
+            if !whole && !inside {
+                continue;
+            }
+            for (vnet, facts) in vnets {
                 let id = vnet.id.as_str();
-                if !hierarchy.scope_contains(scope, &vnet.subscription, &vnet.resource_group, id)
+                if (inside
+                    && !hierarchy.scope_contains(
+                        scope,
+                        &vnet.subscription,
+                        &vnet.resource_group,
+                        id,
+                    ))
                     || assignment.not_scopes.iter().any(|n| {
                         hierarchy.scope_contains(
                             n.as_str(),
@@ -234,7 +245,7 @@ fn policy_members(
                 {
                     continue;
                 }
-                match condition::evaluate(&definition.condition, &subject(model, vnet)) {
+                match condition::evaluate(&definition.condition, facts) {
                     Outcome::True => {
                         found
                             .entry(group.id.clone())

@@ -369,9 +369,7 @@ impl<'a> Run<'a> {
         let topology = self.inputs.topology;
         let reachable = candidates.iter().copied().find(|v| {
             topology.link(&src.vnet.id, &v.id).is_some()
-                || topology
-                    .groups_of(&src.vnet.id)
-                    .any(|g| g.vnets.contains(&v.id))
+                || topology.groups_of(&src.vnet.id).any(|g| g.contains(&v.id))
         });
         if candidates.len() > 1
             && let Some(v) = reachable.or_else(|| candidates.first().copied())
@@ -421,7 +419,7 @@ impl<'a> Run<'a> {
         }
         let shared: Vec<_> = topology
             .groups_of(&src.vnet.id)
-            .filter(|g| g.vnets.contains(&dst.id))
+            .filter(|g| g.contains(&dst.id))
             .collect();
         if let Some(group) = shared.iter().find(|g| !is_dropped(g, self.flow.to)) {
             s.evaluated = Some(group.configuration_id.to_string());

@@ -83,24 +83,51 @@ pub fn rule_sets(
         BTreeMap::new();
     let mut rules: BTreeMap<(ConfigurationId, usize, usize), Arc<AdminRule>> = BTreeMap::new();
     let mut out = BTreeMap::new();
+    // Which rule collections target each group, so that a VNet looks only at the collections of its groups.
+    let mut targets: BTreeMap<
+        &crate::model::NetworkGroupId,
+        Vec<(&crate::model::SecurityAdminConfig, usize)>,
+    > = BTreeMap::new();
+    for config in model.security_admin_configs.values() {
+        for (i, collection) in config.collections.iter().enumerate() {
+            for group in &collection.groups {
+                targets.entry(group).or_default().push((config, i));
+            }
+        }
+    }
+    let mut levels: BTreeMap<
+        (&NetworkManagerId, &crate::model::SubscriptionId),
+        Option<ScopeLevel>,
+    > = BTreeMap::new();
+    let mut deployed: BTreeMap<(&NetworkManagerId, &crate::model::Location), Vec<ConfigurationId>> =
+        BTreeMap::new();
     for vnet in model.vnets.values() {
-        let groups = membership.vnet_groups.get(&vnet.id);
         let mut signature: Vec<(ScopeLevel, ConfigurationId, usize)> = Vec::new();
-        for manager in model.managers.values() {
-            let Some(level) = hierarchy.scope_level(manager, &vnet.subscription) else {
-                continue;
-            };
-            for config_id in goal.deployed(&manager.id, &vnet.location, ConfigType::SecurityAdmin) {
-                let Some(config) = model.security_admin_configs.get(config_id) else {
-                    continue;
-                };
-                for (i, collection) in config.collections.iter().enumerate() {
-                    if groups.is_some_and(|g| collection.groups.iter().any(|id| g.contains(id))) {
-                        signature.push((level, config_id.clone(), i));
-                    }
+        for group in membership.vnet_groups.get(&vnet.id).into_iter().flatten() {
+            for (config, i) in targets.get(group).into_iter().flatten() {
+                let level = *levels
+                    .entry((&config.manager, &vnet.subscription))
+                    .or_insert_with(|| {
+                        model
+                            .managers
+                            .get(&config.manager)
+                            .and_then(|m| hierarchy.scope_level(m, &vnet.subscription))
+                    });
+                let Some(level) = level else { continue };
+                let in_region = deployed
+                    .entry((&config.manager, &vnet.location))
+                    .or_insert_with(|| {
+                        goal.deployed(&config.manager, &vnet.location, ConfigType::SecurityAdmin)
+                            .to_vec()
+                    })
+                    .contains(&config.id);
+                if in_region {
+                    signature.push((level, config.id.clone(), *i));
                 }
             }
         }
+        signature.sort();
+        signature.dedup();
         if signature.is_empty() {
             continue;
         }

@@ -81,7 +81,7 @@ impl<'a> Env<'a> {
                 topology.link(&self.vnet.id, &other.id).is_some()
                     || topology
                         .groups_of(&self.vnet.id)
-                        .any(|g| g.vnets.contains(&other.id))
+                        .any(|g| g.contains(&other.id))
             })
     }
 
