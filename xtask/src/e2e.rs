@@ -44,7 +44,140 @@ use crate::webdriver::{ChromeDriver, Session, chrome_capabilities};
 pub type Test = fn(&mut Session, &str) -> Result<(), String>;
 
 /// Every end-to-end test, by name, in the order they run. Add new flows here (see the module docs).
-pub const TESTS: &[(&str, Test)] = &[("smoke", smoke)];
+pub const TESTS: &[(&str, Test)] = &[
+    ("smoke", smoke),
+    ("edit_rule_changes_verdict", edit_rule_changes_verdict),
+    ("commits_change_the_diagram", commits_change_the_diagram),
+    ("bad_json_keeps_the_design", bad_json_keeps_the_design),
+    ("tour", tour),
+];
+
+/// Loads an example from the gallery.
+fn load_example(session: &mut Session, base_url: &str, name: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.click(&session.find(&format!("[data-testid=load-{name}]"))?)?;
+    Ok(())
+}
+
+/// Replaces the text of an input as one input event (typing key by key into a field with a `datalist` lets
+/// headless Chromium's suggestion popup take the keys).
+fn type_into(session: &mut Session, selector: &str, text: &str) -> Result<(), String> {
+    session.find(selector)?;
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new InputEvent('input', { bubbles: true }));";
+    session.execute(script, &[selector.into(), text.into()])?;
+    Ok(())
+}
+
+/// How many elements match a selector.
+fn count(session: &mut Session, selector: &str) -> Result<u64, String> {
+    let script = format!("return document.querySelectorAll('{selector}').length");
+    Ok(session.execute(&script, &[])?.as_u64().unwrap_or(0))
+}
+
+/// Polls until `count(selector) == expected`, for up to 10 s.
+fn wait_for_count(session: &mut Session, selector: &str, expected: u64) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let n = count(session, selector)?;
+        if n == expected {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{n} elements match `{selector}`, expected {expected}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The hub may not SSH into a test spoke; changing the organization's Deny rule to Allow in the rule collection
+/// editor changes the verdict panel's answer on the spot (spec example README: `deny-ssh` decides).
+fn edit_rule_changes_verdict(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    type_into(session, "[data-testid=verdict-from]", "10.100.0.4")?;
+    type_into(session, "[data-testid=verdict-to]", "10.11.0.4")?;
+    type_into(session, "[data-testid=verdict-port]", "22")?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Denied")?;
+    session.wait_for_text("[data-testid=verdict-rule]", "deny-ssh")?;
+    session.click(&session.find("[data-testid=nav-rc-organization]")?)?;
+    session.click(&session.find("[data-testid=rule-0-access] option[value=Allow]")?)?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Allowed")?;
+    session.screenshot(&artifact("edit-rule.png"))?;
+    session.click(&session.find("[data-testid=undo]")?)?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Denied")?;
+    Ok(())
+}
+
+/// The diagram draws the four hub peerings; removing the connectivity commit removes them, undo brings them back.
+fn commits_change_the_diagram(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=tab-topology]")?)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 4)?;
+    wait_for_count(session, "[data-testid=topology-group]", 1)?;
+    session.screenshot(&artifact("topology.png"))?;
+    session.click(&session.find("[data-testid=nav-Deployments]")?)?;
+    session.click(&session.find("[data-testid=commit-0-remove]")?)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 0)?;
+    session.click(&session.find("[data-testid=undo]")?)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 4)?;
+    Ok(())
+}
+
+/// A document with an error in the JSON editor is refused with its line, and the design stays.
+fn bad_json_keeps_the_design(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid='nav-Document (JSON)']")?)?;
+    let editor = session.find("[data-testid=json-editor]")?;
+    session.send_keys(&editor, "}")?;
+    session.wait_for_text("[data-testid=json-error]", "line")?;
+    session.click(&session.find("[data-testid=tab-intents]")?)?;
+    session.wait_for_text("[data-testid=intents]", "4 passed, 0 failed")?;
+    Ok(())
+}
+
+/// Screenshots of every view on an example, for the review of the playground (`target/e2e/tour-*.png`).
+fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.wait_for_text("[data-testid=app-title]", "AVNM Playground")?;
+    session.screenshot(&artifact("tour-gallery.png"))?;
+    load_example(session, base_url, "hub-spoke-expressroute-multi-region")?;
+    for tab in [
+        "verdict",
+        "membership",
+        "topology",
+        "matrix",
+        "diagnostics",
+        "intents",
+        "rules",
+    ] {
+        session.click(&session.find(&format!("[data-testid=tab-{tab}]"))?)?;
+        std::thread::sleep(Duration::from_millis(300));
+        session.screenshot(&artifact(&format!("tour-{tab}.png")))?;
+    }
+    for (nav, name) in [
+        ("nav-ng-payments", "group"),
+        ("nav-cc-hub-weu", "connectivity"),
+        ("nav-Deployments", "deployments"),
+    ] {
+        if let Some(item) = session.try_find(&format!("[data-testid={nav}]"))? {
+            session.click(&item)?;
+            std::thread::sleep(Duration::from_millis(300));
+            session.screenshot(&artifact(&format!("tour-{name}.png")))?;
+        }
+    }
+    load_example(session, base_url, "ssh-exception-for-one-team")?;
+    if let Some(item) = session.try_find("[data-testid^=nav-rc-]")? {
+        session.click(&item)?;
+        std::thread::sleep(Duration::from_millis(300));
+        session.screenshot(&artifact("tour-rules-editor.png"))?;
+    }
+    session.click(&session.find("[data-testid=theme]")?)?;
+    std::thread::sleep(Duration::from_millis(300));
+    session.screenshot(&artifact("tour-dark.png"))?;
+    Ok(())
+}
 
 /// The page loads, the app renders its title, and a screenshot of it lands in `target/e2e/smoke.png`.
 fn smoke(session: &mut Session, base_url: &str) -> Result<(), String> {
