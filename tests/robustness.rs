@@ -56,7 +56,7 @@ fn replacement() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         Just(Value::from(-1)),
         Just(Value::from(70000)),
         "[a-zA-Z0-9/.*_-]{0,12}".prop_map(Value::String),
