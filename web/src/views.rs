@@ -1,5 +1,6 @@
 //! The panels of the playground: one component per file, each reading the shared [`Ctx`](crate::app::Ctx).
 
+mod add_view;
 mod connectivity_editor;
 mod deployments_editor;
 mod diagnostics_view;

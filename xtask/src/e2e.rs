@@ -49,6 +49,7 @@ pub const TESTS: &[(&str, Test)] = &[
     ("edit_rule_changes_verdict", edit_rule_changes_verdict),
     ("commits_change_the_diagram", commits_change_the_diagram),
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
+    ("add_a_vnet", add_a_vnet),
     ("tour", tour),
 ];
 
@@ -134,6 +135,17 @@ fn bad_json_keeps_the_design(session: &mut Session, base_url: &str) -> Result<()
     session.wait_for_text("[data-testid=json-error]", "line")?;
     session.click(&session.find("[data-testid=tab-intents]")?)?;
     session.wait_for_text("[data-testid=intents]", "4 passed, 0 failed")?;
+    Ok(())
+}
+
+/// A new VNet added from the overview appears in the navigator with a free address space and opens in its editor.
+fn add_a_vnet(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    type_into(session, "[data-testid=add-name]", "vnet-added")?;
+    session.click(&session.find("[data-testid=add-submit]")?)?;
+    session.wait_for_text("nav", "vnet-added")?;
+    session.wait_for_text("nav", "10.0.0.0/16")?;
+    session.wait_for_text("main", "vnet-added")?;
     Ok(())
 }
 

@@ -277,6 +277,38 @@ pub mod template {
         }))
     }
 
+    /// The first `10.N.0.0/16` that overlaps no virtual network of the design, for a new VNet.
+    pub fn free_vnet_prefix(model: &crate::model::Model) -> String {
+        (0u8..=255)
+            .map(|n| format!("10.{n}.0.0/16"))
+            .find(|candidate| {
+                candidate.parse::<ipnet::IpNet>().is_ok_and(|net| {
+                    !model
+                        .vnets
+                        .values()
+                        .flat_map(|v| &v.address_space)
+                        .any(|p| p.contains(&net) || net.contains(p))
+                })
+            })
+            .unwrap_or_else(|| "10.0.0.0/16".to_owned())
+    }
+
+    /// The first /24 of a prefix (or the prefix itself when it is smaller), for a new VNet's first subnet.
+    ///
+    /// ```
+    /// use avnm_core::scenario::edit::template::first_subnet;
+    /// assert_eq!(first_subnet("10.7.0.0/16"), "10.7.0.0/24");
+    /// assert_eq!(first_subnet("10.7.0.0/26"), "10.7.0.0/26");
+    /// ```
+    pub fn first_subnet(prefix: &str) -> String {
+        match prefix.trim().parse::<ipnet::IpNet>() {
+            Ok(ipnet::IpNet::V4(net)) if net.prefix_len() < 24 => format!("{}/24", net.network()),
+            Ok(ipnet::IpNet::V6(net)) if net.prefix_len() < 64 => format!("{}/64", net.network()),
+            Ok(net) => net.trunc().to_string(),
+            Err(_) => prefix.to_owned(),
+        }
+    }
+
     /// A subnet to append to a VNet's `properties.subnets`.
     pub fn subnet(vnet_id: &str, name: &str, prefix: &str) -> Fragment {
         Fragment(

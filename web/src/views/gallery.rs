@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::add_view::AddView;
 use crate::app::Ctx;
 use crate::state::Action;
 
@@ -78,6 +79,7 @@ pub fn GalleryView() -> Html {
                     }
                 }) }
             </ul>
+            <AddView />
         </section>
     }
 }
