@@ -88,6 +88,8 @@ pub struct AppState {
     pub tab: Tab,
     /// The last refusal, shown until dismissed.
     pub notice: Option<Notice>,
+    /// How many designs were loaded: panels with their own inputs start afresh on a new design.
+    pub loads: u32,
 }
 
 impl PartialEq for AppState {
@@ -98,6 +100,7 @@ impl PartialEq for AppState {
             && self.selection == other.selection
             && self.tab == other.tab
             && self.notice == other.notice
+            && self.loads == other.loads
     }
 }
 
@@ -111,6 +114,7 @@ impl AppState {
             selection: Selection::Overview,
             tab: Tab::Verdict,
             notice: None,
+            loads: 0,
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn ResultsView() -> Html {
         }
     });
     let panel = match ctx.state.tab {
-        Tab::Verdict => html! { <VerdictView /> },
+        Tab::Verdict => html! { <VerdictView key={ctx.state.loads} /> },
         Tab::Intents => html! { <IntentsView /> },
         Tab::Membership => html! { <MembershipView /> },
         Tab::Topology => html! { <TopologyView /> },
