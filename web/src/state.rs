@@ -40,6 +40,8 @@ pub enum Selection {
     AdminRule(AdminRuleId),
     /// The commits and the goal state per region.
     Deployments,
+    /// Management groups, subscriptions and resource groups.
+    Hierarchy,
     /// The intents.
     Intents,
     /// The whole document as JSON.

@@ -8,6 +8,7 @@ mod editor_view;
 pub mod gallery;
 mod group_editor;
 mod header_view;
+mod hierarchy_editor;
 mod intents_editor;
 mod intents_view;
 mod json_view;

@@ -50,6 +50,7 @@ pub const TESTS: &[(&str, Test)] = &[
     ("commits_change_the_diagram", commits_change_the_diagram),
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
     ("add_a_vnet", add_a_vnet),
+    ("describe_a_subscription", describe_a_subscription),
     ("tour", tour),
 ];
 
@@ -146,6 +147,17 @@ fn add_a_vnet(session: &mut Session, base_url: &str) -> Result<(), String> {
     session.wait_for_text("nav", "vnet-added")?;
     session.wait_for_text("nav", "10.0.0.0/16")?;
     session.wait_for_text("main", "vnet-added")?;
+    Ok(())
+}
+
+/// The scopes editor describes a subscription the design only mentions, so conditions can read its name.
+fn describe_a_subscription(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=nav-Scopes]")?)?;
+    let guid = "aaaaaaaa-0000-0000-0000-000000000001";
+    session.click(&session.find(&format!("[data-testid=describe-{guid}]"))?)?;
+    session.find(&format!("[data-testid=subscription-{guid}-name]"))?;
+    session.screenshot(&artifact("scopes.png"))?;
     Ok(())
 }
 

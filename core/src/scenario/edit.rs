@@ -309,6 +309,37 @@ pub mod template {
         }
     }
 
+    /// A subscription resource, so that policy conditions can read its display name and tags.
+    pub fn subscription(guid: &str, display_name: &str) -> Fragment {
+        Fragment(json!({
+            "id": format!("/subscriptions/{guid}"), "name": guid, "type": "Microsoft.Resources/subscriptions",
+            "properties": {"displayName": display_name}, "tags": {}
+        }))
+    }
+
+    /// A management group with no children yet.
+    pub fn management_group(name: &str) -> Fragment {
+        Fragment(json!({
+            "id": format!("/providers/Microsoft.Management/managementGroups/{name}"), "name": name,
+            "type": "Microsoft.Management/managementGroups", "properties": {"displayName": name, "children": []}
+        }))
+    }
+
+    /// A child of a management group: a subscription or another management group, by id.
+    pub fn management_group_child(id: &str) -> Fragment {
+        let kind = if id.to_ascii_lowercase().contains("/managementgroups/") {
+            "Microsoft.Management/managementGroups"
+        } else {
+            "Microsoft.Resources/subscriptions"
+        };
+        Fragment(json!({"id": id, "type": kind}))
+    }
+
+    /// An empty object, to clear a map such as `tags`.
+    pub fn empty_object() -> Fragment {
+        Fragment(json!({}))
+    }
+
     /// A subnet to append to a VNet's `properties.subnets`.
     pub fn subnet(vnet_id: &str, name: &str, prefix: &str) -> Fragment {
         Fragment(

@@ -6,6 +6,7 @@ use super::connectivity_editor::ConnectivityEditor;
 use super::deployments_editor::DeploymentsEditor;
 use super::gallery::GalleryView;
 use super::group_editor::GroupEditor;
+use super::hierarchy_editor::HierarchyEditor;
 use super::intents_editor::IntentsEditor;
 use super::json_view::JsonView;
 use super::manager_editor::ManagerEditor;
@@ -39,6 +40,7 @@ pub fn EditorView() -> Html {
             html! { <RuleCollectionEditor id={collection} /> }
         }
         Selection::Deployments => html! { <DeploymentsEditor /> },
+        Selection::Hierarchy => html! { <HierarchyEditor /> },
         Selection::Intents => html! { <IntentsEditor /> },
         Selection::Document => html! { <JsonView /> },
     }

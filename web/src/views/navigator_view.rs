@@ -153,6 +153,7 @@ pub fn NavigatorView() -> Html {
             <ul>{ for managers }</ul>
             <h2>{ "Design" }</h2>
             <ul>
+                { item(&ctx, Selection::Hierarchy, "Scopes".to_owned(), Some(format!("{} management groups, {} subscriptions", model.management_groups.len(), model.subscriptions.len())), 1) }
                 { item(&ctx, Selection::Deployments, "Deployments".to_owned(), Some(format!("{commits} commits")), 1) }
                 { item(&ctx, Selection::Intents, "Intents".to_owned(), Some(if failing == 0 { format!("{} passing", intents.len()) } else { format!("{failing} failing") }), 1) }
                 { item(&ctx, Selection::Document, "Document (JSON)".to_owned(), None, 1) }
