@@ -210,6 +210,25 @@ pub struct NsgRule {
     pub path: String,
 }
 
+impl Nsg {
+    /// The rules of one direction in evaluation order: the user rules and the six defaults (made by
+    /// [`default_rules`] and passed in, so that they live as long as the result), by priority.
+    pub fn in_order<'a>(
+        &'a self,
+        defaults: &'a [NsgRule],
+        direction: Direction,
+    ) -> Vec<&'a NsgRule> {
+        let mut rules: Vec<&NsgRule> = self
+            .rules
+            .iter()
+            .chain(defaults)
+            .filter(|r| r.direction == direction)
+            .collect();
+        rules.sort_by_key(|r| r.priority);
+        rules
+    }
+}
+
 /// The six default rules of an NSG (spec §5.2), with Azure's ids.
 pub fn default_rules(nsg: &NsgId) -> Vec<NsgRule> {
     use super::address::ServiceTag::{AzureLoadBalancer, Internet, VirtualNetwork};

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::Inputs;
 use crate::model::{
-    Access, AddressItem, Direction, IntentPolicyMode, NicId, NsgId, NsgRule, PortRange, Protocol,
-    VnetId, default_rules,
+    Access, AddressItem, Direction, IntentPolicyMode, NicId, NsgId, PortRange, Protocol, VnetId,
+    default_rules,
 };
 use crate::verdict::RuleRef;
 
@@ -87,13 +87,7 @@ fn nsg_stage(
 ) -> Option<RuleStage> {
     let nsg = inputs.model.nsgs.get(nsg)?;
     let defaults = default_rules(&nsg.id);
-    let mut rules: Vec<&NsgRule> = nsg
-        .rules
-        .iter()
-        .chain(defaults.iter())
-        .filter(|r| r.direction == direction)
-        .collect();
-    rules.sort_by_key(|r| r.priority);
+    let rules = nsg.in_order(&defaults, direction);
     let rules = rules
         .into_iter()
         .map(|r| {

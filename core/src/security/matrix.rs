@@ -24,8 +24,8 @@ use super::rules::{AZURE_LOAD_BALANCER, Env, is_private, ports_match};
 use super::{Endpoint, Inputs, Place};
 use crate::connectivity::is_dropped;
 use crate::model::{
-    Access, AddressItem, AsgId, Decision, Direction, IntentPolicyMode, NsgAccess, NsgRule,
-    PortRange, Protocol, ServiceTag, Vnet, VnetId, default_rules,
+    Access, AddressItem, AsgId, Decision, Direction, IntentPolicyMode, NsgAccess, PortRange,
+    Protocol, ServiceTag, Vnet, VnetId, default_rules,
 };
 use crate::verdict::{DEFAULT_SOURCE_PORT, Flow, RuleRef};
 
@@ -351,13 +351,7 @@ impl<'a> Sides<'a> {
                 continue;
             };
             let defaults = default_rules(&nsg.id);
-            let mut rules: Vec<&NsgRule> = nsg
-                .rules
-                .iter()
-                .chain(defaults.iter())
-                .filter(|r| r.direction == direction)
-                .collect();
-            rules.sort_by_key(|r| r.priority);
+            let rules = nsg.in_order(&defaults, direction);
             // Counterparts still evaluated by this NSG: not denied, not skipped by AlwaysAllow.
             let mut open = Bits::empty(n);
             for (t, o) in out.iter().enumerate() {

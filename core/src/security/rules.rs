@@ -142,13 +142,7 @@ impl<'a> Env<'a> {
         looked_at: &mut Vec<RuleEvaluation>,
     ) -> Option<(RuleRef, NsgAccess)> {
         let defaults = default_rules(&nsg.id);
-        let mut rules: Vec<&NsgRule> = nsg
-            .rules
-            .iter()
-            .chain(defaults.iter())
-            .filter(|r| r.direction == direction)
-            .collect();
-        rules.sort_by_key(|r| r.priority);
+        let rules = nsg.in_order(&defaults, direction);
         for rule in rules {
             let evaluation = self.nsg_rule(rule, asgs, flow);
             let matched = evaluation.matched();

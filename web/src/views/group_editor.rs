@@ -4,7 +4,6 @@
 
 use avnm_core::membership::Source;
 use avnm_core::membership::builder::{self, Arity, BasicOperator, BasicRow, Parameter};
-use avnm_core::membership::condition::{ConditionTrace, Outcome};
 use avnm_core::model::{
     MemberType, Model, NetworkGroup, NetworkGroupId, PolicyDefinitionId, VnetId,
 };
@@ -91,23 +90,6 @@ impl Draft {
 fn drafts_of(rows: Option<&Vec<BasicRow>>) -> Vec<Draft> {
     rows.map(|rows| rows.iter().map(Draft::from_row).collect())
         .unwrap_or_default()
-}
-
-/// A condition trace as nested items, each with its outcome.
-fn render_trace(trace: &ConditionTrace) -> Html {
-    let class = match trace.outcome {
-        Outcome::True => "yes",
-        Outcome::False => "no",
-        Outcome::Error(_) => "error",
-    };
-    html! {
-        <li class={class}>
-            <code>{ trace.text.clone() }</code>
-            if let Some(actual) = &trace.actual { <span class="actual">{ format!(" (is {actual})") }</span> }
-            if let Outcome::Error(e) = &trace.outcome { <span class="error">{ format!(" {e}") }</span> }
-            if !trace.children.is_empty() { <ul>{ for trace.children.iter().map(render_trace) }</ul> }
-        </li>
-    }
 }
 
 /// The first scope of a manager, where a new assignment goes.
@@ -601,7 +583,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                             <li>
                                 <details>
                                     <summary>{ "policy " }<code>{ definition.name().to_owned() }</code>{ " assigned by " }<code>{ assignment.name().to_owned() }</code></summary>
-                                    if let Some(t) = trace { <ul class="conditions">{ render_trace(&t) }</ul> }
+                                    if let Some(t) = trace { <ul class="conditions">{ super::membership_view::condition(&t) }</ul> }
                                 </details>
                             </li>
                         }

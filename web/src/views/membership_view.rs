@@ -9,7 +9,8 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::state::{Action, Selection};
 
-fn condition(trace: &ConditionTrace) -> Html {
+/// A condition trace as a nested list: what each condition tested, the value it saw, and the outcome.
+pub fn condition(trace: &ConditionTrace) -> Html {
     let class = match trace.outcome {
         Outcome::True => "yes",
         Outcome::False => "no",
