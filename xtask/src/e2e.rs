@@ -15,14 +15,13 @@
 //! `base_url` is the page, ending in `/` (append `#…` for a URL-hash state).
 //! Inside, `?` works on every [`Session`] call; fail with `Err(format!(…))`, or use [`ensure`].
 //! Find elements by `data-testid` or `id` (`session.find("[data-testid=rule-table]")?`); `find` and
-//! `wait_for_text` poll for up to 10 s, because Yew renders asynchronously, so never sleep.
+//! `wait_for_text` poll for up to 10 s, because Yew renders asynchronously, so never sleep to wait for a result (only
+//! the screenshot tour pauses, to let the diagram settle before a picture).
 //!
 //! ```ignore
 //! fn add_rule(session: &mut Session, base_url: &str) -> Result<(), String> {
 //!     session.goto(base_url)?;
-//!     let name = session.find("[data-testid=rule-name]")?;
-//!     session.clear(&name)?;
-//!     session.send_keys(&name, "deny-ssh")?;
+//!     type_into(session, "[data-testid=rule-name]", "deny-ssh")?;
 //!     session.click(&session.find("[data-testid=add-rule]")?)?;
 //!     session.wait_for_text("[data-testid=rule-table]", "deny-ssh")?;
 //!     Ok(())

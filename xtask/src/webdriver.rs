@@ -292,30 +292,12 @@ impl Session {
     }
 
     /// Clicks the element.
-    #[allow(
-        dead_code,
-        reason = "for the playground's flows in e2e.rs; the smoke test needs no input"
-    )]
     pub fn click(&self, element: &Element) -> Result<(), Error> {
         self.post(&format!("/element/{}/click", element.0), &json!({}))
             .map(drop)
     }
 
-    /// Empties an input or textarea.
-    #[allow(
-        dead_code,
-        reason = "for the playground's flows in e2e.rs; the smoke test needs no input"
-    )]
-    pub fn clear(&self, element: &Element) -> Result<(), Error> {
-        self.post(&format!("/element/{}/clear", element.0), &json!({}))
-            .map(drop)
-    }
-
     /// Types `text` into the element, as key presses.
-    #[allow(
-        dead_code,
-        reason = "for the playground's flows in e2e.rs; the smoke test needs no input"
-    )]
     pub fn send_keys(&self, element: &Element, text: &str) -> Result<(), Error> {
         self.post(
             &format!("/element/{}/value", element.0),
@@ -347,10 +329,6 @@ impl Session {
     /// Runs `script` (a function body; `arguments[0]` … are `args`) in the page and returns its result.
     ///
     /// Prefer the element commands: a test that needs a script is usually testing the DOM, not the app.
-    #[allow(
-        dead_code,
-        reason = "for the playground's flows in e2e.rs; the smoke test needs no input"
-    )]
     pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value, Error> {
         self.post("/execute/sync", &json!({ "script": script, "args": args }))
     }

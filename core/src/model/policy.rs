@@ -150,7 +150,10 @@ pub enum ResourceGroupProperty {
 
 /// A condition operator (operator names are case-insensitive in documents).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)]
+#[allow(
+    missing_docs,
+    reason = "each variant is the Azure Policy operator of the same name"
+)]
 pub enum Operator {
     Equals,
     NotEquals,
