@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use avnm_core::model::{ConfigType, ConfigurationId, Model, NetworkManager, NetworkManagerId};
 use avnm_core::scenario::{Edit, FieldValue, edit::template};
-use avnm_core::{Diagnostic, Scenario, Severity};
+use avnm_core::{Diagnostic, Scenario};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -121,25 +121,7 @@ pub(super) fn message_at(ctx: &Ctx, path: &str) -> Option<AttrValue> {
         .map(|d| AttrValue::from(d.message.clone()))
 }
 
-/// Diagnostics beside the section they concern.
-pub(super) fn render_diagnostics(list: &[&Diagnostic], testid: String) -> Html {
-    if list.is_empty() {
-        return html! {};
-    }
-    html! {
-        <ul class="vnm-diagnostics" data-testid={testid}>
-        { for list.iter().map(|d| {
-            let class = if d.severity == Severity::Error { "error" } else { "warning" };
-            html! {
-                <li class={class}>
-                    <span class={classes!("badge", class)}>{ class }</span>
-                    <span>{ d.message.clone() }</span>
-                </li>
-            }
-        }) }
-        </ul>
-    }
-}
+pub(super) use crate::components::render_diagnostics;
 
 /// The heading of an editor: the kind of resource, its name, and a line about it.
 pub(super) fn render_head(kind: &str, name: &str, about: Html) -> Html {

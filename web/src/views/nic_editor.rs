@@ -10,7 +10,7 @@ use avnm_core::model::ids::scope_of;
 use avnm_core::model::{IpConfiguration, Model, Nic, NicId, NsgId, SubnetId};
 use avnm_core::scenario::{Edit, FieldValue, field};
 use avnm_core::security::effective::{EffectiveRules, RuleStage};
-use avnm_core::{Diagnostic, Scenario, Severity};
+use avnm_core::{Diagnostic, Scenario};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -101,25 +101,7 @@ pub(super) fn first_message(list: &[&Diagnostic]) -> Option<AttrValue> {
     list.first().map(|d| AttrValue::from(d.message.clone()))
 }
 
-/// Diagnostics beside the section they concern.
-pub(super) fn render_diagnostics(list: &[&Diagnostic], testid: String) -> Html {
-    if list.is_empty() {
-        return html! {};
-    }
-    html! {
-        <ul class="editor-diagnostics" data-testid={testid}>
-        { for list.iter().map(|d| {
-            let class = if d.severity == Severity::Error { "error" } else { "warning" };
-            html! {
-                <li class={class}>
-                    <span class={classes!("badge", class)}>{ class }</span>
-                    <span>{ d.message.clone() }</span>
-                </li>
-            }
-        }) }
-        </ul>
-    }
-}
+pub(super) use crate::components::render_diagnostics;
 
 /// The indexes of a path, outermost first.
 fn indexes(path: &str) -> Vec<usize> {

@@ -464,7 +464,7 @@ fn render_peerings(ctx: &Ctx, vnet: &Vnet, chosen: &UseStateHandle<Option<String
                     <tbody>{ for rows }</tbody>
                 </table>
             }
-            <ul class="editor-diagnostics">
+            <ul class="diagnostic-list">
             { for inactive.map(|p| {
                 let [x, y] = &p.vnets;
                 html! {
@@ -474,7 +474,7 @@ fn render_peerings(ctx: &Ctx, vnet: &Vnet, chosen: &UseStateHandle<Option<String
             }) }
             </ul>
             if candidates.is_empty() {
-                <p class="hint">{ if model.vnets.len() < 2 { "There is no other virtual network to peer with: add one from the navigator." } else { "Every other virtual network is already peered from this one." } }</p>
+                <p class="hint">{ if model.vnets.len() < 2 { "There is no other virtual network to peer with: add one from the overview." } else { "Every other virtual network is already peered from this one." } }</p>
             } else {
                 <form class="add-row" {onsubmit} aria-label="Add a peering">
                     <label class="field">

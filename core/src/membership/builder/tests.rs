@@ -320,7 +320,7 @@ fn a_management_group_scope_is_used_when_there_is_no_subscription() {
         &Edit::Set {
             path: "resources[4].properties.networkManagerScopes.managementGroups".into(),
             value: crate::scenario::FieldValue::Texts(vec![
-                "/providers/Microsoft.Management/managementGroups/root".into(),
+                "/providers/Microsoft.Management/managementGroups/tenant-root".into(),
             ]),
         },
     )
@@ -329,7 +329,7 @@ fn a_management_group_scope_is_used_when_there_is_no_subscription() {
         s = apply(&s, &edit).unwrap();
     }
     let definition = s.model().policy_definitions.keys().next().unwrap();
-    assert!(definition.as_str().starts_with("/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/"));
+    assert!(definition.as_str().starts_with("/providers/Microsoft.Management/managementGroups/tenant-root/providers/Microsoft.Authorization/policyDefinitions/"));
 }
 
 #[test]
