@@ -53,16 +53,7 @@ impl Scenario {
     /// assert_eq!(error.to_string(), "`resources[0].id`: expected a string, found a number");
     /// ```
     pub fn parse(text: &str) -> Result<Self, FormatError> {
-        let document: Value = serde_json::from_str(text).map_err(|e| FormatError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e
-                .to_string()
-                .split(" at line")
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-        })?;
+        let document: Value = serde_json::from_str(text)?;
         Self::from_document(document)
     }
 

@@ -5,5 +5,5 @@ pub mod field;
 pub mod rich;
 
 pub use diagnostic_list::render_diagnostics;
-pub use field::{Check, CheckField, Field, SelectField};
+pub use field::{Check, CheckField, Field, SelectField, maybe, options};
 pub use rich::rich;

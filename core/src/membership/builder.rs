@@ -537,16 +537,7 @@ fn is_flat(value: &Value) -> bool {
 
 /// Reads the JSON text of an `if` block and checks it against Azure Policy's grammar, keeping the JSON.
 pub(crate) fn parse_if_value(if_json: &str) -> Result<Value, FormatError> {
-    let value: Value = serde_json::from_str(if_json).map_err(|e| FormatError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-    })?;
+    let value: Value = serde_json::from_str(if_json)?;
     parse_condition(&Node::new(&value, "if"))?;
     Ok(value)
 }

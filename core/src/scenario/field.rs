@@ -117,6 +117,16 @@ pub fn name(text: &str) -> Result<FieldValue, String> {
     }
 }
 
+/// A region name: letters, digits and spaces (`westeurope`, `East US 2`).
+pub fn region(text: &str) -> Result<FieldValue, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') {
+        Ok(FieldValue::Text(t.to_owned()))
+    } else {
+        Err(format!("`{t}` is not a region name, like `westeurope`"))
+    }
+}
+
 /// Free text.
 pub fn text(text: &str) -> Result<FieldValue, String> {
     Ok(FieldValue::Text(text.to_owned()))
@@ -158,5 +168,11 @@ mod tests {
         assert!(name("vnet-hub").is_ok());
         assert!(name("-bad").is_err());
         assert!(name("bad.").is_err());
+        assert_eq!(
+            region(" East US 2 "),
+            Ok(FieldValue::Text("East US 2".into()))
+        );
+        assert!(region("west-europe").is_err());
+        assert!(region("").is_err());
     }
 }

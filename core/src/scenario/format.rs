@@ -54,6 +54,19 @@ pub enum FormatError {
     },
 }
 
+impl From<serde_json::Error> for FormatError {
+    /// A JSON syntax error, with its line and column and the parser's words without its position suffix.
+    fn from(e: serde_json::Error) -> Self {
+        let text = e.to_string();
+        let message = text.split(" at line").next().unwrap_or_default().to_owned();
+        FormatError::Json {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
 impl FormatError {
     /// The JSON path of the problem, empty for a JSON syntax error.
     pub fn path(&self) -> &str {

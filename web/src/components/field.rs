@@ -98,6 +98,32 @@ pub fn Field(props: &FieldProps) -> Html {
     }
 }
 
+/// Choices for a select from fixed values, each shown as itself.
+pub fn options(values: &[&str]) -> Vec<(AttrValue, AttrValue)> {
+    values
+        .iter()
+        .map(|v| {
+            (
+                AttrValue::from((*v).to_owned()),
+                AttrValue::from((*v).to_owned()),
+            )
+        })
+        .collect()
+}
+
+/// A callback dispatching the action it builds, if any.
+pub fn maybe<T: 'static>(
+    dispatch: &Callback<crate::state::Action>,
+    build: impl Fn(T) -> Option<crate::state::Action> + 'static,
+) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |value: T| {
+        if let Some(action) = build(value) {
+            dispatch.emit(action);
+        }
+    })
+}
+
 /// Properties of [`SelectField`].
 #[derive(Properties, PartialEq)]
 pub struct SelectFieldProps {

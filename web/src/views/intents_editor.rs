@@ -5,23 +5,11 @@ use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
-use crate::components::{Check, Field, SelectField};
+use crate::components::{Check, Field, SelectField, options};
 use crate::state::Action;
 
 const PROTOCOLS: [&str; 6] = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"];
 const DECISIONS: [&str; 3] = ["Allowed", "Denied", "Unreachable"];
-
-fn options(values: &[&str]) -> Vec<(AttrValue, AttrValue)> {
-    values
-        .iter()
-        .map(|v| {
-            (
-                AttrValue::from(v.to_string()),
-                AttrValue::from(v.to_string()),
-            )
-        })
-        .collect()
-}
 
 /// The intents editor.
 #[component]

@@ -18,6 +18,7 @@ use crate::app::Ctx;
 use crate::components::{Check, CheckField, Field};
 use crate::platform;
 use crate::state::{Action, Selection};
+use avnm_core::scenario::field::region;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared by the Virtual Network Manager editors.
@@ -76,18 +77,7 @@ pub(super) fn raw_text(doc: &Value, path: &str, member: &str) -> Option<String> 
     }
 }
 
-/// Choices for a select from fixed values, each shown as itself.
-pub(super) fn options(values: &[&str]) -> Vec<(AttrValue, AttrValue)> {
-    values
-        .iter()
-        .map(|v| {
-            (
-                AttrValue::from((*v).to_owned()),
-                AttrValue::from((*v).to_owned()),
-            )
-        })
-        .collect()
-}
+pub(super) use crate::components::options;
 
 /// A button that shows another editor.
 pub(super) fn link(ctx: &Ctx, selection: Selection, label: String, testid: String) -> Html {
@@ -215,16 +205,6 @@ const FEATURES: [(ConfigType, &str); 4] = [
         "Security user (kept, not simulated)",
     ),
 ];
-
-/// A region name: letters, digits and spaces (`westeurope`, `East US 2`).
-fn region(text: &str) -> Result<FieldValue, String> {
-    let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') {
-        Ok(FieldValue::Text(t.to_owned()))
-    } else {
-        Err(format!("`{t}` is not a region name, like `westeurope`"))
-    }
-}
 
 /// The subscriptions and management groups the document knows of, for adding to a scope.
 fn known_scopes(model: &Model, manager: &NetworkManager) -> Vec<(AttrValue, AttrValue)> {
@@ -393,18 +373,7 @@ fn ScopeEditor(props: &ManagerEditorProps) -> Html {
     }
 }
 
-/// A callback dispatching the action it builds, if any.
-pub(super) fn maybe<T: 'static>(
-    dispatch: &Callback<Action>,
-    build: impl Fn(T) -> Option<Action> + 'static,
-) -> Callback<T> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |value: T| {
-        if let Some(action) = build(value) {
-            dispatch.emit(action);
-        }
-    })
-}
+pub(super) use crate::components::maybe;
 
 /// Properties of [`ManagerEditor`].
 #[derive(Properties, PartialEq)]

@@ -197,18 +197,7 @@ pub(super) fn associate_nsg(
     }))
 }
 
-/// A callback dispatching the action it builds, if any.
-pub(super) fn maybe<T: 'static>(
-    dispatch: &Callback<Action>,
-    build: impl Fn(T) -> Option<Action> + 'static,
-) -> Callback<T> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |value: T| {
-        if let Some(action) = build(value) {
-            dispatch.emit(action);
-        }
-    })
-}
+pub(super) use crate::components::maybe;
 
 /// A callback setting the field at `path`.
 pub(super) fn setter(dispatch: &Callback<Action>, path: String) -> Callback<FieldValue> {

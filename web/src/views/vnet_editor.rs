@@ -22,16 +22,7 @@ use crate::app::Ctx;
 use crate::components::{Check, Field, SelectField};
 use crate::platform;
 use crate::state::{Action, Selection};
-
-/// A region name: not empty, letters, digits and spaces (`westeurope`, `East US 2`).
-fn region(text: &str) -> Result<FieldValue, String> {
-    let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') {
-        Ok(FieldValue::Text(t.to_owned()))
-    } else {
-        Err(format!("`{t}` is not a region name, like `westeurope`"))
-    }
-}
+use avnm_core::scenario::field::region;
 
 /// A tag name the editor can write: not empty, not taken (names ignore case), and without the characters of a
 /// path.
