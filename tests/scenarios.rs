@@ -223,7 +223,7 @@ fn scenario(path: &str) {
                 .and_then(Value::as_str)
                 == Some(severity)
                 && d.code.to_string() == code
-                && path.is_none_or(|p| d.path.starts_with(p))
+                && path.is_none_or(|p| d.path.starts_with(&avnm_core::scenario::Path::from(p)))
         });
         if !found {
             failures.push(format!(

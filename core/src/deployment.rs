@@ -291,7 +291,7 @@ fn rejection(model: &Model, commit: &crate::model::Commit) -> Option<Diagnostic>
 mod tests {
     use super::*;
     use crate::scenario::edit::template;
-    use crate::scenario::{Edit, FieldValue, Scenario, apply, deploy_everything};
+    use crate::scenario::{Edit, FieldValue, Scenario, apply};
 
     const EXAMPLE: &str = include_str!("../../static/examples/hub-spoke-guardrails.json");
 
@@ -304,8 +304,8 @@ mod tests {
             },
         )
         .unwrap();
-        for edit in deploy_everything(s.model()) {
-            s = apply(&s, &edit).unwrap();
+        for change in crate::scenario::deploy_everything(s.model()) {
+            s = s.change(&change).unwrap();
         }
         s
     }
@@ -364,7 +364,7 @@ mod tests {
         let edited = apply(
             &s,
             &Edit::Set {
-                path: format!("{}.properties.priority", rule.path),
+                path: format!("{}.properties.priority", rule.path).into(),
                 value: FieldValue::Integer(4000),
             },
         )
@@ -407,7 +407,7 @@ mod tests {
         let back = apply(
             &edited,
             &Edit::Set {
-                path: format!("{}.properties.priority", rule.path),
+                path: format!("{}.properties.priority", rule.path).into(),
                 value: FieldValue::Integer(i64::from(rule.priority)),
             },
         )
@@ -429,7 +429,7 @@ mod tests {
         let edited = apply(
             &s,
             &Edit::Set {
-                path: format!("{}.properties.priority", rule.path),
+                path: format!("{}.properties.priority", rule.path).into(),
                 value: FieldValue::Integer(4000),
             },
         )
@@ -480,7 +480,7 @@ mod tests {
         let respelled = apply(
             &moved,
             &Edit::Set {
-                path: format!("{}.properties.isGlobal", config.path),
+                path: format!("{}.properties.isGlobal", config.path).into(),
                 value: FieldValue::Text(if config.is_global { "true" } else { "false" }.into()),
             },
         )
@@ -489,7 +489,7 @@ mod tests {
         let changed = apply(
             &moved,
             &Edit::Set {
-                path: format!("{}.properties.isGlobal", config.path),
+                path: format!("{}.properties.isGlobal", config.path).into(),
                 value: FieldValue::Text(if config.is_global { "False" } else { "True" }.into()),
             },
         )
@@ -522,7 +522,7 @@ mod tests {
         let s = apply(
             &s,
             &Edit::SetFragment {
-                path: format!("{path}.snapshots"),
+                path: format!("{path}.snapshots").into(),
                 fragment: stray,
             },
         )
@@ -532,7 +532,7 @@ mod tests {
         let s = apply(
             &s,
             &Edit::Set {
-                path: format!("{}.properties.priority", rule.path),
+                path: format!("{}.properties.priority", rule.path).into(),
                 value: FieldValue::Integer(4000),
             },
         )

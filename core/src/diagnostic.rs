@@ -81,14 +81,18 @@ pub struct Diagnostic {
     /// What kind of problem it is.
     pub code: Code,
     /// JSON path of the field it concerns (`resources[3].properties.priority`), or empty.
-    pub path: String,
+    pub path: crate::path::Path,
     /// One readable line.
     pub message: String,
 }
 
 impl Diagnostic {
     /// An error.
-    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        path: impl Into<crate::path::Path>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -98,7 +102,11 @@ impl Diagnostic {
     }
 
     /// A warning.
-    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: Code,
+        path: impl Into<crate::path::Path>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code,
@@ -114,7 +122,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        if self.path.is_empty() {
+        if self.path.is_root() {
             write!(f, "{level}[{}]: {}", self.code, self.message)
         } else {
             write!(

@@ -35,6 +35,7 @@ pub mod generate;
 pub mod layout;
 pub mod membership;
 pub mod model;
+pub mod path;
 pub mod scenario;
 pub mod security;
 pub mod verdict;

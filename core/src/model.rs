@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod config;
+pub mod flow;
 pub mod ids;
 pub mod manager;
 pub mod network;
@@ -19,6 +20,7 @@ pub use config::{
     Access, AdminRule, Commit, ConnectivityConfig, ConnectivityGroup, Decision, Intent,
     IntentPolicyMode, OverlapPolicy, RuleCollection, SecurityAdminConfig, Topology,
 };
+pub use flow::Flow;
 pub use ids::{
     AdminRuleId, AsgId, ConfigurationId, ManagementGroupId, NetworkGroupId, NetworkManagerId,
     NicId, NsgId, NsgRuleId, PeeringId, PolicyAssignmentId, PolicyDefinitionId, ResourceGroupId,
@@ -70,6 +72,39 @@ pub struct Model {
 }
 
 impl Model {
+    /// The configurations of a manager of one type, in id order.
+    pub fn configurations_of(
+        &self,
+        manager: &NetworkManagerId,
+        kind: ConfigType,
+    ) -> Vec<ConfigurationId> {
+        match kind {
+            ConfigType::Connectivity => self
+                .connectivity_configs
+                .values()
+                .filter(|c| &c.manager == manager)
+                .map(|c| c.id.clone())
+                .collect(),
+            ConfigType::SecurityAdmin => self
+                .security_admin_configs
+                .values()
+                .filter(|c| &c.manager == manager)
+                .map(|c| c.id.clone())
+                .collect(),
+            ConfigType::Routing | ConfigType::SecurityUser => Vec::new(),
+        }
+    }
+
+    /// The regions that have a virtual network, sorted.
+    pub fn regions(&self) -> Vec<String> {
+        let regions: std::collections::BTreeSet<String> = self
+            .vnets
+            .values()
+            .map(|v| v.location.to_string())
+            .collect();
+        regions.into_iter().collect()
+    }
+
     /// The configuration type of a configuration id, when the configuration exists.
     pub fn config_type(&self, id: &ConfigurationId) -> Option<ConfigType> {
         if self.connectivity_configs.contains_key(id) {

@@ -6,17 +6,23 @@
 //! properties of other resource types) survive a load and a save, next to the typed [`Model`] read from it
 //! and the diagnostics of its values.
 
+pub mod change;
 pub mod edit;
 pub mod field;
 pub mod format;
+pub mod place;
 pub mod validate;
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use edit::{Edit, EditError, FieldValue, apply, deploy_everything};
+pub use crate::path::{Path, PathError, Segment};
+pub use change::{Change, ChangeError, NewResource, Target, deploy_everything};
+pub use edit::{Edit, EditError, FieldValue, apply, apply_all};
+pub use field::FieldError;
 pub use format::FormatError;
+pub use place::Place;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -81,6 +87,31 @@ impl Scenario {
     /// The document as pretty-printed JSON, with every key it was loaded with.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.document).unwrap_or_default()
+    }
+}
+
+/// The title and description a document gives itself (its top-level `title` and `description`), read without
+/// reading the rest of it; empty when the text is not a JSON object or has none.
+///
+/// ```
+/// let about = avnm_core::scenario::About::of(r#"{"title": "Hub and spoke", "resources": [1, 2]}"#);
+/// assert_eq!(about.title.as_deref(), Some("Hub and spoke"));
+/// assert_eq!(about.description, None);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct About {
+    /// `title`.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `description`.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl About {
+    /// Reads the title and description of a document.
+    pub fn of(text: &str) -> About {
+        serde_json::from_str(text).unwrap_or_default()
     }
 }
 

@@ -7,55 +7,12 @@
 //! The playground renders traces and never reconstructs the reasoning.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AdminRuleId, Decision, Direction, NsgRuleId, Protocol};
+use crate::model::{AdminRuleId, Decision, Direction, NsgRuleId};
 
-/// The source port assumed when a flow does not give one: the start of the IANA ephemeral range.
-pub const DEFAULT_SOURCE_PORT: u16 = 49152;
-
-/// A new flow to evaluate, as Network Watcher's IP flow verify takes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Flow {
-    /// Source address.
-    pub from: IpAddr,
-    /// Destination address.
-    pub to: IpAddr,
-    /// Protocol (`Any` stands for a packet of any protocol).
-    pub protocol: Protocol,
-    /// Destination port; ignored for protocols without ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Source port; [`DEFAULT_SOURCE_PORT`] when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<u16>,
-}
-
-impl Flow {
-    /// A flow to a destination port.
-    pub fn new(from: IpAddr, to: IpAddr, protocol: Protocol, port: u16) -> Self {
-        Flow {
-            from,
-            to,
-            protocol,
-            port: Some(port),
-            source_port: None,
-        }
-    }
-}
-
-impl fmt::Display for Flow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} -> {} {}", self.from, self.to, self.protocol)?;
-        if let (true, Some(port)) = (self.protocol.has_ports(), self.port) {
-            write!(f, "/{port}")?;
-        }
-        Ok(())
-    }
-}
+pub use crate::model::flow::{DEFAULT_SOURCE_PORT, Flow};
 
 /// The rule that decided a verdict: an admin rule or an NSG rule, serialized as its Azure id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -10,10 +10,12 @@ use crate::state::{Action, AppState};
 use crate::views::{EditorView, HeaderView, NavigatorView, NoticeView, ResultsView, gallery};
 
 /// What every view reads: the state, the analysis of the current design, and the dispatcher.
+///
+/// The state is the reducer's own handle, shared, never copied into the context.
 #[derive(Clone)]
 pub struct Ctx {
     /// The state.
-    pub state: Rc<AppState>,
+    pub state: UseReducerHandle<AppState>,
     /// The analysis of `state.scenario`.
     pub analysis: Rc<Analysis>,
     /// Changes the state.
@@ -22,7 +24,7 @@ pub struct Ctx {
 
 impl PartialEq for Ctx {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.state, &other.state) && Rc::ptr_eq(&self.analysis, &other.analysis)
+        self.state == other.state && Rc::ptr_eq(&self.analysis, &other.analysis)
     }
 }
 
@@ -61,7 +63,7 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     let ctx = Ctx {
-        state: Rc::new((*state).clone()),
+        state,
         analysis,
         dispatch,
     };

@@ -1,9 +1,17 @@
-//! Reusable widgets: validated fields, selects, badges.
+//! The widgets the editors and panels share: validated fields, a field that commits when left, selects and
+//! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists and rich
+//! text.
 
+pub mod commit_field;
+pub mod condition;
 pub mod diagnostic_list;
+pub mod editor;
 pub mod field;
 pub mod rich;
+pub mod tag_table;
 
+pub use commit_field::CommitField;
 pub use diagnostic_list::render_diagnostics;
 pub use field::{Check, CheckField, Field, SelectField, maybe, options};
 pub use rich::rich;
+pub use tag_table::TagTable;

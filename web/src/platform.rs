@@ -56,19 +56,28 @@ pub fn download(name: &str, text: &str) {
     }
 }
 
-/// Reads the first file chosen in a file input; the reader must be kept alive until `done` runs.
+/// A file being read; dropping it cancels the reading.
+pub struct Reading(
+    #[allow(dead_code, reason = "kept alive until the read completes")]
+    gloo::file::callbacks::FileReader,
+);
+
+/// Reads the first file chosen in a file input; the [`Reading`] must be kept alive until `done` runs.
 pub fn read_file(
     event: &Event,
     done: Callback<(String, Result<String, String>)>,
-) -> Option<gloo::file::callbacks::FileReader> {
+) -> Option<Reading> {
     let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
     let file = input.files()?.get(0)?;
     input.set_value("");
     let file = gloo::file::File::from(file);
     let name = file.name();
-    Some(gloo::file::callbacks::read_as_text(&file, move |result| {
-        done.emit((name, result.map_err(|e| e.to_string())));
-    }))
+    Some(Reading(gloo::file::callbacks::read_as_text(
+        &file,
+        move |result| {
+            done.emit((name, result.map_err(|e| e.to_string())));
+        },
+    )))
 }
 
 /// The value of the input, textarea or select that an event came from.

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::model::{
-    AdminRuleId, ConfigurationId, NetworkGroupId, NetworkManagerId, NicId, NsgId, RuleCollectionId,
-    VnetId,
+    AdminRuleId, ConfigurationId, NetworkGroupId, NetworkManagerId, NicId, NsgId, ResourceId,
+    RuleCollectionId, VnetId,
 };
-use avnm_core::scenario::{Edit, apply};
+use avnm_core::scenario::{Change, NewResource};
 use yew::Reducible;
 
 /// How many edits can be undone.
@@ -48,6 +48,74 @@ pub enum Selection {
     Document,
 }
 
+impl Selection {
+    /// The id of the selected resource, if a resource is selected.
+    fn id(&self) -> Option<&str> {
+        match self {
+            Selection::Vnet(id) => Some(id.as_str()),
+            Selection::Nic(id) => Some(id.as_str()),
+            Selection::Nsg(id) => Some(id.as_str()),
+            Selection::Manager(id) => Some(id.as_str()),
+            Selection::Group(id) => Some(id.as_str()),
+            Selection::Connectivity(id) | Selection::SecurityAdmin(id) => Some(id.as_str()),
+            Selection::RuleCollection(id) => Some(id.as_str()),
+            Selection::AdminRule(id) => Some(id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The same kind of selection with another id.
+    fn with_id(&self, id: &str) -> Selection {
+        match self {
+            Selection::Vnet(_) => Selection::Vnet(id.into()),
+            Selection::Nic(_) => Selection::Nic(id.into()),
+            Selection::Nsg(_) => Selection::Nsg(id.into()),
+            Selection::Manager(_) => Selection::Manager(id.into()),
+            Selection::Group(_) => Selection::Group(id.into()),
+            Selection::Connectivity(_) => Selection::Connectivity(id.into()),
+            Selection::SecurityAdmin(_) => Selection::SecurityAdmin(id.into()),
+            Selection::RuleCollection(_) => Selection::RuleCollection(id.into()),
+            Selection::AdminRule(_) => Selection::AdminRule(id.into()),
+            other => other.clone(),
+        }
+    }
+
+    /// The editor of what a change added, to show it.
+    fn added(change: &Change, next: &Scenario, before: &Scenario) -> Option<Selection> {
+        let id = next.added_by(before, change)?;
+        let id = id.as_str();
+        Some(match change {
+            Change::Add(NewResource::Vnet { .. }) => Selection::Vnet(id.into()),
+            Change::Add(NewResource::Nsg { .. }) => Selection::Nsg(id.into()),
+            Change::Add(NewResource::Nic { .. }) => Selection::Nic(id.into()),
+            Change::Add(NewResource::NetworkManager { .. }) => Selection::Manager(id.into()),
+            Change::AddNetworkGroup(_) => Selection::Group(id.into()),
+            Change::AddConnectivityConfiguration { .. } => Selection::Connectivity(id.into()),
+            Change::AddSecurityAdminConfiguration { .. } => Selection::SecurityAdmin(id.into()),
+            _ => return None,
+        })
+    }
+
+    /// What to show after a change: a renamed or moved resource stays selected under its new id, a removed one
+    /// leaves the overview.
+    fn after(&self, change: &Change) -> Selection {
+        let Some(id) = self.id() else {
+            return self.clone();
+        };
+        let id = ResourceId::new(id);
+        match change {
+            Change::Remove(removed) if id.is_within(removed) => Selection::Overview,
+            _ => match change.renamed() {
+                Some((from, to)) if id.is_within(&from) => self.with_id(&format!(
+                    "{to}{}",
+                    id.as_str().get(from.as_str().len()..).unwrap_or_default()
+                )),
+                _ => self.clone(),
+            },
+        }
+    }
+}
+
 /// The result panel in front.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -75,15 +143,139 @@ pub struct Notice {
     pub message: String,
 }
 
+/// The designs before and after the current one, for undo and redo.
+///
+/// Each side is a persistent stack: an action shares the entries of the history it came from instead of copying
+/// them, so an edit costs the same with 1 or 200 steps behind it.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Designs before the current one, most recent first.
+    past: Stack,
+    /// Designs undone, most recent first.
+    future: Stack,
+}
+
+/// A persistent stack of designs.
+#[derive(Clone, Debug, Default)]
+struct Stack(Option<Rc<Entry>>);
+
+#[derive(Debug)]
+struct Entry {
+    design: Rc<Scenario>,
+    below: Stack,
+    depth: usize,
+}
+
+impl Stack {
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |e| e.depth)
+    }
+
+    fn push(&self, design: Rc<Scenario>) -> Stack {
+        let pushed = Stack(Some(Rc::new(Entry {
+            design,
+            below: self.clone(),
+            depth: self.len() + 1,
+        })));
+        // Past twice the limit, keep the most recent `HISTORY` (amortised: once every `HISTORY` pushes).
+        if pushed.len() > 2 * HISTORY {
+            pushed.truncated(HISTORY)
+        } else {
+            pushed
+        }
+    }
+
+    fn pop(&self) -> Option<(Rc<Scenario>, Stack)> {
+        self.0.as_ref().map(|e| (e.design.clone(), e.below.clone()))
+    }
+
+    fn truncated(&self, keep: usize) -> Stack {
+        let mut designs = Vec::with_capacity(keep);
+        let mut at = self.clone();
+        while designs.len() < keep {
+            let Some((design, below)) = at.pop() else {
+                break;
+            };
+            designs.push(design);
+            at = below;
+        }
+        designs
+            .into_iter()
+            .rev()
+            .fold(Stack::default(), |stack, design| {
+                let depth = stack.len() + 1;
+                Stack(Some(Rc::new(Entry {
+                    design,
+                    below: stack,
+                    depth,
+                })))
+            })
+    }
+
+    fn same(&self, other: &Stack) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl History {
+    /// How many edits can be undone (at least [`HISTORY`] when that many were made).
+    pub fn undoable(&self) -> usize {
+        self.past.len()
+    }
+
+    /// How many undone edits can be redone.
+    pub fn redoable(&self) -> usize {
+        self.future.len()
+    }
+
+    /// The history after an edit that replaced `current`: the redo side is cleared.
+    fn edited(&self, current: Rc<Scenario>) -> History {
+        History {
+            past: self.past.push(current),
+            future: Stack::default(),
+        }
+    }
+
+    /// The design before `current` and the history after going back to it.
+    fn undo(&self, current: Rc<Scenario>) -> Option<(Rc<Scenario>, History)> {
+        let (previous, past) = self.past.pop()?;
+        Some((
+            previous,
+            History {
+                past,
+                future: self.future.push(current),
+            },
+        ))
+    }
+
+    /// The design undone last and the history after going forward to it.
+    fn redo(&self, current: Rc<Scenario>) -> Option<(Rc<Scenario>, History)> {
+        let (next, future) = self.future.pop()?;
+        Some((
+            next,
+            History {
+                past: self.past.push(current),
+                future,
+            },
+        ))
+    }
+
+    fn same(&self, other: &History) -> bool {
+        self.past.same(&other.past) && self.future.same(&other.future)
+    }
+}
+
 /// The whole state.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The current design.
     pub scenario: Rc<Scenario>,
-    /// Designs before the last edits, oldest first.
-    pub past: Vec<Rc<Scenario>>,
-    /// Designs undone, most recent last.
-    pub future: Vec<Rc<Scenario>>,
+    /// Undo and redo.
+    pub history: History,
     /// What the editor shows.
     pub selection: Selection,
     /// The result panel in front.
@@ -97,8 +289,7 @@ pub struct AppState {
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &other.scenario)
-            && self.past.len() == other.past.len()
-            && self.future.len() == other.future.len()
+            && self.history.same(&other.history)
             && self.selection == other.selection
             && self.tab == other.tab
             && self.notice == other.notice
@@ -111,8 +302,7 @@ impl AppState {
     pub fn new(scenario: Scenario) -> Self {
         AppState {
             scenario: Rc::new(scenario),
-            past: Vec::new(),
-            future: Vec::new(),
+            history: History::default(),
             selection: Selection::Overview,
             tab: Tab::Verdict,
             notice: None,
@@ -124,10 +314,8 @@ impl AppState {
 /// Everything that changes the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Apply an edit to the design (undoable).
-    Edit(Edit),
-    /// Apply several edits as one undoable step.
-    Edits(Vec<Edit>),
+    /// Apply a change to the design (undoable).
+    Change(Change),
     /// Replace the design with a document's text (an example, an import, a link); `source` names it for errors.
     Load {
         /// The JSON text.
@@ -135,9 +323,9 @@ pub enum Action {
         /// Where it came from, for the error message.
         source: String,
     },
-    /// Undo the last edit.
+    /// Undo the last change.
     Undo,
-    /// Redo the last undone edit.
+    /// Redo the last undone change.
     Redo,
     /// Show something in the editor.
     Select(Selection),
@@ -149,15 +337,9 @@ pub enum Action {
 
 impl AppState {
     fn with_design(&self, next: Scenario) -> Self {
-        let mut past = self.past.clone();
-        past.push(self.scenario.clone());
-        if past.len() > HISTORY {
-            past.remove(0);
-        }
         AppState {
+            history: self.history.edited(self.scenario.clone()),
             scenario: Rc::new(next),
-            past,
-            future: Vec::new(),
             notice: None,
             ..self.clone()
         }
@@ -173,59 +355,42 @@ impl AppState {
     /// The state after an action.
     pub fn reduce(&self, action: Action) -> Self {
         match action {
-            Action::Edit(edit) => match apply(&self.scenario, &edit) {
-                Ok(next) => self.with_design(next),
+            Action::Change(change) => match self.scenario.change(&change) {
+                Ok(next) => AppState {
+                    selection: Selection::added(&change, &next, &self.scenario)
+                        .unwrap_or_else(|| self.selection.after(&change)),
+                    ..self.with_design(next)
+                },
                 Err(e) => self.refused(format!("the change was not applied: {e}")),
             },
-            Action::Edits(edits) => {
-                let mut current = (*self.scenario).clone();
-                for edit in &edits {
-                    match apply(&current, edit) {
-                        Ok(next) => current = next,
-                        Err(e) => return self.refused(format!("the change was not applied: {e}")),
-                    }
-                }
-                self.with_design(current)
-            }
             Action::Load { text, source } => match Scenario::parse(&text) {
                 Ok(next) => AppState {
                     selection: Selection::Overview,
+                    loads: self.loads.wrapping_add(1),
                     ..self.with_design(next)
                 },
                 Err(e) => self.refused(format!(
                     "{source} was not loaded, your design is unchanged: {e}"
                 )),
             },
-            Action::Undo => {
-                let mut past = self.past.clone();
-                let Some(previous) = past.pop() else {
-                    return self.clone();
-                };
-                let mut future = self.future.clone();
-                future.push(self.scenario.clone());
-                AppState {
-                    scenario: previous,
-                    past,
-                    future,
+            Action::Undo => match self.history.undo(self.scenario.clone()) {
+                Some((scenario, history)) => AppState {
+                    scenario,
+                    history,
                     notice: None,
                     ..self.clone()
-                }
-            }
-            Action::Redo => {
-                let mut future = self.future.clone();
-                let Some(next) = future.pop() else {
-                    return self.clone();
-                };
-                let mut past = self.past.clone();
-                past.push(self.scenario.clone());
-                AppState {
-                    scenario: next,
-                    past,
-                    future,
+                },
+                None => self.clone(),
+            },
+            Action::Redo => match self.history.redo(self.scenario.clone()) {
+                Some((scenario, history)) => AppState {
+                    scenario,
+                    history,
                     notice: None,
                     ..self.clone()
-                }
-            }
+                },
+                None => self.clone(),
+            },
             Action::Select(selection) => AppState {
                 selection,
                 ..self.clone()
@@ -254,32 +419,34 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use avnm_core::scenario::FieldValue;
+    use avnm_core::scenario::{FieldValue, Target};
 
     fn state() -> AppState {
         AppState::new(Scenario::parse(r#"{"resources": []}"#).unwrap())
     }
 
+    fn titled(title: &str) -> Action {
+        Action::Change(Change::Set {
+            target: Target::Title,
+            value: FieldValue::Text(title.into()),
+        })
+    }
+
     #[test]
-    fn edits_undo_and_redo() {
+    fn changes_undo_and_redo() {
         let s = state();
-        let s1 = s.reduce(Action::Edit(Edit::Set {
-            path: "title".into(),
-            value: FieldValue::Text("a".into()),
-        }));
-        assert!(s1.scenario.to_json().contains("\"a\""));
+        let s1 = s.reduce(titled("a"));
+        assert_eq!(s1.scenario.text_of(&Target::Title).as_deref(), Some("a"));
         let s2 = s1.reduce(Action::Undo);
         assert!(Rc::ptr_eq(&s2.scenario, &s.scenario));
         let s3 = s2.reduce(Action::Redo);
         assert!(Rc::ptr_eq(&s3.scenario, &s1.scenario));
+        assert_eq!((s3.history.undoable(), s3.history.redoable()), (1, 0));
     }
 
     #[test]
     fn a_bad_load_keeps_the_design_and_says_why() {
-        let s = state().reduce(Action::Edit(Edit::Set {
-            path: "title".into(),
-            value: FieldValue::Text("mine".into()),
-        }));
+        let s = state().reduce(titled("mine"));
         let after = s.reduce(Action::Load {
             text: "{\"resources\": 5}".into(),
             source: "design.json".into(),
@@ -292,9 +459,70 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_change_keeps_the_design_and_says_why() {
+        let s = state().reduce(titled("mine"));
+        let after = s.reduce(Action::Change(Change::RemoveIntent(3)));
+        assert!(Rc::ptr_eq(&after.scenario, &s.scenario));
+        assert_eq!(
+            after.notice.map(|n| n.message),
+            Some("the change was not applied: the intent `#4` is not in the design".into())
+        );
+        assert_eq!(
+            after.history.undoable(),
+            1,
+            "a refusal is not a step to undo"
+        );
+    }
+
+    #[test]
     fn no_op_actions_keep_the_same_state() {
         let s = Rc::new(state());
         let same = s.clone().reduce(Action::Undo);
         assert!(Rc::ptr_eq(&s, &same));
+    }
+
+    #[test]
+    fn the_history_shares_its_entries_and_keeps_the_most_recent() {
+        let mut s = state();
+        let first = s.scenario.clone();
+        for i in 0..(2 * HISTORY + 1) {
+            s = s.reduce(titled(&i.to_string()));
+        }
+        assert!(s.history.undoable() >= HISTORY && s.history.undoable() <= 2 * HISTORY);
+        let before = s.clone();
+        let next = s.reduce(titled("x"));
+        let (undone, _) = next.history.undo(next.scenario.clone()).unwrap();
+        assert!(
+            Rc::ptr_eq(&undone, &before.scenario),
+            "the entry is the design itself, not a copy"
+        );
+        let mut back = next;
+        while back.history.undoable() > 0 {
+            back = back.reduce(Action::Undo);
+        }
+        assert!(
+            !Rc::ptr_eq(&back.scenario, &first),
+            "the oldest steps beyond the limit are dropped"
+        );
+        assert_eq!(back.history.redoable(), s.history.undoable() + 1);
+    }
+
+    #[test]
+    fn a_renamed_resource_stays_selected_and_a_removed_one_is_left() {
+        let text = include_str!("../../static/examples/hub-spoke-guardrails.json");
+        let s = AppState::new(Scenario::parse(text).unwrap());
+        let vnet = s.scenario.model().vnets.keys().next().unwrap().clone();
+        let s = s.reduce(Action::Select(Selection::Vnet(vnet.clone())));
+        let renamed = s.reduce(Action::Change(Change::Rename {
+            resource: vnet.as_str().into(),
+            name: "renamed".into(),
+        }));
+        let Selection::Vnet(now) = &renamed.selection else {
+            panic!("{:?}", renamed.selection)
+        };
+        assert_eq!(now.name(), "renamed");
+        assert!(renamed.scenario.model().vnets.contains_key(now));
+        let removed = renamed.reduce(Action::Change(Change::Remove(now.as_str().into())));
+        assert_eq!(removed.selection, Selection::Overview);
     }
 }

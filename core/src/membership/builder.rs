@@ -24,11 +24,10 @@ use crate::model::policy::{
     Condition, Field, Literal, Operand, Operator, ResourceGroupProperty, SubscriptionProperty,
     Test, ValueExpr,
 };
-use crate::model::{Model, NetworkGroupId, PolicyDefinitionId, VnetId};
-use crate::scenario::edit::template;
+use crate::model::{Model, VnetId};
+use crate::scenario::FormatError;
 use crate::scenario::format::node::Node;
 use crate::scenario::format::policy::parse_condition;
-use crate::scenario::{Edit, FormatError, Scenario};
 
 /// The resource type the portal's `type` filter names.
 const VNET_TYPE: &str = "Microsoft.Network/virtualNetworks";
@@ -555,6 +554,24 @@ pub fn parse_if(if_json: &str) -> Result<Condition, FormatError> {
     parse_condition(&Node::new(&value, "if"))
 }
 
+/// Whether two texts are the same JSON value (whatever their layout and key order), so that an editor does not
+/// write back a condition that only looks different.
+///
+/// ```
+/// use avnm_core::membership::builder::same_condition;
+/// assert!(same_condition(r#"{"field": "Name", "equals": "a"}"#, r#"{"equals":"a","field":"Name"}"#));
+/// assert!(!same_condition("{", "{"));
+/// ```
+pub fn same_condition(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The virtual networks of the design that a condition selects, whatever the scope of any assignment: the
 /// condition alone, evaluated as membership evaluates it. A condition that cannot be evaluated for a VNet
 /// does not select it (spec §2.4.2).
@@ -566,171 +583,6 @@ pub fn preview(model: &Model, if_json: &str) -> Result<Vec<VnetId>, FormatError>
         .filter(|vnet| evaluate(&condition, &subject(model, vnet)).is_true())
         .map(|vnet| vnet.id.clone())
         .collect())
-}
-
-/// The JSON text of a policy definition's `if` block as the document has it, laid out by [`pretty`].
-pub fn if_json(scenario: &Scenario, definition: &PolicyDefinitionId) -> Option<String> {
-    let index = resource_index(&scenario.model().policy_definitions.get(definition)?.path)?;
-    let document: Value = serde_json::from_str(&scenario.to_json()).ok()?;
-    let resource = document.get("resources")?.get(index)?;
-    let mut at = resource;
-    for key in ["properties", "policyRule", "if"] {
-        at = member(at, key)?;
-    }
-    Some(pretty(at))
-}
-
-/// The member `key` of an object, looked up exactly and then ignoring ASCII case.
-fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    let map = value.as_object()?;
-    map.get(key).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
-}
-
-/// Why a condition cannot be written into a design.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum BuilderError {
-    /// The condition's JSON is malformed.
-    #[error(transparent)]
-    Format(#[from] FormatError),
-    /// The network group is not in the document.
-    #[error("the network group `{0}` is not in the document")]
-    Group(NetworkGroupId),
-    /// The policy definition is not in the document.
-    #[error("the policy definition `{0}` is not in the document")]
-    Definition(PolicyDefinitionId),
-    /// The group's network manager has no scope to assign a new policy at.
-    #[error(
-        "the network manager of `{0}` has no subscription or management group in its scope to assign the policy at"
-    )]
-    NoScope(NetworkGroupId),
-}
-
-/// The edit that replaces a policy definition's condition (`properties.policyRule.if`).
-pub fn set_definition_condition(
-    model: &Model,
-    definition: &PolicyDefinitionId,
-    if_json: &str,
-) -> Result<Edit, BuilderError> {
-    let found = model
-        .policy_definitions
-        .get(definition)
-        .ok_or_else(|| BuilderError::Definition(definition.clone()))?;
-    Ok(Edit::SetFragment {
-        path: format!("{}.properties.policyRule.if", found.path),
-        fragment: template::condition(if_json)?,
-    })
-}
-
-/// The edits that make a condition decide a group's conditional membership: when a policy definition adds to the
-/// group, its condition is replaced (the first by id, when several do); otherwise a new definition and its
-/// assignment are added at the first scope of the group's manager, a subscription before a management group.
-///
-/// ```
-/// use avnm_core::Scenario;
-/// use avnm_core::model::NetworkGroupId;
-/// use avnm_core::membership::builder::set_condition_edits;
-/// use avnm_core::scenario::apply;
-/// let nm = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm";
-/// let s = Scenario::parse(&format!(r#"{{"resources": [
-///   {{"id": "{nm}", "type": "Microsoft.Network/networkManagers",
-///     "properties": {{"networkManagerScopes": {{"subscriptions": ["/subscriptions/s1"]}}}}}},
-///   {{"id": "{nm}/networkGroups/prod", "type": "Microsoft.Network/networkManagers/networkGroups"}}]}}"#)).unwrap();
-/// let group = NetworkGroupId::new(format!("{nm}/networkGroups/prod"));
-/// let mut design = s;
-/// for edit in set_condition_edits(design.model(), &group, r#"{"field": "Name", "contains": "prod"}"#).unwrap() {
-///     design = apply(&design, &edit).unwrap();
-/// }
-/// assert_eq!(design.model().policy_definitions.len(), 1);
-/// assert_eq!(design.model().policy_assignments.len(), 1);
-/// ```
-pub fn set_condition_edits(
-    model: &Model,
-    group: &NetworkGroupId,
-    if_json: &str,
-) -> Result<Vec<Edit>, BuilderError> {
-    let found = model
-        .groups
-        .get(group)
-        .ok_or_else(|| BuilderError::Group(group.clone()))?;
-    if let Some(definition) = model
-        .policy_definitions
-        .values()
-        .find(|d| d.network_group.as_ref() == Some(group))
-    {
-        return Ok(vec![set_definition_condition(
-            model,
-            &definition.id,
-            if_json,
-        )?]);
-    }
-    let condition = template::condition(if_json)?;
-    let scope = model.managers.get(&found.manager).and_then(|m| {
-        m.scope_subscriptions
-            .first()
-            .map(|s| s.as_str().to_owned())
-            .or_else(|| {
-                m.scope_management_groups
-                    .first()
-                    .map(|g| g.as_str().to_owned())
-            })
-    });
-    let scope = scope.ok_or_else(|| BuilderError::NoScope(group.clone()))?;
-    let name = template::unique_name(
-        &format!("{}-membership", group.name()),
-        model
-            .policy_definitions
-            .keys()
-            .map(PolicyDefinitionId::name),
-    );
-    Ok(
-        template::membership_policy(&scope, &name, group.as_str(), &condition)
-            .into_iter()
-            .map(|fragment| Edit::Append {
-                path: "resources".to_owned(),
-                fragment,
-            })
-            .collect(),
-    )
-}
-
-/// The edits that remove a policy definition and every assignment of it, in one step (the later resources
-/// first, so that the paths of the others still hold).
-pub fn remove_condition_edits(model: &Model, definition: &PolicyDefinitionId) -> Vec<Edit> {
-    let mut indices: Vec<usize> = model
-        .policy_definitions
-        .get(definition)
-        .into_iter()
-        .map(|d| d.path.as_str())
-        .chain(
-            model
-                .policy_assignments
-                .values()
-                .filter(|a| &a.definition == definition)
-                .map(|a| a.path.as_str()),
-        )
-        .filter_map(resource_index)
-        .collect();
-    indices.sort_unstable();
-    indices.dedup();
-    indices
-        .into_iter()
-        .rev()
-        .map(|i| Edit::Remove {
-            path: format!("resources[{i}]"),
-        })
-        .collect()
-}
-
-/// The index of a top-level resource from its JSON path, `resources[<index>]`.
-pub(crate) fn resource_index(path: &str) -> Option<usize> {
-    path.strip_prefix("resources[")?
-        .strip_suffix(']')?
-        .parse()
-        .ok()
 }
 
 #[cfg(test)]

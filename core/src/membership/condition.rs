@@ -47,6 +47,7 @@ use crate::model::policy::{
     Condition, Field, Literal, Operand, Operator, ResourceGroupProperty, SubscriptionProperty,
     Test, ValueExpr,
 };
+use crate::path::{Path, Segment};
 
 /// What a condition is evaluated against: one virtual network and its subscription and resource group.
 #[derive(Clone, Copy, Debug)]
@@ -114,7 +115,7 @@ pub struct ConditionTrace {
     /// For `allOf`, `anyOf` and `not` it is recovered from the paths of the leaves inside; a logical
     /// condition without any leaf (`{"allOf": []}`) gets the path its parent expects, and the empty path at the
     /// root.
-    pub path: String,
+    pub path: crate::path::Path,
     /// A readable form: `tags['env'] equals "prod"`, `allOf`, `not`.
     pub text: String,
     /// The value the operand had, for leaves; `None` when it is missing.
@@ -176,7 +177,7 @@ pub fn evaluate(condition: &Condition, subject: &Subject<'_>) -> Outcome {
 ///
 /// The outcome at the root is always the one [`evaluate`] returns.
 pub fn explain(condition: &Condition, subject: &Subject<'_>) -> ConditionTrace {
-    trace(condition, subject, String::new())
+    trace(condition, subject, Path::root())
 }
 
 /// Why a condition cannot be evaluated.
@@ -769,7 +770,7 @@ fn match_pattern(text: &str, pattern: &str, case_sensitive: bool) -> bool {
 // --- explanation --------------------------------------------------------------------------------------------
 
 /// Explains a condition; `hint` is its path as the parent expects it, used when the condition has no leaf.
-fn trace(condition: &Condition, subject: &Subject<'_>, hint: String) -> ConditionTrace {
+fn trace(condition: &Condition, subject: &Subject<'_>, hint: Path) -> ConditionTrace {
     let path = own_path(condition).unwrap_or(hint);
     match condition {
         Condition::AllOf(items) | Condition::AnyOf(items) => {
@@ -783,7 +784,7 @@ fn trace(condition: &Condition, subject: &Subject<'_>, hint: String) -> Conditio
             let children: Vec<ConditionTrace> = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| trace(item, subject, format!("{list}[{i}]")))
+                .map(|(i, item)| trace(item, subject, list.index(i)))
                 .collect();
             let outcome = combine(all, &children);
             ConditionTrace {
@@ -853,11 +854,11 @@ fn combine(all: bool, children: &[ConditionTrace]) -> Outcome {
 }
 
 /// The JSON path of a condition, recovered from the leaves inside it.
-fn own_path(condition: &Condition) -> Option<String> {
+fn own_path(condition: &Condition) -> Option<Path> {
     match condition {
         Condition::Test(test) => Some(test.path.clone()),
         Condition::Unsupported { path, .. } => Some(path.clone()),
-        Condition::Not(inner) => own_path(inner).map(|path| parent(&path).to_owned()),
+        Condition::Not(inner) => own_path(inner).map(|path| parent(&path)),
         Condition::AllOf(items) | Condition::AnyOf(items) => {
             let key = if matches!(condition, Condition::AllOf(_)) {
                 "allOf"
@@ -869,34 +870,32 @@ fn own_path(condition: &Condition) -> Option<String> {
                 .enumerate()
                 .find_map(|(i, item)| Some(strip_index(&own_path(item)?, i)))?;
             // `…if.allOf[0]` belongs to the object `…if`; `…if[0]` to the bare array `…if`.
-            let (object, last) = list.rsplit_once('.').unwrap_or(("", list.as_str()));
-            Some(if last.eq_ignore_ascii_case(key) {
-                object.to_owned()
-            } else {
-                list
+            Some(match list.split_last() {
+                Some((object, Segment::Key(last))) if last.eq_ignore_ascii_case(key) => object,
+                _ => list,
             })
         }
     }
 }
 
 /// `path` without its trailing `[index]`.
-fn strip_index(path: &str, index: usize) -> String {
-    let suffix = format!("[{index}]");
-    path.strip_suffix(&suffix).unwrap_or(path).to_owned()
+fn strip_index(path: &Path, index: usize) -> Path {
+    match path.split_last() {
+        Some((parent, Segment::Index(i))) if i == index => parent,
+        _ => path.clone(),
+    }
 }
 
-/// `path` without its last `.key` segment.
-fn parent(path: &str) -> &str {
-    path.rsplit_once('.').map_or("", |(parent, _)| parent)
+/// `path` without its last segment.
+fn parent(path: &Path) -> Path {
+    path.split_last()
+        .map(|(parent, _)| parent)
+        .unwrap_or_default()
 }
 
 /// `path.key`, or `key` at the root.
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+fn join(path: &Path, key: &str) -> Path {
+    path.key(key)
 }
 
 /// The document spelling of an operator.

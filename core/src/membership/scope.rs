@@ -111,7 +111,7 @@ mod tests {
             id: ManagementGroupId::new(id),
             child_groups: groups.iter().map(ManagementGroupId::new).collect(),
             child_subscriptions: subs.iter().map(SubscriptionId::new).collect(),
-            path: String::new(),
+            path: crate::path::Path::root(),
         }
     }
 
@@ -136,7 +136,7 @@ mod tests {
             scope_management_groups: mgs.iter().map(ManagementGroupId::new).collect(),
             scope_subscriptions: subs.iter().map(SubscriptionId::new).collect(),
             features: Default::default(),
-            path: String::new(),
+            path: crate::path::Path::root(),
         };
         assert_eq!(h.scope_level(&manager, &SubscriptionId::new(sub)), expected);
     }

@@ -49,7 +49,7 @@ pub struct ConnectivityConfig {
     /// `connectivityCapabilities.connectedGroupAddressOverlap`.
     pub overlap: OverlapPolicy,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// An item of a connectivity configuration's `appliesToGroups`.
@@ -64,7 +64,7 @@ pub struct ConnectivityGroup {
     /// `useHubGateway`.
     pub use_hub_gateway: bool,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// `applyOnNetworkIntentPolicyBasedServices` (spec §4.5).
@@ -93,7 +93,7 @@ pub struct SecurityAdminConfig {
     /// Rule collections.
     pub collections: Vec<RuleCollection>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A rule collection.
@@ -106,7 +106,7 @@ pub struct RuleCollection {
     /// The rules.
     pub rules: Vec<AdminRule>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A security admin rule's action.
@@ -142,7 +142,7 @@ pub struct AdminRule {
     /// Destination ports; empty matches any.
     pub destination_ports: Vec<PortRange>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A commit: the body of the AVNM commit call plus the manager (decisions §1).
@@ -161,7 +161,7 @@ pub struct Commit {
     /// since can be shown as "redeploy needed" (spec §6.2, §12.1). Empty when the document does not record it.
     pub snapshots: BTreeMap<ConfigurationId, String>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// The expected outcome of a flow.
@@ -181,9 +181,9 @@ pub struct Intent {
     /// `name`.
     pub name: String,
     /// The flow.
-    pub flow: crate::verdict::Flow,
+    pub flow: super::flow::Flow,
     /// `expect`.
     pub expect: Decision,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }

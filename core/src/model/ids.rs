@@ -25,6 +25,15 @@ fn hash_ignore_case<H: Hasher>(s: &str, state: &mut H) {
     state.write_u8(0xff);
 }
 
+/// Whether `text` is the id `id` or the id of one of its children, ignoring ASCII case as ARM does.
+pub(crate) fn within(text: &str, id: &str) -> bool {
+    text.get(..id.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(id))
+        && text
+            .get(id.len()..)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -41,6 +50,11 @@ macro_rules! id_type {
             /// The id as written in the document.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// Whether this id is `other` or the id of one of its children (`<other>/<type>/<name>`), ignoring case.
+            pub fn is_within(&self, other: &Self) -> bool {
+                within(&self.0, &other.0)
             }
 
             /// The last segment of the id, which Azure uses as the resource name.

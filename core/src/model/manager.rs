@@ -24,6 +24,18 @@ pub enum ConfigType {
     SecurityUser,
 }
 
+impl ConfigType {
+    /// The name Azure gives the type (`commitType`, `networkManagerScopeAccesses`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfigType::Connectivity => "Connectivity",
+            ConfigType::SecurityAdmin => "SecurityAdmin",
+            ConfigType::Routing => "Routing",
+            ConfigType::SecurityUser => "SecurityUser",
+        }
+    }
+}
+
 /// A network manager.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NetworkManager {
@@ -38,7 +50,7 @@ pub struct NetworkManager {
     /// `networkManagerScopeAccesses`: the configuration types it may deploy.
     pub features: BTreeSet<ConfigType>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// What a network group holds.
@@ -62,7 +74,7 @@ pub struct NetworkGroup {
     /// `memberType`.
     pub member_type: MemberType,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A static member of a network group.
@@ -75,7 +87,7 @@ pub struct StaticMember {
     /// `resourceId`: the VNet (or subnet) it adds.
     pub resource: ResourceId,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A management group and its direct children.
@@ -88,7 +100,7 @@ pub struct ManagementGroup {
     /// Child subscriptions.
     pub child_subscriptions: Vec<SubscriptionId>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A subscription, when the document describes it (display name and tags for policy conditions).
@@ -101,7 +113,7 @@ pub struct Subscription {
     /// Tags.
     pub tags: Tags,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A resource group, when the document describes it.
@@ -114,5 +126,5 @@ pub struct ResourceGroup {
     /// Tags.
     pub tags: Tags,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }

@@ -35,7 +35,7 @@ pub struct Vnet {
     /// Position of the resource in the document, which stands in for creation order where Azure uses it.
     pub order: usize,
     /// JSON path of the resource.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 impl Vnet {
@@ -102,7 +102,7 @@ pub struct Subnet {
     /// Delegated to a service that uses network intent policies (SQL Managed Instance, Databricks).
     pub intent_policy_service: Option<String>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// The state of a peering as Azure reports it.
@@ -126,7 +126,7 @@ pub struct Peering {
     /// `peeringState`; `None` when the document leaves it out.
     pub state: Option<PeeringState>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A network interface.
@@ -141,12 +141,14 @@ pub struct Nic {
     /// Whether this is the interface of a private endpoint (no admin rules, spec §4.5).
     pub private_endpoint: bool,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// An IP configuration of a network interface.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IpConfiguration {
+    /// `name`, when the document gives one.
+    pub name: Option<String>,
     /// `privateIPAddress`.
     pub address: Option<IpAddr>,
     /// `subnet.id`.
@@ -154,7 +156,7 @@ pub struct IpConfiguration {
     /// `applicationSecurityGroups[].id`.
     pub asgs: Vec<AsgId>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A network security group.
@@ -165,7 +167,7 @@ pub struct Nsg {
     /// User rules, in document order; the default rules are implicit (see [`default_rules`]).
     pub rules: Vec<NsgRule>,
     /// JSON path.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// NSG rule action.
@@ -207,7 +209,7 @@ pub struct NsgRule {
     /// Whether this is one of the six default rules.
     pub default: bool,
     /// JSON path; empty for default rules.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 impl Nsg {
@@ -247,7 +249,7 @@ pub fn default_rules(nsg: &NsgId) -> Vec<NsgRule> {
         destination_asgs: Vec::new(),
         destination_ports: vec![PortRange::ANY],
         default: true,
-        path: String::new(),
+        path: crate::path::Path::root(),
     };
     vec![
         rule(

@@ -22,7 +22,7 @@ pub struct PolicyDefinition {
     /// `None` when the effect is not `addToNetworkGroup` or the mode is not `Microsoft.Network.Data`.
     pub network_group: Option<NetworkGroupId>,
     /// JSON path of the resource in the document.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// An assignment of a policy definition to a scope.
@@ -39,7 +39,7 @@ pub struct PolicyAssignment {
     /// `false` when `enforcementMode` is `DoNotEnforce` (or `Disabled`): VNets are then not added (spec §2.3).
     pub enforced: bool,
     /// JSON path of the resource in the document.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// A policy condition: the `if` block and everything nested in it.
@@ -59,7 +59,7 @@ pub enum Condition {
         /// What is not supported, for the diagnostic.
         what: String,
         /// JSON path of the construct.
-        path: String,
+        path: crate::path::Path,
     },
 }
 
@@ -73,7 +73,7 @@ pub struct Test {
     /// The operator's argument as written.
     pub value: Literal,
     /// JSON path of this condition object in the document.
-    pub path: String,
+    pub path: crate::path::Path,
 }
 
 /// The left-hand side of a leaf condition.

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{FormatError, Scenario};
+use super::{FormatError, Path, Scenario, Segment};
 
 /// A value written into the document by an edit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             FieldValue::Text(s) => Value::String(s.clone()),
             FieldValue::Integer(i) => json!(i),
@@ -35,29 +35,39 @@ impl FieldValue {
 }
 
 /// A piece of document made by one of the [`template`] functions, ready to insert.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fragment(Value);
 
+impl Fragment {
+    pub(crate) fn into_value(self) -> Value {
+        self.0
+    }
+
+    pub(crate) fn from_value(value: Value) -> Self {
+        Fragment(value)
+    }
+}
+
 /// A change to a design.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Edit {
     /// Sets the field at a JSON path (`resources[3].properties.priority`), creating objects on the way.
     Set {
         /// Where.
-        path: String,
+        path: Path,
         /// The new value.
         value: FieldValue,
     },
     /// Removes the array element or object member at a JSON path.
     Remove {
         /// Where.
-        path: String,
+        path: Path,
     },
     /// Appends a fragment to the array at a JSON path (`resources`, `commits`, a VNet's `subnets`...),
     /// creating the array if needed.
     Append {
         /// The array.
-        path: String,
+        path: Path,
         /// What to append.
         fragment: Fragment,
     },
@@ -65,7 +75,7 @@ pub enum Edit {
     /// rule's `sources`), creating objects on the way.
     SetFragment {
         /// Where.
-        path: String,
+        path: Path,
         /// The new value.
         fragment: Fragment,
     },
@@ -78,39 +88,18 @@ pub enum Edit {
 pub enum EditError {
     /// The path does not lead to a value of the document.
     #[error("`{0}` is not a location in the document")]
-    Path(String),
+    Path(Path),
     /// The edited document could not be read.
     #[error(transparent)]
     Format(#[from] FormatError),
 }
 
-/// One step of a JSON path.
-enum Segment<'p> {
-    Key(&'p str),
-    Index(usize),
-}
-
-fn segments(path: &str) -> Option<Vec<Segment<'_>>> {
-    let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-        if !key.is_empty() {
-            out.push(Segment::Key(key));
-        }
-        while !rest.is_empty() {
-            let (index, after) = rest.split_once(']')?;
-            out.push(Segment::Index(index.parse().ok()?));
-            rest = after.strip_prefix('[').unwrap_or(after);
-            if !after.is_empty() && !after.starts_with('[') {
-                return None;
-            }
-        }
-    }
-    Some(out)
-}
-
 /// The value at a path, creating objects for missing keys when `create` is set.
-fn locate<'v>(root: &'v mut Value, path: &[Segment<'_>], create: bool) -> Option<&'v mut Value> {
+pub(crate) fn locate<'v>(
+    root: &'v mut Value,
+    path: &[Segment],
+    create: bool,
+) -> Option<&'v mut Value> {
     let mut at = root;
     for segment in path {
         at = match segment {
@@ -120,9 +109,9 @@ fn locate<'v>(root: &'v mut Value, path: &[Segment<'_>], create: bool) -> Option
                 }
                 let map = at.as_object_mut()?;
                 if create {
-                    map.entry((*key).to_owned()).or_insert(Value::Null)
+                    map.entry(key.clone()).or_insert(Value::Null)
                 } else {
-                    map.get_mut(*key)?
+                    map.get_mut(key)?
                 }
             }
             Segment::Index(i) => at.as_array_mut()?.get_mut(*i)?,
@@ -143,28 +132,51 @@ fn locate<'v>(root: &'v mut Value, path: &[Segment<'_>], create: bool) -> Option
 /// assert!(refused.is_err());
 /// ```
 pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
+    if let Edit::Replace(text) = edit {
+        return Ok(Scenario::parse(text)?);
+    }
     let mut document = scenario.document.clone();
+    write(&mut document, edit)?;
+    Ok(Scenario::from_document(document)?)
+}
+
+/// Applies several edits as one: all of them, or none when one is refused.
+pub fn apply_all(scenario: &Scenario, edits: &[Edit]) -> Result<Scenario, EditError> {
+    let mut document = scenario.document.clone();
+    for edit in edits {
+        if let Edit::Replace(text) = edit {
+            document = serde_json::from_str(text).map_err(FormatError::from)?;
+        } else {
+            write(&mut document, edit)?;
+        }
+    }
+    Ok(Scenario::from_document(document)?)
+}
+
+/// Writes one edit into a document.
+fn write(document: &mut Value, edit: &Edit) -> Result<(), EditError> {
+    let refused = |path: &Path| EditError::Path(path.clone());
     match edit {
-        Edit::Replace(text) => return Ok(Scenario::parse(text)?),
+        Edit::Replace(text) => {
+            *document = serde_json::from_str(text).map_err(FormatError::from)?;
+        }
         Edit::Set { path, value } => {
-            let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let slot =
-                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot = locate(document, &path.segments(), true).ok_or_else(|| refused(path))?;
             *slot = value.to_json();
         }
         Edit::SetFragment { path, fragment } => {
-            let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let slot =
-                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot = locate(document, &path.segments(), true).ok_or_else(|| refused(path))?;
             *slot = fragment.0.clone();
         }
         Edit::Remove { path } => {
-            let mut steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let last = steps.pop().ok_or_else(|| EditError::Path(path.clone()))?;
-            let parent = locate(&mut document, &steps, false)
-                .ok_or_else(|| EditError::Path(path.clone()))?;
+            let (parent, last) = path.split_last().ok_or_else(|| refused(path))?;
+            let parent =
+                locate(document, &parent.segments(), false).ok_or_else(|| refused(path))?;
             let removed = match last {
-                Segment::Key(key) => parent.as_object_mut().and_then(|m| m.remove(key)).is_some(),
+                Segment::Key(key) => parent
+                    .as_object_mut()
+                    .and_then(|m| m.remove(&key))
+                    .is_some(),
                 Segment::Index(i) => match parent.as_array_mut() {
                     Some(items) if i < items.len() => {
                         items.remove(i);
@@ -174,74 +186,20 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
                 },
             };
             if !removed {
-                return Err(EditError::Path(path.clone()));
+                return Err(refused(path));
             }
         }
         Edit::Append { path, fragment } => {
-            let steps = segments(path).ok_or_else(|| EditError::Path(path.clone()))?;
-            let slot =
-                locate(&mut document, &steps, true).ok_or_else(|| EditError::Path(path.clone()))?;
+            let slot = locate(document, &path.segments(), true).ok_or_else(|| refused(path))?;
             if slot.is_null() {
                 *slot = Value::Array(Vec::new());
             }
             slot.as_array_mut()
-                .ok_or_else(|| EditError::Path(path.clone()))?
+                .ok_or_else(|| refused(path))?
                 .push(fragment.0.clone());
         }
     }
-    Ok(Scenario::from_document(document)?)
-}
-
-/// The commits of "deploy everything to every region": for each manager, its connectivity configurations
-/// and its first security admin configuration, to every region that has a virtual network, for the types the
-/// manager has enabled. Appended after the existing commits, they replace the goal state of those regions.
-/// Each commit records the fingerprints of its configurations, for the "redeploy needed" badge.
-pub fn deploy_everything(model: &crate::model::Model) -> Vec<Edit> {
-    use crate::model::ConfigType;
-    let regions: std::collections::BTreeSet<String> = model
-        .vnets
-        .values()
-        .map(|v| v.location.to_string())
-        .collect();
-    let regions: Vec<String> = regions.into_iter().collect();
-    let mut edits = Vec::new();
-    if regions.is_empty() {
-        return edits;
-    }
-    for manager in model.managers.values() {
-        let id = manager.id.to_string();
-        if manager.features.contains(&ConfigType::Connectivity) {
-            let configs: Vec<String> = model
-                .connectivity_configs
-                .values()
-                .filter(|c| c.manager == manager.id)
-                .map(|c| c.id.to_string())
-                .collect();
-            if !configs.is_empty() {
-                let fragment = template::commit_now(model, &id, "Connectivity", &configs, &regions);
-                edits.push(Edit::Append {
-                    path: "commits".into(),
-                    fragment,
-                });
-            }
-        }
-        if manager.features.contains(&ConfigType::SecurityAdmin) {
-            let first = model
-                .security_admin_configs
-                .values()
-                .find(|c| c.manager == manager.id)
-                .map(|c| c.id.to_string());
-            if let Some(config) = first {
-                let fragment =
-                    template::commit_now(model, &id, "SecurityAdmin", &[config], &regions);
-                edits.push(Edit::Append {
-                    path: "commits".into(),
-                    fragment,
-                });
-            }
-        }
-    }
-    edits
+    Ok(())
 }
 
 /// Fragments for new resources and items, with Azure's defaults, so the front end never writes JSON itself.
@@ -642,88 +600,13 @@ pub mod template {
         }
     }
 
-    /// The `addressPrefixType` of a security admin rule address (spec §4.3): `IPPrefix` for `*`, an IP address or
-    /// a CIDR prefix, `NetworkGroup` for a resource id (`/subscriptions/...`), `ServiceTag` for a name.
-    ///
-    /// ```
-    /// use avnm_core::scenario::edit::template::address_prefix_type;
-    /// assert_eq!(address_prefix_type("*"), "IPPrefix");
-    /// assert_eq!(address_prefix_type("10.0.0.0/8"), "IPPrefix");
-    /// assert_eq!(address_prefix_type("Internet"), "ServiceTag");
-    /// assert_eq!(address_prefix_type("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm/networkGroups/g"), "NetworkGroup");
-    /// ```
-    pub fn address_prefix_type(address: &str) -> &'static str {
-        use crate::model::AddressItem;
-        let t = address.trim();
-        if t.get(..15)
-            .is_some_and(|p| p.eq_ignore_ascii_case("/subscriptions/"))
-        {
-            return "NetworkGroup";
-        }
-        match AddressItem::parse_nsg(t) {
-            Some(AddressItem::Tag(_)) => "ServiceTag",
-            _ => "IPPrefix",
-        }
-    }
-
-    /// Checks a comma-separated list of security admin rule addresses as the user types it: each item is `*`, an
-    /// IP address or CIDR prefix, a service tag that admin rules accept, or a network group id. An empty list
-    /// matches any address. Returns the items, `Any` written `*`.
-    ///
-    /// ```
-    /// use avnm_core::scenario::{FieldValue, edit::template::admin_address_list};
-    /// assert_eq!(admin_address_list("10.0.0.0/8, any"), Ok(FieldValue::Texts(vec!["10.0.0.0/8".into(), "*".into()])));
-    /// assert!(admin_address_list("10.0.0.0/33").is_err());
-    /// assert!(admin_address_list("AzurePlatformDNS").is_err());
-    /// ```
-    pub fn admin_address_list(text: &str) -> Result<super::FieldValue, String> {
-        use crate::model::AddressItem;
-        let mut items = Vec::new();
-        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if address_prefix_type(item) == "NetworkGroup" {
-                if !item.to_ascii_lowercase().contains("/networkgroups/") {
-                    return Err(format!("`{item}` is not a network group id"));
-                }
-                items.push(item.to_owned());
-                continue;
-            }
-            match AddressItem::parse_nsg(item) {
-                None => {
-                    return Err(format!(
-                        "`{item}` is not an IP address, a prefix, `*`, a service tag or a network group id"
-                    ));
-                }
-                Some(AddressItem::Any) => items.push("*".to_owned()),
-                Some(AddressItem::Tag(tag)) => {
-                    let name = tag.to_string();
-                    if ["azureplatformdns", "azureplatformimds", "azureplatformlkm"]
-                        .contains(&name.to_ascii_lowercase().as_str())
-                    {
-                        return Err(format!(
-                            "security admin rules do not accept the service tag `{name}`"
-                        ));
-                    }
-                    if !name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
-                    {
-                        return Err(format!("`{name}` is not a service tag name"));
-                    }
-                    items.push(item.to_owned());
-                }
-                Some(_) => items.push(item.to_owned()),
-            }
-        }
-        Ok(super::FieldValue::Texts(items))
-    }
-
     /// The `sources` or `destinations` of a security admin rule: `[{addressPrefix, addressPrefixType}]`, the type
     /// of each address inferred by [`address_prefix_type`].
     pub fn admin_addresses(addresses: &[String]) -> Fragment {
         let items: Vec<serde_json::Value> = addresses
             .iter()
             .map(
-                |a| json!({"addressPrefix": a.trim(), "addressPrefixType": address_prefix_type(a)}),
+                |a| json!({"addressPrefix": a.trim(), "addressPrefixType": crate::scenario::field::address_prefix_type(a)}),
             )
             .collect();
         Fragment(serde_json::Value::Array(items))
@@ -865,37 +748,6 @@ pub mod template {
         }))
     }
 
-    /// Checks an entry of a network manager's scope as the user types it: `/subscriptions/<id>` or
-    /// `/providers/Microsoft.Management/managementGroups/<name>` (spec §1.1).
-    ///
-    /// ```
-    /// use avnm_core::scenario::edit::template::scope_entry;
-    /// assert!(scope_entry("/subscriptions/aaaa-1").is_ok());
-    /// assert!(scope_entry("/providers/Microsoft.Management/managementGroups/root").is_ok());
-    /// assert!(scope_entry("aaaa-1").is_err());
-    /// ```
-    pub fn scope_entry(text: &str) -> Result<super::FieldValue, String> {
-        let t = text.trim().trim_end_matches('/');
-        let parts: Vec<&str> = t.split('/').collect();
-        let ok = match parts.as_slice() {
-            ["", s, id] => s.eq_ignore_ascii_case("subscriptions") && !id.is_empty(),
-            ["", p, m, g, name] => {
-                p.eq_ignore_ascii_case("providers")
-                    && m.eq_ignore_ascii_case("Microsoft.Management")
-                    && g.eq_ignore_ascii_case("managementGroups")
-                    && !name.is_empty()
-            }
-            _ => false,
-        };
-        if ok {
-            Ok(super::FieldValue::Text(t.to_owned()))
-        } else {
-            Err(format!(
-                "`{t}` is not `/subscriptions/<id>` or `/providers/Microsoft.Management/managementGroups/<name>`"
-            ))
-        }
-    }
-
     /// An Azure Policy definition adding VNets whose tag has a value to a group, with its assignment at a scope.
     pub fn tag_policy(
         subscription: &str,
@@ -1020,11 +872,15 @@ mod tests {
             .unwrap_err(),
             EditError::Path("resources[4]".into())
         );
+        assert!(
+            Path::parse("resources[x]").is_err(),
+            "a malformed path cannot even be written"
+        );
         assert!(matches!(
             apply(
                 &s,
                 &Edit::Set {
-                    path: "resources[x]".into(),
+                    path: "resources[0].properties.addressSpace.addressPrefixes[7].x".into(),
                     value: FieldValue::Flag(true)
                 }
             ),
@@ -1044,7 +900,7 @@ mod tests {
         s = apply(
             &s,
             &Edit::Remove {
-                path: "commits".into(),
+                path: Path::root().key("commits"),
             },
         )
         .unwrap();
@@ -1052,8 +908,8 @@ mod tests {
             crate::analyze(&s).topology.peerings.is_empty(),
             "nothing is deployed without commits"
         );
-        for edit in deploy_everything(s.model()) {
-            s = apply(&s, &edit).unwrap();
+        for change in crate::scenario::deploy_everything(s.model()) {
+            s = s.change(&change).unwrap();
         }
         assert_eq!(s.model().commits.len(), 2);
         assert_eq!(
@@ -1308,10 +1164,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            template::admin_address_list(""),
+            crate::scenario::field::admin_addresses(""),
             Ok(FieldValue::Texts(vec![]))
         );
-        assert!(template::admin_address_list("/subscriptions/s/virtualNetworks/v").is_err());
-        assert!(template::admin_address_list("bad tag!").is_err());
+        assert!(
+            crate::scenario::field::admin_addresses("/subscriptions/s/virtualNetworks/v").is_err()
+        );
+        assert!(crate::scenario::field::admin_addresses("bad tag!").is_err());
     }
 }

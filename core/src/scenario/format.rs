@@ -28,7 +28,7 @@ pub enum FormatError {
     #[error("`{path}`: expected {expected}, found {found}")]
     Type {
         /// JSON path of the value.
-        path: String,
+        path: crate::path::Path,
         /// What was expected.
         expected: &'static str,
         /// What was found.
@@ -38,7 +38,7 @@ pub enum FormatError {
     #[error("`{path}`: missing field `{field}`")]
     Missing {
         /// JSON path of the object that lacks the field.
-        path: String,
+        path: crate::path::Path,
         /// The missing field.
         field: String,
     },
@@ -46,7 +46,7 @@ pub enum FormatError {
     #[error("`{path}`: `{value}` is not {expected}")]
     Value {
         /// JSON path of the value.
-        path: String,
+        path: crate::path::Path,
         /// The value as written.
         value: String,
         /// What is accepted.
@@ -68,13 +68,13 @@ impl From<serde_json::Error> for FormatError {
 }
 
 impl FormatError {
-    /// The JSON path of the problem, empty for a JSON syntax error.
-    pub fn path(&self) -> &str {
+    /// The JSON path of the problem; `None` for a JSON syntax error.
+    pub fn path(&self) -> Option<&crate::path::Path> {
         match self {
-            FormatError::Json { .. } => "",
+            FormatError::Json { .. } => None,
             FormatError::Type { path, .. }
             | FormatError::Missing { path, .. }
-            | FormatError::Value { path, .. } => path,
+            | FormatError::Value { path, .. } => Some(path),
         }
     }
 }
@@ -86,10 +86,11 @@ use serde_json::Value;
 
 use self::node::Node;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Flow;
 use crate::model::address::{TagName, parse_prefix};
 use crate::model::ids::{parent_of, scope_of};
 use crate::model::*;
-use crate::verdict::Flow;
+use crate::path::Path;
 
 /// Reads a parsed JSON document into a model and the diagnostics of its values.
 pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError> {
@@ -116,7 +117,7 @@ pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError>
 struct Reader {
     model: Model,
     diagnostics: Vec<Diagnostic>,
-    seen: BTreeMap<ResourceId, String>,
+    seen: BTreeMap<ResourceId, Path>,
     subnets: Vec<Subnet>,
     peerings: Vec<(VnetId, Peering)>,
     nsg_rules: Vec<(NsgId, NsgRule)>,
@@ -342,7 +343,7 @@ impl Reader {
         })
     }
 
-    fn nic(&mut self, props: &Node<'_>, id: &str, path: &str) -> Result<(), FormatError> {
+    fn nic(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
         let mut ip_configurations = Vec::new();
         for config in props.opt_items("ipConfigurations")? {
             let cprops = config.get("properties").unwrap_or_else(|| config.clone());
@@ -370,6 +371,7 @@ impl Reader {
                 .map(|n| n.reference().map(AsgId::new))
                 .collect::<Result<_, _>>()?;
             ip_configurations.push(IpConfiguration {
+                name: config.opt_str("name")?.map(str::to_owned),
                 address,
                 subnet,
                 asgs,
@@ -389,7 +391,7 @@ impl Reader {
         Ok(())
     }
 
-    fn nsg(&mut self, props: &Node<'_>, id: &str, path: &str) -> Result<(), FormatError> {
+    fn nsg(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
         let mut rules = Vec::new();
         for rule in props.opt_items("securityRules")? {
             let rule_id = match rule.opt_str("id")? {
@@ -464,7 +466,7 @@ impl Reader {
         many: &str,
     ) -> Result<Vec<AddressItem>, FormatError> {
         let mut items = Vec::new();
-        let mut texts: Vec<(&str, String)> = props.opt_strs(many)?;
+        let mut texts: Vec<(&str, Path)> = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
             texts.push((single.str()?, single.path));
         }
@@ -488,7 +490,7 @@ impl Reader {
         many: &str,
     ) -> Result<Vec<PortRange>, FormatError> {
         let mut ranges = Vec::new();
-        let mut texts: Vec<(&str, String)> = props.opt_strs(many)?;
+        let mut texts: Vec<(&str, Path)> = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
             texts.push((single.str()?, single.path));
         }
@@ -505,7 +507,7 @@ impl Reader {
         Ok(ranges)
     }
 
-    fn prefix(&mut self, text: &str, path: &str) -> Option<ipnet::IpNet> {
+    fn prefix(&mut self, text: &str, path: &Path) -> Option<ipnet::IpNet> {
         let parsed = parse_prefix(text);
         if parsed.is_none() {
             self.diagnostics.push(Diagnostic::error(
@@ -557,7 +559,7 @@ impl Reader {
         Ok(())
     }
 
-    fn group(&mut self, props: &Node<'_>, id: &str, path: &str) -> Result<(), FormatError> {
+    fn group(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
         let member_type = match props.get("memberType") {
             None => MemberType::VirtualNetwork,
             Some(n) => match n.str()?.to_ascii_lowercase().as_str() {
@@ -577,7 +579,7 @@ impl Reader {
         Ok(())
     }
 
-    fn connectivity(&mut self, props: &Node<'_>, id: &str, path: &str) -> Result<(), FormatError> {
+    fn connectivity(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
         let topology_node = props.req("connectivityTopology")?;
         let topology = match topology_node.str()?.to_ascii_lowercase().as_str() {
             "hubandspoke" => Topology::HubAndSpoke,
@@ -639,7 +641,7 @@ impl Reader {
         &mut self,
         props: &Node<'_>,
         id: &str,
-        path: &str,
+        path: &Path,
     ) -> Result<(), FormatError> {
         let mut intent_policy_mode = IntentPolicyMode::None;
         for mode in props.opt_items("applyOnNetworkIntentPolicyBasedServices")? {
@@ -830,7 +832,7 @@ impl Reader {
         &mut self,
         props: &Node<'_>,
         id: &str,
-        path: &str,
+        path: &Path,
     ) -> Result<(), FormatError> {
         let scope = match props.opt_str("scope")? {
             Some(scope) => scope.to_owned(),
@@ -872,7 +874,7 @@ impl Reader {
         &mut self,
         props: &Node<'_>,
         id: &str,
-        path: &str,
+        path: &Path,
     ) -> Result<(), FormatError> {
         let mut group = ManagementGroup {
             id: ManagementGroupId::new(id),
@@ -970,7 +972,7 @@ impl Reader {
     }
 }
 
-fn dangling(path: &str, what: &str, id: &str) -> Diagnostic {
+fn dangling(path: &Path, what: &str, id: &str) -> Diagnostic {
     Diagnostic::error(
         Code::DanglingReference,
         path,
@@ -1018,7 +1020,7 @@ fn read_peering(node: &Node<'_>, id: &str) -> Result<Peering, FormatError> {
     })
 }
 
-fn read_collection(props: &Node<'_>, id: &str, path: &str) -> Result<RuleCollection, FormatError> {
+fn read_collection(props: &Node<'_>, id: &str, path: &Path) -> Result<RuleCollection, FormatError> {
     let groups = props
         .opt_items("appliesToGroups")?
         .iter()

@@ -24,7 +24,7 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
-fn dangling(path: &str, what: &str, id: &impl std::fmt::Display) -> Diagnostic {
+fn dangling(path: &crate::path::Path, what: &str, id: &impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         Code::DanglingReference,
         path,
@@ -56,7 +56,7 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
                         MemberType::Subnet => "subnet",
                     };
                     out.push(dangling(
-                        &format!("{}.properties.resourceId", member.path),
+                        &member.path.key("properties").key("resourceId"),
                         what,
                         &member.resource,
                     ));
@@ -71,7 +71,7 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
         for (i, hub) in config.hubs.iter().enumerate() {
             if !model.vnets.contains_key(hub) {
                 out.push(dangling(
-                    &format!("{}.properties.hubs[{i}]", config.path),
+                    &config.path.key("properties").key("hubs").index(i),
                     "hub virtual network",
                     hub,
                 ));

@@ -3,13 +3,14 @@
 //! A field keeps what the user typed; a valid value is sent as an edit, an invalid one is shown with its
 //! reason and not sent, so the design always stays readable.
 
-use avnm_core::scenario::FieldValue;
+use avnm_core::scenario::{FieldError, FieldValue};
 use yew::prelude::*;
 
 use crate::platform;
 
-/// Turns a field's text into the value to write, or says what is wrong with it.
-pub type Check = fn(&str) -> Result<FieldValue, String>;
+/// Turns a field's text into the value to write, or says what is wrong with it: a check of
+/// `avnm_core::scenario::field`.
+pub type Check = fn(&str) -> Result<FieldValue, FieldError>;
 
 /// Properties of [`Field`].
 #[derive(Properties)]
@@ -74,7 +75,7 @@ pub fn Field(props: &FieldProps) -> Html {
                         on_change.emit(value);
                     }
                 }
-                Err(message) => error.set(Some(message)),
+                Err(problem) => error.set(Some(problem.to_string())),
             }
             text.set(typed);
         })

@@ -2,18 +2,18 @@
 
 use yew::prelude::*;
 
-use super::connectivity_editor::ConnectivityEditor;
-use super::deployments_editor::DeploymentsEditor;
+use super::editors::connectivity_editor::ConnectivityEditor;
+use super::editors::deployments_editor::DeploymentsEditor;
+use super::editors::group_editor::GroupEditor;
+use super::editors::hierarchy_editor::HierarchyEditor;
+use super::editors::intents_editor::IntentsEditor;
+use super::editors::json_view::JsonView;
+use super::editors::manager_editor::ManagerEditor;
+use super::editors::nic_editor::NicEditor;
+use super::editors::nsg_editor::NsgEditor;
+use super::editors::security_admin_editor::{RuleCollectionEditor, SecurityAdminEditor};
+use super::editors::vnet_editor::VnetEditor;
 use super::gallery::GalleryView;
-use super::group_editor::GroupEditor;
-use super::hierarchy_editor::HierarchyEditor;
-use super::intents_editor::IntentsEditor;
-use super::json_view::JsonView;
-use super::manager_editor::ManagerEditor;
-use super::nic_editor::NicEditor;
-use super::nsg_editor::NsgEditor;
-use super::security_admin_editor::{RuleCollectionEditor, SecurityAdminEditor};
-use super::vnet_editor::VnetEditor;
 use crate::app::Ctx;
 use crate::state::Selection;
 

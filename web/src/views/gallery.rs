@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::add_view::AddView;
+use super::editors::add_view::AddView;
 use crate::app::Ctx;
 use crate::state::Action;
 
@@ -37,18 +37,11 @@ pub const EXAMPLES: &[Example] = &[
 
 /// The title and description of an example, read from its document.
 fn describe(example: &Example) -> (String, String) {
-    let doc: serde_json::Value = serde_json::from_str(example.text).unwrap_or_default();
-    let title = doc
-        .get("title")
-        .and_then(|t| t.as_str())
-        .unwrap_or(example.file)
-        .to_owned();
-    let description = doc
-        .get("description")
-        .and_then(|t| t.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    (title, description)
+    let about = avnm_core::scenario::About::of(example.text);
+    (
+        about.title.unwrap_or_else(|| example.file.to_owned()),
+        about.description.unwrap_or_default(),
+    )
 }
 
 /// The overview and gallery.

@@ -1,6 +1,6 @@
 //! The header: title, undo and redo, deploy everything, import, export, new, and the theme toggle.
 
-use avnm_core::scenario::deploy_everything;
+use avnm_core::scenario::{Change, deploy_everything};
 use yew::prelude::*;
 
 use crate::app::Ctx;
@@ -10,7 +10,7 @@ use crate::state::{Action, Selection};
 /// The header bar.
 #[component]
 pub fn HeaderView() -> Html {
-    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let reader = use_mut_ref(|| None::<platform::Reading>);
     let theme = use_state(platform::theme);
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
@@ -18,11 +18,9 @@ pub fn HeaderView() -> Html {
     let state = &ctx.state;
     let undo = ctx.dispatch.reform(|_: MouseEvent| Action::Undo);
     let redo = ctx.dispatch.reform(|_: MouseEvent| Action::Redo);
-    let deploy = {
-        let model = std::sync::Arc::clone(ctx.state.scenario.model());
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edits(deploy_everything(&model)))
-    };
+    let deploy = ctx
+        .dispatch
+        .reform(|_: MouseEvent| Action::Change(Change::DeployEverything));
     let new = ctx.dispatch.reform(|_: MouseEvent| Action::Load {
         text: r#"{"resources": [], "commits": [], "intents": []}"#.into(),
         source: "the new design".into(),
@@ -68,8 +66,8 @@ pub fn HeaderView() -> Html {
                 <h1>{ "AVNM Playground" }</h1>
             </button>
             <div class="actions" role="toolbar" aria-label="Design">
-                <button onclick={undo} disabled={state.past.is_empty()} title="Undo the last change" data-testid="undo">{ "↶ Undo" }</button>
-                <button onclick={redo} disabled={state.future.is_empty()} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
+                <button onclick={undo} disabled={state.history.undoable() == 0} title="Undo the last change" data-testid="undo">{ "↶ Undo" }</button>
+                <button onclick={redo} disabled={state.history.redoable() == 0} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
                 <button onclick={deploy} disabled={nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
                 <button onclick={new} title="Start an empty design">{ "New" }</button>
                 <label class="button" title="Load a scenario document from a file">

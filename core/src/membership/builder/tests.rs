@@ -1,7 +1,9 @@
 //! Tests of the conditional-membership builder: rows to JSON and back, the spec's examples, and the edits.
 
 use super::*;
-use crate::scenario::apply;
+use crate::model::{NetworkGroupId, PolicyDefinitionId};
+use crate::scenario::edit::template;
+use crate::scenario::{Change, ChangeError, Edit, Scenario, apply};
 
 const SUB: &str = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001";
 const NM: &str = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm";
@@ -250,12 +252,14 @@ fn a_new_condition_adds_a_definition_and_its_assignment_at_the_managers_scope() 
         BasicOperator::Equals,
         &["production"],
     )]);
-    let edits = set_condition_edits(s.model(), &group(), &condition).unwrap();
-    assert_eq!(edits.len(), 2);
-    let mut s2 = s;
-    for edit in &edits {
-        s2 = apply(&s2, edit).unwrap();
-    }
+    let s2 = s
+        .change(&Change::SetCondition {
+            group: group(),
+            condition: condition.clone(),
+        })
+        .unwrap();
+    assert_eq!(s2.model().policy_definitions.len(), 1);
+    assert_eq!(s2.model().policy_assignments.len(), 1);
     assert!(s2.diagnostics().is_empty(), "{:?}", s2.diagnostics());
     let definition = s2.model().policy_definitions.values().next().unwrap();
     assert_eq!(definition.id.name(), "prod-membership");
@@ -270,17 +274,22 @@ fn a_new_condition_adds_a_definition_and_its_assignment_at_the_managers_scope() 
         .collect();
     assert_eq!(ids, ["myVNet01-EastUS", "myVNet01-WestUS"]);
     assert_eq!(
-        if_json(&s2, &definition.id).as_deref(),
+        s2.condition_of(&definition.id).as_deref(),
         Some(condition.as_str())
     );
 
     // A second call edits that definition in place.
     let by_name = to_policy_if(&[row(Parameter::Name, BasicOperator::Contains, &["02"])]);
-    let edits = set_condition_edits(s2.model(), &group(), &by_name).unwrap();
-    assert!(
-        matches!(edits.as_slice(), [Edit::SetFragment { path, .. }] if path == "resources[6].properties.policyRule.if")
+    let s3 = s2
+        .change(&Change::SetCondition {
+            group: group(),
+            condition: by_name.clone(),
+        })
+        .unwrap();
+    assert_eq!(
+        s3.condition_of(&definition.id).as_deref(),
+        Some(by_name.as_str())
     );
-    let s3 = apply(&s2, edits.first().unwrap()).unwrap();
     let members = crate::membership::resolve(s3.model());
     let ids: Vec<&str> = members
         .members(&group())
@@ -291,10 +300,9 @@ fn a_new_condition_adds_a_definition_and_its_assignment_at_the_managers_scope() 
     assert_eq!(s3.model().policy_definitions.len(), 1);
 
     // Removing it removes the assignment too, and the membership.
-    let mut s4 = s3.clone();
-    for edit in remove_condition_edits(s3.model(), &definition.id) {
-        s4 = apply(&s4, &edit).unwrap();
-    }
+    let s4 = s3
+        .change(&Change::Remove(definition.id.as_str().into()))
+        .unwrap();
     assert!(s4.model().policy_definitions.is_empty() && s4.model().policy_assignments.is_empty());
     assert_eq!(s4.model().vnets.len(), 4);
 }
@@ -311,10 +319,13 @@ fn a_management_group_scope_is_used_when_there_is_no_subscription() {
     )
     .unwrap();
     let condition = r#"{"field": "Name", "contains": "01"}"#;
-    assert_eq!(
-        set_condition_edits(s.model(), &group(), condition),
-        Err(BuilderError::NoScope(group()))
-    );
+    assert!(matches!(
+        s.change(&Change::SetCondition {
+            group: group(),
+            condition: condition.into()
+        }),
+        Err(ChangeError::Full(_))
+    ));
     s = apply(
         &s,
         &Edit::Set {
@@ -325,9 +336,12 @@ fn a_management_group_scope_is_used_when_there_is_no_subscription() {
         },
     )
     .unwrap();
-    for edit in set_condition_edits(s.model(), &group(), condition).unwrap() {
-        s = apply(&s, &edit).unwrap();
-    }
+    s = s
+        .change(&Change::SetCondition {
+            group: group(),
+            condition: condition.into(),
+        })
+        .unwrap();
     let definition = s.model().policy_definitions.keys().next().unwrap();
     assert!(definition.as_str().starts_with("/providers/Microsoft.Management/managementGroups/tenant-root/providers/Microsoft.Authorization/policyDefinitions/"));
 }
@@ -336,20 +350,38 @@ fn a_management_group_scope_is_used_when_there_is_no_subscription() {
 fn bad_conditions_and_unknown_targets_are_refused() {
     let s = example("");
     assert!(matches!(
-        set_condition_edits(s.model(), &group(), "{"),
-        Err(BuilderError::Format(_))
+        s.change(&Change::SetCondition {
+            group: group(),
+            condition: "{".into()
+        }),
+        Err(ChangeError::Format(_))
     ));
     let missing = NetworkGroupId::new("/x/networkGroups/none");
-    assert_eq!(
-        set_condition_edits(s.model(), &missing, "{}"),
-        Err(BuilderError::Group(missing))
-    );
+    assert!(matches!(
+        s.change(&Change::SetCondition {
+            group: missing,
+            condition: "{}".into()
+        }),
+        Err(ChangeError::Missing {
+            what: "network group",
+            ..
+        })
+    ));
     let definition = PolicyDefinitionId::new("/x/policyDefinitions/none");
-    assert_eq!(
-        set_definition_condition(s.model(), &definition, "{}"),
-        Err(BuilderError::Definition(definition.clone()))
+    assert!(matches!(
+        s.change(&Change::SetDefinitionCondition {
+            definition: definition.clone(),
+            condition: "{}".into()
+        }),
+        Err(ChangeError::Missing {
+            what: "policy definition",
+            ..
+        })
+    ));
+    assert!(
+        s.change(&Change::Remove(definition.as_str().into()))
+            .is_err()
     );
-    assert!(remove_condition_edits(s.model(), &definition).is_empty());
 }
 
 #[test]

@@ -3,12 +3,13 @@
 use serde_json::{Map, Value};
 
 use super::FormatError;
+use crate::path::Path;
 
 /// A JSON value and its path in the document (`resources[3].properties.priority`).
 #[derive(Clone, Debug)]
 pub(crate) struct Node<'a> {
     pub(crate) value: &'a Value,
-    pub(crate) path: String,
+    pub(crate) path: Path,
 }
 
 /// A short name of a JSON value's kind, for error messages.
@@ -25,7 +26,7 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 
 impl<'a> Node<'a> {
     /// The node of a whole document or of a value at a known path.
-    pub(crate) fn new(value: &'a Value, path: impl Into<String>) -> Self {
+    pub(crate) fn new(value: &'a Value, path: impl Into<Path>) -> Self {
         Node {
             value,
             path: path.into(),
@@ -107,7 +108,7 @@ impl<'a> Node<'a> {
             .enumerate()
             .map(|(i, value)| Node {
                 value,
-                path: format!("{}[{i}]", self.path),
+                path: self.path.index(i),
             })
             .collect())
     }
@@ -121,7 +122,7 @@ impl<'a> Node<'a> {
     }
 
     /// The array-of-strings member `key`; an absent member is empty.
-    pub(crate) fn opt_strs(&self, key: &str) -> Result<Vec<(&'a str, String)>, FormatError> {
+    pub(crate) fn opt_strs(&self, key: &str) -> Result<Vec<(&'a str, Path)>, FormatError> {
         self.opt_items(key)?
             .into_iter()
             .map(|n| Ok((n.str()?, n.path)))
@@ -167,10 +168,7 @@ impl<'a> Node<'a> {
     }
 
     /// The `id` of the object member `key` (`"networkSecurityGroup": {"id": ...}`), if present.
-    pub(crate) fn opt_reference(
-        &self,
-        key: &str,
-    ) -> Result<Option<(&'a str, String)>, FormatError> {
+    pub(crate) fn opt_reference(&self, key: &str) -> Result<Option<(&'a str, Path)>, FormatError> {
         let Some(node) = self.get(key) else {
             return Ok(None);
         };
@@ -180,10 +178,6 @@ impl<'a> Node<'a> {
 }
 
 /// `path.key`, or `key` at the root.
-pub(crate) fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+pub(crate) fn join(path: &Path, key: &str) -> Path {
+    path.key(key)
 }

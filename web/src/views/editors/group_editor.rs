@@ -2,30 +2,33 @@
 //! Policy) in the portal's basic editor and as JSON, a live preview of what a condition selects, and the actual
 //! members with the reason for each.
 
+use std::rc::Rc;
+
+use avnm_core::Scenario;
 use avnm_core::membership::Source;
-use avnm_core::membership::builder::{self, Arity, BasicOperator, BasicRow, Parameter};
-use avnm_core::model::{
-    MemberType, Model, NetworkGroup, NetworkGroupId, PolicyDefinitionId, VnetId,
+use avnm_core::membership::builder::{
+    self, Arity, BasicOperator, BasicRow, Parameter, same_condition as same_json,
 };
-use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
+use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
+use avnm_core::scenario::{Change, Target, field};
 use yew::prelude::*;
 
-use super::manager_editor::{
-    Design, diagnostics_at, link, maybe, options, render_diagnostics, render_head, render_missing,
-};
 use crate::app::Ctx;
-use crate::components::{Check, Field, SelectField};
+use crate::components::editor::{
+    choose, diagnostics_under, link, on_click, render_diagnostics, render_missing, render_vnm_head,
+    set,
+};
+use crate::components::{Check, Field, SelectField, maybe, options};
 use crate::platform;
 use crate::state::{Action, Selection};
 
-/// Whether two texts are the same JSON value (whatever their layout and key order).
-fn same_json(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<serde_json::Value>(a),
-        serde_json::from_str::<serde_json::Value>(b),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+/// The design compared by identity, so that a definition's condition is read again only when it changes.
+#[derive(Clone)]
+struct Design(Rc<Scenario>);
+
+impl PartialEq for Design {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -92,21 +95,6 @@ fn drafts_of(rows: Option<&Vec<BasicRow>>) -> Vec<Draft> {
         .unwrap_or_default()
 }
 
-/// The first scope of a manager, where a new assignment goes.
-fn first_scope(model: &Model, group: &NetworkGroup) -> Option<String> {
-    let manager = model.managers.get(&group.manager)?;
-    manager
-        .scope_subscriptions
-        .first()
-        .map(ToString::to_string)
-        .or_else(|| {
-            manager
-                .scope_management_groups
-                .first()
-                .map(ToString::to_string)
-        })
-}
-
 /// Properties of [`ConditionEditor`].
 #[derive(Properties, PartialEq)]
 struct ConditionEditorProps {
@@ -128,7 +116,7 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
         |(design, definition)| {
             design
                 .as_ref()
-                .and_then(|d| builder::if_json(&d.0, definition))
+                .and_then(|d| d.0.condition_of(definition))
                 .unwrap_or_default()
         },
     );
@@ -173,7 +161,6 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
     let update = {
         let drafts = drafts.clone();
         let text = text.clone();
-        let model = model.clone();
         let id = props.definition.clone();
         let current = document_text.clone();
         let dispatch = ctx.dispatch.clone();
@@ -182,10 +169,11 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
             drafts.set(next);
             if rows.iter().all(|r| r.problem().is_none()) {
                 let json = builder::to_policy_if(&rows);
-                if !same_json(&json, &current)
-                    && let Ok(edit) = builder::set_definition_condition(&model, &id, &json)
-                {
-                    dispatch.emit(Action::Edit(edit));
+                if !same_json(&json, &current) {
+                    dispatch.emit(Action::Change(Change::SetDefinitionCondition {
+                        definition: id.clone(),
+                        condition: json.clone(),
+                    }));
                 }
                 text.set(json);
             }
@@ -282,17 +270,16 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
     let parsed = builder::parse_if(&text);
     let oninput = {
         let text = text.clone();
-        let model = model.clone();
         let id = props.definition.clone();
         let current = document_text.clone();
         let dispatch = ctx.dispatch.clone();
         Callback::from(move |e: InputEvent| {
             let typed = platform::value(&e);
-            if builder::parse_if(&typed).is_ok()
-                && !same_json(&typed, &current)
-                && let Ok(edit) = builder::set_definition_condition(&model, &id, &typed)
-            {
-                dispatch.emit(Action::Edit(edit));
+            if builder::parse_if(&typed).is_ok() && !same_json(&typed, &current) {
+                dispatch.emit(Action::Change(Change::SetDefinitionCondition {
+                    definition: id.clone(),
+                    condition: typed.clone(),
+                }));
             }
             text.set(typed);
         })
@@ -304,27 +291,17 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
         .values()
         .filter(|a| a.definition == definition.id)
         .collect();
-    let assign = first_scope(&model, group).map(|scope| {
-        let name = template::unique_name(
-            &format!("{}-assignment", definition.id.name()),
-            model.policy_assignments.keys().map(|a| a.name()),
-        );
-        let fragment = template::policy_assignment(&scope, &name, definition.id.as_str());
-        (
-            scope,
-            ctx.dispatch.reform(move |_: MouseEvent| {
-                Action::Edit(Edit::Append {
-                    path: "resources".into(),
-                    fragment: fragment.clone(),
-                })
-            }),
-        )
+    let assign = model.first_scope(&group.manager).map(|scope| {
+        let change = Change::AssignPolicy {
+            definition: definition.id.clone(),
+            scope: scope.clone(),
+        };
+        (scope, on_click(&ctx, change))
     });
-    let remove_condition = {
-        let edits = builder::remove_condition_edits(&model, &definition.id);
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edits(edits.clone()))
-    };
+    let remove_condition = on_click(
+        &ctx,
+        Change::Remove(ResourceId::new(definition.id.as_str())),
+    );
 
     // Preview against the actual members it adds.
     let members = ctx.analysis.membership.members(&group.id);
@@ -374,7 +351,7 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
                 <button class="danger small" onclick={remove_condition} data-testid={format!("cond-{k}-remove")}
                     title="Removes the policy definition and its assignments; undo brings them back">{ "Remove this condition" }</button>
             </div>
-            { render_diagnostics(&diagnostics_at(&ctx, &definition.path), format!("cond-{k}-diagnostics")) }
+            { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &definition.path), format!("cond-{k}-diagnostics")) }
             <p class="hint">
                 { "Assigned at: " }
                 if assignments.is_empty() {
@@ -432,12 +409,6 @@ pub struct GroupEditorProps {
 /// The editor of a network group.
 #[component]
 pub fn GroupEditor(props: &GroupEditorProps) -> Html {
-    let add_error = use_state(|| None::<String>);
-    {
-        // The editor is reused when another group is selected: forget the last refusal.
-        let add_error = add_error.clone();
-        use_effect_with(props.id.clone(), move |_| add_error.set(None));
-    }
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -445,27 +416,8 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
     let Some(group) = model.groups.get(&props.id) else {
         return render_missing("Network group", props.id.as_str());
     };
-    let path = group.path.clone();
-    let id = group.id.to_string();
-
-    let set = |key: &'static str| {
-        let path = path.clone();
-        ctx.dispatch.reform(move |value: FieldValue| {
-            Action::Edit(Edit::Set {
-                path: format!("{path}.properties.{key}"),
-                value,
-            })
-        })
-    };
-    let set_member_type = {
-        let path = path.clone();
-        ctx.dispatch.reform(move |value: String| {
-            Action::Edit(Edit::Set {
-                path: format!("{path}.properties.memberType"),
-                value: FieldValue::Text(value),
-            })
-        })
-    };
+    let set_description = set(&ctx, Target::GroupDescription(group.id.clone()));
+    let set_member_type = choose(&ctx, Target::MemberType(group.id.clone()));
     let member_type = match group.member_type {
         MemberType::VirtualNetwork => "VirtualNetwork",
         MemberType::Subnet => "Subnet",
@@ -480,8 +432,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
     let static_items = statics.iter().enumerate().map(|(i, m)| {
         let exists = model.vnets.contains_key(&VnetId::new(m.resource.as_str()))
             || model.subnet(&avnm_core::model::SubnetId::new(m.resource.as_str())).is_some();
-        let edit = Edit::Remove { path: m.path.clone() };
-        let remove = ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(edit.clone()));
+        let remove = on_click(&ctx, Change::Remove(ResourceId::new(m.id.as_str())));
         let shown = if group.member_type == MemberType::Subnet {
             let vnet = avnm_core::model::ids::parent_path(m.resource.as_str());
             format!("{}/{}", VnetId::new(vnet).name(), m.resource.name())
@@ -522,17 +473,14 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
             .collect(),
     };
     let add_static = {
-        let names: Vec<String> = statics.iter().map(|m| m.id.name().to_owned()).collect();
+        let group = group.id.clone();
         maybe(&ctx.dispatch, move |chosen: String| {
-            if chosen.is_empty() {
-                return None;
-            }
-            let base = avnm_core::model::ResourceId::new(&chosen).name().to_owned();
-            let name = template::unique_name(&base, names.iter().map(String::as_str));
-            Some(Action::Edit(Edit::Append {
-                path: "resources".into(),
-                fragment: template::static_member(&id, &name, &chosen),
-            }))
+            (!chosen.is_empty()).then(|| {
+                Action::Change(Change::AddStaticMember {
+                    group: group.clone(),
+                    resource: ResourceId::new(&chosen),
+                })
+            })
         })
     };
 
@@ -542,21 +490,13 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
         .values()
         .filter(|d| d.network_group.as_ref() == Some(&group.id))
         .collect();
-    let add_condition = {
-        let model = model.clone();
-        let group = group.id.clone();
-        let dispatch = ctx.dispatch.clone();
-        let add_error = add_error.clone();
-        Callback::from(move |_: MouseEvent| {
-            match builder::set_condition_edits(&model, &group, &starting_condition(&group)) {
-                Ok(edits) => {
-                    add_error.set(None);
-                    dispatch.emit(Action::Edits(edits));
-                }
-                Err(e) => add_error.set(Some(e.to_string())),
-            }
-        })
-    };
+    let add_condition = on_click(
+        &ctx,
+        Change::SetCondition {
+            group: group.id.clone(),
+            condition: starting_condition(&group.id),
+        },
+    );
 
     // Actual members.
     let members = ctx.analysis.membership.members(&group.id);
@@ -583,7 +523,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                             <li>
                                 <details>
                                     <summary>{ "policy " }<code>{ definition.name().to_owned() }</code>{ " assigned by " }<code>{ assignment.name().to_owned() }</code></summary>
-                                    if let Some(t) = trace { <ul class="conditions">{ super::membership_view::condition(&t) }</ul> }
+                                    if let Some(t) = trace { <ul class="conditions">{ crate::components::condition::render_condition(&t) }</ul> }
                                 </details>
                             </li>
                         }
@@ -602,10 +542,10 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
     );
     html! {
         <section class="editor-panel vnm-editor" data-testid="group-editor">
-            { render_head("Network group", group.id.name(), html! { <>{ "A group of " }{ manager }{ "; its members receive the configurations that apply to it, in the regions where they are deployed." }</> }) }
-            { render_diagnostics(&diagnostics_at(&ctx, &path), "group-diagnostics".to_owned()) }
+            { render_vnm_head("Network group", group.id.name(), html! { <>{ "A group of " }{ manager }{ "; its members receive the configurations that apply to it, in the regions where they are deployed." }</> }) }
+            { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &group.path), "group-diagnostics".to_owned()) }
             <div class="grid">
-                <Field label="Description" value={group.description.clone()} check={field::text as Check} on_change={set("description")} testid="group-description" />
+                <Field label="Description" value={group.description.clone()} check={field::text as Check} on_change={set_description} testid="group-description" />
                 <SelectField label="Member type" value={member_type} options={options(&["VirtualNetwork", "Subnet"])} on_change={set_member_type} testid="group-member-type" />
             </div>
 
@@ -630,7 +570,6 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
             if definitions.is_empty() {
                 <p class="empty" data-testid="conditions-empty">{ "No condition: only static members belong. Add a condition to let Azure Policy add the virtual networks whose name, tags, subscription or resource group match." }</p>
                 <button onclick={add_condition} data-testid="add-condition">{ "Add a condition" }</button>
-                if let Some(e) = (*add_error).clone() { <p class="error" role="alert" data-testid="add-condition-error">{ e }</p> }
             }
             { for definitions.iter().enumerate().map(|(i, d)| html! {
                 <ConditionEditor key={d.id.to_string()} definition={d.id.clone()} group={group.id.clone()} index={i} />

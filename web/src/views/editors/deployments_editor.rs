@@ -1,63 +1,22 @@
 //! The deployments: the commits in order, each editable, and the goal state they leave per region and type,
 //! with rejected commits and the configurations edited since they were committed ("redeploy needed").
 //!
-//! Every change here commits "now": it records the current content of the commit's configurations, as
-//! `template::commit_now` does, so the redeploy badge compares with what the user last committed.
+//! Every change here commits "now": it records the current content of the commit's configurations, so the
+//! redeploy badge compares with what the user last committed.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use avnm_core::Severity;
 use avnm_core::model::{Commit, ConfigType, ConfigurationId, Model};
-use avnm_core::scenario::{Edit, FieldValue, deploy_everything, edit::template};
+use avnm_core::scenario::change::commit_everything;
+use avnm_core::scenario::{Change, deploy_everything};
 use yew::prelude::*;
 
-use super::manager_editor::{link, options, type_name};
 use crate::app::Ctx;
-use crate::components::{CheckField, SelectField};
+use crate::components::editor::{link, on_click};
+use crate::components::{CheckField, SelectField, options};
 use crate::state::{Action, Selection};
-
-/// The configurations a commit of a manager and type may name, in the document's order.
-fn candidates(model: &Model, commit: &Commit) -> Vec<ConfigurationId> {
-    match commit.commit_type {
-        ConfigType::Connectivity => model
-            .connectivity_configs
-            .values()
-            .filter(|c| c.manager == commit.manager)
-            .map(|c| c.id.clone())
-            .collect(),
-        ConfigType::SecurityAdmin => model
-            .security_admin_configs
-            .values()
-            .filter(|c| c.manager == commit.manager)
-            .map(|c| c.id.clone())
-            .collect(),
-        ConfigType::Routing | ConfigType::SecurityUser => Vec::new(),
-    }
-}
-
-/// The edits that rewrite a commit's configurations and regions, recording the configurations' current content.
-fn rewrite(
-    model: &Model,
-    commit: &Commit,
-    configurations: &[String],
-    regions: Vec<String>,
-) -> Vec<Edit> {
-    vec![
-        Edit::Set {
-            path: format!("{}.configurationIds", commit.path),
-            value: FieldValue::Texts(configurations.to_vec()),
-        },
-        Edit::Set {
-            path: format!("{}.targetLocations", commit.path),
-            value: FieldValue::Texts(regions),
-        },
-        Edit::SetFragment {
-            path: format!("{}.snapshots", commit.path),
-            fragment: template::snapshots(model, configurations),
-        },
-    ]
-}
 
 /// The regions to offer: those of the virtual networks and those already named by commits.
 fn regions(model: &Model) -> Vec<String> {
@@ -83,13 +42,8 @@ fn render_commit(
     i: usize,
     all_regions: &[String],
 ) -> Html {
-    let configurations: Vec<String> = commit
-        .configurations
-        .iter()
-        .map(ToString::to_string)
-        .collect();
     let region_names: Vec<String> = commit.regions.iter().map(ToString::to_string).collect();
-    let available = candidates(model, commit);
+    let available = model.configurations_of(&commit.manager, commit.commit_type);
     let mut shown: Vec<ConfigurationId> = available.clone();
     shown.extend(
         commit
@@ -101,45 +55,38 @@ fn render_commit(
     let config_boxes = shown.iter().map(|config| {
         let checked = commit.configurations.contains(config);
         let on_change = {
-            let model = model.clone();
-            let commit = commit.clone();
+            let current = commit.configurations.clone();
             let config = config.clone();
             let regions = region_names.clone();
             ctx.dispatch.reform(move |on: bool| {
-                let mut next: Vec<String> = commit.configurations.iter().filter(|c| **c != config).map(ToString::to_string).collect();
+                let mut configurations: Vec<ConfigurationId> = current.iter().filter(|c| **c != config).cloned().collect();
                 if on {
-                    next.push(config.to_string());
+                    configurations.push(config.clone());
                 }
-                Action::Edits(rewrite(&model, &commit, &next, regions.clone()))
+                Action::Change(Change::SetCommit { index: i, configurations, regions: regions.clone() })
             })
         };
         let missing = !available.contains(config);
-        let label = if missing { format!("{} (not a {} configuration of this manager)", config.name(), type_name(commit.commit_type)) } else { config.name().to_owned() };
+        let label = if missing { format!("{} (not a {} configuration of this manager)", config.name(), commit.commit_type.name()) } else { config.name().to_owned() };
         html! { <CheckField key={config.to_string()} {label} {checked} {on_change} testid={format!("commit-{i}-config-{}", config.name())} /> }
     });
     let region_boxes = all_regions.iter().map(|region| {
         let checked = region_names.iter().any(|r| r == region);
         let on_change = {
-            let model = model.clone();
-            let commit = commit.clone();
             let region = region.clone();
-            let configurations = configurations.clone();
+            let configurations = commit.configurations.clone();
             let current = region_names.clone();
             ctx.dispatch.reform(move |on: bool| {
-                let mut next: Vec<String> = current.iter().filter(|r| **r != region).cloned().collect();
+                let mut regions: Vec<String> = current.iter().filter(|r| **r != region).cloned().collect();
                 if on {
-                    next.push(region.clone());
+                    regions.push(region.clone());
                 }
-                Action::Edits(rewrite(&model, &commit, &configurations, next))
+                Action::Change(Change::SetCommit { index: i, configurations: configurations.clone(), regions })
             })
         };
         html! { <CheckField key={region.clone()} label={region.clone()} {checked} {on_change} testid={format!("commit-{i}-region-{region}")} /> }
     });
-    let remove = {
-        let path = commit.path.clone();
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: path.clone() }))
-    };
+    let remove = on_click(ctx, Change::RemoveCommit(i));
     let rejected: Vec<_> = ctx
         .analysis
         .goal_state
@@ -165,11 +112,11 @@ fn render_commit(
         html! { <code>{ commit.manager.name().to_owned() }</code> }
     };
     html! {
-        <li key={commit.path.clone()} class={classes!("commit", (!rejected.is_empty()).then_some("rejected"))} data-testid={format!("commit-{i}")}>
+        <li key={commit.path.to_string()} class={classes!("commit", (!rejected.is_empty()).then_some("rejected"))} data-testid={format!("commit-{i}")}>
             <div class="commit-head">
                 <span class="commit-number">{ format!("#{}", i + 1) }</span>
                 { manager }
-                <span class="badge type">{ type_name(commit.commit_type) }</span>
+                <span class="badge type">{ commit.commit_type.name() }</span>
                 if !rejected.is_empty() { <span class="badge error">{ "rejected" }</span> }
                 if commit.snapshots.is_empty() && !commit.configurations.is_empty() {
                     <span class="muted" title="This commit does not record the content it deployed, so edits since cannot be detected">{ "content not recorded" }</span>
@@ -183,7 +130,7 @@ fn render_commit(
                 <fieldset>
                     <legend>{ "Configurations" }</legend>
                     if shown.is_empty() {
-                        <p class="empty">{ format!("The manager has no {} configuration.", type_name(commit.commit_type)) }</p>
+                        <p class="empty">{ format!("The manager has no {} configuration.", commit.commit_type.name()) }</p>
                     }
                     { for config_boxes }
                     if commit.configurations.is_empty() {
@@ -229,19 +176,22 @@ fn render_goal_state(ctx: &Ctx, model: &Model) -> Html {
             }
         });
         let redeploy = (!deployed.outdated.is_empty()).then(|| {
-            let configurations: Vec<String> = deployed.configurations.iter().map(ToString::to_string).collect();
-            let fragment = template::commit_now(model, manager.as_str(), type_name(*kind), &configurations, &[region.to_string()]);
-            ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Append { path: "commits".into(), fragment: fragment.clone() }))
+            on_click(ctx, Change::Commit {
+                manager: manager.clone(),
+                kind: *kind,
+                configurations: deployed.configurations.clone(),
+                regions: vec![region.to_string()],
+            })
         });
         html! {
-            <tr key={format!("{manager}|{region}|{kind:?}")} data-testid={format!("goal-{region}-{}", type_name(*kind))}>
+            <tr key={format!("{manager}|{region}|{kind:?}")} data-testid={format!("goal-{region}-{}", kind.name())}>
                 <td>{ region.to_string() }</td>
-                <td>{ type_name(*kind) }<br /><span class="muted">{ manager.name().to_owned() }</span></td>
+                <td>{ kind.name() }<br /><span class="muted">{ manager.name().to_owned() }</span></td>
                 <td><ul class="vnm-list compact">{ for configs }</ul></td>
                 <td>{ format!("#{}", deployed.commit + 1) }</td>
                 <td>
                     if let Some(onclick) = redeploy {
-                        <button class="small" {onclick} data-testid={format!("redeploy-{region}-{}", type_name(*kind))}
+                        <button class="small" {onclick} data-testid={format!("redeploy-{region}-{}", kind.name())}
                             title="Commits the same configurations to this region again, with their current content">{ "Redeploy" }</button>
                     }
                 </td>
@@ -267,11 +217,8 @@ pub fn DeploymentsEditor() -> Html {
     let model = ctx.state.scenario.model();
     let all_regions = regions(model);
 
-    let everything = deploy_everything(model);
-    let deploy = (!everything.is_empty()).then(|| {
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edits(everything.clone()))
-    });
+    let deploy =
+        (!deploy_everything(model).is_empty()).then(|| on_click(&ctx, Change::DeployEverything));
 
     // Adding a commit: a manager and a type, then every configuration of that type (one for security admin) to
     // every region of the design.
@@ -297,38 +244,13 @@ pub fn DeploymentsEditor() -> Html {
         } else {
             ConfigType::Connectivity
         };
-        let mut configs: Vec<String> = match kind {
-            ConfigType::SecurityAdmin => model
-                .security_admin_configs
-                .values()
-                .filter(|c| &c.manager == manager)
-                .map(|c| c.id.to_string())
-                .collect(),
-            _ => model
-                .connectivity_configs
-                .values()
-                .filter(|c| &c.manager == manager)
-                .map(|c| c.id.to_string())
-                .collect(),
-        };
-        if kind == ConfigType::SecurityAdmin {
-            configs.truncate(1);
-        }
-        let regions: Vec<String> = model
-            .vnets
-            .values()
-            .map(|v| v.location.to_string())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let fragment =
-            template::commit_now(model, manager.as_str(), type_name(kind), &configs, &regions);
-        ctx.dispatch.reform(move |_: MouseEvent| {
-            Action::Edit(Edit::Append {
-                path: "commits".into(),
-                fragment: fragment.clone(),
-            })
-        })
+        let change = commit_everything(model, manager, kind).unwrap_or(Change::Commit {
+            manager: manager.clone(),
+            kind,
+            configurations: Vec::new(),
+            regions: model.regions(),
+        });
+        on_click(&ctx, change)
     });
     let pick_manager = Callback::from(move |value: String| new_manager.set(value));
     let pick_type = {

@@ -1,14 +1,15 @@
 //! Adding resources to the design: a virtual network, a network security group, a network interface or a
 //! network manager, made from the engine's templates with Azure's defaults.
 
+use avnm_core::model::SubnetId;
 use avnm_core::model::ids::scope_of;
 use avnm_core::scenario::edit::template;
-use avnm_core::scenario::{Edit, field};
+use avnm_core::scenario::{Change, NewResource, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::platform;
-use crate::state::{Action, Selection};
+use crate::state::Action;
 
 /// What can be added.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,10 +85,9 @@ pub fn AddView() -> Html {
             error.clone(),
         );
         let dispatch = ctx.dispatch;
-        let model = model.clone();
         let subnets = subnets.clone();
         let suggested_prefix = suggested_prefix.clone();
-        let (subscription, resource_group, region) =
+        let (subscription, resource_group, location) =
             (subscription.clone(), resource_group.clone(), region.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -96,46 +96,41 @@ pub fn AddView() -> Html {
             } else {
                 name.trim().to_owned()
             };
-            if let Err(message) = field::name(&chosen) {
-                error.set(Some(message));
+            if let Err(problem) = field::name(&chosen) {
+                error.set(Some(problem.to_string()));
                 return;
             }
-            let rg_id = format!("/subscriptions/{subscription}/resourceGroups/{resource_group}");
-            let (fragment, selection) = match *kind {
+            let (subscription, resource_group, location, name_of) = (
+                subscription.clone(),
+                resource_group.clone(),
+                location.clone(),
+                chosen,
+            );
+            let new = match *kind {
                 Kind::Vnet => {
                     let p = if prefix.trim().is_empty() {
                         suggested_prefix.clone()
                     } else {
                         prefix.trim().to_owned()
                     };
-                    if let Err(message) = field::prefix(&p) {
-                        error.set(Some(message));
+                    if let Err(problem) = field::prefix(&p) {
+                        error.set(Some(problem.to_string()));
                         return;
                     }
-                    let first_subnet = template::first_subnet(&p);
-                    let id =
-                        format!("{rg_id}/providers/Microsoft.Network/virtualNetworks/{chosen}");
-                    (
-                        template::vnet(
-                            &subscription,
-                            &resource_group,
-                            &chosen,
-                            &region,
-                            &p,
-                            &first_subnet,
-                        ),
-                        Selection::Vnet(id.as_str().into()),
-                    )
+                    NewResource::Vnet {
+                        subscription,
+                        resource_group,
+                        name: name_of,
+                        location,
+                        prefix: p,
+                    }
                 }
-                Kind::Nsg => {
-                    let id = format!(
-                        "{rg_id}/providers/Microsoft.Network/networkSecurityGroups/{chosen}"
-                    );
-                    (
-                        template::nsg(&subscription, &resource_group, &chosen, &region),
-                        Selection::Nsg(id.as_str().into()),
-                    )
-                }
+                Kind::Nsg => NewResource::Nsg {
+                    subscription,
+                    resource_group,
+                    name: name_of,
+                    location,
+                },
                 Kind::Nic => {
                     let subnet_id = if subnet.is_empty() {
                         subnets.first().map(|s| s.0.clone()).unwrap_or_default()
@@ -146,51 +141,29 @@ pub fn AddView() -> Html {
                         error.set(Some("add a virtual network with a subnet first".to_owned()));
                         return;
                     }
-                    if let Err(message) = field::address(&address) {
-                        error.set(Some(message));
+                    if let Err(problem) = field::address(&address) {
+                        error.set(Some(problem.to_string()));
                         return;
                     }
-                    let id =
-                        format!("{rg_id}/providers/Microsoft.Network/networkInterfaces/{chosen}");
-                    (
-                        template::nic(
-                            &subscription,
-                            &resource_group,
-                            &chosen,
-                            &region,
-                            &subnet_id,
-                            address.trim(),
-                        ),
-                        Selection::Nic(id.as_str().into()),
-                    )
+                    NewResource::Nic {
+                        subscription,
+                        resource_group,
+                        name: name_of,
+                        location,
+                        subnet: SubnetId::new(subnet_id),
+                        address: address.trim().to_owned(),
+                    }
                 }
-                Kind::Manager => {
-                    let id =
-                        format!("{rg_id}/providers/Microsoft.Network/networkManagers/{chosen}");
-                    (
-                        template::network_manager(&subscription, &resource_group, &chosen, &region),
-                        Selection::Manager(id.as_str().into()),
-                    )
-                }
+                Kind::Manager => NewResource::NetworkManager {
+                    subscription,
+                    resource_group,
+                    name: name_of,
+                    location,
+                },
             };
-            let taken = model
-                .vnets
-                .keys()
-                .any(|v| v.name().eq_ignore_ascii_case(&chosen))
-                && *kind == Kind::Vnet;
-            if taken {
-                error.set(Some(format!(
-                    "a virtual network is already named `{chosen}`"
-                )));
-                return;
-            }
             error.set(None);
             name.set(String::new());
-            dispatch.emit(Action::Edit(Edit::Append {
-                path: "resources".into(),
-                fragment,
-            }));
-            dispatch.emit(Action::Select(selection));
+            dispatch.emit(Action::Change(Change::Add(new)));
         })
     };
     html! {

@@ -2,29 +2,12 @@
 //! assignment and the conditions that held.
 
 use avnm_core::membership::Source;
-use avnm_core::membership::condition::{ConditionTrace, Outcome};
 use avnm_core::model::VnetId;
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::condition::render_condition;
 use crate::state::{Action, Selection};
-
-/// A condition trace as a nested list: what each condition tested, the value it saw, and the outcome.
-pub fn condition(trace: &ConditionTrace) -> Html {
-    let class = match trace.outcome {
-        Outcome::True => "yes",
-        Outcome::False => "no",
-        Outcome::Error(_) => "error",
-    };
-    html! {
-        <li class={class}>
-            <code>{ trace.text.clone() }</code>
-            if let Some(actual) = &trace.actual { <span class="actual">{ format!(" (is {actual})") }</span> }
-            if let Outcome::Error(e) = &trace.outcome { <span class="error">{ format!(" {e}") }</span> }
-            if !trace.children.is_empty() { <ul>{ for trace.children.iter().map(condition) }</ul> }
-        </li>
-    }
-}
 
 /// The membership panel.
 #[component]
@@ -64,7 +47,7 @@ pub fn MembershipView() -> Html {
                                             <li>
                                                 <details>
                                                     <summary>{ "policy " }<code>{ definition.name().to_owned() }</code>{ " assigned by " }<code>{ assignment.name().to_owned() }</code></summary>
-                                                    if let Some(t) = trace { <ul class="conditions">{ condition(&t) }</ul> }
+                                                    if let Some(t) = trace { <ul class="conditions">{ render_condition(&t) }</ul> }
                                                 </details>
                                             </li>
                                         }

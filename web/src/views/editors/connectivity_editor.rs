@@ -4,15 +4,16 @@
 
 use avnm_core::connectivity::Origin;
 use avnm_core::model::{ConfigurationId, OverlapPolicy, Topology};
-use avnm_core::scenario::{Edit, FieldValue, edit::template};
+use avnm_core::scenario::change::{AppliesField, ConnectivityField};
+use avnm_core::scenario::{Change, Target};
 use yew::prelude::*;
 
-use super::manager_editor::{
-    diagnostics_at, link, maybe, options, render_deployed, render_diagnostics, render_head,
-    render_missing,
-};
 use crate::app::Ctx;
-use crate::components::{CheckField, SelectField};
+use crate::components::editor::{
+    choose, diagnostics_under, flag, link, on_click, render_deployed, render_diagnostics,
+    render_missing, render_vnm_head,
+};
+use crate::components::{CheckField, SelectField, maybe, options};
 use crate::state::{Action, Selection};
 
 /// Properties of [`ConnectivityEditor`].
@@ -20,11 +21,6 @@ use crate::state::{Action, Selection};
 pub struct ConnectivityEditorProps {
     /// The configuration.
     pub id: ConfigurationId,
-}
-
-/// An Azure boolean, as the REST model writes it.
-fn flag(value: bool) -> FieldValue {
-    FieldValue::Text(if value { "True" } else { "False" }.to_owned())
 }
 
 /// The editor of a connectivity configuration.
@@ -37,32 +33,16 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
     let Some(config) = model.connectivity_configs.get(&props.id) else {
         return render_missing("Connectivity configuration", props.id.as_str());
     };
-    let path = config.path.clone();
-    let props_path = format!("{path}.properties");
-    let set = |key: &str| {
-        let at = format!("{props_path}.{key}");
-        ctx.dispatch.reform(move |value: FieldValue| {
-            Action::Edit(Edit::Set {
-                path: at.clone(),
-                value,
-            })
-        })
-    };
-    let set_flag = |key: &str| {
-        let at = format!("{props_path}.{key}");
-        ctx.dispatch.reform(move |value: bool| {
-            Action::Edit(Edit::Set {
-                path: at.clone(),
-                value: flag(value),
-            })
-        })
+    let setting = |field| Target::Connectivity {
+        config: config.id.clone(),
+        field,
     };
 
     let topology = match config.topology {
         Topology::Mesh => "Mesh",
         Topology::HubAndSpoke => "HubAndSpoke",
     };
-    let set_topology = set("connectivityTopology").reform(FieldValue::Text);
+    let set_topology = choose(&ctx, setting(ConnectivityField::Topology));
     let hub = config.hubs.first();
     let mut hub_options = vec![(AttrValue::from(""), AttrValue::from("(no hub)"))];
     hub_options.extend(model.vnets.values().map(|v| {
@@ -77,22 +57,12 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
             AttrValue::from(format!("{} (not in the design)", h.name())),
         ));
     }
-    let set_hub = {
-        let at = format!("{props_path}.hubs");
-        ctx.dispatch.reform(move |chosen: String| {
-            let hub = (!chosen.is_empty()).then_some(chosen.as_str());
-            Action::Edit(Edit::SetFragment {
-                path: at.clone(),
-                fragment: template::hubs(hub),
-            })
-        })
-    };
+    let set_hub = choose(&ctx, setting(ConnectivityField::Hub));
     let overlap = match config.overlap {
         OverlapPolicy::Allowed => "Allowed",
         OverlapPolicy::Disallowed => "Disallowed",
     };
-    let set_overlap =
-        set("connectivityCapabilities.connectedGroupAddressOverlap").reform(FieldValue::Text);
+    let set_overlap = choose(&ctx, setting(ConnectivityField::AddressOverlap));
 
     // The groups it applies to.
     let groups: Vec<_> = model
@@ -106,40 +76,29 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
         if !groups.iter().any(|g| g.id == item.group) {
             choices.push((AttrValue::from(item.group.to_string()), AttrValue::from(format!("{} (not in the design)", item.group.name()))));
         }
-        let at = item.path.clone();
-        let choose = {
-            let at = at.clone();
-            ctx.dispatch.reform(move |value: String| Action::Edit(Edit::Set { path: format!("{at}.networkGroupId"), value: FieldValue::Text(value) }))
-        };
-        let check = |key: &'static str, on: &'static str, off: &'static str| {
-            let at = at.clone();
-            ctx.dispatch.reform(move |checked: bool| {
-                Action::Edit(Edit::Set { path: format!("{at}.{key}"), value: FieldValue::Text(if checked { on } else { off }.to_owned()) })
-            })
-        };
-        let remove = {
-            let at = at.clone();
-            ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: at.clone() }))
-        };
+        let item_field = |field| Target::AppliesTo { config: config.id.clone(), index: i, field };
+        let choose_group = choose(&ctx, item_field(AppliesField::Group));
+        let check = |field| flag(&ctx, item_field(field));
+        let remove = on_click(&ctx, Change::RemoveAppliesTo { config: config.id.clone(), index: i });
         let members = ctx.analysis.membership.members(&item.group).len();
-        let problems = diagnostics_at(&ctx, &at);
+        let problems = diagnostics_under(&ctx.analysis.diagnostics, &item.path);
         html! {
-            <tr key={item.path.clone()} data-testid={format!("applies-{i}")}>
+            <tr key={item.path.to_string()} data-testid={format!("applies-{i}")}>
                 <td>
-                    <SelectField label="Network group" value={item.group.to_string()} options={choices} on_change={choose} testid={format!("applies-{i}-group")} />
+                    <SelectField label="Network group" value={item.group.to_string()} options={choices} on_change={choose_group} testid={format!("applies-{i}-group")} />
                     <span class="muted">{ format!("{members} member{} · ", if members == 1 { "" } else { "s" }) }</span>
                     { link(&ctx, Selection::Group(item.group.clone()), "open".to_owned(), format!("applies-{i}-open")) }
                     { render_diagnostics(&problems, format!("applies-{i}-diagnostics")) }
                 </td>
-                <td><CheckField label="Directly connected" checked={item.directly_connected} on_change={check("groupConnectivity", "DirectlyConnected", "None")} testid={format!("applies-{i}-direct")} /></td>
-                <td><CheckField label="Global" checked={item.is_global} on_change={check("isGlobal", "True", "False")} testid={format!("applies-{i}-global")} /></td>
-                <td><CheckField label="Use hub gateway" checked={item.use_hub_gateway} on_change={check("useHubGateway", "True", "False")} testid={format!("applies-{i}-gateway")} /></td>
+                <td><CheckField label="Directly connected" checked={item.directly_connected} on_change={check(AppliesField::DirectlyConnected)} testid={format!("applies-{i}-direct")} /></td>
+                <td><CheckField label="Global" checked={item.is_global} on_change={check(AppliesField::Global)} testid={format!("applies-{i}-global")} /></td>
+                <td><CheckField label="Use hub gateway" checked={item.use_hub_gateway} on_change={check(AppliesField::UseHubGateway)} testid={format!("applies-{i}-gateway")} /></td>
                 <td><button class="danger small" onclick={remove} aria-label={format!("Stop applying to {}", item.group.name())} data-testid={format!("applies-{i}-remove")}>{ "Remove" }</button></td>
             </tr>
         }
     });
     let add_group = {
-        let at = format!("{props_path}.appliesToGroups");
+        let config_id = config.id.clone();
         let unused: Vec<String> = groups
             .iter()
             .filter(|g| !config.groups.iter().any(|c| c.group == g.id))
@@ -157,9 +116,9 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
         }));
         let on_change = maybe(&ctx.dispatch, move |chosen: String| {
             (!chosen.is_empty()).then(|| {
-                Action::Edit(Edit::Append {
-                    path: at.clone(),
-                    fragment: template::connectivity_group(&chosen),
+                Action::Change(Change::AddAppliesTo {
+                    config: config_id.clone(),
+                    group: chosen.as_str().into(),
                 })
             })
         });
@@ -200,9 +159,9 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
     let (no_more_groups, add_choices, add_on_change) = add_group;
     html! {
         <section class="editor-panel vnm-editor" data-testid="connectivity-editor">
-            { render_head("Connectivity configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". A mesh connects every member as a connected group; a hub and spoke peers the hub with every spoke." }</> }) }
+            { render_vnm_head("Connectivity configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". A mesh connects every member as a connected group; a hub and spoke peers the hub with every spoke." }</> }) }
             { render_deployed(&ctx, &config.id, "connectivity-deployed") }
-            { render_diagnostics(&diagnostics_at(&ctx, &path).into_iter().filter(|d| !config.groups.iter().any(|g| super::manager_editor::under(&d.path, &g.path))).collect::<Vec<_>>(), "connectivity-diagnostics".to_owned()) }
+            { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &config.path).into_iter().filter(|d| !config.groups.iter().any(|g| d.path.starts_with(&g.path))).collect::<Vec<_>>(), "connectivity-diagnostics".to_owned()) }
             <div class="grid">
                 <SelectField label="Topology" value={topology} options={options(&["Mesh", "HubAndSpoke"])} on_change={set_topology} testid="connectivity-topology" />
                 if hub_and_spoke || hub.is_some() {
@@ -211,8 +170,8 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
                 <SelectField label="Connected group address overlap" value={overlap} options={options(&["Allowed", "Disallowed"])} on_change={set_overlap} testid="connectivity-overlap" />
             </div>
             <div class="vnm-checks">
-                <CheckField label={if hub_and_spoke { "Global (no effect on hub and spoke)" } else { "Global mesh: connect members across regions" }} checked={config.is_global} on_change={set_flag("isGlobal")} testid="connectivity-global" />
-                <CheckField label="Delete existing peerings that this configuration does not create" checked={config.delete_existing_peering} on_change={set_flag("deleteExistingPeering")} testid="connectivity-delete-peerings" />
+                <CheckField label={if hub_and_spoke { "Global (no effect on hub and spoke)" } else { "Global mesh: connect members across regions" }} checked={config.is_global} on_change={flag(&ctx, setting(ConnectivityField::Global))} testid="connectivity-global" />
+                <CheckField label="Delete existing peerings that this configuration does not create" checked={config.delete_existing_peering} on_change={flag(&ctx, setting(ConnectivityField::DeleteExistingPeering))} testid="connectivity-delete-peerings" />
             </div>
 
             <h3>{ "Applies to" }</h3>

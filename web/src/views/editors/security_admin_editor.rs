@@ -4,19 +4,18 @@
 
 use avnm_core::model::{
     Access, AddressItem, AdminRule, ConfigurationId, Direction, IntentPolicyMode, PortRange,
-    RuleCollection, RuleCollectionId, SecurityAdminConfig,
+    ResourceId, RuleCollection, RuleCollectionId, SecurityAdminConfig,
 };
-use avnm_core::scenario::{Edit, FieldValue, edit::template, field};
-use serde_json::Value;
+use avnm_core::scenario::change::{RuleField, SecurityAdminField};
+use avnm_core::scenario::{Change, Target, edit::template, field};
 use yew::prelude::*;
 
-use super::manager_editor::{
-    diagnostics_at, link, maybe, message_at, options, raw_text, render_deployed,
-    render_diagnostics, render_head, render_missing, under, use_document,
-};
 use crate::app::Ctx;
-use crate::components::{Check, Field, SelectField};
-use crate::platform;
+use crate::components::editor::{
+    choose, diagnostics_of, diagnostics_under, first_message, link, on_click, render_deployed,
+    render_diagnostics, render_missing, render_vnm_head, set, text_of,
+};
+use crate::components::{Check, CommitField, Field, SelectField, maybe, options};
 use crate::state::{Action, Selection};
 
 /// Properties of [`SecurityAdminEditor`].
@@ -36,48 +35,30 @@ pub fn SecurityAdminEditor(props: &SecurityAdminEditorProps) -> Html {
     let Some(config) = model.security_admin_configs.get(&props.id) else {
         return render_missing("Security admin configuration", props.id.as_str());
     };
-    let path = config.path.clone();
+    let setting = |field| Target::SecurityAdmin {
+        config: config.id.clone(),
+        field,
+    };
     let mode = match config.intent_policy_mode {
         IntentPolicyMode::None => "None",
         IntentPolicyMode::AllowRulesOnly => "AllowRulesOnly",
         IntentPolicyMode::All => "All",
     };
-    let set_mode = {
-        let at = format!("{path}.properties.applyOnNetworkIntentPolicyBasedServices");
-        ctx.dispatch.reform(move |value: String| {
-            Action::Edit(Edit::Set {
-                path: at.clone(),
-                value: FieldValue::Texts(vec![value]),
-            })
-        })
-    };
-    let set_aggregation = {
-        let at = format!("{path}.properties.networkGroupAddressSpaceAggregationOption");
-        ctx.dispatch.reform(move |value: String| {
-            Action::Edit(Edit::Set {
-                path: at.clone(),
-                value: FieldValue::Text(value),
-            })
-        })
-    };
+    let set_mode = choose(&ctx, setting(SecurityAdminField::IntentPolicyServices));
+    let set_aggregation = choose(&ctx, setting(SecurityAdminField::AddressSpaceAggregation));
     let groups: Vec<_> = model
         .groups
         .values()
         .filter(|g| g.manager == config.manager)
         .collect();
     let add_collection = groups.first().map(|group| {
-        let name =
-            template::unique_name("collection", config.collections.iter().map(|c| c.id.name()));
-        let id = RuleCollectionId::new(format!("{}/ruleCollections/{name}", config.id));
-        let edit = Edit::Append {
-            path: "resources".into(),
-            fragment: template::rule_collection(config.id.as_str(), &name, group.id.as_str()),
-        };
-        let dispatch = ctx.dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.emit(Action::Edit(edit.clone()));
-            dispatch.emit(Action::Select(Selection::RuleCollection(id.clone())));
-        })
+        on_click(
+            &ctx,
+            Change::AddRuleCollection {
+                config: config.id.clone(),
+                group: group.id.clone(),
+            },
+        )
     });
     let collections = config.collections.iter().map(|c| {
         let names: Vec<&str> = c.groups.iter().map(|g| g.name()).collect();
@@ -97,9 +78,9 @@ pub fn SecurityAdminEditor(props: &SecurityAdminEditorProps) -> Html {
     );
     html! {
         <section class="editor-panel vnm-editor" data-testid="security-admin-editor">
-            { render_head("Security admin configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". Its rules are evaluated before any NSG; one such configuration per manager can be deployed to a region." }</> }) }
+            { render_vnm_head("Security admin configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". Its rules are evaluated before any NSG; one such configuration per manager can be deployed to a region." }</> }) }
             { render_deployed(&ctx, &config.id, "security-deployed") }
-            { render_diagnostics(&diagnostics_at(&ctx, &path), "security-diagnostics".to_owned()) }
+            { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &config.path), "security-diagnostics".to_owned()) }
             <div class="grid">
                 <SelectField label="Apply on network intent policy based services" value={mode} options={options(&["None", "AllowRulesOnly", "All"])}
                     on_change={set_mode} testid="security-intent-policy" />
@@ -160,100 +141,13 @@ fn ports_text(items: &[PortRange]) -> String {
         .join(", ")
 }
 
-/// A security admin rule address list, as [`template::admin_address_list`] checks it.
-fn address_list(text: &str) -> Result<FieldValue, String> {
-    template::admin_address_list(text)
-}
-
-/// Properties of [`PriorityField`].
-#[derive(Properties, PartialEq)]
-struct PriorityFieldProps {
-    value: u32,
-    on_change: Callback<FieldValue>,
-    diagnostic: Option<AttrValue>,
-    testid: AttrValue,
-}
-
-/// A priority, checked as the user types and applied when the field is left or Enter is pressed, so that the row
-/// does not move in the table under the user's fingers.
-#[component]
-fn PriorityField(props: &PriorityFieldProps) -> Html {
-    let text = use_state(|| props.value.to_string());
-    {
-        let text = text.clone();
-        use_effect_with(props.value, move |value| text.set(value.to_string()));
-    }
-    let error = field::admin_priority(&text).err();
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(platform::value(&e)))
-    };
-    let onchange = {
-        let on_change = props.on_change.clone();
-        let current = props.value;
-        Callback::from(move |e: Event| {
-            let typed = platform::value(&e);
-            if let Ok(value) = field::admin_priority(&typed)
-                && value != FieldValue::Integer(i64::from(current))
-            {
-                on_change.emit(value);
-            }
-        })
-    };
-    let problem = error
-        .map(AttrValue::from)
-        .or_else(|| props.diagnostic.clone());
-    html! {
-        <label class={classes!("field", "priority", problem.is_some().then_some("invalid"))}>
-            <span class="label">{ "Priority" }</span>
-            <input type="text" inputmode="numeric" value={(*text).clone()} {oninput} {onchange} data-testid={props.testid.clone()}
-                aria-invalid={problem.is_some().to_string()} spellcheck="false" />
-            if let Some(p) = problem {
-                <span class="error" role="alert" data-testid={format!("{}-error", props.testid)}>{ p }</span>
-            }
-        </label>
-    }
-}
-
 /// One rule as a row of the table.
-fn render_rule(ctx: &Ctx, document: &Value, rule: &AdminRule, i: usize) -> Html {
-    let at = format!("{}.properties", rule.path);
-    let set = |key: &str| {
-        let path = format!("{at}.{key}");
-        ctx.dispatch.reform(move |value: FieldValue| {
-            Action::Edit(Edit::Set {
-                path: path.clone(),
-                value,
-            })
-        })
+fn render_rule(ctx: &Ctx, rule: &AdminRule, i: usize) -> Html {
+    let field_of = |field| Target::AdminRule {
+        rule: rule.id.clone(),
+        field,
     };
-    let choose = |key: &str| {
-        let path = format!("{at}.{key}");
-        ctx.dispatch.reform(move |value: String| {
-            Action::Edit(Edit::Set {
-                path: path.clone(),
-                value: FieldValue::Text(value),
-            })
-        })
-    };
-    let set_addresses = |key: &str| {
-        let path = format!("{at}.{key}");
-        ctx.dispatch.reform(move |value: FieldValue| match value {
-            FieldValue::Texts(items) => Action::Edit(Edit::SetFragment {
-                path: path.clone(),
-                fragment: template::admin_addresses(&items),
-            }),
-            other => Action::Edit(Edit::Set {
-                path: path.clone(),
-                value: other,
-            }),
-        })
-    };
-    let remove = {
-        let path = rule.path.clone();
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: path.clone() }))
-    };
+    let remove = on_click(ctx, Change::Remove(ResourceId::new(rule.id.as_str())));
     let direction = match rule.direction {
         Direction::Inbound => "Inbound",
         Direction::Outbound => "Outbound",
@@ -264,15 +158,13 @@ fn render_rule(ctx: &Ctx, document: &Value, rule: &AdminRule, i: usize) -> Html 
         Access::Deny => "Deny",
     };
     let selected = ctx.state.selection == Selection::AdminRule(rule.id.clone());
-    let priority_path = format!("{at}.priority");
-    let others: Vec<_> = diagnostics_at(ctx, &rule.path)
+    let at_priority = diagnostics_of(ctx, &field_of(RuleField::Priority));
+    let others: Vec<_> = diagnostics_under(&ctx.analysis.diagnostics, &rule.path)
         .into_iter()
-        .filter(|d| d.path != priority_path)
+        .filter(|d| !at_priority.contains(d))
         .collect();
     let id = format!("rule-{i}");
-    let raw = |key: &str, member: &str, shown: String| {
-        raw_text(document, &format!("{at}.{key}"), member).unwrap_or(shown)
-    };
+    let raw = |field, shown: String| text_of(ctx, &field_of(field), || shown);
     html! {
         <tbody key={rule.id.to_string()} class={classes!(access.to_ascii_lowercase(), selected.then_some("selected"))} data-testid={id.clone()}>
             <tr class="rule-head">
@@ -283,16 +175,17 @@ fn render_rule(ctx: &Ctx, document: &Value, rule: &AdminRule, i: usize) -> Html 
                 <td class="rule-remove"><button class="danger small" onclick={remove} aria-label={format!("Remove the rule {}", rule.id.name())} data-testid={format!("{id}-remove")}>{ "Remove" }</button></td>
             </tr>
             <tr>
-                <td><PriorityField value={rule.priority} on_change={set("priority")} diagnostic={message_at(ctx, &priority_path)} testid={format!("{id}-priority")} /></td>
-                <td><SelectField label="Direction" value={direction} options={options(&["Inbound", "Outbound"])} on_change={choose("direction")} testid={format!("{id}-direction")} /></td>
-                <td><SelectField label="Access" value={access} options={options(&["Allow", "Deny", "AlwaysAllow"])} on_change={choose("access")} testid={format!("{id}-access")} /></td>
-                <td><SelectField label="Protocol" value={rule.protocol.to_string()} options={options(&["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"])} on_change={choose("protocol")} testid={format!("{id}-protocol")} /></td>
+                <td><CommitField label="Priority" value={rule.priority.to_string()} check={Callback::from(|t: String| field::admin_priority(&t))}
+                    on_commit={set(ctx, field_of(RuleField::Priority))} inputmode="numeric" diagnostic={first_message(&at_priority)} testid={format!("{id}-priority")} /></td>
+                <td><SelectField label="Direction" value={direction} options={options(&["Inbound", "Outbound"])} on_change={choose(ctx, field_of(RuleField::Direction))} testid={format!("{id}-direction")} /></td>
+                <td><SelectField label="Access" value={access} options={options(&["Allow", "Deny", "AlwaysAllow"])} on_change={choose(ctx, field_of(RuleField::Access))} testid={format!("{id}-access")} /></td>
+                <td><SelectField label="Protocol" value={rule.protocol.to_string()} options={options(&["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"])} on_change={choose(ctx, field_of(RuleField::Protocol))} testid={format!("{id}-protocol")} /></td>
             </tr>
             <tr class="addresses">
-                <td><Field label="Sources" value={raw("sources", "addressPrefix", addresses_text(&rule.sources))} check={address_list as Check} on_change={set_addresses("sources")} testid={format!("{id}-sources")} /></td>
-                <td><Field label="Source ports" value={raw("sourcePortRanges", "", ports_text(&rule.source_ports))} check={field::ports as Check} on_change={set("sourcePortRanges")} testid={format!("{id}-source-ports")} /></td>
-                <td><Field label="Destinations" value={raw("destinations", "addressPrefix", addresses_text(&rule.destinations))} check={address_list as Check} on_change={set_addresses("destinations")} testid={format!("{id}-destinations")} /></td>
-                <td><Field label="Destination ports" value={raw("destinationPortRanges", "", ports_text(&rule.destination_ports))} check={field::ports as Check} on_change={set("destinationPortRanges")} testid={format!("{id}-destination-ports")} /></td>
+                <td><Field label="Sources" value={raw(RuleField::Sources, addresses_text(&rule.sources))} check={field::admin_addresses as Check} on_change={set(ctx, field_of(RuleField::Sources))} testid={format!("{id}-sources")} /></td>
+                <td><Field label="Source ports" value={raw(RuleField::SourcePorts, ports_text(&rule.source_ports))} check={field::ports as Check} on_change={set(ctx, field_of(RuleField::SourcePorts))} testid={format!("{id}-source-ports")} /></td>
+                <td><Field label="Destinations" value={raw(RuleField::Destinations, addresses_text(&rule.destinations))} check={field::admin_addresses as Check} on_change={set(ctx, field_of(RuleField::Destinations))} testid={format!("{id}-destinations")} /></td>
+                <td><Field label="Destination ports" value={raw(RuleField::DestinationPorts, ports_text(&rule.destination_ports))} check={field::ports as Check} on_change={set(ctx, field_of(RuleField::DestinationPorts))} testid={format!("{id}-destination-ports")} /></td>
             </tr>
         </tbody>
     }
@@ -301,7 +194,6 @@ fn render_rule(ctx: &Ctx, document: &Value, rule: &AdminRule, i: usize) -> Html 
 /// The editor of a rule collection.
 #[component]
 pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
-    let document = use_document();
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -309,15 +201,9 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
     let Some((config, collection)) = find(model.security_admin_configs.values(), &props.id) else {
         return render_missing("Rule collection", props.id.as_str());
     };
-    let path = collection.path.clone();
-
     // The groups it applies to.
-    let groups_at = format!("{path}.properties.appliesToGroups");
     let applied = collection.groups.iter().enumerate().map(|(i, g)| {
-        let remove = {
-            let at = format!("{groups_at}[{i}]");
-            ctx.dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: at.clone() }))
-        };
+        let remove = on_click(&ctx, Change::RemoveCollectionGroup { collection: collection.id.clone(), index: i });
         let known = model.groups.contains_key(g);
         html! {
             <li key={format!("{i}-{g}")}>
@@ -343,12 +229,12 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
         )
     }));
     let add_group = {
-        let at = groups_at.clone();
+        let collection = collection.id.clone();
         maybe(&ctx.dispatch, move |chosen: String| {
             (!chosen.is_empty()).then(|| {
-                Action::Edit(Edit::Append {
-                    path: at.clone(),
-                    fragment: template::group_reference(&chosen),
+                Action::Change(Change::AddCollectionGroup {
+                    collection: collection.clone(),
+                    group: chosen.as_str().into(),
                 })
             })
         })
@@ -357,25 +243,10 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
     // The rules, by priority.
     let mut rules: Vec<&AdminRule> = collection.rules.iter().collect();
     rules.sort_by(|a, b| a.priority.cmp(&b.priority).then_with(|| a.id.cmp(&b.id)));
-    let add_rule = template::new_admin_rule(collection).map(|fragment| {
-        ctx.dispatch.reform(move |_: MouseEvent| {
-            Action::Edit(Edit::Append {
-                path: "resources".into(),
-                fragment: fragment.clone(),
-            })
-        })
-    });
-    let preset: Vec<Edit> = template::high_risk_ports(collection)
-        .into_iter()
-        .map(|fragment| Edit::Append {
-            path: "resources".into(),
-            fragment,
-        })
-        .collect();
-    let block = (!preset.is_empty()).then(|| {
-        ctx.dispatch
-            .reform(move |_: MouseEvent| Action::Edits(preset.clone()))
-    });
+    let add_rule = template::next_admin_priority(collection)
+        .map(|_| on_click(&ctx, Change::AddAdminRule(collection.id.clone())));
+    let block = (!template::high_risk_ports(collection).is_empty())
+        .then(|| on_click(&ctx, Change::AddHighRiskPortRules(collection.id.clone())));
     let ports = template::HIGH_RISK_PORTS
         .iter()
         .map(|(protocol, list)| {
@@ -390,10 +261,9 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let rule_paths: Vec<&str> = collection.rules.iter().map(|r| r.path.as_str()).collect();
-    let own = diagnostics_at(&ctx, &path)
+    let own = diagnostics_under(&ctx.analysis.diagnostics, &collection.path)
         .into_iter()
-        .filter(|d| !rule_paths.iter().any(|p| under(&d.path, p)))
+        .filter(|d| !collection.rules.iter().any(|r| d.path.starts_with(&r.path)))
         .collect::<Vec<_>>();
 
     let parent = link(
@@ -404,7 +274,7 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
     );
     html! {
         <section class="editor-panel vnm-editor" data-testid="rule-collection-editor">
-            { render_head("Rule collection", collection.id.name(), html! { <>{ "Of " }{ parent }{ ". Its rules apply to the members of its groups; across the configuration's collections, the lowest priority number is evaluated first." }</> }) }
+            { render_vnm_head("Rule collection", collection.id.name(), html! { <>{ "Of " }{ parent }{ ". Its rules apply to the members of its groups; across the configuration's collections, the lowest priority number is evaluated first." }</> }) }
             { render_deployed(&ctx, &config.id, "collection-deployed") }
             { render_diagnostics(&own, "collection-diagnostics".to_owned()) }
 
@@ -430,7 +300,7 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
                             <tr><th>{ "Priority" }</th><th>{ "Direction" }</th><th>{ "Access" }</th><th>{ "Protocol" }</th></tr>
                             <tr><th>{ "Sources" }</th><th>{ "Source ports" }</th><th>{ "Destinations" }</th><th>{ "Destination ports" }</th></tr>
                         </thead>
-                        { for rules.iter().enumerate().map(|(i, r)| render_rule(&ctx, &document, r, i)) }
+                        { for rules.iter().enumerate().map(|(i, r)| render_rule(&ctx, r, i)) }
                     </table>
                 </div>
             }

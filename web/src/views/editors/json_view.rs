@@ -1,7 +1,7 @@
 //! The whole document as JSON, editable; an edit that cannot be read is refused with its line and path, and the
 //! design stays as it was.
 
-use avnm_core::scenario::{Edit, EditError, FormatError};
+use avnm_core::scenario::{Change, ChangeError, FormatError};
 use yew::prelude::*;
 
 use crate::app::Ctx;
@@ -44,7 +44,7 @@ pub fn JsonView() -> Html {
         let text = text.clone();
         let dispatch = ctx.dispatch;
         Callback::from(move |_: MouseEvent| {
-            dispatch.emit(Action::Edit(Edit::Replace((*text).clone())))
+            dispatch.emit(Action::Change(Change::Replace((*text).clone())))
         })
     };
     let changed = *text != current;
@@ -70,6 +70,6 @@ fn describe(error: &FormatError) -> String {
             column,
             message,
         } => format!("line {line}, column {column}: {message}"),
-        other => EditError::Format(other.clone()).to_string(),
+        other => ChangeError::Format(other.clone()).to_string(),
     }
 }

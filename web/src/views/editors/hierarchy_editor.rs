@@ -4,54 +4,15 @@
 use std::collections::BTreeSet;
 
 use avnm_core::model::ids::scope_of;
-use avnm_core::model::{SubscriptionId, Tags};
-use avnm_core::scenario::edit::template;
-use avnm_core::scenario::{Edit, FieldValue, field};
+use avnm_core::model::{ResourceId, SubscriptionId};
+use avnm_core::scenario::{Change, NewResource, Target, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
-use crate::components::{Check, Field};
+use crate::components::editor::{on_click, set, text_of};
+use crate::components::{Check, Field, TagTable};
 use crate::platform;
 use crate::state::Action;
-
-/// Tags as `key=value` pairs separated by commas.
-fn tags_text(tags: &Tags) -> String {
-    tags.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Checks `key=value, key2=value2`.
-fn tags_check(text: &str) -> Result<FieldValue, String> {
-    let mut out = Vec::new();
-    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match pair.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() && !k.contains('.') => {
-                out.push(format!("{}={}", k.trim(), v.trim()))
-            }
-            _ => return Err(format!("`{pair}` is not `name=value` (names without dots)")),
-        }
-    }
-    Ok(FieldValue::Texts(out))
-}
-
-/// The edits that replace the tags of the resource at `path` by `pairs`.
-fn tag_edits(path: &str, pairs: &[String]) -> Vec<Edit> {
-    let mut edits = vec![Edit::SetFragment {
-        path: format!("{path}.tags"),
-        fragment: template::empty_object(),
-    }];
-    for pair in pairs {
-        if let Some((k, v)) = pair.split_once('=') {
-            edits.push(Edit::Set {
-                path: format!("{path}.tags.{k}"),
-                value: FieldValue::Text(v.to_owned()),
-            });
-        }
-    }
-    edits
-}
 
 /// The hierarchy editor.
 #[component]
@@ -61,7 +22,7 @@ pub fn HierarchyEditor() -> Html {
         return html! {};
     };
     let model = ctx.state.scenario.model().clone();
-    let dispatch = ctx.dispatch;
+    let dispatch = ctx.dispatch.clone();
 
     // Subscriptions the design mentions, described or not.
     let mut mentioned: BTreeSet<SubscriptionId> = model.subscriptions.keys().cloned().collect();
@@ -75,38 +36,23 @@ pub fn HierarchyEditor() -> Html {
             mentioned.insert(sub);
         }
     }
-    let tags_field = |path: String, tags: &Tags, testid: String| {
-        let on_change = dispatch.reform(move |value: FieldValue| match value {
-            FieldValue::Texts(pairs) => Action::Edits(tag_edits(&path, &pairs)),
-            _ => Action::Dismiss,
-        });
-        html! { <Field label="Tags" value={tags_text(tags)} check={tags_check as Check} {on_change} {testid} hint="name=value, separated by commas" /> }
-    };
-
     let subscriptions = mentioned.iter().map(|sub| {
         let guid = sub.name().to_owned();
         match model.subscriptions.get(sub) {
             Some(described) => {
-                let path = described.path.clone();
-                let set_name = {
-                    let path = path.clone();
-                    dispatch.reform(move |value| Action::Edit(Edit::Set { path: format!("{path}.properties.displayName"), value }))
-                };
+                let set_name = set(&ctx, Target::DisplayName(ResourceId::new(sub.as_str())));
                 html! {
                     <li class="card">
                         <h4><code>{ sub.to_string() }</code></h4>
                         <div class="grid">
                             <Field label="Display name" value={described.display_name.clone().unwrap_or_default()} check={field::text as Check} on_change={set_name} testid={format!("subscription-{guid}-name")} />
-                            { tags_field(path, &described.tags, format!("subscription-{guid}-tags")) }
                         </div>
+                        <TagTable resource={ResourceId::new(sub.as_str())} prefix={format!("subscription-{guid}-")} />
                     </li>
                 }
             }
             None => {
-                let describe = {
-                    let guid = guid.clone();
-                    dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Append { path: "resources".into(), fragment: template::subscription(&guid, &guid) }))
-                };
+                let describe = on_click(&ctx, Change::Add(NewResource::Subscription(sub.clone())));
                 html! {
                     <li class="card">
                         <h4><code>{ sub.to_string() }</code></h4>
@@ -119,7 +65,6 @@ pub fn HierarchyEditor() -> Html {
     });
 
     let groups = model.management_groups.values().map(|mg| {
-        let path = mg.path.clone();
         let children: Vec<String> = mg
             .child_groups
             .iter()
@@ -135,21 +80,17 @@ pub fn HierarchyEditor() -> Html {
             .filter(|c| !children.iter().any(|k| k.eq_ignore_ascii_case(c)))
             .collect();
         let add = {
-            let path = path.clone();
+            let group = mg.id.clone();
             dispatch.reform(move |e: Event| {
-                let id = platform::value(&e);
-                Action::Edit(Edit::Append { path: format!("{path}.properties.children"), fragment: template::management_group_child(&id) })
+                Action::Change(Change::AddChild { group: group.clone(), child: ResourceId::new(platform::value(&e)) })
             })
         };
         html! {
             <li class="card" data-testid={format!("mg-{}", mg.id.name())}>
                 <h4>{ mg.id.name().to_owned() }</h4>
                 <ul class="children">
-                { for children.iter().enumerate().map(|(i, child)| {
-                    let remove = {
-                        let path = path.clone();
-                        dispatch.reform(move |_: MouseEvent| Action::Edit(Edit::Remove { path: format!("{path}.properties.children[{i}]") }))
-                    };
+                { for children.iter().map(|child| {
+                    let remove = on_click(&ctx, Change::RemoveChild { group: mg.id.clone(), child: ResourceId::new(child) });
                     html! { <li><code>{ child.clone() }</code>{ " " }<button class="danger small" onclick={remove}>{ "Remove" }</button></li> }
                 }) }
                 </ul>
@@ -164,18 +105,16 @@ pub fn HierarchyEditor() -> Html {
     });
 
     let resource_groups = model.resource_groups.values().map(|rg| {
-        let path = rg.path.clone();
-        let set_location = {
-            let path = path.clone();
-            dispatch.reform(move |value| Action::Edit(Edit::Set { path: format!("{path}.location"), value }))
-        };
+        let location = Target::Location(ResourceId::new(rg.id.as_str()));
+        let shown = text_of(&ctx, &location, || rg.location.as_ref().map(ToString::to_string).unwrap_or_default());
+        let set_location = set(&ctx, location);
         html! {
             <li class="card">
                 <h4><code>{ rg.id.to_string() }</code></h4>
                 <div class="grid">
-                    <Field label="Region" value={rg.location.as_ref().map(ToString::to_string).unwrap_or_default()} check={field::text as Check} on_change={set_location} />
-                    { tags_field(path, &rg.tags, format!("rg-{}-tags", rg.id.name())) }
+                    <Field label="Region" value={shown} check={field::region as Check} on_change={set_location} />
                 </div>
+                <TagTable resource={ResourceId::new(rg.id.as_str())} prefix={format!("rg-{}-", rg.id.name())} />
             </li>
         }
     });
@@ -190,10 +129,9 @@ pub fn HierarchyEditor() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if field::name(&new_group).is_ok() {
-                dispatch.emit(Action::Edit(Edit::Append {
-                    path: "resources".into(),
-                    fragment: template::management_group(new_group.trim()),
-                }));
+                dispatch.emit(Action::Change(Change::Add(NewResource::ManagementGroup {
+                    name: new_group.trim().to_owned(),
+                })));
                 new_group.set(String::new());
             }
         })

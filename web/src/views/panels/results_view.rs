@@ -95,13 +95,16 @@ mod tests {
 
     #[component]
     fn Host(props: &HostProps) -> Html {
-        let text = include_str!("../../../static/examples/hub-spoke-guardrails.json");
-        let scenario = Scenario::parse(text).expect("example");
-        let analysis = Rc::new(analyze(&scenario));
-        let mut state = AppState::new(scenario);
-        state.tab = props.tab;
+        let text = include_str!("../../../../static/examples/hub-spoke-guardrails.json");
+        let tab = props.tab;
+        let state = use_reducer(move || {
+            let mut state = AppState::new(Scenario::parse(text).expect("example"));
+            state.tab = tab;
+            state
+        });
+        let analysis = Rc::new(analyze(&state.scenario));
         let ctx = Ctx {
-            state: Rc::new(state),
+            state,
             analysis,
             dispatch: Callback::noop(),
         };

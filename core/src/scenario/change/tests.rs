@@ -1,0 +1,1177 @@
+//! Every change on a small design, checked on the document Azure would hold and on what the engine reads.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::model::{AdminRuleId, NicId, NsgRuleId, PeeringState};
+
+const SUB: &str = "/subscriptions/s1";
+const RG: &str = "/subscriptions/s1/resourceGroups/rg";
+const NM: &str =
+    "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm";
+
+fn vnet_id(name: &str) -> String {
+    format!("{RG}/providers/Microsoft.Network/virtualNetworks/{name}")
+}
+
+fn nsg_id() -> String {
+    format!("{RG}/providers/Microsoft.Network/networkSecurityGroups/nsg")
+}
+
+fn group_id() -> String {
+    format!("{NM}/networkGroups/prod")
+}
+
+/// Two VNets `a` (with subnet `web`, tags `env` and `team`) and `b`, peered from `a` only (Initiated); an NSG
+/// on `a/web`; a NIC in `a/web`; a manager with a group `prod` holding `a` statically and by policy, a hub-and-spoke
+/// configuration on `b` applying to `prod`, a security admin configuration with a collection on `prod` and a rule
+/// whose source is the group; a commit of both configurations; an intent.
+fn design() -> Scenario {
+    let (a, b, nsg, group) = (vnet_id("a"), vnet_id("b"), nsg_id(), group_id());
+    let document = json!({
+        "title": "fixture",
+        "resources": [
+            {"id": a, "name": "a", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+             "tags": {"env": "prod", "team": "blue"},
+             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                "subnets": [{"name": "web", "id": format!("{a}/subnets/web"),
+                             "properties": {"addressPrefix": "10.0.1.0/24", "networkSecurityGroup": {"id": nsg}}}],
+                "virtualNetworkPeerings": [{"name": "a-to-b", "id": format!("{a}/virtualNetworkPeerings/a-to-b"),
+                    "properties": {"remoteVirtualNetwork": {"id": b}, "peeringState": "Initiated"}}]}},
+            {"id": b, "name": "b", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}},
+            {"id": nsg, "name": "nsg", "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
+             "properties": {"securityRules": [{"name": "web", "properties": {"priority": 100, "direction": "Inbound",
+                "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+                "destinationAddressPrefix": "*", "destinationPortRange": "443"}}]}},
+            {"id": format!("{RG}/providers/Microsoft.Network/networkInterfaces/nic"), "name": "nic",
+             "type": "Microsoft.Network/networkInterfaces", "location": "westeurope",
+             "properties": {"ipConfigurations": [{"name": "ip1", "properties": {"privateIPAddress": "10.0.1.4",
+                "subnet": {"id": format!("{a}/subnets/web")}}}]}},
+            {"id": NM, "name": "nm", "type": "Microsoft.Network/networkManagers", "location": "westeurope",
+             "properties": {"networkManagerScopes": {"subscriptions": [SUB], "managementGroups": []},
+                "networkManagerScopeAccesses": ["Connectivity", "SecurityAdmin"]}},
+            {"id": group, "name": "prod", "type": "Microsoft.Network/networkManagers/networkGroups", "properties": {}},
+            {"id": format!("{group}/staticMembers/a"), "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+             "properties": {"resourceId": a}},
+            {"id": format!("{NM}/connectivityConfigurations/hs"), "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+             "properties": {"connectivityTopology": "HubAndSpoke",
+                "hubs": [{"resourceId": b, "resourceType": "Microsoft.Network/virtualNetworks"}],
+                "appliesToGroups": [{"networkGroupId": group, "groupConnectivity": "None", "isGlobal": "False", "useHubGateway": "False"}]}},
+            {"id": format!("{NM}/securityAdminConfigurations/sa"), "type": "Microsoft.Network/networkManagers/securityAdminConfigurations",
+             "properties": {"networkGroupAddressSpaceAggregationOption": "Manual"}},
+            {"id": format!("{NM}/securityAdminConfigurations/sa/ruleCollections/rc"),
+             "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+             "properties": {"appliesToGroups": [{"networkGroupId": group}]}},
+            {"id": format!("{NM}/securityAdminConfigurations/sa/ruleCollections/rc/rules/r"), "kind": "Custom",
+             "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+             "properties": {"priority": 10, "direction": "Inbound", "access": "Deny", "protocol": "Tcp",
+                "sources": [{"addressPrefix": group, "addressPrefixType": "NetworkGroup"}, {"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                "destinations": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                "sourcePortRanges": ["0-65535"], "destinationPortRanges": ["22"]}},
+            {"id": format!("{SUB}/providers/Microsoft.Authorization/policyDefinitions/pd"), "name": "pd",
+             "type": "Microsoft.Authorization/policyDefinitions",
+             "properties": {"mode": "Microsoft.Network.Data", "policyRule": {
+                "if": {"field": "tags['env']", "equals": "prod"},
+                "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": group}}}}},
+            {"id": format!("{SUB}/providers/Microsoft.Authorization/policyAssignments/pa"), "name": "pa",
+             "type": "Microsoft.Authorization/policyAssignments",
+             "properties": {"policyDefinitionId": format!("{SUB}/providers/Microsoft.Authorization/policyDefinitions/pd"), "scope": SUB}}
+        ],
+        "commits": [
+            {"networkManagerId": NM, "commitType": "Connectivity", "configurationIds": [format!("{NM}/connectivityConfigurations/hs")], "targetLocations": ["westeurope"]},
+            {"networkManagerId": NM, "commitType": "SecurityAdmin", "configurationIds": [format!("{NM}/securityAdminConfigurations/sa")], "targetLocations": ["westeurope"]}
+        ],
+        "intents": [{"name": "web", "from": "10.1.0.4", "to": "10.0.1.4", "protocol": "Tcp", "port": 443, "expect": "Allowed"}]
+    });
+    let s = Scenario::from_document(document).unwrap();
+    assert!(
+        s.diagnostics()
+            .iter()
+            .all(|d| d.severity != crate::Severity::Error),
+        "{:?}",
+        s.diagnostics()
+    );
+    s
+}
+
+#[track_caller]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the cases read best with the change written in place"
+)]
+fn check(s: &Scenario, change: Change) -> Scenario {
+    match s.change(&change) {
+        Ok(next) => next,
+        Err(e) => panic!("{change:?} was refused: {e}"),
+    }
+}
+
+#[track_caller]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the cases read best with the change written in place"
+)]
+fn refused(s: &Scenario, change: Change) -> ChangeError {
+    match s.change(&change) {
+        Ok(_) => panic!("{change:?} should be refused"),
+        Err(e) => e,
+    }
+}
+
+fn doc(s: &Scenario) -> Value {
+    serde_json::from_str(&s.to_json()).unwrap()
+}
+
+fn at(s: &Scenario, path: &str) -> Option<Value> {
+    s.value_at(&Path::parse(path).unwrap()).cloned()
+}
+
+fn vnet(name: &str) -> VnetId {
+    VnetId::new(vnet_id(name))
+}
+
+fn subnet() -> SubnetId {
+    SubnetId::new(format!("{}/subnets/web", vnet_id("a")))
+}
+
+#[test]
+fn a_peering_is_written_on_both_sides_and_connects() {
+    let s = design();
+    let peered = check(
+        &s,
+        Change::AddPeering {
+            from: vnet("b"),
+            to: vnet("a"),
+        },
+    );
+    let a = &peered.model().vnets[&vnet("a")];
+    let b = &peered.model().vnets[&vnet("b")];
+    assert_eq!(
+        a.peerings.len(),
+        1,
+        "a's side existed and is kept, not doubled"
+    );
+    assert_eq!(
+        a.peerings[0].state,
+        Some(PeeringState::Connected),
+        "its Initiated state is now Connected"
+    );
+    assert_eq!(b.peerings.len(), 1);
+    assert_eq!(b.peerings[0].id.name(), "b-to-a");
+    assert_eq!(b.peerings[0].remote, vnet("a"));
+    let analysis = crate::analyze(&peered);
+    assert!(
+        analysis
+            .topology
+            .peerings
+            .iter()
+            .any(|p| p.vnets.contains(&vnet("a")) && p.vnets.contains(&vnet("b"))),
+        "the two VNets are peered"
+    );
+
+    let removed = check(
+        &peered,
+        Change::RemovePeering {
+            from: vnet("a"),
+            to: vnet("b"),
+        },
+    );
+    assert!(
+        removed
+            .model()
+            .vnets
+            .values()
+            .all(|v| v.peerings.is_empty()),
+        "gone from both sides"
+    );
+    assert!(
+        s.change(&Change::RemovePeering {
+            from: vnet("b"),
+            to: vnet("b")
+        })
+        .is_err()
+    );
+    assert!(
+        s.change(&Change::AddPeering {
+            from: vnet("a"),
+            to: vnet("a")
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn subnets_are_added_once_with_valid_prefixes() {
+    let s = design();
+    let added = check(
+        &s,
+        Change::AddSubnet {
+            vnet: vnet("a"),
+            name: "app".into(),
+            prefix: "10.0.2.0/24".into(),
+        },
+    );
+    let a = &added.model().vnets[&vnet("a")];
+    assert_eq!(a.subnets.len(), 2);
+    assert_eq!(
+        a.subnets[1].id.as_str(),
+        format!("{}/subnets/app", vnet_id("a"))
+    );
+    assert_eq!(
+        refused(
+            &s,
+            Change::AddSubnet {
+                vnet: vnet("a"),
+                name: "WEB".into(),
+                prefix: "10.0.3.0/24".into()
+            }
+        ),
+        ChangeError::Taken("WEB".into()),
+        "subnet names ignore case"
+    );
+    assert_eq!(
+        refused(
+            &s,
+            Change::AddSubnet {
+                vnet: vnet("a"),
+                name: "x".into(),
+                prefix: "10.0.3.0/33".into()
+            }
+        ),
+        ChangeError::Invalid(FieldError::Prefix("10.0.3.0/33".into()))
+    );
+}
+
+#[test]
+fn one_prefix_is_written_singular_and_several_plural() {
+    let s = design();
+    let target = Target::SubnetPrefixes(subnet());
+    assert_eq!(s.text_of(&target).as_deref(), Some("10.0.1.0/24"));
+    let two = check(
+        &s,
+        Change::Set {
+            target: target.clone(),
+            value: FieldValue::Texts(vec!["10.0.1.0/24".into(), "10.0.9.0/24".into()]),
+        },
+    );
+    let path = "resources[0].properties.subnets[0].properties";
+    assert_eq!(
+        at(&two, &format!("{path}.addressPrefixes")),
+        Some(json!(["10.0.1.0/24", "10.0.9.0/24"]))
+    );
+    assert_eq!(
+        at(&two, &format!("{path}.addressPrefix")),
+        None,
+        "one form only"
+    );
+    assert_eq!(
+        two.text_of(&target).as_deref(),
+        Some("10.0.1.0/24, 10.0.9.0/24")
+    );
+    let one = check(
+        &two,
+        Change::Set {
+            target,
+            value: FieldValue::Texts(vec!["10.0.7.0/24".into()]),
+        },
+    );
+    assert_eq!(
+        at(&one, &format!("{path}.addressPrefix")),
+        Some(json!("10.0.7.0/24"))
+    );
+    assert_eq!(at(&one, &format!("{path}.addressPrefixes")), None);
+}
+
+#[test]
+fn nsg_associations_are_references_and_empty_removes_them() {
+    let s = design();
+    let target = Target::SubnetNsg(subnet());
+    assert_eq!(s.text_of(&target), Some(nsg_id()));
+    let none = check(
+        &s,
+        Change::Set {
+            target,
+            value: FieldValue::Text(String::new()),
+        },
+    );
+    assert_eq!(none.model().subnet(&subnet()).unwrap().nsg, None);
+    assert_eq!(
+        at(
+            &none,
+            "resources[0].properties.subnets[0].properties.networkSecurityGroup"
+        ),
+        None
+    );
+    let nic = NicId::new(format!(
+        "{RG}/providers/Microsoft.Network/networkInterfaces/nic"
+    ));
+    let on_nic = check(
+        &s,
+        Change::Set {
+            target: Target::NicNsg(nic.clone()),
+            value: FieldValue::Text(nsg_id()),
+        },
+    );
+    assert_eq!(on_nic.model().nics[&nic].nsg, Some(NsgId::new(nsg_id())));
+    assert_eq!(
+        at(&on_nic, "resources[3].properties.networkSecurityGroup"),
+        Some(json!({"id": nsg_id()}))
+    );
+}
+
+#[test]
+fn tags_are_added_renamed_in_place_and_removed() {
+    let s = design();
+    let a = ResourceId::new(vnet_id("a"));
+    let added = check(
+        &s,
+        Change::AddTag {
+            resource: a.clone(),
+            name: "cost center".into(),
+        },
+    );
+    assert_eq!(
+        added.tags_of(&a),
+        [
+            ("cost center".into(), String::new()),
+            ("env".into(), "prod".into()),
+            ("team".into(), "blue".into())
+        ]
+    );
+    assert_eq!(
+        refused(
+            &s,
+            Change::AddTag {
+                resource: a.clone(),
+                name: "ENV".into()
+            }
+        ),
+        ChangeError::Taken("ENV".into()),
+        "tag names ignore case"
+    );
+    let renamed = check(
+        &s,
+        Change::RenameTag {
+            resource: a.clone(),
+            from: "env".into(),
+            to: "stage.name".into(),
+        },
+    );
+    assert_eq!(
+        renamed.tags_of(&a),
+        [
+            ("stage.name".into(), "prod".into()),
+            ("team".into(), "blue".into())
+        ],
+        "the value is kept, and a dot is a character like any other"
+    );
+    assert!(
+        s.change(&Change::RenameTag {
+            resource: a.clone(),
+            from: "env".into(),
+            to: "Team".into()
+        })
+        .is_err()
+    );
+    let valued = check(
+        &s,
+        Change::Set {
+            target: Target::Tag {
+                resource: a.clone(),
+                name: "team".into(),
+            },
+            value: FieldValue::Text("red".into()),
+        },
+    );
+    assert_eq!(
+        valued.model().vnets[&vnet("a")].tags.get("team"),
+        Some("red")
+    );
+    let removed = check(
+        &s,
+        Change::RemoveTag {
+            resource: a.clone(),
+            name: "env".into(),
+        },
+    );
+    assert_eq!(removed.tags_of(&a), [("team".into(), "blue".into())]);
+    assert!(
+        crate::membership::resolve(removed.model())
+            .members(&NetworkGroupId::new(group_id()))
+            .iter()
+            .all(|m| matches!(m.sources.as_slice(), [crate::membership::Source::Static(_)])),
+        "without its env tag, `a` is a member by its static member only"
+    );
+    let set = check(
+        &s,
+        Change::SetTags {
+            resource: a.clone(),
+            tags: vec![("k".into(), "v".into())],
+        },
+    );
+    assert_eq!(set.tags_of(&a), [("k".into(), "v".into())]);
+    assert!(
+        s.change(&Change::AddTag {
+            resource: a,
+            name: "a/b".into()
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn nsg_rules_take_the_next_free_priority_and_either_list_form() {
+    let s = design();
+    let nsg = NsgId::new(nsg_id());
+    let added = check(
+        &s,
+        Change::AddNsgRule {
+            nsg: nsg.clone(),
+            direction: Direction::Inbound,
+        },
+    );
+    let rule = added.model().nsgs[&nsg]
+        .rules
+        .iter()
+        .find(|r| r.name != "web")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (rule.priority, rule.name.as_str()),
+        (200, "inbound-200"),
+        "100 above the highest inbound rule"
+    );
+    let outbound = check(
+        &s,
+        Change::AddNsgRule {
+            nsg,
+            direction: Direction::Outbound,
+        },
+    );
+    assert!(
+        outbound
+            .model()
+            .nsgs
+            .values()
+            .flat_map(|n| &n.rules)
+            .any(|r| r.priority == 100 && r.direction == Direction::Outbound)
+    );
+
+    let web = NsgRuleId::new(format!("{}/securityRules/web", nsg_id()));
+    let target = Target::NsgRule {
+        rule: web.clone(),
+        field: RuleField::DestinationPorts,
+    };
+    assert_eq!(s.text_of(&target).as_deref(), Some("443"));
+    let two = check(
+        &s,
+        Change::Set {
+            target,
+            value: FieldValue::Texts(vec!["80".into(), "443".into()]),
+        },
+    );
+    let props = "resources[2].properties.securityRules[0].properties";
+    assert_eq!(
+        at(&two, &format!("{props}.destinationPortRanges")),
+        Some(json!(["80", "443"]))
+    );
+    assert_eq!(at(&two, &format!("{props}.destinationPortRange")), None);
+    let priority = check(
+        &s,
+        Change::Set {
+            target: Target::NsgRule {
+                rule: web,
+                field: RuleField::Priority,
+            },
+            value: FieldValue::Integer(300),
+        },
+    );
+    assert_eq!(
+        at(&priority, &format!("{props}.priority")),
+        Some(json!(300))
+    );
+}
+
+#[test]
+fn admin_rule_addresses_get_their_prefix_type() {
+    let s = design();
+    let rule = AdminRuleId::new(format!(
+        "{NM}/securityAdminConfigurations/sa/ruleCollections/rc/rules/r"
+    ));
+    let target = Target::AdminRule {
+        rule,
+        field: RuleField::Sources,
+    };
+    assert_eq!(s.text_of(&target), Some(format!("{}, *", group_id())));
+    let set = check(
+        &s,
+        Change::Set {
+            target,
+            value: FieldValue::Texts(vec!["10.0.0.0/8".into(), "Internet".into(), group_id()]),
+        },
+    );
+    assert_eq!(
+        at(&set, "resources[10].properties.sources"),
+        Some(json!([
+            {"addressPrefix": "10.0.0.0/8", "addressPrefixType": "IPPrefix"},
+            {"addressPrefix": "Internet", "addressPrefixType": "ServiceTag"},
+            {"addressPrefix": group_id(), "addressPrefixType": "NetworkGroup"}
+        ]))
+    );
+}
+
+#[test]
+fn connectivity_booleans_are_written_as_azure_spells_them() {
+    let s = design();
+    let config = ConfigurationId::new(format!("{NM}/connectivityConfigurations/hs"));
+    let global = check(
+        &s,
+        Change::Set {
+            target: Target::Connectivity {
+                config: config.clone(),
+                field: ConnectivityField::Global,
+            },
+            value: FieldValue::Flag(true),
+        },
+    );
+    assert_eq!(
+        at(&global, "resources[7].properties.isGlobal"),
+        Some(json!("True"))
+    );
+    let direct = check(
+        &s,
+        Change::Set {
+            target: Target::AppliesTo {
+                config: config.clone(),
+                index: 0,
+                field: AppliesField::DirectlyConnected,
+            },
+            value: FieldValue::Flag(true),
+        },
+    );
+    assert_eq!(
+        at(
+            &direct,
+            "resources[7].properties.appliesToGroups[0].groupConnectivity"
+        ),
+        Some(json!("DirectlyConnected"))
+    );
+    assert!(direct.model().connectivity_configs[&config].groups[0].directly_connected);
+    let no_hub = check(
+        &s,
+        Change::Set {
+            target: Target::Connectivity {
+                config: config.clone(),
+                field: ConnectivityField::Hub,
+            },
+            value: FieldValue::Text(String::new()),
+        },
+    );
+    assert!(no_hub.model().connectivity_configs[&config].hubs.is_empty());
+    assert_eq!(
+        s.text_of(&Target::Connectivity {
+            config,
+            field: ConnectivityField::Hub
+        }),
+        Some(vnet_id("b"))
+    );
+}
+
+#[test]
+fn removing_a_vnet_removes_every_reference_to_it() {
+    let s = design();
+    let removed = check(&s, Change::Remove(ResourceId::new(vnet_id("a"))));
+    let m = removed.model();
+    assert!(!m.vnets.contains_key(&vnet("a")));
+    assert!(m.static_members.is_empty(), "its static member");
+    let nic = m.nics.values().next().unwrap();
+    assert_eq!(
+        nic.ip_configurations[0].subnet, None,
+        "the NIC's subnet was in it"
+    );
+    assert_eq!(m.vnets.len(), 1);
+    assert!(
+        removed
+            .diagnostics()
+            .iter()
+            .all(|d| d.code != crate::Code::DanglingReference),
+        "{:?}",
+        removed.diagnostics()
+    );
+    assert_eq!(s.model().vnets.len(), 2, "the design changed is untouched");
+
+    let hub_gone = check(&s, Change::Remove(ResourceId::new(vnet_id("b"))));
+    let config = hub_gone
+        .model()
+        .connectivity_configs
+        .values()
+        .next()
+        .unwrap();
+    assert!(
+        config.hubs.is_empty(),
+        "the hub reference goes with the hub"
+    );
+    assert!(
+        hub_gone.model().vnets[&vnet("a")].peerings.is_empty(),
+        "so does the peering to it"
+    );
+}
+
+#[test]
+fn removing_a_group_removes_its_members_policies_and_uses() {
+    let s = design();
+    let removed = check(&s, Change::Remove(ResourceId::new(group_id())));
+    let m = removed.model();
+    assert!(m.groups.is_empty() && m.static_members.is_empty());
+    assert!(
+        m.policy_definitions.is_empty(),
+        "the policy that adds to it"
+    );
+    assert!(
+        m.policy_assignments.is_empty(),
+        "and the assignment of that policy"
+    );
+    assert!(m.connectivity_configs.values().all(|c| c.groups.is_empty()));
+    let collection = &m
+        .security_admin_configs
+        .values()
+        .next()
+        .unwrap()
+        .collections[0];
+    assert!(collection.groups.is_empty());
+    let rule = &collection.rules[0];
+    assert_eq!(rule.sources.len(), 1, "the rule keeps its other source");
+    assert!(
+        removed
+            .diagnostics()
+            .iter()
+            .all(|d| d.code != crate::Code::DanglingReference),
+        "{:?}",
+        removed.diagnostics()
+    );
+}
+
+#[test]
+fn removing_a_configuration_takes_it_out_of_commits() {
+    let s = design();
+    let config = format!("{NM}/connectivityConfigurations/hs");
+    let removed = check(&s, Change::Remove(ResourceId::new(&config)));
+    assert!(removed.model().commits[0].configurations.is_empty());
+    assert_eq!(removed.model().commits.len(), 2);
+    let manager_gone = check(&s, Change::Remove(ResourceId::new(NM)));
+    let m = manager_gone.model();
+    assert!(m.managers.is_empty() && m.groups.is_empty() && m.connectivity_configs.is_empty());
+    assert!(
+        m.security_admin_configs.is_empty() && m.commits.is_empty() && m.static_members.is_empty()
+    );
+}
+
+#[test]
+fn removing_a_subscription_description_keeps_what_is_in_it() {
+    let s = check(
+        &design(),
+        Change::Add(NewResource::Subscription(SubscriptionId::new(SUB))),
+    );
+    assert_eq!(s.model().subscriptions.len(), 1);
+    let removed = check(&s, Change::Remove(ResourceId::new(SUB)));
+    assert!(removed.model().subscriptions.is_empty());
+    assert_eq!(removed.model().vnets.len(), 2);
+    assert_eq!(removed.model().policy_definitions.len(), 1);
+}
+
+#[test]
+fn renaming_a_vnet_changes_its_id_everywhere() {
+    let s = design();
+    let renamed = check(
+        &s,
+        Change::Rename {
+            resource: ResourceId::new(vnet_id("a")),
+            name: "front".into(),
+        },
+    );
+    let m = renamed.model();
+    let front = vnet("front");
+    let v = &m.vnets[&front];
+    assert_eq!(v.name, "front");
+    assert_eq!(
+        v.subnets[0].id.as_str(),
+        format!("{}/subnets/web", vnet_id("front"))
+    );
+    assert_eq!(
+        v.peerings[0].id.as_str(),
+        format!("{}/virtualNetworkPeerings/a-to-b", vnet_id("front"))
+    );
+    assert_eq!(
+        m.static_members.values().next().unwrap().resource.as_str(),
+        vnet_id("front")
+    );
+    let nic = m.nics.values().next().unwrap();
+    assert_eq!(
+        nic.ip_configurations[0].subnet.as_ref().unwrap().as_str(),
+        format!("{}/subnets/web", vnet_id("front"))
+    );
+    assert!(
+        renamed
+            .diagnostics()
+            .iter()
+            .all(|d| d.code != crate::Code::DanglingReference)
+    );
+    let members = crate::membership::resolve(m);
+    assert!(
+        members
+            .members(&NetworkGroupId::new(group_id()))
+            .iter()
+            .any(|x| x.id.as_str() == front.as_str())
+    );
+
+    assert_eq!(
+        refused(
+            &s,
+            Change::Rename {
+                resource: ResourceId::new(vnet_id("a")),
+                name: "b".into()
+            }
+        ),
+        ChangeError::Taken(vnet_id("b"))
+    );
+    assert!(
+        s.change(&Change::Rename {
+            resource: ResourceId::new(vnet_id("a")),
+            name: "bad name".into()
+        })
+        .is_err()
+    );
+
+    let group = check(
+        &s,
+        Change::Rename {
+            resource: ResourceId::new(group_id()),
+            name: "production".into(),
+        },
+    );
+    let g = NetworkGroupId::new(format!("{NM}/networkGroups/production"));
+    assert!(group.model().groups.contains_key(&g));
+    assert_eq!(
+        group
+            .model()
+            .connectivity_configs
+            .values()
+            .next()
+            .unwrap()
+            .groups[0]
+            .group,
+        g
+    );
+    assert_eq!(
+        group
+            .model()
+            .policy_definitions
+            .values()
+            .next()
+            .unwrap()
+            .network_group
+            .as_ref(),
+        Some(&g)
+    );
+}
+
+#[test]
+fn moving_a_vnet_changes_its_subscription_and_resource_group() {
+    let s = design();
+    let moved = check(
+        &s,
+        Change::Move {
+            resource: ResourceId::new(vnet_id("b")),
+            subscription: "s2".into(),
+            resource_group: "net".into(),
+        },
+    );
+    let id = VnetId::new(
+        "/subscriptions/s2/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/b",
+    );
+    let b = &moved.model().vnets[&id];
+    assert_eq!(b.subscription.as_str(), "/subscriptions/s2");
+    assert_eq!(moved.model().vnets[&vnet("a")].peerings[0].remote, id);
+    assert_eq!(
+        moved
+            .model()
+            .connectivity_configs
+            .values()
+            .next()
+            .unwrap()
+            .hubs,
+        [id]
+    );
+}
+
+#[test]
+fn scopes_features_and_resources_of_a_manager() {
+    let s = design();
+    let nm = NetworkManagerId::new(NM);
+    let mg = "/providers/Microsoft.Management/managementGroups/root";
+    let scoped = check(
+        &s,
+        Change::AddScope {
+            manager: nm.clone(),
+            scope: mg.into(),
+        },
+    );
+    assert_eq!(
+        scoped.model().managers[&nm].scope_management_groups.len(),
+        1
+    );
+    assert!(
+        scoped
+            .change(&Change::AddScope {
+                manager: nm.clone(),
+                scope: mg.into()
+            })
+            .is_err()
+    );
+    let unscoped = check(
+        &scoped,
+        Change::RemoveScope {
+            manager: nm.clone(),
+            scope: SUB.into(),
+        },
+    );
+    assert!(
+        unscoped.model().managers[&nm]
+            .scope_subscriptions
+            .is_empty()
+    );
+    assert!(
+        s.change(&Change::AddScope {
+            manager: nm.clone(),
+            scope: "s1".into()
+        })
+        .is_err()
+    );
+
+    let grown = check(&s, Change::AddNetworkGroup(nm.clone()));
+    assert!(grown.model().groups.keys().any(|g| g.name() == "group"));
+    let mesh = check(
+        &s,
+        Change::AddConnectivityConfiguration {
+            manager: nm.clone(),
+            group: None,
+        },
+    );
+    let config = mesh
+        .model()
+        .connectivity_configs
+        .values()
+        .find(|c| c.id.name() == "connectivity")
+        .unwrap();
+    assert!(config.groups.is_empty());
+    let secured = check(
+        &s,
+        Change::AddSecurityAdminConfiguration {
+            manager: nm.clone(),
+            group: Some(NetworkGroupId::new(group_id())),
+        },
+    );
+    let config = secured
+        .model()
+        .security_admin_configs
+        .values()
+        .find(|c| c.id.name() == "security-admin")
+        .unwrap();
+    assert_eq!(config.collections.len(), 1);
+    let features = check(
+        &s,
+        Change::Set {
+            target: Target::ManagerFeatures(nm.clone()),
+            value: FieldValue::Texts(vec!["Connectivity".into()]),
+        },
+    );
+    assert_eq!(features.model().managers[&nm].features.len(), 1);
+}
+
+#[test]
+fn admin_rules_and_collections() {
+    let s = design();
+    let rc = RuleCollectionId::new(format!(
+        "{NM}/securityAdminConfigurations/sa/ruleCollections/rc"
+    ));
+    let added = check(&s, Change::AddAdminRule(rc.clone()));
+    let rules = &added
+        .model()
+        .security_admin_configs
+        .values()
+        .next()
+        .unwrap()
+        .collections[0]
+        .rules;
+    assert_eq!(
+        rules.iter().map(|r| r.priority).max(),
+        Some(11),
+        "one after the highest in use"
+    );
+    let preset = check(&s, Change::AddHighRiskPortRules(rc.clone()));
+    let rules = &preset
+        .model()
+        .security_admin_configs
+        .values()
+        .next()
+        .unwrap()
+        .collections[0]
+        .rules;
+    assert_eq!(rules.len(), 3);
+    let grouped = check(
+        &s,
+        Change::RemoveCollectionGroup {
+            collection: rc.clone(),
+            index: 0,
+        },
+    );
+    assert!(
+        grouped
+            .model()
+            .security_admin_configs
+            .values()
+            .next()
+            .unwrap()
+            .collections[0]
+            .groups
+            .is_empty()
+    );
+    let again = check(
+        &grouped,
+        Change::AddCollectionGroup {
+            collection: rc,
+            group: NetworkGroupId::new(group_id()),
+        },
+    );
+    assert_eq!(
+        again
+            .model()
+            .security_admin_configs
+            .values()
+            .next()
+            .unwrap()
+            .collections[0]
+            .groups
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn static_members_and_conditions_of_a_group() {
+    let s = design();
+    let group = NetworkGroupId::new(group_id());
+    let member = check(
+        &s,
+        Change::AddStaticMember {
+            group: group.clone(),
+            resource: ResourceId::new(vnet_id("b")),
+        },
+    );
+    assert_eq!(member.model().static_members.len(), 2);
+    assert!(
+        member
+            .change(&Change::AddStaticMember {
+                group: group.clone(),
+                resource: ResourceId::new(vnet_id("b"))
+            })
+            .is_err()
+    );
+    let condition = r#"{"field": "Name", "equals": "b"}"#;
+    let set = check(
+        &s,
+        Change::SetCondition {
+            group,
+            condition: condition.into(),
+        },
+    );
+    assert_eq!(
+        set.model().policy_definitions.len(),
+        1,
+        "the definition that adds to the group is edited"
+    );
+    let definition = set.model().policy_definitions.keys().next().unwrap();
+    let written: Value = serde_json::from_str(&set.condition_of(definition).unwrap()).unwrap();
+    assert_eq!(written, serde_json::from_str::<Value>(condition).unwrap());
+}
+
+#[test]
+fn commits_and_intents() {
+    let s = design();
+    let nm = NetworkManagerId::new(NM);
+    let none = check(
+        &s,
+        Change::SetCommit {
+            index: 0,
+            configurations: vec![],
+            regions: vec!["westeurope".into()],
+        },
+    );
+    assert!(
+        crate::analyze(&none).topology.peerings.is_empty(),
+        "the region's connectivity goal state is empty"
+    );
+    let removed = check(&s, Change::RemoveCommit(1));
+    assert_eq!(removed.model().commits.len(), 1);
+    let redeployed = check(
+        &none,
+        Change::Commit {
+            manager: nm,
+            kind: ConfigType::Connectivity,
+            configurations: vec![ConfigurationId::new(format!(
+                "{NM}/connectivityConfigurations/hs"
+            ))],
+            regions: vec!["westeurope".into()],
+        },
+    );
+    assert_eq!(redeployed.model().commits.len(), 3);
+    assert_eq!(
+        redeployed.model().commits[2].snapshots.len(),
+        1,
+        "the fingerprint is recorded"
+    );
+    let everything = check(&s, Change::DeployEverything);
+    assert_eq!(everything.model().commits.len(), 4);
+
+    let intent = check(&s, Change::AddIntent);
+    assert_eq!(intent.model().intents.len(), 2);
+    let named = check(
+        &intent,
+        Change::Set {
+            target: Target::Intent {
+                index: 1,
+                field: IntentField::Port,
+            },
+            value: FieldValue::Integer(22),
+        },
+    );
+    assert_eq!(named.model().intents[1].flow.port, Some(22));
+    let gone = check(&named, Change::RemoveIntent(0));
+    assert_eq!(gone.model().intents[0].name, "new intent");
+    assert!(s.change(&Change::RemoveIntent(5)).is_err());
+}
+
+#[test]
+fn new_resources_are_checked_and_unique() {
+    let s = design();
+    let new = NewResource::Vnet {
+        subscription: "s1".into(),
+        resource_group: "rg".into(),
+        name: "c".into(),
+        location: "westeurope".into(),
+        prefix: "10.2.0.0/16".into(),
+    };
+    let added = check(&s, Change::Add(new.clone()));
+    assert_eq!(
+        added.model().vnets[&vnet("c")].subnets[0].prefixes[0].to_string(),
+        "10.2.0.0/24"
+    );
+    assert_eq!(
+        refused(&added, Change::Add(new)),
+        ChangeError::Taken(vnet_id("c"))
+    );
+    let nic = NewResource::Nic {
+        subscription: "s1".into(),
+        resource_group: "rg".into(),
+        name: "nic2".into(),
+        location: "westeurope".into(),
+        subnet: subnet(),
+        address: "10.0.1.5".into(),
+    };
+    assert_eq!(check(&s, Change::Add(nic)).model().nics.len(), 2);
+    let bad = NewResource::NetworkManager {
+        subscription: "s1".into(),
+        resource_group: "rg".into(),
+        name: "nm2".into(),
+        location: "west-europe".into(),
+    };
+    assert_eq!(
+        refused(&s, Change::Add(bad)),
+        ChangeError::Invalid(FieldError::Region("west-europe".into()))
+    );
+    let mg = check(
+        &s,
+        Change::Add(NewResource::ManagementGroup {
+            name: "root".into(),
+        }),
+    );
+    let id = ManagementGroupId::new("/providers/Microsoft.Management/managementGroups/root");
+    let child = check(
+        &mg,
+        Change::AddChild {
+            group: id.clone(),
+            child: ResourceId::new(SUB),
+        },
+    );
+    assert_eq!(
+        child.model().management_groups[&id]
+            .child_subscriptions
+            .len(),
+        1
+    );
+    let orphan = check(
+        &child,
+        Change::RemoveChild {
+            group: id.clone(),
+            child: ResourceId::new(SUB),
+        },
+    );
+    assert!(
+        orphan.model().management_groups[&id]
+            .child_subscriptions
+            .is_empty()
+    );
+}
+
+#[test]
+fn fields_read_as_written_and_refusals_keep_the_design() {
+    let s = design();
+    assert_eq!(
+        s.text_of(&Target::Location(ResourceId::new(vnet_id("a"))))
+            .as_deref(),
+        Some("westeurope")
+    );
+    assert_eq!(
+        s.text_of(&Target::AddressSpace(vnet("a"))).as_deref(),
+        Some("10.0.0.0/16")
+    );
+    assert_eq!(s.text_of(&Target::Title).as_deref(), Some("fixture"));
+    assert_eq!(s.text_of(&Target::AddressSpace(vnet("nowhere"))), None);
+    let before = doc(&s);
+    let refused = s.change(&Change::Set {
+        target: Target::AddressSpace(vnet("nowhere")),
+        value: FieldValue::Texts(vec![]),
+    });
+    assert!(matches!(
+        refused,
+        Err(ChangeError::Missing {
+            what: "virtual network",
+            ..
+        })
+    ));
+    assert_eq!(
+        s.change(&Change::Set {
+            target: Target::Title,
+            value: FieldValue::Text("x".into())
+        })
+        .map(|n| n.text_of(&Target::Title)),
+        Ok(Some("x".into()))
+    );
+    assert_eq!(
+        doc(&s),
+        before,
+        "a change never alters the design it is applied to"
+    );
+    let unreadable = s.change(&Change::Set {
+        target: Target::NsgRule {
+            rule: NsgRuleId::new(format!("{}/securityRules/web", nsg_id())),
+            field: RuleField::Priority,
+        },
+        value: FieldValue::Text("high".into()),
+    });
+    assert!(
+        matches!(unreadable, Err(ChangeError::Format(_))),
+        "{unreadable:?}"
+    );
+}

@@ -1,0 +1,13 @@
+//! The result panels: verdict, intents, membership, topology, effective rules, reachability matrix and
+//! diagnostics, all derived from the analysis of the current design.
+
+mod diagnostics_view;
+mod intents_view;
+mod matrix_view;
+mod membership_view;
+mod results_view;
+mod rules_view;
+mod topology_view;
+mod verdict_view;
+
+pub use results_view::ResultsView;
