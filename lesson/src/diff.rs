@@ -110,7 +110,10 @@ fn list<'a>(document: &'a Value, key: &str) -> &'a [Value] {
 }
 
 fn resource_id(resource: &Value) -> &str {
-    resource.get("id").and_then(Value::as_str).unwrap_or_default()
+    resource
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 fn same_id(resource: &Value, id: &str) -> bool {

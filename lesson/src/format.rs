@@ -379,7 +379,7 @@ impl Lesson {
 impl Step {
     /// Where a JSON path of this step's design was written in the lesson (`resources[2].properties` becomes
     /// `steps[0].design.resources[2].properties`, or the path of the patch operation that last wrote it).
-    pub fn origin(&self, design_path: &str) -> String {
+    pub fn origin(&self, design_path: impl std::fmt::Display) -> String {
         self.working.origin(design_path)
     }
 }
@@ -437,9 +437,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const VNET: &str = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks";
+    const VNET: &str =
+        "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks";
 
-    fn lesson(steps: Value) -> Value {
+    fn lesson(steps: &Value) -> Value {
         json!({"lessonVersion": 1, "id": "t", "title": "T", "summary": "S", "steps": steps})
     }
 
@@ -459,7 +460,10 @@ mod tests {
 
     #[test]
     fn versions_and_shapes_are_checked_first() {
-        check_error(json!([]), "``: expected a lesson (an object), found an array");
+        check_error(
+            json!([]),
+            "``: expected a lesson (an object), found an array",
+        );
         check_error(
             json!({"resources": []}),
             "``: missing field `lessonVersion`: this is not a lesson document",
@@ -476,7 +480,10 @@ mod tests {
             json!({"lessonVersion": 1, "id": "t", "title": "T", "summary": "S", "steps": [], "sumary": ""}),
             "`sumary`: unknown field `sumary`, expected one of `lessonVersion`, `id`, `title`, `summary`, `steps`",
         );
-        check_error(lesson(json!([])), "`steps`: a lesson has at least one step");
+        check_error(
+            lesson(&json!([])),
+            "`steps`: a lesson has at least one step",
+        );
         check_error(
             json!({"lessonVersion": 1, "id": "Not A Slug", "title": "T", "summary": "S", "steps": []}),
             "`id`: `Not A Slug` is not a slug of lowercase letters, digits and dashes",
@@ -486,20 +493,20 @@ mod tests {
     #[test]
     fn steps_need_a_design_first_and_not_both() {
         check_error(
-            lesson(json!([{"title": "a", "text": "", "patch": {}}])),
+            lesson(&json!([{"title": "a", "text": "", "patch": {}}])),
             "`steps[0]`: the first step needs a `design`: a whole scenario document",
         );
         check_error(
-            lesson(json!([{"title": "a", "text": "", "design": design(), "patch": {}}])),
+            lesson(&json!([{"title": "a", "text": "", "design": design(), "patch": {}}])),
             "`steps[0]`: a step has either a `design` or a `patch`, not both",
         );
         check_error(
-            lesson(json!([{"title": "a", "text": "", "design": design()},
+            lesson(&json!([{"title": "a", "text": "", "design": design()},
                           {"title": "b", "text": "", "patch": {"remove": [format!("{VNET}/b")]}}])),
             &format!("`steps[1].patch.remove[0]`: there is no resource `{VNET}/b` to remove"),
         );
         check_error(
-            lesson(json!([{"title": "a", "text": "", "design": design()},
+            lesson(&json!([{"title": "a", "text": "", "design": design()},
                           {"title": "b", "text": "", "patch": {"rename": []}}])),
             "`steps[1].patch.rename`: unknown field `rename`, expected one of `remove`, `upsert`, `merge`, `commits`, `intents`",
         );
@@ -508,14 +515,20 @@ mod tests {
     #[test]
     fn checks_and_questions_are_read_with_their_paths() {
         let step = |exercise: Value| {
-            lesson(json!([{"title": "a", "text": "", "design": design(), "exercises": [exercise]}]))
+            lesson(
+                &json!([{"title": "a", "text": "", "design": design(), "exercises": [exercise]}]),
+            )
         };
         check_error(
-            step(json!({"goal": "g", "checks": [{"flow": {"from": "10.0.0.4", "to": "10.0.0.5", "protocol": "Gre", "port": 1, "expect": "Allowed"}}], "solution": {}})),
+            step(
+                json!({"goal": "g", "checks": [{"flow": {"from": "10.0.0.4", "to": "10.0.0.5", "protocol": "Gre", "port": 1, "expect": "Allowed"}}], "solution": {}}),
+            ),
             "`steps[0].exercises[0].checks[0].flow.protocol`: `Gre` is not one of `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `Any`",
         );
         check_error(
-            step(json!({"goal": "g", "checks": [{"flow": {"from": "10.0.0.4", "to": "10.0.0.5", "protocol": "tcp", "expect": "allowed"}}], "solution": {}})),
+            step(
+                json!({"goal": "g", "checks": [{"flow": {"from": "10.0.0.4", "to": "10.0.0.5", "protocol": "tcp", "expect": "allowed"}}], "solution": {}}),
+            ),
             "`steps[0].exercises[0].checks[0].flow`: a `Tcp` flow needs a `port`",
         );
         check_error(
@@ -527,7 +540,9 @@ mod tests {
             "`steps[0].exercises[0].checks`: an exercise needs at least one check",
         );
         check_error(
-            step(json!({"goal": "g", "checks": [{"membership": {"vnet": "a", "group": "g", "expect": "In"}}], "solution": {}})),
+            step(
+                json!({"goal": "g", "checks": [{"membership": {"vnet": "a", "group": "g", "expect": "In"}}], "solution": {}}),
+            ),
             "`steps[0].exercises[0].checks[0].membership.expect`: unknown variant `In`, expected `Member` or `NotMember`",
         );
     }
@@ -536,7 +551,7 @@ mod tests {
     fn patches_build_each_step_from_the_previous_one() {
         let two = json!({"id": format!("{VNET}/b"), "type": "Microsoft.Network/virtualNetworks", "location": "eastus",
             "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}});
-        let l = Lesson::from_document(lesson(json!([
+        let l = Lesson::from_document(lesson(&json!([
             {"title": "a", "text": "", "design": design()},
             {"title": "b", "text": "", "patch": {"upsert": [two]}},
             {"title": "c", "text": ""},
@@ -544,14 +559,26 @@ mod tests {
         ])))
         .unwrap();
         let names = |n: usize| -> Vec<String> {
-            l.step_design(n).unwrap().model().vnets.values().map(|v| v.name.clone()).collect()
+            l.step_design(n)
+                .unwrap()
+                .model()
+                .vnets
+                .values()
+                .map(|v| v.name.clone())
+                .collect()
         };
         assert_eq!(names(0), ["a"]);
         assert_eq!(names(1), ["a", "b"]);
         assert_eq!(names(2), ["a", "b"]);
         assert_eq!(names(3), ["b"]);
         assert!(l.step_design(4).is_none());
-        assert_eq!(l.steps[1].origin("resources[1].properties"), "steps[1].patch.upsert[0].properties");
-        assert_eq!(l.steps[3].origin("resources[0]"), "steps[1].patch.upsert[0]");
+        assert_eq!(
+            l.steps[1].origin("resources[1].properties"),
+            "steps[1].patch.upsert[0].properties"
+        );
+        assert_eq!(
+            l.steps[3].origin("resources[0]"),
+            "steps[1].patch.upsert[0]"
+        );
     }
 }

@@ -119,10 +119,7 @@ fn flow_why(flow: &Flow, verdict: &Verdict, expect: Decision) -> (bool, String) 
     if verdict.verdict == expect {
         (true, found)
     } else {
-        (
-            false,
-            format!("{found}; expected {}", verdict_name(expect)),
-        )
+        (false, format!("{found}; expected {}", verdict_name(expect)))
     }
 }
 
@@ -219,7 +216,9 @@ fn membership(analysis: &Analysis, check: &MembershipCheck) -> (bool, String) {
         (None, MembershipExpect::NotMember) => (true, format!("`{v}` is not a member of `{g}`")),
         (None, MembershipExpect::Member) => (
             false,
-            format!("`{v}` is not a member of `{g}`: no static member names it and no policy condition matches it"),
+            format!(
+                "`{v}` is not a member of `{g}`: no static member names it and no policy condition matches it"
+            ),
         ),
     }
 }
@@ -352,19 +351,56 @@ mod tests {
     #[test]
     fn checks_on_a_design_where_only_a_is_in_the_mesh() {
         let d = design();
-        check(&d, member("a", MembershipExpect::Member), true, "`a` is a member of `g` through static member `a`");
-        check(&d, member("b", MembershipExpect::Member), false,
-            "`b` is not a member of `g`: no static member names it and no policy condition matches it");
-        check(&d, member("b", MembershipExpect::NotMember), true, "`b` is not a member of `g`");
-        check(&d, member("zz", MembershipExpect::NotMember), false, "there is no virtual network `zz`");
-        check(&d, link(TopologyExpect::NotConnected), true, "`a` and `b` are neither peered nor in a connected group");
-        check(&d, link(TopologyExpect::ConnectedGroup), false,
-            "`a` and `b` are neither peered nor in a connected group; expected a connected group");
+        check(
+            &d,
+            member("a", MembershipExpect::Member),
+            true,
+            "`a` is a member of `g` through static member `a`",
+        );
+        check(
+            &d,
+            member("b", MembershipExpect::Member),
+            false,
+            "`b` is not a member of `g`: no static member names it and no policy condition matches it",
+        );
+        check(
+            &d,
+            member("b", MembershipExpect::NotMember),
+            true,
+            "`b` is not a member of `g`",
+        );
+        check(
+            &d,
+            member("zz", MembershipExpect::NotMember),
+            false,
+            "there is no virtual network `zz`",
+        );
+        check(
+            &d,
+            link(TopologyExpect::NotConnected),
+            true,
+            "`a` and `b` are neither peered nor in a connected group",
+        );
+        check(
+            &d,
+            link(TopologyExpect::ConnectedGroup),
+            false,
+            "`a` and `b` are neither peered nor in a connected group; expected a connected group",
+        );
         let grade = grade(&d, &exercise(vec![flow("10.2.1.4", Decision::Allowed)]));
         assert!(!grade.passed);
-        assert!(grade.checks[0].why.starts_with("`10.1.1.4 -> 10.2.1.4 Tcp/443` is Unreachable: "), "{}", grade.checks[0].why);
+        assert!(
+            grade.checks[0]
+                .why
+                .starts_with("`10.1.1.4 -> 10.2.1.4 Tcp/443` is Unreachable: "),
+            "{}",
+            grade.checks[0].why
+        );
         assert!(grade.checks[0].why.ends_with("; expected Allowed"));
-        assert!(grade.checks[0].verdict.is_some(), "the trace is kept for the player");
+        assert!(
+            grade.checks[0].verdict.is_some(),
+            "the trace is kept for the player"
+        );
     }
 
     #[test]
@@ -373,13 +409,36 @@ mod tests {
             {"id": nm("networkGroups/g/staticMembers/b"), "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
              "properties": {"resourceId": id("Microsoft.Network/virtualNetworks/b")}}]})).unwrap();
         let d = patch.apply(&design()).unwrap();
-        check(&d, link(TopologyExpect::ConnectedGroup), true, "`a` and `b` are in the connected group of `mesh`, not peered");
-        check(&d, link(TopologyExpect::NotPeered), true, "`a` and `b` are in the connected group of `mesh`, not peered");
-        check(&d, link(TopologyExpect::Peered), false,
-            "`a` and `b` are in the connected group of `mesh`, not peered; expected a peering");
+        check(
+            &d,
+            link(TopologyExpect::ConnectedGroup),
+            true,
+            "`a` and `b` are in the connected group of `mesh`, not peered",
+        );
+        check(
+            &d,
+            link(TopologyExpect::NotPeered),
+            true,
+            "`a` and `b` are in the connected group of `mesh`, not peered",
+        );
+        check(
+            &d,
+            link(TopologyExpect::Peered),
+            false,
+            "`a` and `b` are in the connected group of `mesh`, not peered; expected a peering",
+        );
         // No NSG and no admin rule: nothing decides, the flow is allowed.
-        check(&d, flow("10.2.1.4", Decision::Allowed), true, "`10.1.1.4 -> 10.2.1.4 Tcp/443` is Allowed, no rule matched");
-        check(&d, flow("10.2.1.4", Decision::Denied), false,
-            "`10.1.1.4 -> 10.2.1.4 Tcp/443` is Allowed, no rule matched; expected Denied");
+        check(
+            &d,
+            flow("10.2.1.4", Decision::Allowed),
+            true,
+            "`10.1.1.4 -> 10.2.1.4 Tcp/443` is Allowed, no rule matched",
+        );
+        check(
+            &d,
+            flow("10.2.1.4", Decision::Denied),
+            false,
+            "`10.1.1.4 -> 10.2.1.4 Tcp/443` is Allowed, no rule matched; expected Denied",
+        );
     }
 }

@@ -534,7 +534,11 @@ mod tests {
         check(
             "see <img src=x onerror=alert(1)> here",
             &[Block::Paragraph {
-                content: vec![text("see "), text("<img src=x onerror=alert(1)>"), text(" here")],
+                content: vec![
+                    text("see "),
+                    text("<img src=x onerror=alert(1)>"),
+                    text(" here"),
+                ],
             }],
         );
     }
@@ -583,7 +587,11 @@ mod tests {
         assert_eq!(safe_href("http://x"), Some("http://x"));
         assert_eq!(safe_href("HTTPS://x"), Some("HTTPS://x"));
         assert_eq!(safe_href("#step-2"), Some("#step-2"));
-        assert_eq!(safe_href("/a:b"), Some("/a:b"), "a colon after a slash is in the path");
+        assert_eq!(
+            safe_href("/a:b"),
+            Some("/a:b"),
+            "a colon after a slash is in the path"
+        );
         assert_eq!(safe_href("a?b=c:d"), Some("a?b=c:d"));
         assert_eq!(safe_href(" javascript:x"), None);
         assert_eq!(safe_href("java\tscript:x"), None);

@@ -127,7 +127,8 @@ impl Working {
             let before = self.resources.len();
             self.resources.retain(|item| {
                 let rid = resource_id(&item.value).unwrap_or_default();
-                !(rid.eq_ignore_ascii_case(id) || rid.to_ascii_lowercase().starts_with(&child_prefix))
+                !(rid.eq_ignore_ascii_case(id)
+                    || rid.to_ascii_lowercase().starts_with(&child_prefix))
             });
             if self.resources.len() == before {
                 return Err(LessonError::patch(
@@ -153,7 +154,10 @@ impl Working {
         for (i, change) in patch.merge.iter().enumerate() {
             let origin = format!("{}[{i}]", join(path, "merge"));
             let id = resource_id(change).ok_or_else(|| {
-                LessonError::patch(&origin, "a merge patch needs the string `id` of its resource")
+                LessonError::patch(
+                    &origin,
+                    "a merge patch needs the string `id` of its resource",
+                )
             })?;
             let Some(slot) = self.position(id) else {
                 return Err(LessonError::patch(
@@ -188,14 +192,15 @@ impl Working {
     }
 
     fn position(&mut self, id: &str) -> Option<&mut Item> {
-        self.resources.iter_mut().find(|item| {
-            resource_id(&item.value).is_some_and(|rid| rid.eq_ignore_ascii_case(id))
-        })
+        self.resources
+            .iter_mut()
+            .find(|item| resource_id(&item.value).is_some_and(|rid| rid.eq_ignore_ascii_case(id)))
     }
 
     /// Where a path of the built design was written in the lesson: `resources[3].properties.x` becomes
     /// `steps[1].patch.upsert[0].properties.x`.
-    pub(crate) fn origin(&self, design_path: &str) -> String {
+    pub(crate) fn origin(&self, design_path: impl std::fmt::Display) -> String {
+        let design_path = design_path.to_string();
         for (key, list) in [
             ("resources", &self.resources),
             ("commits", &self.commits),
@@ -214,7 +219,7 @@ impl Working {
                 return format!("{}{tail}", item.origin);
             }
         }
-        design_path.to_owned()
+        design_path
     }
 
     /// The built document.
@@ -236,7 +241,7 @@ impl Working {
     /// Reads the built design; a malformed design is an error at the lesson path that wrote it.
     pub(crate) fn to_scenario(&self) -> Result<Scenario, LessonError> {
         Scenario::from_document(self.document()).map_err(|e| {
-            let design_path = format!("{}", e.path());
+            let design_path = e.path().to_string();
             let text = e.to_string();
             let message = text
                 .strip_prefix(&format!("`{design_path}`: "))
@@ -269,7 +274,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const VNET: &str = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks";
+    const VNET: &str =
+        "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks";
 
     fn vnet(name: &str, prefix: &str) -> Value {
         json!({"id": format!("{VNET}/{name}"), "type": "Microsoft.Network/virtualNetworks", "location": "eastus",
@@ -295,7 +301,14 @@ mod tests {
         working
             .resources
             .iter()
-            .map(|r| resource_id(&r.value).unwrap().rsplit('/').next().unwrap().to_owned())
+            .map(|r| {
+                resource_id(&r.value)
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     }
 
@@ -303,8 +316,14 @@ mod tests {
     fn remove_takes_child_resources_along_and_upsert_replaces_in_place() {
         let w = check(json!({"remove": [format!("{VNET}/B")], "upsert": [vnet("a", "10.9.0.0/16"), vnet("c", "10.2.0.0/16")]})).unwrap();
         assert_eq!(ids(&w), ["a", "c"]);
-        assert_eq!(w.resources[0].value["properties"]["addressSpace"]["addressPrefixes"][0], "10.9.0.0/16");
-        assert_eq!(w.origin("resources[0].properties"), "steps[1].patch.upsert[0].properties");
+        assert_eq!(
+            w.resources[0].value["properties"]["addressSpace"]["addressPrefixes"][0],
+            "10.9.0.0/16"
+        );
+        assert_eq!(
+            w.origin("resources[0].properties"),
+            "steps[1].patch.upsert[0].properties"
+        );
         assert_eq!(w.origin("resources[1]"), "steps[1].patch.upsert[1]");
     }
 
@@ -314,7 +333,10 @@ mod tests {
         let a = &w.resources[0].value;
         assert_eq!(a["tags"]["team"], "x");
         assert!(a.get("location").is_none());
-        assert_eq!(w.origin("resources[1].type"), "steps[0].design.resources[1].type");
+        assert_eq!(
+            w.origin("resources[1].type"),
+            "steps[0].design.resources[1].type"
+        );
     }
 
     #[test]
@@ -322,8 +344,12 @@ mod tests {
         let intent = json!({"name": "two", "from": "10.0.0.4", "to": "10.1.0.4", "protocol": "Udp", "port": 2, "expect": "Denied"});
         let w = check(json!({"intents": {"append": [intent]}})).unwrap();
         assert_eq!(w.intents.len(), 2);
-        assert_eq!(w.origin("intents[1].port"), "steps[1].patch.intents.append[0].port");
-        let w = check(json!({"intents": {"replace": []}, "commits": {"replace": [{"x": 1}]}})).unwrap();
+        assert_eq!(
+            w.origin("intents[1].port"),
+            "steps[1].patch.intents.append[0].port"
+        );
+        let w =
+            check(json!({"intents": {"replace": []}, "commits": {"replace": [{"x": 1}]}})).unwrap();
         assert!(w.intents.is_empty());
         assert_eq!(w.origin("commits[0]"), "steps[1].patch.commits.replace[0]");
     }
@@ -336,9 +362,15 @@ mod tests {
             format!("`steps[1].patch.remove[1]`: there is no resource `{VNET}/zz` to remove")
         );
         let e = check(json!({"merge": [{"id": "/x"}]})).unwrap_err();
-        assert_eq!(e.to_string(), "`steps[1].patch.merge[0]`: there is no resource `/x` to merge into");
+        assert_eq!(
+            e.to_string(),
+            "`steps[1].patch.merge[0]`: there is no resource `/x` to merge into"
+        );
         let e = check(json!({"upsert": [{"name": "no id"}]})).unwrap_err();
-        assert_eq!(e.to_string(), "`steps[1].patch.upsert[0]`: a resource to upsert needs a string `id`");
+        assert_eq!(
+            e.to_string(),
+            "`steps[1].patch.upsert[0]`: a resource to upsert needs a string `id`"
+        );
     }
 
     #[test]
@@ -347,7 +379,13 @@ mod tests {
         bad["properties"]["subnets"] = json!([{"name": "x", "properties": {"addressPrefix": 5}}]);
         let w = check(json!({"upsert": [bad]})).unwrap();
         let e = w.to_scenario().unwrap_err();
-        assert_eq!(e.path(), "steps[1].patch.upsert[0].properties.subnets[0].properties.addressPrefix");
-        assert!(e.to_string().ends_with("expected a string, found a number"), "{e}");
+        assert_eq!(
+            e.path(),
+            "steps[1].patch.upsert[0].properties.subnets[0].properties.addressPrefix"
+        );
+        assert!(
+            e.to_string().ends_with("expected a string, found a number"),
+            "{e}"
+        );
     }
 }

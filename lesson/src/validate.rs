@@ -1,7 +1,8 @@
 //! Checking a lesson as its author needs it checked (`avnm lesson check` and the tests of shipped lessons).
 //!
-//! Errors: a step's design with error diagnostics; an exercise whose check names a VNet or group that is not
-//! there, that already passes on its step's design, whose solution does not apply or does not make it pass;
+//! Errors: a step's design with error diagnostics; an exercise whose solution does not apply, leaves error
+//! diagnostics or does not make every check pass, whose check names a VNet or group that is not there once
+//! solved, or that already passes on its step's design;
 //! a question whose stated answer is not the engine's verdict.
 //! Warnings: a design's warning diagnostics, an exercise without hints, a link target that is dropped.
 
@@ -57,16 +58,16 @@ fn validate_step(step: &Step, path: &str, out: &mut Vec<Problem>) {
     for d in &analysis.diagnostics {
         out.push(Problem {
             severity: d.severity,
-            path: step.origin(&format!("{}", d.path)),
+            path: step.origin(&d.path),
             message: format!("the step's design: {} ({})", d.message, d.code),
         });
     }
-    links(&step.text, format!("{path}.text"), out);
+    links(&step.text, &format!("{path}.text"), out);
     for (e, exercise) in step.exercises.iter().enumerate() {
         let at = format!("{path}.exercises[{e}]");
-        links(&exercise.goal, format!("{at}.goal"), out);
+        links(&exercise.goal, &format!("{at}.goal"), out);
         for (h, hint) in exercise.hints.iter().enumerate() {
-            links(hint, format!("{at}.hints[{h}]"), out);
+            links(hint, &format!("{at}.hints[{h}]"), out);
         }
         if exercise.hints.is_empty() {
             out.push(Problem {
@@ -79,8 +80,8 @@ fn validate_step(step: &Step, path: &str, out: &mut Vec<Problem>) {
     }
     for (q, question) in step.questions.iter().enumerate() {
         let at = format!("{path}.questions[{q}]");
-        links(&question.prompt, format!("{at}.prompt"), out);
-        links(&question.explanation, format!("{at}.explanation"), out);
+        links(&question.prompt, &format!("{at}.prompt"), out);
+        links(&question.explanation, &format!("{at}.explanation"), out);
         let verdict = answer(&analysis, question);
         if verdict.verdict != question.answer {
             error(
@@ -100,9 +101,38 @@ fn validate_exercise(step: &Step, analysis: &Analysis, e: usize, at: &str, out: 
     let Some(exercise) = step.exercises.get(e) else {
         return;
     };
+    let mut working = step.working.clone();
+    let solved = working
+        .apply(&exercise.solution, &format!("{at}.solution"))
+        .and_then(|()| working.to_scenario());
+    let solved = match solved {
+        Ok(solved) => solved,
+        Err(e) => {
+            error(
+                out,
+                e.path().to_owned(),
+                format!("the solution: {}", strip_path(&e)),
+            );
+            return;
+        }
+    };
+    let solved_analysis = analyze(&solved);
+    for d in &solved_analysis.diagnostics {
+        if d.severity == Severity::Error {
+            error(
+                out,
+                working.origin(&d.path),
+                format!(
+                    "the design with the solution applied: {} ({})",
+                    d.message, d.code
+                ),
+            );
+        }
+    }
+    // The checks name what the goal needs: it must be there once the exercise is solved.
     let mut names_ok = true;
     for (c, check) in exercise.checks.iter().enumerate() {
-        let model = &analysis.model;
+        let model = &solved_analysis.model;
         let missing: Vec<(String, String)> = match check {
             Check::Flow(_) => Vec::new(),
             Check::Membership(m) => [
@@ -128,7 +158,7 @@ fn validate_exercise(step: &Step, analysis: &Analysis, e: usize, at: &str, out: 
             error(
                 out,
                 format!("{at}.checks[{c}].{key}"),
-                format!("{message} in the step's design"),
+                format!("{message} in the design with the solution applied"),
             );
         }
     }
@@ -141,27 +171,6 @@ fn validate_exercise(step: &Step, analysis: &Analysis, e: usize, at: &str, out: 
             at.to_owned(),
             "the exercise already passes on the step's design: there is nothing to do".to_owned(),
         );
-    }
-    let mut working = step.working.clone();
-    let solved = working
-        .apply(&exercise.solution, &format!("{at}.solution"))
-        .and_then(|()| working.to_scenario());
-    let solved = match solved {
-        Ok(solved) => solved,
-        Err(e) => {
-            error(out, e.path().to_owned(), format!("the solution: {}", strip_path(&e)));
-            return;
-        }
-    };
-    let solved_analysis = analyze(&solved);
-    for d in &solved_analysis.diagnostics {
-        if d.severity == Severity::Error {
-            error(
-                out,
-                working.origin(&format!("{}", d.path)),
-                format!("the design with the solution applied: {} ({})", d.message, d.code),
-            );
-        }
     }
     let grade = grade_analysis(&solved_analysis, exercise);
     for (c, result) in grade.checks.iter().enumerate() {
@@ -183,11 +192,11 @@ fn strip_path(e: &crate::LessonError) -> String {
         .to_owned()
 }
 
-fn links(text: &str, path: String, out: &mut Vec<Problem>) {
+fn links(text: &str, path: &str, out: &mut Vec<Problem>) {
     for target in markdown::render(text).dropped_links {
         out.push(Problem {
             severity: Severity::Warning,
-            path: path.clone(),
+            path: path.to_owned(),
             message: format!(
                 "the link target `{target}` is not http, https or relative, so the link is shown as text"
             ),
@@ -214,7 +223,7 @@ mod tests {
     }
 
     /// One VNet whose subnet's NSG denies SSH; the exercise asks for SSH inside the VNet to be allowed.
-    fn lesson(solution: Value, answer: &str) -> Lesson {
+    fn lesson(solution: &Value, answer: &str) -> Lesson {
         Lesson::from_document(json!({"lessonVersion": 1, "id": "t", "title": "T", "summary": "S", "steps": [{
             "title": "one", "text": "[bad](javascript:alert(1))",
             "design": {"resources": [nsg("Deny"), {
@@ -235,17 +244,22 @@ mod tests {
 
     #[test]
     fn a_sound_lesson_has_only_the_link_warning() {
-        let l = lesson(json!({"upsert": [nsg("Allow")]}), "Denied");
+        let l = lesson(&json!({"upsert": [nsg("Allow")]}), "Denied");
         assert_eq!(
             messages(&l),
-            ["warning at `steps[0].text`: the link target `javascript:alert(1)` is not http, https or relative, so the link is shown as text"]
+            [
+                "warning at `steps[0].text`: the link target `javascript:alert(1)` is not http, https or relative, so the link is shown as text"
+            ]
         );
     }
 
     #[test]
     fn wrong_answers_and_solutions_are_errors_at_their_paths() {
         let nsg_id = nsg("Deny")["id"].as_str().unwrap().to_owned();
-        let l = lesson(json!({"merge": [{"id": nsg_id, "tags": {"x": "y"}}]}), "Allowed");
+        let l = lesson(
+            &json!({"merge": [{"id": nsg_id, "tags": {"x": "y"}}]}),
+            "Allowed",
+        );
         let problems = messages(&l);
         assert_eq!(problems.len(), 3, "{problems:#?}");
         assert_eq!(
@@ -256,7 +270,7 @@ mod tests {
             problems[2],
             "error at `steps[0].questions[0].answer`: `10.0.0.4 -> 10.0.0.5 Tcp/22` is Denied by `ssh`, not Allowed"
         );
-        let l = lesson(json!({"remove": ["/nothing"]}), "Denied");
+        let l = lesson(&json!({"remove": ["/nothing"]}), "Denied");
         assert_eq!(
             messages(&l)[1],
             "error at `steps[0].exercises[0].solution.remove[0]`: the solution: there is no resource `/nothing` to remove"
