@@ -29,6 +29,8 @@ pub struct Lesson {
     pub summary: String,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// The document as read, for a share link or a download.
+    document: Value,
 }
 
 /// One step of a lesson.
@@ -283,7 +285,7 @@ impl Lesson {
                 ));
             }
         }
-        let raw: RawLesson = serde_path_to_error::deserialize(document).map_err(|e| {
+        let raw: RawLesson = serde_path_to_error::deserialize(document.clone()).map_err(|e| {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
             LessonError::format(path, e.into_inner().to_string())
@@ -367,7 +369,13 @@ impl Lesson {
             title: raw.title,
             summary: raw.summary,
             steps,
+            document,
         })
+    }
+
+    /// The lesson document as it was read, every key kept.
+    pub fn document(&self) -> &Value {
+        &self.document
     }
 
     /// The design of step `n` (0-based), or `None` past the last step.
@@ -513,6 +521,27 @@ mod tests {
     }
 
     #[test]
+    fn designs_that_do_not_read_name_their_lesson_path() {
+        check_error(
+            lesson(&json!([{"title": "a", "text": "", "design": []}])),
+            "`steps[0].design`: expected a scenario document (an object)",
+        );
+        check_error(
+            lesson(&json!([{"title": "a", "text": "", "design": {"resources": {}}}])),
+            "`steps[0].design.resources`: expected an array",
+        );
+        check_error(
+            lesson(&json!([{"title": "a", "text": "", "design": {"resources": [{"type": "x"}]}}])),
+            "`steps[0].design.resources[0]`: missing field `id`",
+        );
+        check_error(
+            lesson(&json!([{"title": "a", "text": "", "design": design()},
+                           {"title": "b", "text": "", "patch": {"commits": {"append": [{"commitType": "Connectivity"}]}}}])),
+            "`steps[1].patch.commits.append[0]`: missing field `networkManagerId`",
+        );
+    }
+
+    #[test]
     fn checks_and_questions_are_read_with_their_paths() {
         let step = |exercise: Value| {
             lesson(
@@ -567,6 +596,11 @@ mod tests {
                 .map(|v| v.name.clone())
                 .collect()
         };
+        assert_eq!(
+            l.document()["steps"][1]["title"],
+            "b",
+            "the document is kept as read"
+        );
         assert_eq!(names(0), ["a"]);
         assert_eq!(names(1), ["a", "b"]);
         assert_eq!(names(2), ["a", "b"]);
