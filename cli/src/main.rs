@@ -6,6 +6,7 @@
 //! `check` exits 1 when an intent fails.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
+mod lesson;
 mod render;
 
 use std::io::Read;
@@ -87,6 +88,9 @@ enum Command {
     },
     /// The document's problems: errors and warnings with their JSON paths
     Diagnostics(Common),
+    /// Lessons: `avnm lesson check FILE` validates a lesson for its author
+    #[command(subcommand)]
+    Lesson(lesson::LessonCommand),
 }
 
 #[derive(clap::Args, Debug)]
@@ -216,6 +220,7 @@ fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
 
 fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
+        Command::Lesson(command) => return Ok(lesson::run(command)),
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
             emit(common.format, &render::membership(&analysis), || {
