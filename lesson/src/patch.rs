@@ -241,7 +241,7 @@ impl Working {
     /// Reads the built design; a malformed design is an error at the lesson path that wrote it.
     pub(crate) fn to_scenario(&self) -> Result<Scenario, LessonError> {
         Scenario::from_document(self.document()).map_err(|e| {
-            let design_path = e.path().to_string();
+            let design_path = e.path().map(ToString::to_string).unwrap_or_default();
             let text = e.to_string();
             let message = text
                 .strip_prefix(&format!("`{design_path}`: "))
