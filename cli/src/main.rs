@@ -6,6 +6,7 @@
 //! `check` exits 1 when an intent fails.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
+mod link;
 mod render;
 
 use std::io::Read;
@@ -87,6 +88,11 @@ enum Command {
     },
     /// The document's problems: errors and warnings with their JSON paths
     Diagnostics(Common),
+    /// Share links: a design and the view it opens on, in a URL
+    Link {
+        #[command(subcommand)]
+        command: link::Command,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -216,6 +222,7 @@ fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
 
 fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
+        Command::Link { command } => return link::run(command),
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
             emit(common.format, &render::membership(&analysis), || {
