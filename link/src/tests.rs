@@ -100,7 +100,7 @@ fn a_cut_link_is_truncated_wherever_it_is_cut() {
 fn damaged_links_say_what_is_wrong() {
     let fragment = encode(DESIGN, &View::default()).unwrap();
     // A character outside base64url, as a mail client's quoting might insert.
-    let mut bad = fragment.clone();
+    let mut bad = fragment;
     bad.insert(10, '%');
     check_error(
         &bad,

@@ -179,7 +179,7 @@ fn view(ids: Vec<String>) -> impl Strategy<Value = View> {
         prop::sample::select(ids).boxed()
     };
     let item = prop_oneof![
-        id.clone().prop_map(|i| Item::Vnet(VnetId::new(i))),
+        id.prop_map(|i| Item::Vnet(VnetId::new(i))),
         any::<String>().prop_map(|i| Item::Group(NetworkGroupId::new(i))),
         Just(Item::Deployments),
         Just(Item::Intents),
