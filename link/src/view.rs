@@ -365,5 +365,10 @@ mod tests {
             })
         );
         assert_eq!(View::parse_strict("{}"), Ok(View::default()));
+        // A value written differently when read back is kept.
+        assert_eq!(
+            View::parse_strict(r#"{"query":{"to":"FD00:0::1"}}"#).map(|v| v.query.to),
+            Ok("fd00::1".parse().ok())
+        );
     }
 }
