@@ -157,14 +157,33 @@ pub struct Decoded {
 /// ```
 pub fn encode(document: &str, view: &View) -> Result<String, LinkError> {
     Scenario::parse(document)?;
-    let design = minify(document);
-    if design.len() > MAX_DESIGN_BYTES {
+    pack(&minify(document), view)
+}
+
+/// Writes the fragment for a design that is already read, without reading it again: what the playground
+/// calls for the design it shows. The document is written as [`Scenario::to_json`] writes it.
+///
+/// ```
+/// use avnm_core::Scenario;
+/// use avnm_link::{View, decode, encode_scenario};
+/// let scenario = Scenario::parse(r#"{"resources": [], "x-note": "kept"}"#).unwrap();
+/// let fragment = encode_scenario(&scenario, &View::default()).unwrap();
+/// assert_eq!(decode(&fragment).unwrap().document, r#"{"resources":[],"x-note":"kept"}"#);
+/// ```
+pub fn encode_scenario(scenario: &Scenario, view: &View) -> Result<String, LinkError> {
+    pack(&minify(&scenario.to_json()), view)
+}
+
+/// Deflates and encodes the payload of a compact design and its view.
+fn pack(design: &str, view: &View) -> Result<String, LinkError> {
+    let view = serde_json::to_string(view).unwrap_or_else(|_| "{}".to_owned());
+    let payload = format!(r#"{{"view":{view},"design":{design}}}"#);
+    // What decoding would refuse is not written.
+    if payload.len() > MAX_DESIGN_BYTES {
         return Err(LinkError::TooLarge {
             limit: MAX_DESIGN_BYTES,
         });
     }
-    let view = serde_json::to_string(view).unwrap_or_else(|_| "{}".to_owned());
-    let payload = format!(r#"{{"view":{view},"design":{design}}}"#);
     let packed = miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), LEVEL);
     let mut fragment = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
     fragment.push_str(PREFIX);

@@ -243,3 +243,18 @@ fn minify_keeps_strings_whole() {
         r#"{"a b":[1,"\\","\" x"]}"#
     );
 }
+
+#[test]
+fn a_design_too_large_to_open_is_not_written() {
+    // 64 MiB of JSON, valid and a design: a string in an unknown key.
+    let mut document = String::with_capacity(MAX_DESIGN_BYTES + 64);
+    document.push_str(r#"{"resources":[],"x":""#);
+    document.extend(std::iter::repeat_n('a', MAX_DESIGN_BYTES));
+    document.push_str(r#""}"#);
+    assert_eq!(
+        encode(&document, &View::default()),
+        Err(LinkError::TooLarge {
+            limit: MAX_DESIGN_BYTES
+        })
+    );
+}

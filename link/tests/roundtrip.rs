@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use avnm_core::generate::{Params, design};
 use avnm_core::model::{NetworkGroupId, Protocol, VnetId};
 use avnm_core::{Scenario, analyze};
-use avnm_link::{Fit, Item, Mode, Panel, Query, View, decode, encode, url};
+use avnm_link::{Fit, Item, Mode, Panel, Query, View, decode, encode, encode_scenario, url};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -81,6 +81,14 @@ fn every_example_comes_back_the_same() {
         let name = file.display().to_string();
         check(&name, &document, &View::default());
         check(&name, &document, &full_view(&document));
+        // From the scenario the playground holds: the same design, as `Scenario::to_json` writes it.
+        let scenario = Scenario::parse(&document).unwrap();
+        let decoded = decode(&encode_scenario(&scenario, &View::default()).unwrap()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&decoded.document).unwrap(),
+            serde_json::from_str::<Value>(&document).unwrap(),
+            "{name}"
+        );
     }
 }
 
