@@ -4,7 +4,7 @@
 //!
 //! File format, on the model of cedar's `JsonTest`:
 //! `{"description", "scenario", "expect": [{"flow", "decision", "decidedBy"}], "expectMembership",
-//! "expectTopology", "expectDiagnostics"}`.
+//! "expectTopology", "expectDiagnostics", "expectWhyNot"}`.
 //! A file fails when an expectation does not hold, when an error-severity diagnostic it does not list is
 //! produced, or when an intent of its scenario fails.
 
@@ -245,6 +245,7 @@ fn scenario(path: &str) {
         }
     }
 
+    why_not(&file, &analysis, &mut failures);
     intents(&analysis, &mut failures);
     assert!(
         failures.is_empty(),
@@ -252,6 +253,54 @@ fn scenario(path: &str) {
         file["description"].as_str().unwrap_or_default(),
         failures.join("\n\n")
     );
+}
+
+/// `expectWhyNot`: `[{"vnet", "group", "reasons": [{"reason", ...fields}] or null for a member}]`.
+///
+/// The reasons must come in the listed order and number; each listed field must match (ids ignoring case),
+/// and fields not listed are not compared.
+fn why_not(file: &Value, analysis: &Analysis, failures: &mut Vec<String>) {
+    for want in file
+        .get("expectWhyNot")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (vnet, group) = (
+            want["vnet"].as_str().unwrap(),
+            want["group"].as_str().unwrap(),
+        );
+        let got = avnm_core::membership::why_not::why_not(
+            &analysis.model,
+            &analysis.membership,
+            &avnm_core::model::VnetId::new(vnet),
+            &avnm_core::model::NetworkGroupId::new(group),
+        );
+        // Serialised whole, so that each reason carries its `message`.
+        let got = serde_json::to_value(got).unwrap();
+        let got = got.get("reasons").cloned().unwrap_or(Value::Null);
+        if !within(&want["reasons"], &got) {
+            failures.push(format!(
+                "why {vnet} is not in {group}: expected {:#}\ngot {got:#}",
+                want["reasons"]
+            ));
+        }
+    }
+}
+
+/// Whether `got` has everything `want` lists: objects by their listed keys, arrays item by item and of the
+/// same length, strings ignoring case.
+fn within(want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => w
+            .iter()
+            .all(|(key, value)| g.get(key).is_some_and(|other| within(value, other))),
+        (Value::Array(w), Value::Array(g)) => {
+            w.len() == g.len() && w.iter().zip(g).all(|(a, b)| within(a, b))
+        }
+        (Value::String(w), Value::String(g)) => w.eq_ignore_ascii_case(g),
+        _ => want == got,
+    }
 }
 
 /// Checks a shipped example: it loads without errors and all its intents pass.

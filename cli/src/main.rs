@@ -7,6 +7,7 @@
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
 mod lesson;
+mod link;
 mod render;
 
 use std::io::Read;
@@ -91,6 +92,11 @@ enum Command {
     /// Lessons: `avnm lesson check FILE` validates a lesson for its author
     #[command(subcommand)]
     Lesson(lesson::LessonCommand),
+    /// Share links: a design and the view it opens on, in a URL
+    Link {
+        #[command(subcommand)]
+        command: link::Command,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -221,6 +227,7 @@ fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
 fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
         Command::Lesson(command) => return Ok(lesson::run(command)),
+        Command::Link { command } => return link::run(command),
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
             emit(common.format, &render::membership(&analysis), || {

@@ -198,6 +198,13 @@ pub fn explain_table(e: &VnetExplanation) -> String {
             }
         }
     }
+    out.push_str("not a member of\n");
+    for n in &e.not_member_of {
+        let _ = writeln!(out, "  {}", n.group.name());
+        for reason in &n.reasons {
+            let _ = writeln!(out, "    {reason}");
+        }
+    }
     out.push_str("peerings\n");
     for p in &e.peerings {
         let other = if p.vnets[0] == e.vnet {

@@ -66,6 +66,8 @@ pub struct VnetExplanation {
     pub connected_groups: Vec<connectivity::ConnectedGroup>,
     /// Its admin rules, in evaluation order.
     pub admin_rules: Option<Arc<AdminRuleSet>>,
+    /// The groups of the managers that have it in scope that it is not a member of, and why.
+    pub not_member_of: Vec<membership::why_not::NonMembership>,
 }
 
 /// One group a VNet belongs to.
@@ -253,6 +255,7 @@ impl Analysis {
             peerings: self.topology.links_of(vnet).cloned().collect(),
             connected_groups: self.topology.groups_of(vnet).cloned().collect(),
             admin_rules: self.index.admin.get(vnet).cloned(),
+            not_member_of: membership::why_not::not_member_of(&self.model, &self.membership, vnet),
         })
     }
 }

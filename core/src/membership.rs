@@ -9,6 +9,7 @@
 pub mod builder;
 pub mod condition;
 pub mod scope;
+pub mod why_not;
 
 use std::collections::{BTreeMap, BTreeSet};
 
