@@ -119,5 +119,10 @@ pub fn export(scenario: &Scenario, format: Format) -> Exported {
     Exported { text, report }
 }
 
+/// `1 commit is`, `2 commits are`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests;

@@ -73,8 +73,8 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         report.push(
             "commits",
             format!(
-                "ARM has no resource for a commit: the {} commits are in `metadata.commits` in order, each with the `az network manager post-commit` command to run after the deployment",
-                plan.commits.len()
+                "ARM has no resource for a commit: the {} in `metadata.commits` in order, each with the `az network manager post-commit` command to run after the deployment",
+                super::plural(plan.commits.len(), "commit is", "commits are")
             ),
         );
         let commits = plan

@@ -93,8 +93,8 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         report.push(
             "commits",
             format!(
-                "Bicep has no resource for a commit: the {} commits close `main.bicep` as comments, in order, with the `az network manager post-commit` command to run after the deployment",
-                plan.commits.len()
+                "Bicep has no resource for a commit: the {} `main.bicep` as comments, in order, with the `az network manager post-commit` command to run after the deployment",
+                super::plural(plan.commits.len(), "commit closes", "commits close")
             ),
         );
         main.push_str("\n// Commits, in order. Bicep cannot declare a commit (a POST on the network manager):\n// run these after the deployment.\n");

@@ -588,6 +588,8 @@ impl Plan {
 pub(crate) struct Unit {
     /// Where its items are deployed.
     pub scope: Scope,
+    /// Whether it holds the peerings of its scope, deployed after the VNets.
+    pub late: bool,
     /// A deployment name made from the scope (`avnm-rg-network`), unique in the plan.
     pub name: String,
     /// Its items, in plan order.
@@ -605,19 +607,25 @@ impl Plan {
         let mut names = BTreeSet::new();
         for &i in &self.order {
             let Some(item) = self.items.get(i) else { continue };
-            let u = match units.iter().position(|u| u.scope == item.scope) {
+            // Peerings are deployed after the VNets of every resource group, so that two resource groups
+            // whose VNets peer with each other do not wait for each other.
+            let late = item.kind_lower() == "microsoft.network/virtualnetworks/virtualnetworkpeerings";
+            let u = match units.iter().position(|u| u.scope == item.scope && u.late == late) {
                 Some(u) => u,
                 None => {
-                    let base = match &item.scope {
+                    let mut base = match &item.scope {
                         Scope::Tenant => "avnm-tenant".to_owned(),
                         Scope::ManagementGroup(m) => format!("avnm-mg-{m}"),
                         Scope::Subscription(s) => format!("avnm-sub-{s}"),
                         Scope::ResourceGroup { group, .. } => format!("avnm-{group}"),
                     };
+                    if late {
+                        base.push_str("-peerings");
+                    }
                     let base: String = base
                         .chars()
                         .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' })
-                        .take(60)
+                        .take(64 - 3)
                         .collect();
                     let mut name = base.clone();
                     let mut n = 2;
@@ -627,6 +635,7 @@ impl Plan {
                     }
                     units.push(Unit {
                         scope: item.scope.clone(),
+                        late,
                         name,
                         items: Vec::new(),
                         deps: Vec::new(),
