@@ -65,7 +65,9 @@ fn id_expression(text: &str) -> Option<(String, Vec<String>)> {
     let function = &inner[..open];
     let mut args = &inner[open + 1..inner.len() - 1];
     if function == "extensionResourceId" {
-        args = args.strip_prefix("managementGroup().id, ").expect("a management group scope");
+        args = args
+            .strip_prefix("managementGroup().id, ")
+            .expect("a management group scope");
     } else {
         assert!(
             ["resourceId", "subscriptionResourceId", "tenantResourceId"].contains(&function),
@@ -134,7 +136,10 @@ fn check_template(name: &str, template: &Value, prefix: &str, schema: &str) -> V
             (kind.to_ascii_lowercase(), names)
         })
         .collect();
-    let plain: BTreeSet<&str> = resources.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let plain: BTreeSet<&str> = resources
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     let mut ids = Vec::new();
     for r in resources {
         for d in r["dependsOn"].as_array().into_iter().flatten() {
@@ -144,14 +149,21 @@ fn check_template(name: &str, template: &Value, prefix: &str, schema: &str) -> V
                     declared.contains(&(kind.to_ascii_lowercase(), names)),
                     "{name}: `{d}` is not a resource of the template at {prefix}"
                 ),
-                None => assert!(plain.contains(d), "{name}: `{d}` is not a resource name at {prefix}"),
+                None => assert!(
+                    plain.contains(d),
+                    "{name}: `{d}` is not a resource name at {prefix}"
+                ),
             }
         }
         let kind = r["type"].as_str().unwrap();
         if kind == "Microsoft.Resources/deployments" {
             let inner = &r["properties"]["template"];
             assert_eq!(r["properties"]["mode"], "Incremental");
-            let (scope, schema) = match (r["subscriptionId"].as_str(), r["resourceGroup"].as_str(), r["scope"].as_str()) {
+            let (scope, schema) = match (
+                r["subscriptionId"].as_str(),
+                r["resourceGroup"].as_str(),
+                r["scope"].as_str(),
+            ) {
                 (Some(s), Some(g), None) => (
                     format!("/subscriptions/{s}/resourceGroups/{g}"),
                     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -167,7 +179,10 @@ fn check_template(name: &str, template: &Value, prefix: &str, schema: &str) -> V
                 other => panic!("{name}: a nested deployment without a scope: {other:?}"),
             };
             if !scope.contains("/resourceGroups/") {
-                assert!(r["location"].is_string(), "{name}: a location for `{scope}`");
+                assert!(
+                    r["location"].is_string(),
+                    "{name}: a location for `{scope}`"
+                );
             }
             ids.extend(check_template(name, inner, &scope, schema));
         } else {
@@ -193,8 +208,18 @@ fn document_ids(scenario: &Scenario) -> BTreeSet<String> {
             continue;
         }
         ids.insert(id.to_ascii_lowercase());
-        for p in r["properties"]["virtualNetworkPeerings"].as_array().into_iter().flatten() {
-            ids.insert(format!("{id}/virtualNetworkPeerings/{}", p["name"].as_str().unwrap()).to_ascii_lowercase());
+        for p in r["properties"]["virtualNetworkPeerings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            ids.insert(
+                format!(
+                    "{id}/virtualNetworkPeerings/{}",
+                    p["name"].as_str().unwrap()
+                )
+                .to_ascii_lowercase(),
+            );
         }
     }
     ids
@@ -212,7 +237,9 @@ fn check_arm(name: &str, scenario: &Scenario) -> Value {
     } else {
         "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
     };
-    let deployed: BTreeSet<String> = check_template(name, &template, "", schema).into_iter().collect();
+    let deployed: BTreeSet<String> = check_template(name, &template, "", schema)
+        .into_iter()
+        .collect();
     // Nothing of the document is lost, and nothing is deployed that the document does not have (but the
     // subscriptions' tags and their places under management groups, which the document gives another way).
     for id in document_ids(scenario) {
@@ -228,14 +255,30 @@ fn check_arm(name: &str, scenario: &Scenario) -> Value {
         );
     }
     // The commits, in order, with their fields.
-    let commits = scenario.document()["commits"].as_array().cloned().unwrap_or_default();
-    let written = template["metadata"]["commits"].as_array().cloned().unwrap_or_default();
+    let commits = scenario.document()["commits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let written = template["metadata"]["commits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(written.len(), commits.len(), "{name}: commits");
     for (w, c) in written.iter().zip(&commits) {
-        for key in ["networkManagerId", "commitType", "configurationIds", "targetLocations"] {
+        for key in [
+            "networkManagerId",
+            "commitType",
+            "configurationIds",
+            "targetLocations",
+        ] {
             assert_eq!(w[key], c[key], "{name}: commit {key}");
         }
-        assert!(w["command"].as_str().unwrap().starts_with("az network manager post-commit "));
+        assert!(
+            w["command"]
+                .as_str()
+                .unwrap()
+                .starts_with("az network manager post-commit ")
+        );
     }
     template
 }
@@ -373,7 +416,9 @@ fn check_bicep(name: &str, scenario: &Scenario) -> BTreeMap<String, String> {
         let code = bicep_code(text);
         assert!(balanced(&code), "{name}: {file}: braces do not balance");
         assert_eq!(
-            text.lines().filter(|l| l.starts_with("targetScope = ")).count(),
+            text.lines()
+                .filter(|l| l.starts_with("targetScope = "))
+                .count(),
             1,
             "{name}: {file}: one target scope"
         );
@@ -382,13 +427,22 @@ fn check_bicep(name: &str, scenario: &Scenario) -> BTreeMap<String, String> {
             for keyword in ["resource ", "module "] {
                 if let Some(rest) = line.strip_prefix(keyword) {
                     let sym = rest.split_whitespace().next().unwrap();
-                    assert!(declared.insert(sym.to_owned()), "{name}: {file}: `{sym}` declared twice");
+                    assert!(
+                        declared.insert(sym.to_owned()),
+                        "{name}: {file}: `{sym}` declared twice"
+                    );
                 }
             }
         }
         for line in text.lines() {
-            if let Some(path) = line.strip_prefix("module ").and_then(|r| r.split('\'').nth(1)) {
-                assert!(files.contains_key(path), "{name}: the module file `{path}` is missing");
+            if let Some(path) = line
+                .strip_prefix("module ")
+                .and_then(|r| r.split('\'').nth(1))
+            {
+                assert!(
+                    files.contains_key(path),
+                    "{name}: the module file `{path}` is missing"
+                );
             }
         }
         // Every symbol used is declared: `x.id`, `x.name`, `parent: x`, and dependsOn lists.
@@ -396,7 +450,10 @@ fn check_bicep(name: &str, scenario: &Scenario) -> BTreeMap<String, String> {
             if let Some((sym, field)) = word.split_once('.')
                 && ["id", "name"].contains(&field)
             {
-                assert!(declared.contains(sym), "{name}: {file}: `{word}` uses an undeclared `{sym}`");
+                assert!(
+                    declared.contains(sym),
+                    "{name}: {file}: `{word}` uses an undeclared `{sym}`"
+                );
             }
         }
         let mut in_depends = false;
@@ -404,14 +461,20 @@ fn check_bicep(name: &str, scenario: &Scenario) -> BTreeMap<String, String> {
             let line = raw.trim();
             // `parent:` of a resource (two spaces in), not a property named `parent`.
             if let Some(parent) = raw.strip_prefix("  parent: ") {
-                assert!(declared.contains(parent), "{name}: {file}: parent `{parent}`");
+                assert!(
+                    declared.contains(parent),
+                    "{name}: {file}: parent `{parent}`"
+                );
             }
             if line == "dependsOn: [" {
                 in_depends = true;
             } else if in_depends && line == "]" {
                 in_depends = false;
             } else if in_depends {
-                assert!(declared.contains(line), "{name}: {file}: dependsOn `{line}`");
+                assert!(
+                    declared.contains(line),
+                    "{name}: {file}: dependsOn `{line}`"
+                );
             }
         }
     }
@@ -431,7 +494,8 @@ fn bicep_exports_balance_and_declare_every_symbol_they_use() {
 /// `resource "type" "name"` blocks of a configuration that HCL parses.
 #[track_caller]
 fn terraform_resources(name: &str, text: &str) -> Vec<(String, String)> {
-    let body = hcl::parse(text).unwrap_or_else(|e| panic!("{name}: the Terraform export does not parse: {e}"));
+    let body = hcl::parse(text)
+        .unwrap_or_else(|e| panic!("{name}: the Terraform export does not parse: {e}"));
     body.blocks()
         .filter(|b| b.identifier() == "resource")
         .map(|b| {
@@ -446,7 +510,10 @@ fn terraform_references(text: &str) -> Vec<(String, String)> {
     let mut refs = Vec::new();
     for word in words(text) {
         let parts: Vec<&str> = word.split('.').collect();
-        if parts.len() == 3 && parts[0].starts_with("azurerm_") && ["id", "name"].contains(&parts[2]) {
+        if parts.len() == 3
+            && parts[0].starts_with("azurerm_")
+            && ["id", "name"].contains(&parts[2])
+        {
             refs.push((parts[0].to_owned(), parts[1].to_owned()));
         }
     }
@@ -458,9 +525,18 @@ fn check_terraform(name: &str, scenario: &Scenario) -> String {
     let text = export(scenario, Format::Terraform).text;
     let resources = terraform_resources(name, &text);
     let declared: BTreeSet<&(String, String)> = resources.iter().collect();
-    assert_eq!(declared.len(), resources.len(), "{name}: a resource declared twice");
+    assert_eq!(
+        declared.len(),
+        resources.len(),
+        "{name}: a resource declared twice"
+    );
     for r in terraform_references(&text) {
-        assert!(declared.contains(&r), "{name}: `{}.{}` is not declared", r.0, r.1);
+        assert!(
+            declared.contains(&r),
+            "{name}: `{}.{}` is not declared",
+            r.0,
+            r.1
+        );
     }
     let aliases: BTreeSet<String> = text
         .lines()
@@ -475,7 +551,10 @@ fn check_terraform(name: &str, scenario: &Scenario) -> String {
         if let Some(list) = line.trim().strip_prefix("depends_on = [") {
             for r in list.trim_end_matches(']').split(", ") {
                 let (t, n) = r.split_once('.').unwrap();
-                assert!(declared.contains(&(t.to_owned(), n.to_owned())), "{name}: depends_on `{r}`");
+                assert!(
+                    declared.contains(&(t.to_owned(), n.to_owned())),
+                    "{name}: depends_on `{r}`"
+                );
             }
         }
     }
@@ -484,7 +563,8 @@ fn check_terraform(name: &str, scenario: &Scenario) -> String {
     let mut previous: Option<String> = None;
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
-        if let Some(rest) = line.strip_prefix("resource \"azurerm_network_manager_deployment\" \"") {
+        if let Some(rest) = line.strip_prefix("resource \"azurerm_network_manager_deployment\" \"")
+        {
             let sym = rest.trim_end_matches("\" {");
             let commit: usize = lines[i - 1]
                 .strip_prefix("# commits[")
@@ -492,11 +572,20 @@ fn check_terraform(name: &str, scenario: &Scenario) -> String {
                 .expect("a deployment names its commit")
                 .parse()
                 .unwrap();
-            assert!(last_commit.is_none_or(|l| l <= commit), "{name}: deployments in commit order");
+            assert!(
+                last_commit.is_none_or(|l| l <= commit),
+                "{name}: deployments in commit order"
+            );
             if let Some(p) = &previous {
-                let block: String = lines[i..].iter().take_while(|l| **l != "}").copied().collect();
+                let block: String = lines[i..]
+                    .iter()
+                    .take_while(|l| **l != "}")
+                    .copied()
+                    .collect();
                 assert!(
-                    block.contains(&format!("depends_on = [azurerm_network_manager_deployment.{p}")),
+                    block.contains(&format!(
+                        "depends_on = [azurerm_network_manager_deployment.{p}"
+                    )),
                     "{name}: `{sym}` waits for `{p}`"
                 );
             }
@@ -522,7 +611,9 @@ fn az_commands(text: &str) -> Vec<String> {
     let mut commands = Vec::new();
     let mut current = String::new();
     for line in text.lines() {
-        if current.is_empty() && (line.starts_with('#') || line.trim().is_empty() || line == "set -euo pipefail") {
+        if current.is_empty()
+            && (line.starts_with('#') || line.trim().is_empty() || line == "set -euo pipefail")
+        {
             continue;
         }
         match line.strip_suffix(" \\") {
@@ -547,7 +638,12 @@ fn bash_accepts(name: &str, script: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("bash runs");
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(
         output.status.success(),
@@ -565,14 +661,24 @@ fn check_az(name: &str, scenario: &Scenario) -> Vec<String> {
     for c in &commands {
         assert!(c.starts_with("az "), "{name}: `{c}` is not an az command");
     }
-    let commits = scenario.document()["commits"].as_array().cloned().unwrap_or_default();
+    let commits = scenario.document()["commits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let first_commit = commands
         .iter()
         .position(|c| c.starts_with("az network manager post-commit"))
         .unwrap_or(commands.len());
-    assert_eq!(commands.len() - first_commit, commits.len(), "{name}: one post-commit per commit, last");
+    assert_eq!(
+        commands.len() - first_commit,
+        commits.len(),
+        "{name}: one post-commit per commit, last"
+    );
     for (c, commit) in commands[first_commit..].iter().zip(&commits) {
-        assert!(c.contains(&format!("--commit-type {}", commit["commitType"].as_str().unwrap())));
+        assert!(c.contains(&format!(
+            "--commit-type {}",
+            commit["commitType"].as_str().unwrap()
+        )));
         // Each configuration committed is created before.
         for id in commit["configurationIds"].as_array().unwrap() {
             let config = id.as_str().unwrap().rsplit('/').next().unwrap();
@@ -625,7 +731,12 @@ fn guardrails_arm_has_one_deployment_per_scope_with_the_resources_by_hand() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["type"].as_str().unwrap().to_owned(), r["name"].as_str().unwrap().to_owned()))
+            .map(|r| {
+                (
+                    r["type"].as_str().unwrap().to_owned(),
+                    r["name"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect()
     };
     assert_eq!(deployments.len(), 3);
@@ -637,11 +748,26 @@ fn guardrails_arm_has_one_deployment_per_scope_with_the_resources_by_hand() {
         (nm.to_owned(), "nm-contoso"),
         (format!("{nm}/networkGroups"), "nm-contoso/ng-production"),
         (format!("{nm}/networkGroups"), "nm-contoso/ng-test"),
-        (format!("{nm}/networkGroups/staticMembers"), "nm-contoso/ng-test/sm-vnet-test-1"),
-        (format!("{nm}/networkGroups/staticMembers"), "nm-contoso/ng-test/sm-vnet-test-2"),
-        (format!("{nm}/connectivityConfigurations"), "nm-contoso/cc-hub-and-spoke"),
-        (format!("{nm}/securityAdminConfigurations"), "nm-contoso/sac-guardrails"),
-        (format!("{nm}/securityAdminConfigurations/ruleCollections"), "nm-contoso/sac-guardrails/rc-organization"),
+        (
+            format!("{nm}/networkGroups/staticMembers"),
+            "nm-contoso/ng-test/sm-vnet-test-1",
+        ),
+        (
+            format!("{nm}/networkGroups/staticMembers"),
+            "nm-contoso/ng-test/sm-vnet-test-2",
+        ),
+        (
+            format!("{nm}/connectivityConfigurations"),
+            "nm-contoso/cc-hub-and-spoke",
+        ),
+        (
+            format!("{nm}/securityAdminConfigurations"),
+            "nm-contoso/sac-guardrails",
+        ),
+        (
+            format!("{nm}/securityAdminConfigurations/ruleCollections"),
+            "nm-contoso/sac-guardrails/rc-organization",
+        ),
         (
             format!("{nm}/securityAdminConfigurations/ruleCollections/rules"),
             "nm-contoso/sac-guardrails/rc-organization/deny-ssh",
@@ -673,7 +799,16 @@ fn guardrails_arm_has_one_deployment_per_scope_with_the_resources_by_hand() {
         .filter(|(t, _)| t == "Microsoft.Network/virtualNetworks")
         .map(|(_, n)| n.as_str())
         .collect();
-    assert_eq!(vnets, ["vnet-hub", "vnet-prod-1", "vnet-prod-2", "vnet-test-1", "vnet-test-2"]);
+    assert_eq!(
+        vnets,
+        [
+            "vnet-hub",
+            "vnet-prod-1",
+            "vnet-prod-2",
+            "vnet-test-1",
+            "vnet-test-2"
+        ]
+    );
     let nics = spokes_resources
         .iter()
         .filter(|(t, _)| t == "Microsoft.Network/networkInterfaces")
@@ -686,8 +821,14 @@ fn guardrails_arm_has_one_deployment_per_scope_with_the_resources_by_hand() {
     assert_eq!(
         inner(policy),
         [
-            ("Microsoft.Authorization/policyDefinitions".to_owned(), "avnm-ng-production".to_owned()),
-            ("Microsoft.Authorization/policyAssignments".to_owned(), "avnm-ng-production-assign-0".to_owned()),
+            (
+                "Microsoft.Authorization/policyDefinitions".to_owned(),
+                "avnm-ng-production".to_owned()
+            ),
+            (
+                "Microsoft.Authorization/policyAssignments".to_owned(),
+                "avnm-ng-production-assign-0".to_owned()
+            ),
         ]
     );
     // The policy rule names ng-production: the policies come after the network manager's deployment.
@@ -702,10 +843,16 @@ fn guardrails_arm_has_one_deployment_per_scope_with_the_resources_by_hand() {
         .unwrap();
     assert_eq!(rule["kind"], "Custom");
     assert_eq!(rule["properties"]["priority"], 100);
-    assert_eq!(rule["properties"]["destinationPortRanges"], serde_json::json!(["22"]));
+    assert_eq!(
+        rule["properties"]["destinationPortRanges"],
+        serde_json::json!(["22"])
+    );
 
     let commits = template["metadata"]["commits"].as_array().unwrap();
-    let types: Vec<&str> = commits.iter().map(|c| c["commitType"].as_str().unwrap()).collect();
+    let types: Vec<&str> = commits
+        .iter()
+        .map(|c| c["commitType"].as_str().unwrap())
+        .collect();
     assert_eq!(types, ["Connectivity", "SecurityAdmin"]);
 }
 
@@ -726,13 +873,20 @@ fn guardrails_bicep_has_modules_parents_and_existing_vnets_by_hand() {
     assert!(main.contains("targetScope = 'resourceGroup'"));
     assert!(main.contains(&format!("scope: resourceGroup('{SUB}', 'rg-network')")));
     assert!(main.contains(&format!("scope: subscription('{SUB}')")));
-    let connectivity = main.find("--commit-type Connectivity").expect("the connectivity commit");
-    let security = main.find("--commit-type SecurityAdmin").expect("the security admin commit");
+    let connectivity = main
+        .find("--commit-type Connectivity")
+        .expect("the connectivity commit");
+    let security = main
+        .find("--commit-type SecurityAdmin")
+        .expect("the security admin commit");
     assert!(connectivity < security, "commits in order");
 
     let network = &files["avnm-rg-network.bicep"];
     assert!(network.contains("resource ngTest 'Microsoft.Network/networkManagers/networkGroups@2024-05-01' = {\n  parent: nmContoso\n  name: 'ng-test'"));
-    assert!(network.contains("resourceId: vnetTest1.id"), "a static member refers to its VNet");
+    assert!(
+        network.contains("resourceId: vnetTest1.id"),
+        "a static member refers to its VNet"
+    );
     assert!(network.contains(&format!(
         "resource vnetTest1 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {{\n  name: 'vnet-test-1'\n  scope: resourceGroup('{SUB}', 'rg-spokes')\n}}"
     )));
@@ -767,8 +921,14 @@ fn guardrails_terraform_has_the_resources_by_hand() {
     assert_eq!(resources.len(), 32, "nothing else");
     assert!(text.contains("    resource_id   = azurerm_virtual_network.vnet_hub.id\n"));
     assert!(text.contains("target_virtual_network_id = azurerm_virtual_network.vnet_test_1.id"));
-    assert!(text.contains("policy_definition_id = azurerm_policy_definition.avnm_ng_production.id"));
-    assert!(text.contains("\"networkGroupId\" = azurerm_network_manager_network_group.ng_production.id"));
+    assert!(
+        text.contains("policy_definition_id = azurerm_policy_definition.avnm_ng_production.id")
+    );
+    assert!(
+        text.contains(
+            "\"networkGroupId\" = azurerm_network_manager_network_group.ng_production.id"
+        )
+    );
     let connectivity = text.find("scope_access = \"Connectivity\"").unwrap();
     let security = text.find("scope_access = \"SecurityAdmin\"").unwrap();
     assert!(connectivity < security);
@@ -788,8 +948,14 @@ fn guardrails_az_script_has_the_commands_by_hand() {
         ("az network manager group static-member create ", 2),
         ("az network manager connect-config create ", 1),
         ("az network manager security-admin-config create ", 1),
-        ("az network manager security-admin-config rule-collection create ", 2),
-        ("az network manager security-admin-config rule-collection rule create ", 2),
+        (
+            "az network manager security-admin-config rule-collection create ",
+            2,
+        ),
+        (
+            "az network manager security-admin-config rule-collection rule create ",
+            2,
+        ),
         ("az policy definition create ", 1),
         ("az policy assignment create ", 1),
         ("az network manager post-commit ", 2),
@@ -797,16 +963,31 @@ fn guardrails_az_script_has_the_commands_by_hand() {
         assert_eq!(count(prefix), n, "{prefix}");
     }
     assert_eq!(commands.len(), 32, "nothing else");
-    let connect = commands.iter().find(|c| c.starts_with("az network manager connect-config create")).unwrap();
+    let connect = commands
+        .iter()
+        .find(|c| c.starts_with("az network manager connect-config create"))
+        .unwrap();
     assert!(connect.contains("--connectivity-topology HubAndSpoke"));
     assert!(connect.contains(&format!(
         "--hubs '[{{resource-id:/subscriptions/{SUB}/resourceGroups/rg-spokes/providers/Microsoft.Network/virtualNetworks/vnet-hub,resource-type:Microsoft.Network/virtualNetworks}}]'"
     )));
-    let rule = commands.iter().find(|c| c.contains("--rule-name deny-ssh")).unwrap();
-    for part in ["--priority 100", "--access Deny", "--direction Inbound", "--protocol Tcp", "--dest-port-ranges 22"] {
+    let rule = commands
+        .iter()
+        .find(|c| c.contains("--rule-name deny-ssh"))
+        .unwrap();
+    for part in [
+        "--priority 100",
+        "--access Deny",
+        "--direction Inbound",
+        "--protocol Tcp",
+        "--dest-port-ranges 22",
+    ] {
         assert!(rule.contains(part), "`{part}` in `{rule}`");
     }
-    let definition = commands.iter().find(|c| c.starts_with("az policy definition create")).unwrap();
+    let definition = commands
+        .iter()
+        .find(|c| c.starts_with("az policy definition create"))
+        .unwrap();
     assert!(definition.contains("--mode Microsoft.Network.Data"));
     assert!(definition.contains(&format!("--subscription {SUB}")));
 }
@@ -850,14 +1031,32 @@ fn quotes_brackets_and_interpolations_survive_every_format() {
 
     let template = check_arm("escaping", &scenario);
     let inner = &template["resources"][0]["properties"]["template"]["resources"];
-    let vnet = inner.as_array().unwrap().iter().find(|r| r["name"] == "v'1").unwrap();
-    assert_eq!(vnet["tags"]["owner"], nasty, "JSON carries the value as it is");
-    let manager = inner.as_array().unwrap().iter().find(|r| r["name"] == "nm").unwrap();
+    let vnet = inner
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "v'1")
+        .unwrap();
+    assert_eq!(
+        vnet["tags"]["owner"], nasty,
+        "JSON carries the value as it is"
+    );
+    let manager = inner
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "nm")
+        .unwrap();
     assert_eq!(
         manager["properties"]["description"], "[[not an expression]",
         "a string that starts with `[` is escaped"
     );
-    let member = inner.as_array().unwrap().iter().find(|r| r["name"] == "nm/g/m").unwrap();
+    let member = inner
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "nm/g/m")
+        .unwrap();
     assert!(
         member["dependsOn"]
             .as_array()
@@ -870,14 +1069,28 @@ fn quotes_brackets_and_interpolations_survive_every_format() {
 
     let files = check_bicep("escaping", &scenario);
     let module = files.values().find(|t| t.contains("resource v1 ")).unwrap();
-    assert!(module.contains(r#"owner: 'O\'Neil "\${x}" %{y} \\ [z]'"#), "{module}");
+    assert!(
+        module.contains(r#"owner: 'O\'Neil "\${x}" %{y} \\ [z]'"#),
+        "{module}"
+    );
     assert!(module.contains("name: 'v\\'1'"));
 
     let terraform = check_terraform("escaping", &scenario);
-    assert!(terraform.contains(r#""owner" = "O'Neil \"$${x}\" %%{y} \\ [z]""#), "{terraform}");
+    assert!(
+        terraform.contains(r#""owner" = "O'Neil \"$${x}\" %%{y} \\ [z]""#),
+        "{terraform}"
+    );
     assert!(terraform.contains(r#"name     = "r'g""#));
 
     let commands = check_az("escaping", &scenario);
-    assert!(commands.iter().any(|c| c.contains(r#"--tags 'owner=O'\''Neil "${x}" %{y} \ [z]'"#)));
-    assert!(commands.iter().any(|c| c.contains(r"--resource-group 'r'\''g'")));
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.contains(r#"--tags 'owner=O'\''Neil "${x}" %{y} \ [z]'"#))
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.contains(r"--resource-group 'r'\''g'"))
+    );
 }

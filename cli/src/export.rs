@@ -59,9 +59,7 @@ pub fn run(args: &Args, scenario: &Scenario, analysis: &Analysis) -> Result<(), 
 
 fn write(args: &Args, text: &str) -> Result<(), String> {
     match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-        }
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
         None => {
             print!("{text}");
             Ok(())

@@ -13,8 +13,7 @@ const RESOURCE_GROUP_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const SUBSCRIPTION_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
-const MANAGEMENT_GROUP_SCHEMA: &str =
-    "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
+const MANAGEMENT_GROUP_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
 const TENANT_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#";
 const DEPLOYMENTS_API: &str = "2021-04-01";
@@ -101,7 +100,11 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
     let template = Json::Object(vec![
         (
             "$schema".to_owned(),
-            Json::str(if tenant { TENANT_SCHEMA } else { RESOURCE_GROUP_SCHEMA }),
+            Json::str(if tenant {
+                TENANT_SCHEMA
+            } else {
+                RESOURCE_GROUP_SCHEMA
+            }),
         ),
         ("contentVersion".to_owned(), Json::str("1.0.0.0")),
         ("metadata".to_owned(), Json::Object(metadata)),
@@ -124,7 +127,10 @@ fn nested(plan: &Plan, units: &[Unit], u: usize, location: &str) -> Json {
         return Json::Object(Vec::new());
     };
     let mut fields = vec![
-        ("type".to_owned(), Json::str("Microsoft.Resources/deployments")),
+        (
+            "type".to_owned(),
+            Json::str("Microsoft.Resources/deployments"),
+        ),
         ("apiVersion".to_owned(), Json::str(DEPLOYMENTS_API)),
         ("name".to_owned(), Json::str(unit.name.clone())),
     ];

@@ -88,7 +88,11 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
             Scope::ResourceGroup {
                 subscription,
                 group,
-            } => Some((subscription.clone(), group.to_ascii_lowercase(), group.clone())),
+            } => Some((
+                subscription.clone(),
+                group.to_ascii_lowercase(),
+                group.clone(),
+            )),
             _ => None,
         }
     }));
@@ -115,7 +119,13 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
 
     for &i in &plan.order {
         let Some(item) = plan.item(i) else { continue };
-        let _ = writeln!(out, "\n# {} `{}` ({})", item.short_kind(), one_line(item.name()), item.path);
+        let _ = writeln!(
+            out,
+            "\n# {} `{}` ({})",
+            item.short_kind(),
+            one_line(item.name()),
+            item.path
+        );
         for cmd in commands(item, report) {
             let _ = writeln!(out, "{}", cmd.render(CONTINUE));
         }
@@ -134,7 +144,14 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
 /// `az network manager post-commit` for a commit, its arguments joined by `separator`.
 pub(super) fn post_commit(commit: &CommitItem, separator: &str) -> String {
     let mut cmd = Cmd::new("az network manager post-commit");
-    if let Some((Scope::ResourceGroup { subscription, group }, _, names)) = parse_id(&commit.manager)
+    if let Some((
+        Scope::ResourceGroup {
+            subscription,
+            group,
+        },
+        _,
+        names,
+    )) = parse_id(&commit.manager)
     {
         cmd = cmd
             .arg("--subscription", &subscription)
@@ -302,10 +319,16 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                 .scope(item)
                 .arg("--network-manager-name", manager)
                 .arg("--name", name)
-                .opt("--description", item.prop_str("description").filter(|d| !d.is_empty()))
+                .opt(
+                    "--description",
+                    item.prop_str("description").filter(|d| !d.is_empty()),
+                )
                 .opt("--member-type", item.prop_str("memberType")),
         ],
-        ("microsoft.network/networkmanagers/networkgroups/staticmembers", [manager, group, name]) => {
+        (
+            "microsoft.network/networkmanagers/networkgroups/staticmembers",
+            [manager, group, name],
+        ) => {
             vec![
                 Cmd::new("az network manager group static-member create")
                     .scope(item)
@@ -316,20 +339,33 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
             ]
         }
         ("microsoft.network/networkmanagers/connectivityconfigurations", [manager, name]) => {
-            let groups = objects(p.get("appliesToGroups"), &[
-                ("networkGroupId", "network-group-id"),
-                ("groupConnectivity", "group-connectivity"),
-                ("isGlobal", "is-global"),
-                ("useHubGateway", "use-hub-gateway"),
-            ]);
-            let hubs = objects(p.get("hubs"), &[
-                ("resourceId", "resource-id"),
-                ("resourceType", "resource-type"),
-            ]);
+            let groups = objects(
+                p.get("appliesToGroups"),
+                &[
+                    ("networkGroupId", "network-group-id"),
+                    ("groupConnectivity", "group-connectivity"),
+                    ("isGlobal", "is-global"),
+                    ("useHubGateway", "use-hub-gateway"),
+                ],
+            );
+            let hubs = objects(
+                p.get("hubs"),
+                &[
+                    ("resourceId", "resource-id"),
+                    ("resourceType", "resource-type"),
+                ],
+            );
             unexpressed(
                 item,
                 p,
-                &["connectivityTopology", "appliesToGroups", "hubs", "isGlobal", "deleteExistingPeering", "description"],
+                &[
+                    "connectivityTopology",
+                    "appliesToGroups",
+                    "hubs",
+                    "isGlobal",
+                    "deleteExistingPeering",
+                    "description",
+                ],
                 report,
             );
             vec![
@@ -337,12 +373,21 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                     .scope(item)
                     .arg("--network-manager-name", manager)
                     .arg("--configuration-name", name)
-                    .opt("--connectivity-topology", item.prop_str("connectivityTopology"))
+                    .opt(
+                        "--connectivity-topology",
+                        item.prop_str("connectivityTopology"),
+                    )
                     .opt("--applies-to-groups", groups.as_deref())
                     .opt("--hubs", hubs.as_deref())
                     .opt("--is-global", flag(p.get("isGlobal")))
-                    .opt("--delete-existing-peering", flag(p.get("deleteExistingPeering")))
-                    .opt("--description", item.prop_str("description").filter(|d| !d.is_empty())),
+                    .opt(
+                        "--delete-existing-peering",
+                        flag(p.get("deleteExistingPeering")),
+                    )
+                    .opt(
+                        "--description",
+                        item.prop_str("description").filter(|d| !d.is_empty()),
+                    ),
             ]
         }
         ("microsoft.network/networkmanagers/securityadminconfigurations", [manager, name]) => {
@@ -357,7 +402,10 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                     .scope(item)
                     .arg("--network-manager-name", manager)
                     .arg("--configuration-name", name)
-                    .opt("--description", item.prop_str("description").filter(|d| !d.is_empty()))
+                    .opt(
+                        "--description",
+                        item.prop_str("description").filter(|d| !d.is_empty()),
+                    )
                     .list(
                         "--apply-on-network-intent-policy-based-services",
                         &strings(p.get("applyOnNetworkIntentPolicyBasedServices")),
@@ -368,7 +416,10 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
             "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections",
             [manager, config, name],
         ) => {
-            let groups = objects(p.get("appliesToGroups"), &[("networkGroupId", "network-group-id")]);
+            let groups = objects(
+                p.get("appliesToGroups"),
+                &[("networkGroupId", "network-group-id")],
+            );
             vec![
                 Cmd::new("az network manager security-admin-config rule-collection create")
                     .scope(item)
@@ -376,7 +427,10 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                     .arg("--configuration-name", config)
                     .arg("--rule-collection-name", name)
                     .opt("--applies-to-groups", groups.as_deref())
-                    .opt("--description", item.prop_str("description").filter(|d| !d.is_empty())),
+                    .opt(
+                        "--description",
+                        item.prop_str("description").filter(|d| !d.is_empty()),
+                    ),
             ]
         }
         (
@@ -384,10 +438,13 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
             [manager, config, collection, name],
         ) => {
             let addresses = |key: &str| {
-                objects(p.get(key), &[
-                    ("addressPrefix", "address-prefix"),
-                    ("addressPrefixType", "address-prefix-type"),
-                ])
+                objects(
+                    p.get(key),
+                    &[
+                        ("addressPrefix", "address-prefix"),
+                        ("addressPrefixType", "address-prefix-type"),
+                    ],
+                )
             };
             vec![
                 Cmd::new("az network manager security-admin-config rule-collection rule create")
@@ -397,19 +454,31 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                     .arg("--rule-collection-name", collection)
                     .arg("--rule-name", name)
                     .arg("--kind", item.arm_kind.as_deref().unwrap_or("Custom"))
-                    .opt("--priority", p.get("priority").map(Value::to_string).as_deref())
+                    .opt(
+                        "--priority",
+                        p.get("priority").map(Value::to_string).as_deref(),
+                    )
                     .opt("--access", item.prop_str("access"))
                     .opt("--direction", item.prop_str("direction"))
                     .opt("--protocol", item.prop_str("protocol"))
                     .opt("--sources", addresses("sources").as_deref())
                     .opt("--destinations", addresses("destinations").as_deref())
                     .list("--source-port-ranges", &strings(p.get("sourcePortRanges")))
-                    .list("--dest-port-ranges", &strings(p.get("destinationPortRanges")))
-                    .opt("--description", item.prop_str("description").filter(|d| !d.is_empty())),
+                    .list(
+                        "--dest-port-ranges",
+                        &strings(p.get("destinationPortRanges")),
+                    )
+                    .opt(
+                        "--description",
+                        item.prop_str("description").filter(|d| !d.is_empty()),
+                    ),
             ]
         }
         ("microsoft.authorization/policydefinitions", [name]) => {
-            let rule = p.get("policyRule").map(Value::to_string).unwrap_or_default();
+            let rule = p
+                .get("policyRule")
+                .map(Value::to_string)
+                .unwrap_or_default();
             let mut cmd = Cmd::new("az policy definition create")
                 .arg("--name", name)
                 .opt("--display-name", item.prop_str("displayName"))
@@ -491,8 +560,13 @@ fn subnet_cmd(
         })
         .collect();
     for key in props.keys() {
-        if !["addressPrefix", "addressPrefixes", "networkSecurityGroup", "delegations"]
-            .contains(&key.as_str())
+        if ![
+            "addressPrefix",
+            "addressPrefixes",
+            "networkSecurityGroup",
+            "delegations",
+        ]
+        .contains(&key.as_str())
         {
             report.push(
                 path,
@@ -535,7 +609,10 @@ fn nsg_rule_cmd(item: &Item, nsg: &str, name: &str, p: &Map<String, Value>) -> C
         .scope(item)
         .arg("--nsg-name", nsg)
         .arg("--name", name)
-        .opt("--priority", p.get("priority").map(Value::to_string).as_deref())
+        .opt(
+            "--priority",
+            p.get("priority").map(Value::to_string).as_deref(),
+        )
         .opt("--direction", p.get("direction").and_then(Value::as_str))
         .opt("--access", p.get("access").and_then(Value::as_str))
         .opt("--protocol", p.get("protocol").and_then(Value::as_str))
@@ -560,7 +637,10 @@ fn nsg_rule_cmd(item: &Item, nsg: &str, name: &str, p: &Map<String, Value>) -> C
             "--destination-port-ranges",
             &both("destinationPortRange", "destinationPortRanges"),
         )
-        .opt("--description", p.get("description").and_then(Value::as_str))
+        .opt(
+            "--description",
+            p.get("description").and_then(Value::as_str),
+        )
 }
 
 fn nic_cmds(item: &Item, name: &str, p: &Map<String, Value>, tags: &[String]) -> Vec<Cmd> {
@@ -648,7 +728,12 @@ fn unexpressed(item: &Item, p: &Map<String, Value>, known: &[&str], report: &mut
 fn tag_words(tags: Option<&Map<String, Value>>) -> Vec<String> {
     tags.into_iter()
         .flatten()
-        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
         .collect()
 }
 

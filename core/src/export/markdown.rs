@@ -20,9 +20,16 @@ pub fn verdict_markdown(verdict: &Verdict, flow: &Flow) -> String {
     let mut out = format!("## {:?}: {}\n\n", verdict.verdict, cell(&flow.to_string()));
     match &verdict.decided_by {
         Some(rule) => {
-            let _ = writeln!(out, "Decided by {} ({}).\n", code(rule_name(rule)), code(&rule.to_string()));
+            let _ = writeln!(
+                out,
+                "Decided by {} ({}).\n",
+                code(rule_name(rule)),
+                code(&rule.to_string())
+            );
         }
-        None => out.push_str("No rule decided: the verdict comes from the path or the endpoints.\n\n"),
+        None => {
+            out.push_str("No rule decided: the verdict comes from the path or the endpoints.\n\n")
+        }
     }
     out.push_str("| # | Stage | Direction | Evaluated | Applied to | Result | Summary |\n");
     out.push_str("|---|---|---|---|---|---|---|\n");
@@ -33,8 +40,14 @@ pub fn verdict_markdown(verdict: &Verdict, flow: &Flow) -> String {
             n + 1,
             stage(step.stage),
             step.direction.map(|d| format!("{d:?}")).unwrap_or_default(),
-            step.evaluated.as_deref().map(|e| code(last(e))).unwrap_or_default(),
-            step.applied_to.as_deref().map(|e| code(last(e))).unwrap_or_default(),
+            step.evaluated
+                .as_deref()
+                .map(|e| code(last(e)))
+                .unwrap_or_default(),
+            step.applied_to
+                .as_deref()
+                .map(|e| code(last(e)))
+                .unwrap_or_default(),
             result(step.result),
             cell(&step.summary)
         );

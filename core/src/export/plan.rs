@@ -217,7 +217,11 @@ impl Plan {
             // Drop the last type and name, as long as a resource is left.
             let cut = head.rfind('/')?;
             let cut = head.get(..cut)?.rfind('/')?;
-            if !head.get(..cut)?.to_ascii_lowercase().contains("/providers/") {
+            if !head
+                .get(..cut)?
+                .to_ascii_lowercase()
+                .contains("/providers/")
+            {
                 return None;
             }
             end = cut;
@@ -304,7 +308,9 @@ impl Plan {
         let Some((scope, derived, names)) = parse_id(id) else {
             self.note(
                 path,
-                format!("the id `{id}` is not an Azure resource id that a template can deploy; left out"),
+                format!(
+                    "the id `{id}` is not an Azure resource id that a template can deploy; left out"
+                ),
             );
             return None;
         };
@@ -359,7 +365,10 @@ impl Plan {
                     .map(str::to_owned)
             });
         let Some(name) = name else {
-            self.note(path, "a peering without a name or id is left out".to_owned());
+            self.note(
+                path,
+                "a peering without a name or id is left out".to_owned(),
+            );
             return;
         };
         let id = format!("{vnet}/virtualNetworkPeerings/{name}");
@@ -466,7 +475,11 @@ impl Plan {
             if !lower.starts_with("/subscriptions/") {
                 continue;
             }
-            let guid = child_id.trim_end_matches('/').rsplit('/').next().unwrap_or(child_id);
+            let guid = child_id
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(child_id);
             self.items.push(Item {
                 id: format!("{id}/subscriptions/{guid}"),
                 kind: "Microsoft.Management/managementGroups/subscriptions".to_owned(),
@@ -495,8 +508,9 @@ impl Plan {
             }
             // A resource at a management group's scope waits for the management group.
             if let Scope::ManagementGroup(m) = &item.scope
-                && let Some(g) =
-                    self.find(&format!("/providers/Microsoft.Management/managementGroups/{m}"))
+                && let Some(g) = self.find(&format!(
+                    "/providers/Microsoft.Management/managementGroups/{m}"
+                ))
             {
                 deps.push(g);
             }
@@ -606,11 +620,17 @@ impl Plan {
         let mut unit_of = vec![0usize; self.items.len()];
         let mut names = BTreeSet::new();
         for &i in &self.order {
-            let Some(item) = self.items.get(i) else { continue };
+            let Some(item) = self.items.get(i) else {
+                continue;
+            };
             // Peerings are deployed after the VNets of every resource group, so that two resource groups
             // whose VNets peer with each other do not wait for each other.
-            let late = item.kind_lower() == "microsoft.network/virtualnetworks/virtualnetworkpeerings";
-            let u = match units.iter().position(|u| u.scope == item.scope && u.late == late) {
+            let late =
+                item.kind_lower() == "microsoft.network/virtualnetworks/virtualnetworkpeerings";
+            let u = match units
+                .iter()
+                .position(|u| u.scope == item.scope && u.late == late)
+            {
                 Some(u) => u,
                 None => {
                     let mut base = match &item.scope {
@@ -624,7 +644,13 @@ impl Plan {
                     }
                     let base: String = base
                         .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' })
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                                c
+                            } else {
+                                '-'
+                            }
+                        })
                         .take(64 - 3)
                         .collect();
                     let mut name = base.clone();
@@ -654,7 +680,9 @@ impl Plan {
         for u in 0..units.len() {
             let items = units.get(u).map(|x| x.items.clone()).unwrap_or_default();
             for i in items {
-                let Some(item) = self.items.get(i) else { continue };
+                let Some(item) = self.items.get(i) else {
+                    continue;
+                };
                 for &d in &item.deps {
                     let v = unit_of.get(d).copied().unwrap_or(u);
                     if v == u || units.get(u).is_some_and(|x| x.deps.contains(&v)) {
@@ -782,7 +810,12 @@ pub(crate) fn parse_id(id: &str) -> Option<(Scope, String, Vec<String>)> {
         return None;
     }
     let types: Vec<&str> = rest.iter().step_by(2).copied().collect();
-    let names: Vec<String> = rest.iter().skip(1).step_by(2).map(|s| (*s).to_owned()).collect();
+    let names: Vec<String> = rest
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .map(|s| (*s).to_owned())
+        .collect();
     Some((scope, format!("{namespace}/{}", types.join("/")), names))
 }
 
@@ -793,12 +826,10 @@ fn api_version(kind: &str) -> Option<&'static str> {
         return Some("2024-05-01");
     }
     match lower.as_str() {
-        "microsoft.authorization/policydefinitions" | "microsoft.authorization/policyassignments" => {
-            Some("2023-04-01")
-        }
-        "microsoft.management/managementgroups" | "microsoft.management/managementgroups/subscriptions" => {
-            Some("2023-04-01")
-        }
+        "microsoft.authorization/policydefinitions"
+        | "microsoft.authorization/policyassignments" => Some("2023-04-01"),
+        "microsoft.management/managementgroups"
+        | "microsoft.management/managementgroups/subscriptions" => Some("2023-04-01"),
         "microsoft.resources/resourcegroups" | "microsoft.resources/tags" => Some("2021-04-01"),
         _ => None,
     }
@@ -905,10 +936,17 @@ mod tests {
         );
         check(
             "/providers/Microsoft.Management/managementGroups/mg",
-            Some((Scope::Tenant, "Microsoft.Management/managementGroups", &["mg"])),
+            Some((
+                Scope::Tenant,
+                "Microsoft.Management/managementGroups",
+                &["mg"],
+            )),
         );
         check("/subscriptions/s", None);
         check("/x/y", None);
-        check("/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks", None);
+        check(
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks",
+            None,
+        );
     }
 }

@@ -63,7 +63,11 @@ pub fn topology_svg(scenario: &Scenario, analysis: &Analysis) -> String {
         num(height),
         num(width),
         num(height),
-        if diagram.labels { "" } else { " class=\"compact\"" }
+        if diagram.labels {
+            ""
+        } else {
+            " class=\"compact\""
+        }
     );
     let title = scenario
         .document()
@@ -155,7 +159,12 @@ pub fn topology_svg(scenario: &Scenario, analysis: &Analysis) -> String {
         let _ = write!(
             out,
             "<g class=\"node {kind}\"><title>{}</title><circle class=\"dot\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-            xml(&format!("{}\n{}\nRegion: {}", vnet.name, addresses(vnet), vnet.location)),
+            xml(&format!(
+                "{}\n{}\nRegion: {}",
+                vnet.name,
+                addresses(vnet),
+                vnet.location
+            )),
             num(node.x),
             num(node.y),
             num(node.radius)
@@ -215,7 +224,10 @@ pub fn topology_svg(scenario: &Scenario, analysis: &Analysis) -> String {
 }
 
 fn colour(i: usize) -> &'static str {
-    PALETTE.get(i % layout::PALETTE).copied().unwrap_or("#1967d2")
+    PALETTE
+        .get(i % layout::PALETTE)
+        .copied()
+        .unwrap_or("#1967d2")
 }
 
 fn num(v: f64) -> String {

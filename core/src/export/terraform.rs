@@ -57,16 +57,22 @@ impl Writer<'_> {
         if let Some(title) = &self.plan.title {
             let _ = writeln!(self.out, "# {}", title.replace(['\n', '\r'], " "));
         }
-        self.out.push_str("# Written by `avnm export --format terraform`.\n\n");
+        self.out
+            .push_str("# Written by `avnm export --format terraform`.\n\n");
         self.out.push_str("terraform {\n  required_providers {\n    azurerm = {\n      source  = \"hashicorp/azurerm\"\n      version = \"~> 4.0\"\n    }\n  }\n}\n");
-        let subscriptions = distinct(self.plan.order.iter().filter_map(|&i| {
-            match &self.plan.item(i)?.scope {
-                Scope::Subscription(s) | Scope::ResourceGroup { subscription: s, .. } => {
-                    Some(s.clone())
-                }
-                _ => None,
-            }
-        }));
+        let subscriptions =
+            distinct(
+                self.plan
+                    .order
+                    .iter()
+                    .filter_map(|&i| match &self.plan.item(i)?.scope {
+                        Scope::Subscription(s)
+                        | Scope::ResourceGroup {
+                            subscription: s, ..
+                        } => Some(s.clone()),
+                        _ => None,
+                    }),
+            );
         for (n, s) in subscriptions.iter().enumerate() {
             let alias = (n > 0).then(|| format!("subscription_{}", n + 1));
             self.out.push_str("\nprovider \"azurerm\" {\n");
@@ -78,7 +84,8 @@ impl Writer<'_> {
             self.providers.insert(s.to_ascii_lowercase(), alias);
         }
         if subscriptions.is_empty() {
-            self.out.push_str("\nprovider \"azurerm\" {\n  features {}\n}\n");
+            self.out
+                .push_str("\nprovider \"azurerm\" {\n  features {}\n}\n");
         }
     }
 
@@ -86,15 +93,21 @@ impl Writer<'_> {
     /// references resolve whatever the order.
     fn assign_addresses(&mut self) {
         for &i in &self.plan.order {
-            let Some(item) = self.plan.item(i) else { continue };
-            let Some(kind) = resource_type(item) else { continue };
+            let Some(item) = self.plan.item(i) else {
+                continue;
+            };
+            let Some(kind) = resource_type(item) else {
+                continue;
+            };
             let name = self.names.unique(item.name(), false);
             self.addresses
                 .insert(item.id.to_ascii_lowercase(), format!("{kind}.{name}"));
             if item.kind_lower() == "microsoft.network/virtualnetworks" {
                 for subnet in subnets(item) {
                     let (subnet_name, _) = subnet;
-                    let sym = self.names.unique(&format!("{}-{subnet_name}", item.name()), false);
+                    let sym = self
+                        .names
+                        .unique(&format!("{}-{subnet_name}", item.name()), false);
                     self.addresses.insert(
                         format!("{}/subnets/{subnet_name}", item.id).to_ascii_lowercase(),
                         format!("azurerm_subnet.{sym}"),
@@ -112,7 +125,9 @@ impl Writer<'_> {
             .find_map(|i| i.location.clone())
             .unwrap_or_else(|| "westeurope".to_owned());
         for &i in &self.plan.order {
-            let Some(item) = self.plan.item(i) else { continue };
+            let Some(item) = self.plan.item(i) else {
+                continue;
+            };
             let Scope::ResourceGroup {
                 subscription,
                 group,
@@ -120,7 +135,10 @@ impl Writer<'_> {
             else {
                 continue;
             };
-            let key = (subscription.to_ascii_lowercase(), group.to_ascii_lowercase());
+            let key = (
+                subscription.to_ascii_lowercase(),
+                group.to_ascii_lowercase(),
+            );
             if self.groups.contains_key(&key) {
                 continue;
             }
@@ -141,7 +159,8 @@ impl Writer<'_> {
             );
             let address = format!("azurerm_resource_group.{sym}");
             self.addresses.insert(
-                format!("/subscriptions/{subscription}/resourceGroups/{group}").to_ascii_lowercase(),
+                format!("/subscriptions/{subscription}/resourceGroups/{group}")
+                    .to_ascii_lowercase(),
                 address.clone(),
             );
             self.groups.insert(key, address);
@@ -150,7 +169,10 @@ impl Writer<'_> {
 
     fn provider_line(&self, scope: &Scope) -> String {
         let sub = match scope {
-            Scope::Subscription(s) | Scope::ResourceGroup { subscription: s, .. } => s,
+            Scope::Subscription(s)
+            | Scope::ResourceGroup {
+                subscription: s, ..
+            } => s,
             _ => return String::new(),
         };
         match self.providers.get(&sub.to_ascii_lowercase()) {
@@ -167,7 +189,10 @@ impl Writer<'_> {
                 group,
             } => self
                 .groups
-                .get(&(subscription.to_ascii_lowercase(), group.to_ascii_lowercase()))
+                .get(&(
+                    subscription.to_ascii_lowercase(),
+                    group.to_ascii_lowercase(),
+                ))
                 .map_or_else(|| hcl_string(group), |a| format!("{a}.name")),
             _ => "\"\"".to_owned(),
         }
@@ -348,7 +373,11 @@ impl Writer<'_> {
                 let mgs = strings(scopes.and_then(|s| s.get("managementGroups")));
                 let subs = strings(scopes.and_then(|s| s.get("subscriptions")));
                 if !mgs.is_empty() {
-                    let _ = writeln!(self.out, "    management_group_ids = {}", self.references(&mgs));
+                    let _ = writeln!(
+                        self.out,
+                        "    management_group_ids = {}",
+                        self.references(&mgs)
+                    );
                 }
                 if !subs.is_empty() {
                     let _ = writeln!(self.out, "    subscription_ids = {}", list(&subs));
@@ -397,10 +426,16 @@ impl Writer<'_> {
                 self.opt_str("description", item.prop_str("description"));
                 let services = strings(p.get("applyOnNetworkIntentPolicyBasedServices"));
                 if !services.is_empty() {
-                    self.line("apply_on_network_intent_policy_based_services", &list(&services));
+                    self.line(
+                        "apply_on_network_intent_policy_based_services",
+                        &list(&services),
+                    );
                 }
                 self.close();
-                self.unexpressed(item, &["description", "applyOnNetworkIntentPolicyBasedServices"]);
+                self.unexpressed(
+                    item,
+                    &["description", "applyOnNetworkIntentPolicyBasedServices"],
+                );
             }
             (
                 "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections",
@@ -440,11 +475,14 @@ impl Writer<'_> {
                     .items
                     .iter()
                     .filter(|x| x.parent == self.plan.find(&item.id) && x.names.len() == 2)
-                    .filter(|x| x.kind_lower() == "microsoft.management/managementgroups/subscriptions")
+                    .filter(|x| {
+                        x.kind_lower() == "microsoft.management/managementgroups/subscriptions"
+                    })
                     .filter_map(|x| x.names.get(1).cloned())
                     .collect();
                 if !subs.is_empty() {
-                    let ids: Vec<String> = subs.iter().map(|s| format!("/subscriptions/{s}")).collect();
+                    let ids: Vec<String> =
+                        subs.iter().map(|s| format!("/subscriptions/{s}")).collect();
                     self.line("subscription_ids", &list(&ids));
                 }
                 self.close();
@@ -519,7 +557,10 @@ impl Writer<'_> {
         self.line("address_prefixes", &list(&prefixes));
         let delegations = props.get("delegations").and_then(Value::as_array);
         for d in delegations.into_iter().flatten() {
-            let dname = d.get("name").and_then(Value::as_str).unwrap_or("delegation");
+            let dname = d
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("delegation");
             let service = d
                 .get("properties")
                 .and_then(|p| p.get("serviceName"))
@@ -547,8 +588,13 @@ impl Writer<'_> {
             );
         }
         for key in props.keys() {
-            if !["addressPrefix", "addressPrefixes", "networkSecurityGroup", "delegations"]
-                .contains(&key.as_str())
+            if ![
+                "addressPrefix",
+                "addressPrefixes",
+                "networkSecurityGroup",
+                "delegations",
+            ]
+            .contains(&key.as_str())
             {
                 self.note(
                     path,
@@ -578,7 +624,12 @@ impl Writer<'_> {
             }
         }
         for (one, many, arg_one, arg_many) in [
-            ("sourcePortRange", "sourcePortRanges", "source_port_range", "source_port_ranges"),
+            (
+                "sourcePortRange",
+                "sourcePortRanges",
+                "source_port_range",
+                "source_port_ranges",
+            ),
             (
                 "destinationPortRange",
                 "destinationPortRanges",
@@ -633,14 +684,25 @@ impl Writer<'_> {
         for config in configs.into_iter().flatten() {
             let props = config.get("properties");
             self.out.push_str("  ip_configuration {\n");
-            let name = config.get("name").and_then(Value::as_str).unwrap_or("ipconfig1");
-            let _ = writeln!(self.out, "    name                          = {}", hcl_string(name));
+            let name = config
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("ipconfig1");
+            let _ = writeln!(
+                self.out,
+                "    name                          = {}",
+                hcl_string(name)
+            );
             if let Some(subnet) = props
                 .and_then(|p| p.get("subnet"))
                 .and_then(|s| s.get("id"))
                 .and_then(Value::as_str)
             {
-                let _ = writeln!(self.out, "    subnet_id                     = {}", self.reference(subnet));
+                let _ = writeln!(
+                    self.out,
+                    "    subnet_id                     = {}",
+                    self.reference(subnet)
+                );
             }
             let address = props
                 .and_then(|p| p.get("privateIPAddress"))
@@ -648,10 +710,22 @@ impl Writer<'_> {
             let method = props
                 .and_then(|p| p.get("privateIPAllocationMethod"))
                 .and_then(Value::as_str)
-                .unwrap_or(if address.is_some() { "Static" } else { "Dynamic" });
-            let _ = writeln!(self.out, "    private_ip_address_allocation = {}", hcl_string(method));
+                .unwrap_or(if address.is_some() {
+                    "Static"
+                } else {
+                    "Dynamic"
+                });
+            let _ = writeln!(
+                self.out,
+                "    private_ip_address_allocation = {}",
+                hcl_string(method)
+            );
             if let Some(a) = address {
-                let _ = writeln!(self.out, "    private_ip_address            = {}", hcl_string(a));
+                let _ = writeln!(
+                    self.out,
+                    "    private_ip_address            = {}",
+                    hcl_string(a)
+                );
             }
             self.out.push_str("  }\n");
             asgs.extend(field_strings(
@@ -692,7 +766,10 @@ impl Writer<'_> {
         self.open(item);
         self.line("name", &hcl_string(item.name()));
         self.parent_ref(item, "network_manager_id");
-        self.opt_str("connectivity_topology", item.prop_str("connectivityTopology"));
+        self.opt_str(
+            "connectivity_topology",
+            item.prop_str("connectivityTopology"),
+        );
         self.opt_str("description", item.prop_str("description"));
         if let Some(b) = flag(p.get("deleteExistingPeering")) {
             self.line("delete_existing_peering_enabled", b);
@@ -703,13 +780,20 @@ impl Writer<'_> {
         let groups = p.get("appliesToGroups").and_then(Value::as_array);
         for g in groups.into_iter().flatten() {
             self.out.push_str("  applies_to_group {\n");
-            let id = g.get("networkGroupId").and_then(Value::as_str).unwrap_or_default();
+            let id = g
+                .get("networkGroupId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let _ = writeln!(self.out, "    network_group_id   = {}", self.reference(id));
             let connectivity = g
                 .get("groupConnectivity")
                 .and_then(Value::as_str)
                 .unwrap_or("None");
-            let _ = writeln!(self.out, "    group_connectivity = {}", hcl_string(connectivity));
+            let _ = writeln!(
+                self.out,
+                "    group_connectivity = {}",
+                hcl_string(connectivity)
+            );
             if let Some(b) = flag(g.get("isGlobal")) {
                 let _ = writeln!(self.out, "    global_mesh_enabled = {b}");
             }
@@ -718,9 +802,16 @@ impl Writer<'_> {
             }
             self.out.push_str("  }\n");
         }
-        let hubs = p.get("hubs").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let hubs = p
+            .get("hubs")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if let Some(hub) = hubs.first() {
-            let id = hub.get("resourceId").and_then(Value::as_str).unwrap_or_default();
+            let id = hub
+                .get("resourceId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let kind = hub
                 .get("resourceType")
                 .and_then(Value::as_str)
@@ -745,7 +836,14 @@ impl Writer<'_> {
         }
         self.unexpressed(
             item,
-            &["connectivityTopology", "appliesToGroups", "hubs", "isGlobal", "deleteExistingPeering", "description"],
+            &[
+                "connectivityTopology",
+                "appliesToGroups",
+                "hubs",
+                "isGlobal",
+                "deleteExistingPeering",
+                "description",
+            ],
         );
     }
 
@@ -787,7 +885,10 @@ impl Writer<'_> {
         for (key, block) in [("sources", "source"), ("destinations", "destination")] {
             let items = p.get(key).and_then(Value::as_array);
             for a in items.into_iter().flatten() {
-                let prefix = a.get("addressPrefix").and_then(Value::as_str).unwrap_or_default();
+                let prefix = a
+                    .get("addressPrefix")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let kind = a
                     .get("addressPrefixType")
                     .and_then(Value::as_str)
@@ -818,7 +919,9 @@ impl Writer<'_> {
         );
         self.opt_str("description", item.prop_str("description"));
         if let Scope::ManagementGroup(m) = &item.scope {
-            let id = self.reference(&format!("/providers/Microsoft.Management/managementGroups/{m}"));
+            let id = self.reference(&format!(
+                "/providers/Microsoft.Management/managementGroups/{m}"
+            ));
             self.line("management_group_id", &id);
         }
         for (key, arg) in [
@@ -845,10 +948,15 @@ impl Writer<'_> {
         self.line("name", &hcl_string(item.name()));
         match &item.scope {
             Scope::ManagementGroup(m) => {
-                let id = self.reference(&format!("/providers/Microsoft.Management/managementGroups/{m}"));
+                let id = self.reference(&format!(
+                    "/providers/Microsoft.Management/managementGroups/{m}"
+                ));
                 self.line("management_group_id", &id);
             }
-            Scope::Subscription(s) => self.line("subscription_id", &hcl_string(&format!("/subscriptions/{s}"))),
+            Scope::Subscription(s) => self.line(
+                "subscription_id",
+                &hcl_string(&format!("/subscriptions/{s}")),
+            ),
             Scope::ResourceGroup { .. } => {
                 let id = item
                     .id
@@ -900,7 +1008,8 @@ impl Writer<'_> {
     /// later one replaces for the same manager, region and type is a comment.
     fn deployments(&mut self) {
         let commits = &self.plan.commits;
-        let key = |m: &str, r: &str, t: ConfigType| (m.to_ascii_lowercase(), r.to_ascii_lowercase(), t);
+        let key =
+            |m: &str, r: &str, t: ConfigType| (m.to_ascii_lowercase(), r.to_ascii_lowercase(), t);
         let mut last: BTreeMap<(String, String, ConfigType), usize> = BTreeMap::new();
         for (n, c) in commits.iter().enumerate() {
             for r in &c.regions {
@@ -908,14 +1017,21 @@ impl Writer<'_> {
             }
         }
         if !commits.is_empty() {
-            self.out.push_str("\n# Deployments (commits), in commit order.\n");
+            self.out
+                .push_str("\n# Deployments (commits), in commit order.\n");
         }
         let mut previous: Option<String> = None;
         for (n, c) in commits.iter().enumerate() {
             for r in &c.regions {
-                let later = last.get(&key(&c.manager, r, c.commit_type)).copied().unwrap_or(n);
+                let later = last
+                    .get(&key(&c.manager, r, c.commit_type))
+                    .copied()
+                    .unwrap_or(n);
                 if later != n {
-                    let later_path = commits.get(later).map(|x| x.path.clone()).unwrap_or_default();
+                    let later_path = commits
+                        .get(later)
+                        .map(|x| x.path.clone())
+                        .unwrap_or_default();
                     self.note(
                         &c.path,
                         format!(
@@ -943,7 +1059,10 @@ impl Writer<'_> {
                     continue;
                 }
                 let manager_name = c.manager.rsplit('/').next().unwrap_or_default();
-                let sym = self.names.unique(&format!("deploy-{manager_name}-{r}-{}", c.type_name()), false);
+                let sym = self.names.unique(
+                    &format!("deploy-{manager_name}-{r}-{}", c.type_name()),
+                    false,
+                );
                 let manager_scope = super::plan::parse_id(&c.manager).map(|(s, _, _)| s);
                 let provider = manager_scope
                     .map(|s| self.provider_line(&s))
@@ -979,7 +1098,9 @@ impl Writer<'_> {
             .collect();
         let mut out = Vec::new();
         for &i in &self.plan.order {
-            let Some(item) = self.plan.item(i) else { continue };
+            let Some(item) = self.plan.item(i) else {
+                continue;
+            };
             let lower = item.id.to_ascii_lowercase();
             let kind = item.kind_lower();
             let wanted = prefixes.iter().any(|p| lower.starts_with(p))
@@ -998,12 +1119,16 @@ fn resource_type(item: &Item) -> Option<&'static str> {
     Some(match item.kind_lower().as_str() {
         "microsoft.network/virtualnetworks" => "azurerm_virtual_network",
         "microsoft.network/virtualnetworks/subnets" => "azurerm_subnet",
-        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => "azurerm_virtual_network_peering",
+        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
+            "azurerm_virtual_network_peering"
+        }
         "microsoft.network/networksecuritygroups" => "azurerm_network_security_group",
         "microsoft.network/networksecuritygroups/securityrules" => "azurerm_network_security_rule",
         "microsoft.network/networkinterfaces" => "azurerm_network_interface",
         "microsoft.network/networkmanagers" => "azurerm_network_manager",
-        "microsoft.network/networkmanagers/networkgroups" => "azurerm_network_manager_network_group",
+        "microsoft.network/networkmanagers/networkgroups" => {
+            "azurerm_network_manager_network_group"
+        }
         "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
             "azurerm_network_manager_static_member"
         }
