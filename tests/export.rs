@@ -357,24 +357,18 @@ fn bicep_code(text: &str) -> String {
 fn balanced(code: &str) -> bool {
     let mut stack = Vec::new();
     for c in code.chars() {
-        match c {
-            '{' | '[' | '(' => stack.push(c),
-            '}' => {
-                if stack.pop() != Some('{') {
-                    return false;
-                }
+        let open = match c {
+            '{' | '[' | '(' => {
+                stack.push(c);
+                continue;
             }
-            ']' => {
-                if stack.pop() != Some('[') {
-                    return false;
-                }
-            }
-            ')' => {
-                if stack.pop() != Some('(') {
-                    return false;
-                }
-            }
-            _ => {}
+            '}' => '{',
+            ']' => '[',
+            ')' => '(',
+            _ => continue,
+        };
+        if stack.pop() != Some(open) {
+            return false;
         }
     }
     stack.is_empty()

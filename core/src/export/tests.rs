@@ -187,7 +187,7 @@ fn peerings_between_resource_groups_come_after_both_and_do_not_make_a_cycle() {
 const NM: &str =
     "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm";
 
-fn commits_design(commits: Value) -> Value {
+fn commits_design(commits: &Value) -> Value {
     json!({"resources": [
         {"id": NM, "type": "Microsoft.Network/networkManagers", "location": "westeurope",
          "properties": {"networkManagerScopes": {"subscriptions": ["/subscriptions/s"]},
@@ -204,7 +204,7 @@ fn commits_design(commits: Value) -> Value {
 fn terraform_keeps_the_last_commit_of_each_region_and_type_and_says_so() {
     let c1 = format!("{NM}/connectivityConfigurations/c1");
     let c2 = format!("{NM}/connectivityConfigurations/c2");
-    let design = scenario(commits_design(json!([
+    let design = scenario(commits_design(&json!([
         {"networkManagerId": NM, "commitType": "Connectivity", "configurationIds": [c1], "targetLocations": ["westeurope", "eastus"]},
         {"networkManagerId": NM, "commitType": "Connectivity", "configurationIds": [c2], "targetLocations": ["westeurope"]},
         {"networkManagerId": NM, "commitType": "Connectivity", "configurationIds": [], "targetLocations": ["eastus"]}
