@@ -29,7 +29,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
             "the design has management groups or policies at management-group scope, which only a tenant deployment creates: the template is a tenant deployment template (`az deployment tenant create`)",
         );
     }
-    let groups = resource_groups(&units);
+    let groups = resource_groups(plan, &units);
     if !groups.is_empty() {
         report.push(
             "",
@@ -113,11 +113,23 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
     template.pretty()
 }
 
-/// The names of the resource groups the units deploy into, in backticks.
-fn resource_groups(units: &[Unit]) -> Vec<String> {
-    distinct(units.iter().filter_map(|u| match &u.scope {
-        Scope::ResourceGroup { group, .. } => Some(format!("`{group}`")),
-        _ => None,
+/// The names of the resource groups the units deploy into and the template does not create, in backticks.
+fn resource_groups(plan: &Plan, units: &[Unit]) -> Vec<String> {
+    distinct(units.iter().filter_map(|u| {
+        match &u.scope {
+            Scope::ResourceGroup {
+                subscription,
+                group,
+            } if plan
+                .find(&format!(
+                    "/subscriptions/{subscription}/resourceGroups/{group}"
+                ))
+                .is_none() =>
+            {
+                Some(format!("`{group}`"))
+            }
+            _ => None,
+        }
     }))
 }
 

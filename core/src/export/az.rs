@@ -82,6 +82,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         .iter()
         .find_map(|i| i.location.clone())
         .unwrap_or_else(|| "westeurope".to_owned());
+    // The resource groups: those the document describes, and those its resources are in.
     let groups = distinct(plan.order.iter().filter_map(|&i| {
         let item = plan.item(i)?;
         match &item.scope {
@@ -93,32 +94,60 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
                 group.to_ascii_lowercase(),
                 group.clone(),
             )),
+            Scope::Subscription(s) if item.kind_lower() == "microsoft.resources/resourcegroups" => {
+                Some((
+                    s.clone(),
+                    item.name().to_ascii_lowercase(),
+                    item.name().to_owned(),
+                ))
+            }
             _ => None,
         }
     }));
+    let mut seen = std::collections::BTreeSet::new();
+    let groups: Vec<_> = groups
+        .into_iter()
+        .filter(|(s, lower, _)| seen.insert((s.to_ascii_lowercase(), lower.clone())))
+        .collect();
     if !groups.is_empty() {
         out.push_str("\n# Resource groups\n");
     }
     for (subscription, lower, group) in &groups {
-        let location = plan
-            .items
-            .iter()
-            .find(|i| {
-                matches!(&i.scope, Scope::ResourceGroup { subscription: s, group: g }
-                    if s == subscription && g.to_ascii_lowercase() == *lower)
-                    && i.location.is_some()
+        let described = plan
+            .find(&format!(
+                "/subscriptions/{subscription}/resourceGroups/{group}"
+            ))
+            .and_then(|g| plan.item(g));
+        let location = described
+            .and_then(|g| g.location.clone())
+            .or_else(|| {
+                plan.items
+                    .iter()
+                    .find(|i| {
+                        matches!(&i.scope, Scope::ResourceGroup { subscription: s, group: g }
+                            if s == subscription && g.to_ascii_lowercase() == *lower)
+                            && i.location.is_some()
+                    })
+                    .and_then(|i| i.location.clone())
             })
-            .and_then(|i| i.location.clone())
             .unwrap_or_else(|| fallback.clone());
         let cmd = Cmd::new("az group create")
             .arg("--subscription", subscription)
             .arg("--name", group)
-            .arg("--location", &location);
+            .arg("--location", &location)
+            .list(
+                "--tags",
+                &tag_words(described.and_then(|g| g.tags.as_ref())),
+            );
         let _ = writeln!(out, "{}", cmd.render(CONTINUE));
     }
 
     for &i in &plan.order {
         let Some(item) = plan.item(i) else { continue };
+        let cmds = commands(item, report);
+        if cmds.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
             "\n# {} `{}` ({})",
@@ -126,7 +155,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
             one_line(item.name()),
             item.path
         );
-        for cmd in commands(item, report) {
+        for cmd in cmds {
             let _ = writeln!(out, "{}", cmd.render(CONTINUE));
         }
     }
@@ -191,6 +220,8 @@ fn commands(item: &Item, report: &mut ExportReport) -> Vec<Cmd> {
                     .opt("--parent", parent),
             ]
         }
+        // Created with the resource groups, first.
+        ("microsoft.resources/resourcegroups", _) => Vec::new(),
         ("microsoft.management/managementgroups/subscriptions", [group, subscription]) => vec![
             Cmd::new("az account management-group subscription add")
                 .arg("--name", group)

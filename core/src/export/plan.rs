@@ -175,10 +175,23 @@ impl Plan {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let parents = management_group_parents(resources);
+        let mut seen = BTreeSet::new();
         for (i, resource) in resources.iter().enumerate() {
-            plan.resource(resource, &format!("resources[{i}]"), &parents);
+            let path = format!("resources[{i}]");
+            let id = resource
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            // As the format reads it: of two resources with one id, the first counts.
+            if !seen.insert(id.to_ascii_lowercase()) {
+                plan.note(
+                    &path,
+                    format!("resource id `{id}` is used twice; this one is left out"),
+                );
+                continue;
+            }
+            plan.resource(resource, &path, &parents);
         }
-        // Ids are unique in the document (the format reports duplicates); the first one wins.
         let mut index = BTreeMap::new();
         for (i, item) in plan.items.iter().enumerate() {
             index.entry(item.id.to_ascii_lowercase()).or_insert(i);
@@ -186,16 +199,42 @@ impl Plan {
         plan.index = index;
         plan.link();
         plan.sort();
+        // The commits as the model reads them, with the document's spelling of ids and regions.
+        let written = doc.get("commits").and_then(Value::as_array);
         plan.commits = scenario
             .model()
             .commits
             .iter()
-            .map(|c| CommitItem {
-                manager: c.manager.to_string(),
-                commit_type: c.commit_type,
-                configurations: c.configurations.iter().map(ToString::to_string).collect(),
-                regions: c.regions.iter().map(ToString::to_string).collect(),
-                path: c.path.clone(),
+            .enumerate()
+            .map(|(n, c)| {
+                let own = written.and_then(|w| w.get(n));
+                let strings = |key: &str, model: Vec<String>| -> Vec<String> {
+                    own.and_then(|o| o.get(key))
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or(model)
+                };
+                CommitItem {
+                    manager: own
+                        .and_then(|o| o.get("networkManagerId"))
+                        .and_then(Value::as_str)
+                        .map_or_else(|| c.manager.to_string(), str::to_owned),
+                    commit_type: c.commit_type,
+                    configurations: strings(
+                        "configurationIds",
+                        c.configurations.iter().map(ToString::to_string).collect(),
+                    ),
+                    regions: strings(
+                        "targetLocations",
+                        c.regions.iter().map(ToString::to_string).collect(),
+                    ),
+                    path: c.path.clone(),
+                }
             })
             .collect();
         plan
@@ -259,6 +298,7 @@ impl Plan {
             .unwrap_or_default();
         match lower.as_str() {
             "microsoft.resources/subscriptions" => self.subscription(resource, id, path),
+            "microsoft.resources/resourcegroups" => self.resource_group(resource, id, path),
             "microsoft.management/managementgroups" => {
                 self.management_group(id, &properties, path, parents);
             }
@@ -434,6 +474,47 @@ impl Plan {
         });
     }
 
+    fn resource_group(&mut self, resource: &Value, id: &str, path: &str) {
+        let segments: Vec<&str> = id.trim_matches('/').split('/').collect();
+        let [subs, subscription, groups, group] = segments.as_slice() else {
+            self.note(
+                path,
+                format!("the id `{id}` is not a resource group id; left out"),
+            );
+            return;
+        };
+        if !subs.eq_ignore_ascii_case("subscriptions")
+            || !groups.eq_ignore_ascii_case("resourceGroups")
+        {
+            self.note(
+                path,
+                format!("the id `{id}` is not a resource group id; left out"),
+            );
+            return;
+        }
+        self.items.push(Item {
+            id: id.to_owned(),
+            kind: "Microsoft.Resources/resourceGroups".to_owned(),
+            names: vec![(*group).to_owned()],
+            scope: Scope::Subscription((*subscription).to_owned()),
+            api: "2021-04-01",
+            location: resource
+                .get("location")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            tags: resource
+                .get("tags")
+                .and_then(Value::as_object)
+                .filter(|t| !t.is_empty())
+                .cloned(),
+            arm_kind: None,
+            properties: Map::new(),
+            deps: Vec::new(),
+            parent: None,
+            path: path.to_owned(),
+        });
+    }
+
     fn management_group(
         &mut self,
         id: &str,
@@ -509,6 +590,17 @@ impl Plan {
             let parent = parent_id(item).and_then(|p| self.find(&p));
             if let Some(p) = parent {
                 deps.push(p);
+            }
+            // A resource in a resource group of the design waits for it.
+            if let Scope::ResourceGroup {
+                subscription,
+                group,
+            } = &item.scope
+                && let Some(g) = self.find(&format!(
+                    "/subscriptions/{subscription}/resourceGroups/{group}"
+                ))
+            {
+                deps.push(g);
             }
             // A resource at a management group's scope waits for the management group.
             if let Scope::ManagementGroup(m) = &item.scope

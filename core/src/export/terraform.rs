@@ -119,6 +119,7 @@ impl Writer<'_> {
         }
     }
 
+    /// The resource groups: those the document describes, and those its resources are in.
     fn resource_groups(&mut self) {
         let fallback = self
             .plan
@@ -130,12 +131,17 @@ impl Writer<'_> {
             let Some(item) = self.plan.item(i) else {
                 continue;
             };
-            let Scope::ResourceGroup {
-                subscription,
-                group,
-            } = &item.scope
-            else {
-                continue;
+            let (subscription, group) = match &item.scope {
+                Scope::ResourceGroup {
+                    subscription,
+                    group,
+                } => (subscription.clone(), group.clone()),
+                Scope::Subscription(s)
+                    if item.kind_lower() == "microsoft.resources/resourcegroups" =>
+                {
+                    (s.clone(), item.name().to_owned())
+                }
+                _ => continue,
             };
             let key = (
                 subscription.to_ascii_lowercase(),
@@ -144,27 +150,38 @@ impl Writer<'_> {
             if self.groups.contains_key(&key) {
                 continue;
             }
-            let location = self
-                .plan
-                .items
-                .iter()
-                .find(|x| x.scope == item.scope && x.location.is_some())
-                .and_then(|x| x.location.clone())
+            let id = format!("/subscriptions/{subscription}/resourceGroups/{group}");
+            let described = self.plan.find(&id).and_then(|g| self.plan.item(g));
+            let scope = Scope::ResourceGroup {
+                subscription: subscription.clone(),
+                group: group.clone(),
+            };
+            let location = described
+                .and_then(|g| g.location.clone())
+                .or_else(|| {
+                    self.plan
+                        .items
+                        .iter()
+                        .find(|x| x.scope == scope && x.location.is_some())
+                        .and_then(|x| x.location.clone())
+                })
                 .unwrap_or_else(|| fallback.clone());
-            let sym = self.names.unique(group, false);
+            let sym = self.names.unique(&group, false);
             let _ = write!(
                 self.out,
-                "\nresource \"azurerm_resource_group\" \"{sym}\" {{\n{}  name     = {}\n  location = {}\n}}\n",
-                self.provider_line(&item.scope),
-                hcl_string(group),
+                "\nresource \"azurerm_resource_group\" \"{sym}\" {{\n{}  name     = {}\n  location = {}\n",
+                self.provider_line(&scope),
+                hcl_string(&group),
                 hcl_string(&location)
             );
+            if let Some(tags) = described.and_then(|g| g.tags.clone()) {
+                let v = hcl_value(&Value::Object(tags), 1, &|_| None);
+                self.line("tags", &v);
+            }
+            self.close();
             let address = format!("azurerm_resource_group.{sym}");
-            self.addresses.insert(
-                format!("/subscriptions/{subscription}/resourceGroups/{group}")
-                    .to_ascii_lowercase(),
-                address.clone(),
-            );
+            self.addresses
+                .insert(id.to_ascii_lowercase(), address.clone());
             self.groups.insert(key, address);
         }
     }
@@ -489,6 +506,8 @@ impl Writer<'_> {
                 }
                 self.close();
             }
+            // Written with the resource groups, first.
+            ("microsoft.resources/resourcegroups", _) => {}
             // Written as the management group's `subscription_ids`.
             ("microsoft.management/managementgroups/subscriptions", _) => {}
             ("microsoft.resources/tags", _) => {

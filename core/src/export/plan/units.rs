@@ -6,13 +6,24 @@ use std::collections::BTreeSet;
 use super::{Plan, Scope};
 use crate::export::ReportLine;
 
+/// Which resources of a scope a unit holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Resource groups, created first.
+    Groups,
+    /// Everything else.
+    Resources,
+    /// VNet peerings, after the VNets of every resource group.
+    Peerings,
+}
+
 /// The items of one scope, deployed together: a nested deployment of an ARM template, a Bicep module.
 #[derive(Clone, Debug)]
 pub(crate) struct Unit {
     /// Where its items are deployed.
     pub scope: Scope,
-    /// Whether it holds the peerings of its scope, deployed after the VNets.
-    pub late: bool,
+    /// Which of its scope's resources it holds.
+    pub phase: Phase,
     /// A deployment name made from the scope (`avnm-rg-network`), unique in the plan.
     pub name: String,
     /// Its items, in plan order.
@@ -32,13 +43,17 @@ impl Plan {
             let Some(item) = self.items.get(i) else {
                 continue;
             };
-            // Peerings are deployed after the VNets of every resource group, so that two resource groups
-            // whose VNets peer with each other do not wait for each other.
-            let late =
-                item.kind_lower() == "microsoft.network/virtualnetworks/virtualnetworkpeerings";
+            // Resource groups are created before anything else of their subscription (whose policies may
+            // name a network group inside them), and peerings after the VNets of every resource group, so
+            // that two resource groups whose VNets peer with each other do not wait for each other.
+            let phase = match item.kind_lower().as_str() {
+                "microsoft.resources/resourcegroups" => Phase::Groups,
+                "microsoft.network/virtualnetworks/virtualnetworkpeerings" => Phase::Peerings,
+                _ => Phase::Resources,
+            };
             let u = match units
                 .iter()
-                .position(|u| u.scope == item.scope && u.late == late)
+                .position(|u| u.scope == item.scope && u.phase == phase)
             {
                 Some(u) => u,
                 None => {
@@ -48,8 +63,10 @@ impl Plan {
                         Scope::Subscription(s) => format!("avnm-sub-{s}"),
                         Scope::ResourceGroup { group, .. } => format!("avnm-{group}"),
                     };
-                    if late {
-                        base.push_str("-peerings");
+                    match phase {
+                        Phase::Groups => base.push_str("-groups"),
+                        Phase::Peerings => base.push_str("-peerings"),
+                        Phase::Resources => {}
                     }
                     let base: String = base
                         .chars()
@@ -70,7 +87,7 @@ impl Plan {
                     }
                     units.push(Unit {
                         scope: item.scope.clone(),
-                        late,
+                        phase,
                         name,
                         items: Vec::new(),
                         deps: Vec::new(),
