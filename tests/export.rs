@@ -1142,3 +1142,100 @@ fn every_scenario_file_exports_in_every_format_with_the_same_structure() {
         check_az(&name, &scenario);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Any document that loads exports without a panic, in a well-formed text.
+
+mod mutated {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn replacement() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "[a-zA-Z0-9/.*_'\"$%{}\\[\\] -]{0,16}".prop_map(Value::String),
+            prop::sample::select(vec![
+                "it's",
+                "${x}",
+                "%{y}",
+                "[parameters('x')]",
+                "",
+                "/",
+                "/subscriptions/x",
+                "/subscriptions/x/resourceGroups/r/providers/Microsoft.Network/virtualNetworks",
+                "/providers/Microsoft.Management/managementGroups/m",
+                "line\nbreak",
+                "é ü 中",
+            ])
+            .prop_map(|s| Value::String(s.to_owned())),
+            Just(Value::Array(vec![])),
+            Just(serde_json::json!({})),
+        ]
+    }
+
+    /// Every path to a string value in a document.
+    fn string_paths(value: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    prefix.push(Value::from(k.as_str()));
+                    string_paths(v, prefix, out);
+                    prefix.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    prefix.push(Value::from(i));
+                    string_paths(v, prefix, out);
+                    prefix.pop();
+                }
+            }
+            _ => out.push(prefix.clone()),
+        }
+    }
+
+    fn at<'v>(value: &'v mut Value, path: &[Value]) -> Option<&'v mut Value> {
+        let mut v = value;
+        for step in path {
+            v = match step {
+                Value::String(k) => v.get_mut(k.as_str())?,
+                Value::Number(i) => v.get_mut(usize::try_from(i.as_u64()?).ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_examples_export_well_formed(
+            picks in prop::collection::vec((any::<prop::sample::Index>(), replacement()), 1..4),
+        ) {
+            let mut document = guardrails().document().clone();
+            for (index, value) in picks {
+                let mut all = Vec::new();
+                string_paths(&document, &mut Vec::new(), &mut all);
+                let path = index.get(&all).clone();
+                if let Some(slot) = at(&mut document, &path) {
+                    *slot = value;
+                }
+            }
+            if let Ok(scenario) = Scenario::from_document(document) {
+                let template: Value = serde_json::from_str(&export(&scenario, Format::Arm).text).expect("JSON");
+                let schema = template["$schema"].as_str().unwrap().to_owned();
+                check_template("mutated", &template, "", &schema);
+                for text in bicep_files(&export(&scenario, Format::Bicep).text).values() {
+                    prop_assert!(balanced(&bicep_code(text)));
+                }
+                let terraform = export(&scenario, Format::Terraform).text;
+                terraform_resources("mutated", &terraform);
+                bash_accepts("mutated", &export(&scenario, Format::Az).text);
+            }
+        }
+    }
+}
