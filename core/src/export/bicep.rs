@@ -152,7 +152,15 @@ fn declarations(
 ) -> String {
     for &i in &unit.items {
         if let Some(item) = plan.item(i) {
-            let sym = names.unique(item.name(), true);
+            // A subscription under a management group is named by its GUID: a shorter symbol reads better.
+            let base = if item.kind_lower() == "microsoft.management/managementgroups/subscriptions"
+            {
+                let guid: String = item.name().chars().take(8).collect();
+                format!("subscription-{guid}")
+            } else {
+                item.name().to_owned()
+            };
+            let sym = names.unique(&base, true);
             symbols.insert(i, sym);
         }
     }
