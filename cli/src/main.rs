@@ -8,6 +8,7 @@
 
 mod lesson;
 mod link;
+mod export;
 mod render;
 
 use std::io::Read;
@@ -37,8 +38,11 @@ enum Command {
     Topology(Common),
     /// The verdict for one flow, with its trace
     Verdict {
-        #[command(flatten)]
-        common: Common,
+        /// Scenario document, or `-` for standard input
+        file: String,
+        /// Output format (`markdown`: the verdict and its trace for a ticket)
+        #[arg(long, value_enum, default_value_t = VerdictFormat::Json)]
+        format: VerdictFormat,
         /// Source IP address
         #[arg(long)]
         from: IpAddr,
@@ -97,6 +101,8 @@ enum Command {
         #[command(subcommand)]
         command: link::Command,
     },
+    /// The design as Azure deploys it (ARM template, Bicep, Terraform, az script) or its topology as SVG
+    Export(export::Args),
 }
 
 #[derive(clap::Args, Debug)]
@@ -112,6 +118,13 @@ struct Common {
 enum Format {
     Json,
     Table,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum VerdictFormat {
+    Json,
+    Table,
+    Markdown,
 }
 
 fn parse_protocol(s: &str) -> Result<Protocol, String> {
@@ -241,7 +254,8 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             });
         }
         Command::Verdict {
-            common,
+            file,
+            format,
             from,
             to,
             protocol,
@@ -253,16 +267,25 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                     "`--port` is required for the protocol `{protocol}`"
                 )));
             }
-            let (_, analysis) = load(&common.file)?;
-            let verdict = analysis.verdict(&Flow {
+            let (_, analysis) = load(&file)?;
+            let flow = Flow {
                 from,
                 to,
                 protocol,
                 port,
                 source_port,
-            });
+            };
+            let verdict = analysis.verdict(&flow);
+            let format = match format {
+                VerdictFormat::Json => Format::Json,
+                VerdictFormat::Table => Format::Table,
+                VerdictFormat::Markdown => {
+                    print!("{}", avnm_core::export::verdict_markdown(&verdict, &flow));
+                    return Ok(ExitCode::SUCCESS);
+                }
+            };
             emit(
-                common.format,
+                format,
                 &serde_json::to_value(&verdict).unwrap_or_default(),
                 || verdict.to_string(),
             );
@@ -317,6 +340,10 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                 &serde_json::to_value(&matrix).unwrap_or_default(),
                 || render::matrix_table(&matrix),
             );
+        }
+        Command::Export(args) => {
+            let (scenario, analysis) = load(&args.file)?;
+            export::run(&args, &scenario, &analysis).map_err(InputError)?;
         }
         Command::Diagnostics(common) => {
             let (_, analysis) = load(&common.file)?;

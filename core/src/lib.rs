@@ -31,6 +31,7 @@ pub mod analysis;
 pub mod connectivity;
 pub mod deployment;
 pub mod diagnostic;
+pub mod export;
 pub mod generate;
 pub mod layout;
 pub mod membership;

@@ -79,6 +79,11 @@ impl Scenario {
         &self.model
     }
 
+    /// The document as it was loaded, with every key (what the model does not keep, exports read here).
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
     /// The problems found in the document's values and references.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
