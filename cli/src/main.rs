@@ -6,6 +6,7 @@
 //! `check` exits 1 when an intent fails.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
+mod import;
 mod render;
 
 use std::io::Read;
@@ -87,6 +88,15 @@ enum Command {
     },
     /// The document's problems: errors and warnings with their JSON paths
     Diagnostics(Common),
+    /// Azure JSON (REST bodies, `az` output, ARM templates and parameters) to a scenario document, with a report
+    Import {
+        /// Files to import together, or `-` for standard input
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Write the scenario document here instead of standard output
+        #[arg(short, long)]
+        output: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -216,6 +226,7 @@ fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
 
 fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
+        Command::Import { files, output } => return import::run(&files, output.as_deref()),
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
             emit(common.format, &render::membership(&analysis), || {

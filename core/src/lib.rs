@@ -32,6 +32,7 @@ pub mod connectivity;
 pub mod deployment;
 pub mod diagnostic;
 pub mod generate;
+pub mod import;
 pub mod layout;
 pub mod membership;
 pub mod model;

@@ -17,11 +17,9 @@ const IMPORT: &str = "import it with `avnm import`";
 pub(crate) fn foreign(doc: &Value) -> Option<String> {
     match doc {
         Value::Object(map) => foreign_object(map),
-        Value::Array(items) => Some(foreign_array(items)),
-        other => Some(format!(
-            "it is {}, and a scenario document is an object with `resources`",
-            super::node::kind(other)
-        )),
+        Value::Array(items) => foreign_array(items),
+        // Other values get the reader's plain type error (``: expected an object).
+        _ => None,
     }
 }
 
@@ -120,16 +118,16 @@ fn foreign_object(map: &Map<String, Value>) -> Option<String> {
     ))
 }
 
-fn foreign_array(items: &[Value]) -> String {
+fn foreign_array(items: &[Value]) -> Option<String> {
     let objects = || items.iter().filter_map(Value::as_object);
-    if items.is_empty() {
-        "it is an empty JSON array; an empty design is written `{\"resources\": []}`".to_owned()
-    } else if objects().any(|o| o.contains_key("id")) {
-        format!("looks like a list of resources as `az ... list` prints it: {IMPORT}")
+    if objects().any(|o| o.contains_key("id")) {
+        Some(format!(
+            "looks like a list of resources as `az ... list` prints it: {IMPORT}"
+        ))
     } else if objects().any(|o| o.contains_key("field") || o.contains_key("allOf")) {
-        "looks like a list of policy rule conditions: put them in an `allOf` or `anyOf` of a policy definition's `policyRule`".to_owned()
+        Some("looks like a list of policy rule conditions: put them in an `allOf` or `anyOf` of a policy definition's `policyRule`".to_owned())
     } else {
-        "it is a JSON array, and a scenario document is an object with `resources`".to_owned()
+        None
     }
 }
 
@@ -262,7 +260,8 @@ mod tests {
             json!({"field": "name", "contains": "x"}),
             Some("policy rule condition"),
         );
-        check(json!("text"), Some("it is a string"));
+        check(json!("text"), None);
+        check(json!([]), None);
         check(json!({"a": 1}), Some("no `resources` (its keys: `a`)"));
     }
 

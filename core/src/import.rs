@@ -1,0 +1,834 @@
+//! Import: what Azure publishes, made into a scenario document, with a report of what was read and why.
+//!
+//! API Boundary: [`import`] is the one call the playground and `avnm import` make; [`Source`] goes in,
+//! [`Imported`] (the document and its [`ReportLine`]s) or an [`ImportError`] comes out.
+//!
+//! Inputs, in any mix and several files at once (merged, duplicates reported):
+//! - ARM GET bodies: single resources, `{"value": [...], "nextLink"}` lists, REST API example files (the 2xx
+//!   `responses` bodies, and request bodies that are whole resources or commits), child resources inline or
+//!   standalone; ids are spelled as ARM spells them and a missing `type` is read from the id;
+//! - Azure CLI output: `az ... list/show` (arrays, the flattened shape without `properties`), `az ... create`
+//!   wrappers (`{"newVNet": {...}}`), `az resource list`, `az graph query` (`data`);
+//! - ARM deployment templates (array or symbolic `resources`, nested children, `copy`, `condition`, nested
+//!   deployments), with parameter values from parameters files among the sources, else the defaults;
+//! - scenario documents, whose resources go through the same reading.
+//!
+//! Every resource is checked alone with the scenario reader, so that one malformed resource is skipped with its
+//! reason instead of refusing the whole import.
+//! Architecture Invariant: like the rest of the core, import does no IO: the caller reads the files.
+
+mod expr;
+mod resource;
+mod template;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::scenario::{FormatError, Scenario, format};
+
+/// One input: a display name (a file name) and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// How the report names it.
+    pub name: String,
+    /// The JSON text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source named `name`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What a report line says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReportKind {
+    /// A resource, commit or intent put in the document.
+    Read,
+    /// Something left out, with the reason.
+    Skipped,
+    /// Something the input did not say and the import supplied (a type from an id, an id's spelling).
+    Inferred,
+    /// A resource or commit already read from another place; the first one is kept.
+    Duplicate,
+    /// A template expression that could not be evaluated.
+    Unevaluated,
+    /// A whole file that gave nothing to import.
+    Refused,
+}
+
+impl fmt::Display for ReportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReportKind::Read => "read",
+            ReportKind::Skipped => "skipped",
+            ReportKind::Inferred => "inferred",
+            ReportKind::Duplicate => "duplicate",
+            ReportKind::Unevaluated => "unevaluated",
+            ReportKind::Refused => "refused",
+        })
+    }
+}
+
+/// One thing read, skipped or inferred, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    /// What happened.
+    pub kind: ReportKind,
+    /// The source's name.
+    pub file: String,
+    /// The JSON path in that source (`value[2].properties.subnets[0]`), empty for the whole file.
+    pub path: String,
+    /// Why, in one line.
+    pub message: String,
+}
+
+impl fmt::Display for ReportLine {
+    /// `skipped vnets.json value[2]: ...`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{} {}: {}", self.kind, self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{} {} {}: {}",
+                self.kind, self.file, self.path, self.message
+            )
+        }
+    }
+}
+
+/// The result of an import: a scenario document and the report of how it was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The scenario document (decisions §1): `resources`, `commits`, `intents`.
+    pub document: Value,
+    /// One line per thing read, skipped, inferred, duplicated or not evaluated, in input order.
+    pub report: Vec<ReportLine>,
+}
+
+impl Imported {
+    /// The document as a [`Scenario`].
+    pub fn scenario(&self) -> Result<Scenario, FormatError> {
+        Scenario::from_document(self.document.clone())
+    }
+
+    /// The document as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.document).unwrap_or_default()
+    }
+}
+
+/// An import that gave nothing to put in a design.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// No resource, commit or intent could be read from any source.
+    #[error("nothing to import: {reason}")]
+    Nothing {
+        /// Why, one clause per source.
+        reason: String,
+        /// Everything the import saw.
+        report: Vec<ReportLine>,
+    },
+}
+
+impl ImportError {
+    /// The report of what the import saw.
+    pub fn report(&self) -> &[ReportLine] {
+        match self {
+            ImportError::Nothing { report, .. } => report,
+        }
+    }
+}
+
+/// Imports Azure JSON into one scenario document.
+///
+/// ```
+/// use avnm_core::import::{import, Source, ReportKind};
+/// let list = r#"{"value": [{"id": "subscriptions/s/resourcegroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+///                           "location": "westeurope",
+///                           "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}],
+///                "nextLink": null}"#;
+/// let imported = import(&[Source::new("vnets.json", list)]).unwrap();
+/// let scenario = imported.scenario().unwrap();
+/// assert_eq!(scenario.model().vnets.len(), 1);
+/// assert!(imported.report.iter().any(|l| l.kind == ReportKind::Inferred && l.path == "value[0].type"));
+///
+/// let error = import(&[Source::new("a.json", "{}")]).unwrap_err();
+/// assert_eq!(error.to_string(), "nothing to import: `a.json` is an empty JSON object");
+/// ```
+pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
+    let mut importer = Importer::default();
+    let parsed: Vec<(&Source, Result<Value, FormatError>)> = sources
+        .iter()
+        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+        .collect();
+    for (source, value) in &parsed {
+        if let Ok(Value::Object(map)) = value
+            && template::is_parameters(map)
+        {
+            importer.file.clone_from(&source.name);
+            let mut notes = Vec::new();
+            let values = template::parameter_values(map, &mut notes);
+            importer.notes("", notes);
+            importer.parameters.extend(values);
+        }
+    }
+    for (source, value) in &parsed {
+        importer.file.clone_from(&source.name);
+        match value {
+            Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
+            Ok(Value::Object(map)) if template::is_parameters(map) => {}
+            Ok(v) => importer.value(v, "", 0),
+        }
+    }
+    importer.pending_commits();
+    // A source that gave nothing says why in one line, after its own lines.
+    let mut refusals = Vec::new();
+    let mut ordered = Vec::new();
+    for (source, value) in &parsed {
+        let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
+            std::mem::take(&mut importer.report)
+                .into_iter()
+                .partition(|l| l.file == source.name);
+        importer.report = rest;
+        let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
+        let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
+        if !gave && !is_parameters {
+            let needed: Vec<String> = mine
+                .iter()
+                .filter(|l| {
+                    l.kind == ReportKind::Unevaluated
+                        && l.path.starts_with("parameters.")
+                        && l.message.contains("none was given")
+                })
+                .map(|l| format!("`{}`", l.path.trim_start_matches("parameters.")))
+                .collect();
+            let why = match (value, mine.iter().find(|l| l.kind == ReportKind::Refused)) {
+                (_, Some(refused)) => format!("is {}", refused.message),
+                (Ok(_), None) if !needed.is_empty() => format!(
+                    "is an ARM template whose resources need values for {}: give them in a parameters file imported with it",
+                    needed.join(", ")
+                ),
+                (Ok(v), None) => why_nothing(v, &mine),
+                (Err(_), None) => "is not JSON".to_owned(),
+            };
+            if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
+                mine.push(ReportLine {
+                    kind: ReportKind::Refused,
+                    file: source.name.clone(),
+                    path: String::new(),
+                    message: format!("nothing to import: it {why}"),
+                });
+            }
+            refusals.push(format!("`{}` {why}", source.name));
+        }
+        ordered.append(&mut mine);
+    }
+    importer.report = ordered;
+    let Importer {
+        report,
+        resources,
+        commits,
+        intents,
+        extras,
+        ..
+    } = importer;
+    if resources.is_empty() && commits.is_empty() && intents.is_empty() {
+        let reason = if refusals.is_empty() {
+            "no source given".to_owned()
+        } else {
+            refusals.join("; ")
+        };
+        return Err(ImportError::Nothing { reason, report });
+    }
+    let mut document = extras;
+    document.insert("resources".to_owned(), Value::Array(resources));
+    document.insert("commits".to_owned(), Value::Array(commits));
+    document.insert("intents".to_owned(), Value::Array(intents));
+    Ok(Imported {
+        document: Value::Object(document),
+        report,
+    })
+}
+
+/// How deep wrappers may nest (lists of lists of example files).
+const MAX_DEPTH: usize = 8;
+
+#[derive(Default)]
+struct Importer {
+    file: String,
+    report: Vec<ReportLine>,
+    resources: Vec<Value>,
+    /// Lower-case id of every resource read: where it was read, and its index in `resources`.
+    seen: BTreeMap<String, (String, String, usize)>,
+    commits: Vec<Value>,
+    /// Commits without their network manager: (file, path, body), resolved once every resource is read.
+    orphans: Vec<(String, String, Value)>,
+    intents: Vec<Value>,
+    extras: Map<String, Value>,
+    parameters: Map<String, Value>,
+    /// The network manager that a REST example's parameters name, for its commit bodies.
+    manager_hint: Option<String>,
+}
+
+fn at(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else if key.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl Importer {
+    fn line(&mut self, kind: ReportKind, path: &str, message: impl Into<String>) {
+        self.report.push(ReportLine {
+            kind,
+            file: self.file.clone(),
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn notes(&mut self, base: &str, notes: Vec<resource::Note>) {
+        for (kind, path, message) in notes {
+            let path = if path.starts_with(base) {
+                path
+            } else {
+                at(base, &path)
+            };
+            self.line(kind, &path, message);
+        }
+    }
+
+    /// Reads any JSON value: a resource, a list, a wrapper, a template, an example file, a scenario document.
+    fn value(&mut self, value: &Value, path: &str, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.line(
+                ReportKind::Skipped,
+                path,
+                "nested too deep to be Azure output",
+            );
+            return;
+        }
+        let map = match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.value(item, &format!("{path}[{i}]"), depth + 1);
+                }
+                return;
+            }
+            Value::Object(map) => map,
+            other => {
+                self.line(
+                    ReportKind::Skipped,
+                    path,
+                    format!("{} is not an Azure resource", format::node::kind(other)),
+                );
+                return;
+            }
+        };
+        let array = |key: &str| map.get(key).and_then(Value::as_array);
+        if template::is_template(map) {
+            let (resources, notes) = template::read(map, &self.parameters, path);
+            self.notes(path, notes);
+            for (res, res_path) in resources {
+                self.resource(&res, &res_path);
+            }
+        } else if let Some(Value::Object(responses)) = map.get("responses") {
+            self.example(map, responses, path, depth);
+        } else if let Some(interactions) = array("interactions") {
+            for (i, interaction) in interactions.iter().enumerate() {
+                let here = format!("{}[{i}]", at(path, "interactions"));
+                let status = interaction
+                    .get("status")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                match interaction.get("response_body") {
+                    Some(body) if (200..300).contains(&status) && !body.is_null() => {
+                        self.value(body, &at(&here, "response_body"), depth + 1);
+                    }
+                    _ => self.line(
+                        ReportKind::Skipped,
+                        &here,
+                        format!("a response with status `{status}` and no body to read"),
+                    ),
+                }
+            }
+        } else if let Some(resources) = array("resources") {
+            self.document(map, resources, path);
+        } else if let Some(items) = array("value").or_else(|| array("data")) {
+            let key = if array("value").is_some() {
+                "value"
+            } else {
+                "data"
+            };
+            if let Some(Value::String(next)) = map.get("nextLink")
+                && !next.is_empty()
+            {
+                self.line(
+                    ReportKind::Skipped,
+                    &at(path, "nextLink"),
+                    "further pages of the list are not fetched: import them too",
+                );
+            }
+            for (i, item) in items.iter().enumerate() {
+                self.value(item, &format!("{}[{i}]", at(path, key)), depth + 1);
+            }
+        } else if map.contains_key("commitType") {
+            let manager = self.manager_hint.clone();
+            self.commit(map, path, manager);
+        } else if map.contains_key("configurationGroups")
+            || map.contains_key("ruleCollectionAppliesToGroups")
+        {
+            self.line(
+                ReportKind::Skipped,
+                path,
+                "an effective configuration of one virtual network (`list-effective-...` output) describes what applies to it, not the configuration itself: import the configurations and their rule collections instead",
+            );
+        } else if map.get("id").is_some_and(Value::is_string) {
+            self.resource(value, path);
+        } else if map.len() == 1
+            && let Some((key, inner)) = map.iter().next()
+            && inner.get("id").is_some_and(Value::is_string)
+        {
+            let here = at(path, key);
+            self.line(
+                ReportKind::Inferred,
+                &here,
+                format!("the resource under `{key}`, as `az ... create` prints it"),
+            );
+            self.value(inner, &here, depth + 1);
+        } else {
+            let why = why_nothing(value, &[]);
+            self.line(ReportKind::Skipped, path, format!("it {why}"));
+        }
+    }
+
+    /// A REST API example file: the bodies of its successful responses, and request bodies that are whole.
+    fn example(
+        &mut self,
+        map: &Map<String, Value>,
+        responses: &Map<String, Value>,
+        path: &str,
+        depth: usize,
+    ) {
+        let params = map.get("parameters").and_then(Value::as_object);
+        let param = |k: &str| params.and_then(|p| p.get(k)).and_then(Value::as_str);
+        self.manager_hint = match (
+            param("subscriptionId"),
+            param("resourceGroupName"),
+            param("networkManagerName"),
+        ) {
+            (Some(s), Some(r), Some(n)) => Some(format!(
+                "/subscriptions/{s}/resourceGroups/{r}/providers/Microsoft.Network/networkManagers/{n}"
+            )),
+            _ => None,
+        };
+        for (status, response) in responses {
+            let here = at(&at(path, "responses"), status);
+            match response.get("body") {
+                Some(body) if status.starts_with('2') => {
+                    self.value(body, &at(&here, "body"), depth + 1);
+                }
+                Some(_) => self.line(
+                    ReportKind::Skipped,
+                    &here,
+                    format!("response `{status}` is not a success"),
+                ),
+                None => {}
+            }
+        }
+        for (key, body) in params.into_iter().flatten() {
+            let Value::Object(fields) = body else {
+                continue;
+            };
+            let here = at(&at(path, "parameters"), key);
+            if fields.contains_key("commitType") || fields.get("id").is_some_and(Value::is_string) {
+                self.value(body, &here, depth + 1);
+            } else if fields.contains_key("properties") {
+                self.line(
+                    ReportKind::Skipped,
+                    &here,
+                    "a request body without `id`: the response body is the resource",
+                );
+            }
+        }
+        self.manager_hint = None;
+    }
+
+    /// A scenario document, or resources pasted in a `resources` array.
+    fn document(&mut self, map: &Map<String, Value>, resources: &[Value], path: &str) {
+        for (i, res) in resources.iter().enumerate() {
+            let here = format!("{}[{i}]", at(path, "resources"));
+            if res.get("id").is_some_and(Value::is_string) {
+                self.resource(res, &here);
+            } else {
+                self.value(res, &here, 1);
+            }
+        }
+        for (i, commit) in map
+            .get("commits")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let here = format!("{}[{i}]", at(path, "commits"));
+            match commit.as_object() {
+                Some(c) => self.commit(c, &here, None),
+                None => self.line(ReportKind::Skipped, &here, "a commit is an object"),
+            }
+        }
+        for (i, intent) in map
+            .get("intents")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let here = format!("{}[{i}]", at(path, "intents"));
+            match format::read(&json!({"intents": [intent]})) {
+                Ok(_) => {
+                    self.intents.push(intent.clone());
+                    self.line(ReportKind::Read, &here, "an intent");
+                }
+                Err(e) => self.line(
+                    ReportKind::Skipped,
+                    &here,
+                    relocate(&e, "intents[0]", &here),
+                ),
+            }
+        }
+        for (key, value) in map {
+            if !["resources", "commits", "intents"].contains(&key.as_str()) {
+                self.extras
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+    }
+
+    /// One resource: normalised, checked alone by the scenario reader, and added unless already read.
+    fn resource(&mut self, value: &Value, path: &str) {
+        let (res, notes) = match resource::normalise(value) {
+            Ok(r) => r,
+            Err(why) => {
+                self.line(ReportKind::Skipped, path, why);
+                return;
+            }
+        };
+        self.notes(path, notes);
+        let kind = res
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let id = res
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let lower = kind.to_ascii_lowercase();
+        if let Some(why) = unsupported(&lower, &res) {
+            self.line(ReportKind::Skipped, path, format!("`{kind}` `{id}`: {why}"));
+            return;
+        }
+        if let Err(e) = format::read(&json!({"resources": [res]})) {
+            self.line(
+                ReportKind::Skipped,
+                path,
+                format!("cannot be read: {}", relocate(&e, "resources[0]", path)),
+            );
+            return;
+        }
+        let key = id.to_ascii_lowercase();
+        if let Some((file, first, index)) = self.seen.get(&key) {
+            let same = self.resources.get(*index) == Some(&res);
+            let message = format!(
+                "`{id}` was already read from `{file}` at `{first}`; {}",
+                if same {
+                    "the two are the same"
+                } else {
+                    "the two differ and the first is kept"
+                }
+            );
+            self.line(ReportKind::Duplicate, path, message);
+            return;
+        }
+        if let Some(Value::Array(defaults)) = res
+            .get("properties")
+            .and_then(|p| p.get("defaultSecurityRules"))
+            && !defaults.is_empty()
+        {
+            self.line(
+                ReportKind::Skipped,
+                &at(path, "properties.defaultSecurityRules"),
+                format!(
+                    "{} default security rule{}: every NSG has the six default rules implicitly",
+                    defaults.len(),
+                    if defaults.len() == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        let mut message = format!("`{kind}` `{id}`");
+        let children: Vec<String> = [
+            ("subnets", "subnet"),
+            ("virtualNetworkPeerings", "peering"),
+            ("securityRules", "security rule"),
+            ("ipConfigurations", "IP configuration"),
+        ]
+        .iter()
+        .filter_map(|(key, what)| {
+            let n = res.get("properties")?.get(key)?.as_array()?.len();
+            (n > 0).then(|| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+        })
+        .collect();
+        if !children.is_empty() {
+            message.push_str(&format!(" with {}", children.join(", ")));
+        }
+        if lower.starts_with("microsoft.network/networkmanagers/") && !reads(&lower) {
+            message.push_str(", kept but not simulated");
+        }
+        self.line(ReportKind::Read, path, message);
+        self.seen.insert(
+            key,
+            (self.file.clone(), path.to_owned(), self.resources.len()),
+        );
+        self.resources.push(res);
+    }
+
+    /// A commit body (`commitType`, `configurationIds`, `targetLocations`), with its network manager.
+    fn commit(&mut self, body: &Map<String, Value>, path: &str, manager: Option<String>) {
+        let manager = body
+            .get("networkManagerId")
+            .and_then(Value::as_str)
+            .map(resource::normalise_id)
+            .or(manager)
+            .or_else(|| {
+                // `commitId` is `<manager id>/commit/<guid>` in the live service's answers.
+                let commit_id = body.get("commitId")?.as_str()?;
+                let lower = commit_id.to_ascii_lowercase();
+                let cut = lower.find("/commit/")?;
+                commit_id.get(..cut).map(resource::normalise_id)
+            });
+        let mut commit = Map::new();
+        for key in ["commitType", "configurationIds", "targetLocations"] {
+            if let Some(v) = body.get(key) {
+                commit.insert(key.to_owned(), v.clone());
+            }
+        }
+        if !commit.contains_key("configurationIds") {
+            commit.insert("configurationIds".to_owned(), json!([]));
+        }
+        match manager {
+            Some(m) => {
+                let mut c = Map::new();
+                c.insert("networkManagerId".to_owned(), json!(m));
+                c.extend(commit);
+                self.add_commit(Value::Object(c), path);
+            }
+            None => {
+                self.orphans
+                    .push((self.file.clone(), path.to_owned(), Value::Object(commit)));
+            }
+        }
+    }
+
+    fn add_commit(&mut self, commit: Value, path: &str) {
+        if let Err(e) = format::read(&json!({"commits": [commit]})) {
+            self.line(
+                ReportKind::Skipped,
+                path,
+                format!(
+                    "a commit that cannot be read: {}",
+                    relocate(&e, "commits[0]", path)
+                ),
+            );
+            return;
+        }
+        if self.commits.contains(&commit) {
+            self.line(
+                ReportKind::Duplicate,
+                path,
+                "the same commit was already read; it is kept once",
+            );
+            return;
+        }
+        let kind = commit
+            .get("commitType")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let count = commit
+            .get("configurationIds")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let regions: Vec<String> = commit
+            .get("targetLocations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|r| format!("`{r}`"))
+            .collect();
+        self.line(
+            ReportKind::Read,
+            path,
+            format!(
+                "a `{kind}` commit of {count} configuration{} to {}",
+                if count == 1 { "" } else { "s" },
+                regions.join(", ")
+            ),
+        );
+        self.commits.push(commit);
+    }
+
+    /// Commits read without their network manager take the only manager imported, if there is exactly one.
+    fn pending_commits(&mut self) {
+        let managers: Vec<String> = self
+            .resources
+            .iter()
+            .filter(|r| {
+                r.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Network/networkManagers"))
+            })
+            .filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        for (file, path, commit) in std::mem::take(&mut self.orphans) {
+            self.file = file;
+            match managers.as_slice() {
+                [manager] => {
+                    self.line(
+                        ReportKind::Inferred,
+                        &path,
+                        format!("a commit without its network manager: `{manager}`, the only one imported"),
+                    );
+                    let mut c = Map::new();
+                    c.insert("networkManagerId".to_owned(), json!(manager));
+                    if let Value::Object(fields) = commit {
+                        c.extend(fields);
+                    }
+                    self.add_commit(Value::Object(c), &path);
+                }
+                _ => self.line(
+                    ReportKind::Skipped,
+                    &path,
+                    format!(
+                        "a commit without its network manager (`networkManagerId`), and {} network managers imported to take it from",
+                        managers.len()
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// Why a value gave nothing: what it looks like.
+fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
+    match value {
+        Value::Object(map) if map.is_empty() => "is an empty JSON object".to_owned(),
+        Value::Array(items) if items.is_empty() => "is an empty list".to_owned(),
+        Value::Object(map)
+            if ["field", "allOf", "anyOf", "not"]
+                .iter()
+                .any(|k| map.keys().any(|m| m.eq_ignore_ascii_case(k))) =>
+        {
+            "is a policy rule condition, not a resource: put it in the `if` of a policy definition's `policyRule`".to_owned()
+        }
+        Value::Array(items)
+            if items
+                .iter()
+                .any(|i| i.get("field").is_some() || i.get("allOf").is_some()) =>
+        {
+            "is a list of policy rule conditions, not resources: put them in an `allOf` or `anyOf` of a policy definition's `policyRule`".to_owned()
+        }
+        Value::Object(map) => {
+            let first = lines
+                .iter()
+                .find(|l| matches!(l.kind, ReportKind::Skipped | ReportKind::Unevaluated));
+            match first {
+                Some(line) => format!("gave no resource: {}", line.message),
+                None => {
+                    let keys: Vec<String> =
+                        map.keys().take(4).map(|k| format!("`{k}`")).collect();
+                    format!(
+                        "is not an Azure resource, list, ARM template or REST API example file (its keys: {})",
+                        keys.join(", ")
+                    )
+                }
+            }
+        }
+        _ => "gave no resource".to_owned(),
+    }
+}
+
+/// The types the engine reads (decisions §1), lower-case.
+const READ: &[&str] = &[
+    "microsoft.network/virtualnetworks",
+    "microsoft.network/virtualnetworks/subnets",
+    "microsoft.network/virtualnetworks/virtualnetworkpeerings",
+    "microsoft.network/networkinterfaces",
+    "microsoft.network/networksecuritygroups",
+    "microsoft.network/networksecuritygroups/securityrules",
+    "microsoft.network/networkmanagers",
+    "microsoft.network/networkmanagers/networkgroups",
+    "microsoft.network/networkmanagers/networkgroups/staticmembers",
+    "microsoft.network/networkmanagers/connectivityconfigurations",
+    "microsoft.network/networkmanagers/securityadminconfigurations",
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections",
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules",
+    "microsoft.authorization/policydefinitions",
+    "microsoft.authorization/policyassignments",
+    "microsoft.management/managementgroups",
+    "microsoft.resources/subscriptions",
+    "microsoft.resources/resourcegroups",
+];
+
+fn reads(lower: &str) -> bool {
+    READ.contains(&lower)
+}
+
+/// Why a resource is not put in the design, `None` when it is.
+fn unsupported(lower: &str, res: &Value) -> Option<String> {
+    if lower == "microsoft.network/networksecuritygroups/defaultsecurityrules" {
+        return Some("every NSG has the six default security rules implicitly".to_owned());
+    }
+    if lower == "microsoft.authorization/policydefinitions" {
+        let effect = res
+            .pointer("/properties/policyRule/then/effect")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !effect.eq_ignore_ascii_case("addToNetworkGroup") {
+            return Some(format!(
+                "a policy definition with the effect `{effect}` does not add virtual networks to a network group"
+            ));
+        }
+    }
+    if reads(lower) || lower.starts_with("microsoft.network/networkmanagers/") {
+        None
+    } else {
+        Some("this type is not simulated".to_owned())
+    }
+}
+
+/// A format error of a one-resource document, with its path moved to where the resource was in the source.
+fn relocate(error: &FormatError, from: &str, to: &str) -> String {
+    error
+        .to_string()
+        .replacen(&format!("`{from}"), &format!("`{to}"), 1)
+}
+
+#[cfg(test)]
+mod tests;

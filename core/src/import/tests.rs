@@ -1,0 +1,3 @@
+//! Tests of the import: one per input shape.
+
+use super::*;
