@@ -1019,7 +1019,8 @@ mod tests {
             "[frobnicate(1)]",
             "the function `frobnicate` is not supported",
         );
-        check_fails("[concat('a', ]", "unexpected `]`");
+        check_fails("[concat('a', ]", "ends too early");
+        check_fails("[concat('a') x]", "unexpected `x`");
         check_fails("[concat('a'", "expected `,` or `)`");
         check_fails("[copyIndex()]", "outside a `copy` loop");
         check_fails("[variables('spaces')[5]]", "outside the array");

@@ -1,3 +1,384 @@
-//! Tests of the import: one per input shape.
+//! Tests of the import: one per input shape, with expectations read from the inputs written here.
 
 use super::*;
+
+const RG: &str = "/subscriptions/s/resourceGroups/rg/providers";
+
+#[track_caller]
+fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
+    let sources: Vec<Source> = sources
+        .iter()
+        .map(|(name, v)| Source::new(*name, v.to_string()))
+        .collect();
+    let imported = match import(&sources) {
+        Ok(i) => i,
+        Err(e) => panic!("should import: {e}\n{:#?}", e.report()),
+    };
+    let scenario = match imported.scenario() {
+        Ok(s) => s,
+        Err(e) => panic!("the imported document should load: {e}"),
+    };
+    (imported, scenario)
+}
+
+fn lines(imported: &Imported, kind: ReportKind) -> Vec<String> {
+    imported
+        .report
+        .iter()
+        .filter(|l| l.kind == kind)
+        .map(|l| format!("{} {}", l.file, l.path))
+        .collect()
+}
+
+fn vnet(name: &str, prefix: &str) -> Value {
+    json!({"id": format!("{RG}/Microsoft.Network/virtualNetworks/{name}"), "name": name,
+           "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+           "properties": {"addressSpace": {"addressPrefixes": [prefix]}}})
+}
+
+#[test]
+fn lists_and_single_resources_merge_and_duplicates_are_reported() {
+    let list = json!({"value": [vnet("a", "10.0.0.0/16"), vnet("b", "10.1.0.0/16")],
+                      "nextLink": "https://management.azure.com/next"});
+    let changed = vnet("b", "10.9.0.0/16");
+    let (imported, scenario) = check(&[("list.json", list), ("b.json", changed)]);
+    assert_eq!(scenario.model().vnets.len(), 2);
+    let b = scenario
+        .model()
+        .vnets
+        .values()
+        .find(|v| v.name == "b")
+        .unwrap();
+    assert_eq!(
+        b.address_space,
+        ["10.1.0.0/16".parse::<ipnet::IpNet>().unwrap()],
+        "the first one read is kept"
+    );
+    assert_eq!(
+        lines(&imported, ReportKind::Read),
+        ["list.json value[0]", "list.json value[1]"]
+    );
+    assert_eq!(lines(&imported, ReportKind::Duplicate), ["b.json "]);
+    let duplicate = imported
+        .report
+        .iter()
+        .find(|l| l.kind == ReportKind::Duplicate)
+        .unwrap();
+    assert!(duplicate.message.ends_with(
+        "was already read from `list.json` at `value[1]`; the two differ and the first is kept"
+    ));
+    assert_eq!(
+        lines(&imported, ReportKind::Skipped),
+        ["list.json nextLink"]
+    );
+}
+
+#[test]
+fn rest_example_files_give_their_success_bodies_and_commits_their_manager() {
+    let manager = format!("{RG}/Microsoft.Network/networkManagers/nm");
+    let example = json!({
+        "parameters": {"subscriptionId": "s", "resourceGroupName": "rg", "networkManagerName": "nm",
+                       "parameters": {"commitType": "Connectivity", "targetLocations": ["westeurope"],
+                                      "configurationIds": []}},
+        "responses": {"200": {"body": {"commitId": "x", "commitType": "Connectivity",
+                                       "targetLocations": ["westeurope"], "configurationIds": []}},
+                      "400": {"body": {"error": {"code": "BadRequest"}}}}
+    });
+    let put = json!({
+        "parameters": {"networkManagerName": "nm", "parameters": {"properties": {"networkManagerScopes": {}}}},
+        "responses": {"200": {"body": {"id": manager, "type": "Microsoft.Network/networkManagers",
+                                       "location": "westeurope",
+                                       "properties": {"networkManagerScopes": {"subscriptions": ["/subscriptions/s"]},
+                                                      "networkManagerScopeAccesses": ["Connectivity"]}}},
+                      "201": {"body": {"id": manager, "type": "Microsoft.Network/networkManagers",
+                                       "location": "westeurope",
+                                       "properties": {"networkManagerScopes": {"subscriptions": ["/subscriptions/s"]},
+                                                      "networkManagerScopeAccesses": ["Connectivity"]}}}}
+    });
+    let (imported, scenario) = check(&[("commit.json", example), ("put.json", put)]);
+    assert_eq!(scenario.model().commits.len(), 1);
+    assert_eq!(scenario.model().commits[0].manager.as_str(), manager);
+    assert_eq!(scenario.model().managers.len(), 1);
+    assert_eq!(
+        lines(&imported, ReportKind::Skipped),
+        [
+            "commit.json responses.400",
+            "put.json parameters.parameters"
+        ]
+    );
+    assert_eq!(
+        lines(&imported, ReportKind::Duplicate),
+        [
+            "commit.json parameters.parameters",
+            "put.json responses.201.body"
+        ]
+    );
+}
+
+#[test]
+fn a_commit_without_its_manager_takes_the_only_one_imported() {
+    let manager = json!({"id": format!("{RG}/Microsoft.Network/networkManagers/nm"),
+                         "type": "Microsoft.Network/networkManagers", "location": "westeurope",
+                         "properties": {"networkManagerScopes": {"subscriptions": ["/subscriptions/s"]}}});
+    let commit = json!({"commitType": "SecurityAdmin", "targetLocations": ["westeurope"]});
+    let (imported, scenario) = check(&[("commit.json", commit.clone()), ("nm.json", manager)]);
+    assert_eq!(scenario.model().commits.len(), 1);
+    assert_eq!(
+        scenario.model().commits[0].configurations,
+        [],
+        "no `configurationIds` is an empty list"
+    );
+    assert_eq!(lines(&imported, ReportKind::Inferred), ["commit.json "]);
+
+    let error = import(&[Source::new("commit.json", commit.to_string())]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "nothing to import: `commit.json` gave no resource: a commit without its network manager (`networkManagerId`), and 0 network managers imported to take it from"
+    );
+}
+
+#[test]
+fn az_cli_shapes_get_their_properties_back() {
+    let create = json!({"newVNet": {
+        "id": format!("{RG}/Microsoft.Network/virtualNetworks/v"), "name": "v", "location": "eastus",
+        "resourceGroup": "rg", "type": "Microsoft.Network/virtualNetworks", "tags": {},
+        "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "ddosProtectionPlan": null,
+        "subnets": [{"id": format!("{RG}/Microsoft.Network/virtualNetworks/v/subnets/s"), "name": "s",
+                     "addressPrefix": "10.0.0.0/24", "resourceGroup": "rg", "networkSecurityGroup": null,
+                     "type": "Microsoft.Network/virtualNetworks/subnets"}]}});
+    let graph = json!({"count": 1, "data": [{
+        "id": format!("{RG}/microsoft.network/networksecuritygroups/n"), "name": "n",
+        "type": "microsoft.network/networksecuritygroups", "resourceGroup": "rg", "subscriptionId": "s",
+        "location": "eastus", "properties": {"securityRules": [{"name": "ssh", "properties": {
+            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "TCP",
+            "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+            "destinationPortRange": "22"}}]}}], "skip_token": null, "total_records": 1});
+    let (imported, scenario) = check(&[("create.json", create), ("graph.json", graph)]);
+    let model = scenario.model();
+    let v = model.vnets.values().next().unwrap();
+    assert_eq!(v.subnets.len(), 1);
+    assert_eq!(v.subnets[0].prefixes.len(), 1);
+    assert_eq!(model.nsgs.values().next().unwrap().rules.len(), 1);
+    assert_eq!(
+        imported.document["resources"][1]["type"],
+        json!("Microsoft.Network/networkSecurityGroups"),
+        "Resource Graph's lower-case type is spelled as ARM spells it"
+    );
+    assert_eq!(
+        lines(&imported, ReportKind::Inferred),
+        [
+            "create.json newVNet",
+            "create.json newVNet",
+            "graph.json data[0].id"
+        ]
+    );
+}
+
+#[test]
+fn a_resource_the_reader_refuses_is_skipped_with_its_path_in_the_source() {
+    let peering = json!({"id": format!("{RG}/Microsoft.Network/virtualNetworks/a/virtualNetworkPeerings/p"),
+                         "properties": {"peeringState": "Connected"}});
+    let list = json!([vnet("a", "10.0.0.0/16"), peering]);
+    let (imported, scenario) = check(&[("az.json", list)]);
+    assert_eq!(scenario.model().vnets.len(), 1);
+    let skipped: Vec<&str> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind == ReportKind::Skipped)
+        .map(|l| l.message.as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["cannot be read: `[1].properties`: missing field `remoteVirtualNetwork`"]
+    );
+}
+
+#[test]
+fn what_is_not_simulated_is_skipped_and_a_file_of_nothing_is_refused() {
+    let pip = json!({"publicIp": {"id": format!("{RG}/Microsoft.Network/publicIPAddresses/ip"),
+                                  "type": "Microsoft.Network/publicIPAddresses", "ipAddress": "1.2.3.4"}});
+    let error = import(&[
+        Source::new("pip.json", pip.to_string()),
+        Source::new("broken.json", "{\"value\": ["),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "nothing to import: `pip.json` gave no resource: `Microsoft.Network/publicIPAddresses` `{RG}/Microsoft.Network/publicIPAddresses/ip`: this type is not simulated; `broken.json` is not JSON: invalid JSON at line 1, column 11: EOF while parsing a list"
+        )
+    );
+    let refused: Vec<&str> = error
+        .report()
+        .iter()
+        .filter(|l| l.kind == ReportKind::Refused)
+        .map(|l| l.file.as_str())
+        .collect();
+    assert_eq!(refused, ["pip.json", "broken.json"]);
+}
+
+#[test]
+fn scenario_documents_keep_their_commits_intents_and_other_keys() {
+    let doc = json!({"title": "lesson", "resources": [vnet("a", "10.0.0.0/16")],
+                     "commits": [{"networkManagerId": "/nm", "commitType": "Connectivity", "targetLocations": ["westeurope"]},
+                                 {"networkManagerId": "/nm", "commitType": "Routes", "targetLocations": []}],
+                     "intents": [{"name": "x", "from": "10.0.0.4", "to": "10.0.0.5", "protocol": "Tcp", "port": 22, "expect": "Allowed"}]});
+    let (imported, scenario) = check(&[("design.json", doc)]);
+    assert_eq!(imported.document["title"], json!("lesson"));
+    assert_eq!(scenario.model().commits.len(), 1);
+    assert_eq!(scenario.model().intents.len(), 1);
+    let skipped: Vec<String> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind == ReportKind::Skipped)
+        .map(|l| format!("{}: {}", l.path, l.message))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "commits[1]: a commit that cannot be read: `commits[1].commitType`: `routes` is not one of `Connectivity`, `SecurityAdmin`, `Routing`, `SecurityUser`"
+        ]
+    );
+}
+
+#[test]
+fn templates_with_nested_children_copy_loops_and_parameters() {
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "prefix": {"type": "string"},
+            "count": {"type": "int", "defaultValue": 2},
+            "deployNsg": {"type": "bool", "defaultValue": false},
+            "location": {"type": "string", "defaultValue": "[resourceGroup().location]"}
+        },
+        "variables": {"hub": "[concat(parameters('prefix'), '-hub')]"},
+        "resources": [
+            {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01",
+             "name": "[variables('hub')]", "location": "[parameters('location')]",
+             "properties": {
+                 "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                 "copy": [{"name": "subnets", "count": 2,
+                           "input": {"name": "[format('s{0}', copyIndex('subnets'))]",
+                                     "properties": {"addressPrefix": "[format('10.0.{0}.0/24', copyIndex('subnets'))]"}}}]},
+             "resources": [
+                 {"type": "virtualNetworkPeerings", "apiVersion": "2024-05-01", "name": "to-spoke0",
+                  "dependsOn": ["[resourceId('Microsoft.Network/virtualNetworks', variables('hub'))]"],
+                  "properties": {"remoteVirtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', concat(parameters('prefix'), '-spoke0'))]"},
+                                 "peeringState": "Initiated"}}
+             ]},
+            {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01",
+             "name": "[concat(parameters('prefix'), '-spoke', copyIndex())]", "location": "[parameters('location')]",
+             "copy": {"name": "spokes", "count": "[parameters('count')]"},
+             "properties": {"addressSpace": {"addressPrefixes": ["[format('10.{0}.0.0/16', add(copyIndex(), 1))]"]},
+                            "dhcpOptions": {"dnsServers": ["[reference('dns').outputs.ip]"]}}},
+            {"condition": "[parameters('deployNsg')]", "type": "Microsoft.Network/networkSecurityGroups",
+             "apiVersion": "2024-05-01", "name": "nsg", "properties": {}}
+        ]
+    });
+    let parameters = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"prefix": {"value": "contoso"}, "unused": {"value": 1}}
+    });
+    let (imported, scenario) = check(&[
+        ("main.json", template),
+        ("main.parameters.json", parameters),
+    ]);
+    let model = scenario.model();
+    let names: Vec<&str> = model.vnets.values().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["contoso-hub", "contoso-spoke0", "contoso-spoke1"]);
+    let hub = model
+        .vnets
+        .values()
+        .find(|v| v.name == "contoso-hub")
+        .unwrap();
+    assert_eq!(
+        hub.id.as_str(),
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/contoso-hub"
+    );
+    assert_eq!(hub.location.as_str(), "westeurope");
+    assert_eq!(hub.subnets.len(), 2);
+    assert_eq!(hub.peerings.len(), 1);
+    assert_eq!(
+        hub.peerings[0].remote.as_str(),
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/contoso-spoke0"
+    );
+    let spoke1 = model
+        .vnets
+        .values()
+        .find(|v| v.name == "contoso-spoke1")
+        .unwrap();
+    assert_eq!(
+        spoke1.address_space,
+        ["10.2.0.0/16".parse::<ipnet::IpNet>().unwrap()]
+    );
+    assert!(model.nsgs.is_empty(), "the condition is false");
+    let report: Vec<String> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind != ReportKind::Read)
+        .map(|l| format!("{} {} {}", l.kind, l.file, l.path))
+        .collect();
+    assert_eq!(
+        report,
+        [
+            "inferred main.json ",
+            "skipped main.json parameters",
+            "unevaluated main.json resources[1].properties.dhcpOptions.dnsServers[0]",
+            "unevaluated main.json resources[1].properties.dhcpOptions.dnsServers[0]",
+            "skipped main.json resources[2]",
+        ]
+    );
+}
+
+#[test]
+fn a_template_without_the_values_it_needs_is_refused_naming_them() {
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"networkManagerName": {"type": "string"}, "name": {"type": "string"}},
+        "resources": [{"type": "Microsoft.Network/networkManagers/networkGroups", "apiVersion": "2024-05-01",
+                       "name": "[format('{0}/{1}', parameters('networkManagerName'), parameters('name'))]",
+                       "properties": {}}]
+    });
+    let error = import(&[Source::new("group.json", template.to_string())]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "nothing to import: `group.json` is an ARM template whose resources need values for `name`, `networkManagerName`: give them in a parameters file imported with it"
+    );
+}
+
+#[test]
+fn symbolic_resources_existing_ones_and_lambdas() {
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "languageVersion": "2.0", "contentVersion": "1.0.0.0",
+        "parameters": {"groups": {"type": "array", "defaultValue": [{"id": "/g1"}, {"id": "/g2", "isGlobal": true}]},
+                       "hubs": {"type": "array", "nullable": true}},
+        "resources": {
+            "nm": {"existing": true, "type": "Microsoft.Network/networkManagers", "apiVersion": "2024-05-01", "name": "nm"},
+            "config": {"type": "Microsoft.Network/networkManagers/connectivityConfigurations", "apiVersion": "2024-05-01",
+                       "name": "nm/mesh",
+                       "properties": {"connectivityTopology": "Mesh", "hubs": "[parameters('hubs')]",
+                                      "appliesToGroups": "[map(parameters('groups'), lambda('g', createObject('networkGroupId', lambdaVariables('g').id, 'isGlobal', string(coalesce(tryGet(lambdaVariables('g'), 'isGlobal'), false())))))]"}}
+        }
+    });
+    let (imported, scenario) = check(&[("config.json", template)]);
+    let config = scenario
+        .model()
+        .connectivity_configs
+        .values()
+        .next()
+        .unwrap();
+    let globals: Vec<(&str, bool)> = config
+        .groups
+        .iter()
+        .map(|g| (g.group.as_str(), g.is_global))
+        .collect();
+    assert_eq!(globals, [("/g1", false), ("/g2", true)]);
+    assert_eq!(
+        lines(&imported, ReportKind::Skipped),
+        ["config.json resources.nm"]
+    );
+}
