@@ -193,7 +193,7 @@ fn check(
     {
         fail("a refused line in an import that gave a design".to_owned());
     }
-    match Scenario::from_document(imported.document.clone()) {
+    match Scenario::from_document(imported.document) {
         Err(e) => fail(format!("the imported document does not load: {e}")),
         Ok(scenario) => {
             let errors: BTreeSet<String> = scenario

@@ -57,10 +57,8 @@ pub(crate) fn unescape(text: &str) -> &str {
 /// Parses the inside of `[...]`.
 pub(crate) fn parse(text: &str) -> Eval<Expr> {
     let t = text.trim();
-    let inner = t
-        .strip_prefix('[')
-        .and_then(|t| t.strip_suffix(']'))
-        .unwrap_or(t);
+    let inner = t.strip_prefix('[').unwrap_or(t);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
     let mut parser = Parser {
         chars: inner.chars().collect(),
         at: 0,

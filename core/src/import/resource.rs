@@ -132,7 +132,10 @@ fn flatten(map: &mut Map<String, Value>) -> Vec<String> {
 fn clean(map: &Map<String, Value>) -> Map<String, Value> {
     let has_id = map.contains_key("id");
     map.iter()
-        .filter(|(k, v)| !v.is_null() && !(has_id && CLI_ONLY.contains(&k.as_str())))
+        .filter(|(k, v)| {
+            let cli_only = has_id && CLI_ONLY.contains(&k.as_str());
+            !v.is_null() && !cli_only
+        })
         .map(|(k, v)| (k.clone(), clean_value(v)))
         .collect()
 }

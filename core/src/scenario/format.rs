@@ -105,6 +105,7 @@ pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError>
         return Err(FormatError::NotScenario { looks_like });
     }
     let root = Node::new(doc, "");
+    root.object()?;
     let mut reader = Reader::default();
     for (order, resource) in root.opt_items("resources")?.into_iter().enumerate() {
         reader.resource(&resource, order)?;

@@ -40,7 +40,13 @@ fn foreign_object(map: &Map<String, Value>) -> Option<String> {
             "looks like an ARM deployment template (`$schema`, `contentVersion`): {IMPORT}"
         ));
     }
-    if matches!(map.get("resources"), Some(Value::Object(_))) {
+    let symbolic = match map.get("resources") {
+        Some(Value::Object(symbols)) => {
+            has("languageVersion") || symbols.values().any(|r| r.get("type").is_some())
+        }
+        _ => false,
+    };
+    if symbolic {
         return Some(format!(
             "looks like an ARM template with symbolic resources (`resources` is an object): {IMPORT}"
         ));
@@ -217,8 +223,8 @@ mod tests {
     use serde_json::json;
 
     #[track_caller]
-    fn check(doc: Value, expected: Option<&str>) {
-        let found = foreign(&doc);
+    fn check(doc: &Value, expected: Option<&str>) {
+        let found = foreign(doc);
         match expected {
             None => assert_eq!(found, None),
             Some(part) => {
@@ -230,39 +236,39 @@ mod tests {
 
     #[test]
     fn documents_that_are_not_scenarios_say_what_they_look_like() {
-        check(json!({"resources": []}), None);
-        check(json!({"intents": []}), None);
-        check(json!({}), Some("empty JSON object"));
+        check(&json!({"resources": []}), None);
+        check(&json!({"intents": []}), None);
+        check(&json!({}), Some("empty JSON object"));
         check(
-            json!({"parameters": {}, "responses": {"200": {}}}),
+            &json!({"parameters": {}, "responses": {"200": {}}}),
             Some("REST API example file (`parameters`, `responses`): import it with `avnm import`"),
         );
         check(
-            json!({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}),
+            &json!({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}),
             Some("ARM deployment template"),
         );
         check(
-            json!({"languageVersion": "2.0", "resources": {"a": {}}}),
+            &json!({"languageVersion": "2.0", "resources": {"a": {}}}),
             Some("symbolic resources"),
         );
-        check(json!({"value": [], "nextLink": null}), Some("(`value`)"));
-        check(json!({"count": 0, "data": []}), Some("az graph query"));
+        check(&json!({"value": [], "nextLink": null}), Some("(`value`)"));
+        check(&json!({"count": 0, "data": []}), Some("az graph query"));
         check(
-            json!({"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v", "properties": {}}),
+            &json!({"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v", "properties": {}}),
             Some("single resource (`Microsoft.Network/virtualNetworks`) as a GET returns it"),
         );
         check(
-            json!({"newVNet": {"id": "/x", "addressSpace": {}}}),
+            &json!({"newVNet": {"id": "/x", "addressSpace": {}}}),
             Some("`az ... create` command (`newVNet`)"),
         );
-        check(json!([{"id": "/x"}]), Some("`az ... list`"));
+        check(&json!([{"id": "/x"}]), Some("`az ... list`"));
         check(
-            json!({"field": "name", "contains": "x"}),
+            &json!({"field": "name", "contains": "x"}),
             Some("policy rule condition"),
         );
-        check(json!("text"), None);
-        check(json!([]), None);
-        check(json!({"a": 1}), Some("no `resources` (its keys: `a`)"));
+        check(&json!("text"), None);
+        check(&json!([]), None);
+        check(&json!({"a": 1}), Some("no `resources` (its keys: `a`)"));
     }
 
     #[test]
