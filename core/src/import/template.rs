@@ -116,7 +116,7 @@ pub(crate) fn read(
         path.to_owned(),
         format!("an ARM template, read as deployed to {at}"),
     ));
-    reader.template(template, given, path, &mut cx);
+    reader.template(template, given, path, &mut cx, true);
     (reader.resources, reader.notes)
 }
 
@@ -172,9 +172,13 @@ impl Reader {
         given: &Map<String, Value>,
         path: &str,
         cx: &mut Context,
+        fresh: bool,
     ) {
-        cx.parameters.clear();
-        cx.missing.clear();
+        if fresh {
+            cx.parameters.clear();
+            cx.missing.clear();
+            cx.variables.clear();
+        }
         if let Some(Value::Object(params)) = template.get("parameters") {
             for (name, declared) in params {
                 let at = join(path, &format!("parameters.{name}"));
@@ -215,11 +219,9 @@ impl Reader {
                 ));
             }
         }
-        cx.variables = template
-            .get("variables")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        if let Some(Value::Object(variables)) = template.get("variables") {
+            cx.variables.extend(variables.clone());
+        }
         self.variable_copies(path, cx);
         match template.get("resources") {
             Some(Value::Array(items)) => {
@@ -557,23 +559,41 @@ impl Reader {
                 }
             }
         }
-        let mut inner = Context {
-            subscription: cx.subscription.clone(),
-            resource_group: cx.resource_group.clone(),
-            location: cx.location.clone(),
-            ..Context::default()
+        // With the default `outer` evaluation scope the nested template reads the parent's parameters and
+        // variables; with `inner` it has its own, given by the deployment's `parameters`.
+        let inner_scope = props
+            .and_then(|p| p.get("expressionEvaluationOptions"))
+            .and_then(|o| o.get("scope"))
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let mut inner = if inner_scope {
+            Context {
+                subscription: cx.subscription.clone(),
+                resource_group: cx.resource_group.clone(),
+                location: cx.location.clone(),
+                ..Context::default()
+            }
+        } else {
+            cx.clone()
         };
+        if let Some(sub) = res.get("subscriptionId")
+            && let Ok(Value::String(sub)) = expr::eval_value(sub, cx)
+        {
+            inner.subscription = sub;
+        }
+        let outer = self.scope;
         if let Some(rg) = res.get("resourceGroup")
             && let Ok(Value::String(rg)) = expr::eval_value(rg, cx)
         {
             inner.resource_group = rg;
+            self.scope = Scope::ResourceGroup;
         }
-        let outer = self.scope;
         self.template(
             template,
             &given,
             &join(path, "properties.template"),
             &mut inner,
+            inner_scope,
         );
         self.scope = outer;
     }

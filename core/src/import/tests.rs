@@ -382,3 +382,59 @@ fn symbolic_resources_existing_ones_and_lambdas() {
         ["config.json resources.nm"]
     );
 }
+
+#[test]
+fn subscription_templates_deploy_into_resource_groups_through_nested_deployments() {
+    let vnet = |name: &str, prefix: &str| {
+        json!({"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": name,
+               "location": "[parameters('location')]",
+               "properties": {"addressSpace": {"addressPrefixes": [prefix]}}})
+    };
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"location": {"type": "string", "defaultValue": "northeurope"}},
+        "resources": [
+            {"type": "Microsoft.Resources/resourceGroups", "apiVersion": "2022-09-01", "name": "rg-hub",
+             "location": "[parameters('location')]"},
+            {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "hub",
+             "resourceGroup": "rg-hub",
+             "properties": {"mode": "Incremental",
+                            "template": {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                                         "contentVersion": "1.0.0.0", "resources": [vnet("hub", "10.0.0.0/16")]}}},
+            {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "spoke",
+             "resourceGroup": "rg-spokes", "subscriptionId": "other",
+             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+                            "parameters": {"location": {"value": "[concat(parameters('location'), '')]"}},
+                            "template": {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                                         "contentVersion": "1.0.0.0",
+                                         "parameters": {"location": {"type": "string"}},
+                                         "resources": [vnet("spoke", "10.1.0.0/16")]}}}
+        ]
+    });
+    let (_, scenario) = check(&[("main.json", template)]);
+    let model = scenario.model();
+    let ids: Vec<(&str, &str)> = model
+        .vnets
+        .values()
+        .map(|v| (v.id.as_str(), v.location.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub",
+                "northeurope"
+            ),
+            (
+                "/subscriptions/other/resourceGroups/rg-spokes/providers/Microsoft.Network/virtualNetworks/spoke",
+                "northeurope"
+            ),
+        ]
+    );
+    let groups: Vec<&str> = model.resource_groups.keys().map(|g| g.as_str()).collect();
+    assert_eq!(
+        groups,
+        ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub"]
+    );
+}
