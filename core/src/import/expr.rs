@@ -62,6 +62,7 @@ pub(crate) fn parse(text: &str) -> Eval<Expr> {
     let mut parser = Parser {
         chars: inner.chars().collect(),
         at: 0,
+        depth: 0,
     };
     let expr = parser.expr()?;
     parser.blank();
@@ -74,7 +75,11 @@ pub(crate) fn parse(text: &str) -> Eval<Expr> {
 struct Parser {
     chars: Vec<char>,
     at: usize,
+    depth: usize,
 }
+
+/// How deep calls may nest in one expression (templates nest a handful).
+const MAX_NESTING: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<char> {
@@ -106,6 +111,17 @@ impl Parser {
     }
 
     fn expr(&mut self) -> Eval<Expr> {
+        self.depth += 1;
+        let expr = if self.depth > MAX_NESTING {
+            fail(format!("calls nested more than {MAX_NESTING} deep"))
+        } else {
+            self.term()
+        };
+        self.depth -= 1;
+        expr
+    }
+
+    fn term(&mut self) -> Eval<Expr> {
         self.blank();
         let mut expr = match self.peek() {
             Some('\'') => Expr::Str(self.string()?),
@@ -231,6 +247,8 @@ pub(crate) struct Context {
     pub(crate) copy: BTreeMap<String, i64>,
     /// Lambda variables in scope.
     pub(crate) lambdas: Vec<(String, Value)>,
+    /// Variables being evaluated, to refuse a variable that refers to itself.
+    pub(crate) evaluating: Vec<String>,
 }
 
 /// Evaluates every expression in a JSON value: strings that are expressions are replaced by their value.
@@ -437,7 +455,13 @@ fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
             let Some(written) = cx.variables.get(v).cloned() else {
                 return fail(format!("the template has no variable `{v}`"));
             };
-            eval_value(&written, cx)?
+            if cx.evaluating.iter().any(|e| e == v) {
+                return fail(format!("the variable `{v}` refers to itself"));
+            }
+            cx.evaluating.push(v.to_owned());
+            let value = eval_value(&written, cx);
+            cx.evaluating.pop();
+            value?
         }
         "lambdavariables" => {
             let v = str_arg(0)?;
@@ -619,7 +643,7 @@ fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
         }
         "padleft" => {
             let s = text(arg(0));
-            let width = index_of(usize::MAX, as_int(arg(1), name)?);
+            let width = index_of(10_000, as_int(arg(1), name)?);
             let pad = values
                 .get(2)
                 .and_then(Value::as_str)
@@ -898,6 +922,8 @@ mod tests {
             json!("[concat(parameters('prefix'), '-vnet')]"),
         );
         cx.variables
+            .insert("loop".to_owned(), json!("[concat('a', variables('loop'))]"));
+        cx.variables
             .insert("spaces".to_owned(), json!(["10.0.0.0/16", "[[literal]"]));
         cx
     }
@@ -1022,6 +1048,12 @@ mod tests {
         check_fails("[concat('a'", "expected `,` or `)`");
         check_fails("[copyIndex()]", "outside a `copy` loop");
         check_fails("[variables('spaces')[5]]", "outside the array");
+        check_fails(
+            "[variables('loop')]",
+            "the variable `loop` refers to itself",
+        );
+        let deep = format!("[{}'x'{}]", "string(".repeat(100), ")".repeat(100));
+        check_fails(&deep, "nested more than 64 deep");
     }
 
     #[test]

@@ -80,7 +80,16 @@ pub(crate) fn normalise(value: &Value) -> Result<(Value, Vec<Note>), String> {
     map.insert("type".to_owned(), Value::String(kind));
     if !map.contains_key("properties") {
         let moved = flatten(&mut map);
-        if !moved.is_empty() {
+        if moved
+            .iter()
+            .all(|k| ["changedTime", "createdTime", "provisioningState"].contains(&k.as_str()))
+        {
+            notes.push((
+                ReportKind::Skipped,
+                String::new(),
+                "only the resource's envelope, as `az resource list` prints it: its properties are not in the input (`az network vnet list` and the like print them)".to_owned(),
+            ));
+        } else {
             notes.push((
                 ReportKind::Inferred,
                 String::new(),

@@ -438,3 +438,107 @@ fn subscription_templates_deploy_into_resource_groups_through_nested_deployments
         ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub"]
     );
 }
+
+#[test]
+fn az_resource_list_gives_envelopes_only_and_says_so() {
+    let list = json!([{"id": format!("{RG}/Microsoft.Network/virtualNetworks/v"), "name": "v",
+                       "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+                       "resourceGroup": "rg", "tags": {}, "properties": null, "sku": null,
+                       "changedTime": "2024-01-01T00:00:00Z", "createdTime": "2024-01-01T00:00:00Z",
+                       "provisioningState": "Succeeded"}]);
+    let (imported, scenario) = check(&[("resources.json", list)]);
+    assert_eq!(scenario.model().vnets.len(), 1);
+    let skipped: Vec<&str> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind == ReportKind::Skipped)
+        .map(|l| l.path.as_str())
+        .collect();
+    assert_eq!(skipped, ["[0]"]);
+}
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let keys = prop::sample::select(vec![
+            "id",
+            "type",
+            "name",
+            "properties",
+            "value",
+            "data",
+            "resources",
+            "parameters",
+            "responses",
+            "body",
+            "200",
+            "$schema",
+            "copy",
+            "count",
+            "input",
+            "condition",
+            "existing",
+            "template",
+            "commitType",
+            "targetLocations",
+            "configurationIds",
+            "subnets",
+            "securityRules",
+            "defaultValue",
+            "languageVersion",
+            "contentVersion",
+            "interactions",
+            "status",
+            "response_body",
+        ]);
+        let strings = prop::sample::select(vec![
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+            "subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a",
+            "Microsoft.Network/virtualNetworks",
+            "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "[concat(parameters('a'), variables('b'))]",
+            "[copyIndex()]",
+            "[format('{0}/{1}', 'a'",
+            "[if(true(), createArray(1), json('{'))]",
+            "[[literal]",
+            "10.0.0.0/16",
+            "",
+        ])
+        .prop_map(|s| Value::String(s.to_owned()));
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-5i64..2000).prop_map(|n| json!(n)),
+            strings,
+        ];
+        leaf.prop_recursive(6, 64, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec((keys.clone(), inner), 0..6).prop_map(|kv| Value::Object(
+                    kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                )),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Whatever JSON comes in, the import answers (a document that loads, or a refusal that says why).
+        #[test]
+        fn any_json_imports_or_is_refused_without_panicking(a in json_value(), b in json_value()) {
+            let sources = [Source::new("a.json", a.to_string()), Source::new("b.json", b.to_string())];
+            match import(&sources) {
+                Ok(imported) => {
+                    prop_assert!(imported.scenario().is_ok(), "the imported document should load");
+                }
+                Err(e) => {
+                    prop_assert!(!e.to_string().contains('\n'));
+                    prop_assert!(e.report().iter().any(|l| l.kind == ReportKind::Refused));
+                }
+            }
+        }
+    }
+}
