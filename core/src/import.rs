@@ -191,6 +191,7 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
             Ok(v) => importer.value(v, "", 0),
         }
     }
+    importer.apply_links();
     importer.pending_commits();
     // A source that gave nothing says why in one line, after its own lines.
     let mut refusals = Vec::new();
@@ -279,6 +280,12 @@ struct Importer {
     parameters: Map<String, Value>,
     /// The network manager that a REST example's parameters name, for its commit bodies.
     manager_hint: Option<String>,
+    /// Management group children given as resources of their own (a template's
+    /// `managementGroups/subscriptions`, a group's `details.parent`): (file, path, parent id, child id).
+    links: Vec<(String, String, String, String)>,
+    /// Fields of a subscription or resource group given by resources of their own (`Microsoft.Resources/tags`,
+    /// `Microsoft.Subscription/aliases`): (file, path, the scope's id, `tags` or `properties`, fields to merge).
+    scope_fields: Vec<(String, String, String, &'static str, Value)>,
 }
 
 fn at(path: &str, key: &str) -> String {
@@ -346,6 +353,16 @@ impl Importer {
             for (res, res_path) in resources {
                 self.resource(&res, &res_path);
             }
+            // What a template cannot deploy, `avnm export` writes in its `metadata`: the commits (and the
+            // design's intents, title and description).
+            if let Some(Value::Object(metadata)) = map.get("metadata") {
+                let ours = metadata
+                    .get("_generator")
+                    .and_then(|g| g.get("name"))
+                    .and_then(Value::as_str)
+                    == Some("avnm export");
+                self.document(metadata, &[], &at(path, "metadata"), ours);
+            }
         } else if let Some(Value::Object(responses)) = map.get("responses") {
             self.example(map, responses, path, depth);
         } else if let Some(interactions) = array("interactions") {
@@ -367,7 +384,7 @@ impl Importer {
                 }
             }
         } else if let Some(resources) = array("resources") {
-            self.document(map, resources, path);
+            self.document(map, resources, path, true);
         } else if let Some(items) = array("value").or_else(|| array("data")) {
             let key = if array("value").is_some() {
                 "value"
@@ -468,8 +485,15 @@ impl Importer {
         self.manager_hint = None;
     }
 
-    /// A scenario document, or resources pasted in a `resources` array.
-    fn document(&mut self, map: &Map<String, Value>, resources: &[Value], path: &str) {
+    /// A scenario document, or resources pasted in a `resources` array; its other keys (title, description) are
+    /// kept when `keep_other_keys`.
+    fn document(
+        &mut self,
+        map: &Map<String, Value>,
+        resources: &[Value],
+        path: &str,
+        keep_other_keys: bool,
+    ) {
         for (i, res) in resources.iter().enumerate() {
             let here = format!("{}[{i}]", at(path, "resources"));
             if res.get("id").is_some_and(Value::is_string) {
@@ -511,8 +535,8 @@ impl Importer {
                 ),
             }
         }
-        for (key, value) in map {
-            if !["resources", "commits", "intents"].contains(&key.as_str()) {
+        for (key, value) in map.iter().filter(|_| keep_other_keys) {
+            if !["resources", "commits", "intents", "_generator"].contains(&key.as_str()) {
                 self.extras
                     .entry(key.clone())
                     .or_insert_with(|| value.clone());
@@ -541,6 +565,9 @@ impl Importer {
             .unwrap_or_default()
             .to_owned();
         let lower = kind.to_ascii_lowercase();
+        if self.scope_resource(&lower, &id, &res, path) {
+            return;
+        }
         if let Some(why) = unsupported(&lower, &res) {
             self.line(ReportKind::Skipped, path, format!("`{kind}` `{id}`: {why}"));
             return;
@@ -607,6 +634,146 @@ impl Importer {
             (self.file.clone(), path.to_owned(), self.resources.len()),
         );
         self.resources.push(res);
+    }
+
+    /// Resources that describe another resource's scope: a subscription in a management group, tags of a
+    /// subscription or resource group. Returns whether `res` was one.
+    fn scope_resource(&mut self, lower: &str, id: &str, res: &Value, path: &str) -> bool {
+        let id_lower = id.to_ascii_lowercase();
+        match lower {
+            "microsoft.management/managementgroups/subscriptions" => {
+                let Some(cut) = id_lower.rfind("/subscriptions/") else {
+                    return false;
+                };
+                let group = id.get(..cut).unwrap_or_default().to_owned();
+                let subscription = id.get(cut..).unwrap_or_default().to_owned();
+                self.line(
+                    ReportKind::Read,
+                    path,
+                    format!("the subscription `{subscription}` is a child of the management group `{group}`"),
+                );
+                self.links
+                    .push((self.file.clone(), path.to_owned(), group, subscription));
+                true
+            }
+            "microsoft.resources/tags" => {
+                let Some(cut) = id_lower.find("/providers/microsoft.resources/tags") else {
+                    return false;
+                };
+                let scope = id.get(..cut).unwrap_or_default().to_owned();
+                let Some(tags) = res.pointer("/properties/tags").filter(|t| t.is_object()) else {
+                    return false;
+                };
+                if !matches!(
+                    format::shape::type_from_id(&scope).as_deref(),
+                    Some(
+                        "Microsoft.Resources/subscriptions" | "Microsoft.Resources/resourceGroups"
+                    )
+                ) {
+                    return false;
+                }
+                self.line(ReportKind::Read, path, format!("the tags of `{scope}`"));
+                self.scope_fields.push((
+                    self.file.clone(),
+                    path.to_owned(),
+                    scope,
+                    "tags",
+                    tags.clone(),
+                ));
+                true
+            }
+            "microsoft.subscription/aliases" => {
+                // The way a template names a subscription: `properties.subscriptionId` and `displayName`.
+                let Some(subscription) = res
+                    .pointer("/properties/subscriptionId")
+                    .and_then(Value::as_str)
+                else {
+                    return false;
+                };
+                let Some(name) = res
+                    .pointer("/properties/displayName")
+                    .and_then(Value::as_str)
+                else {
+                    return false;
+                };
+                let scope = format!("/subscriptions/{subscription}");
+                self.line(
+                    ReportKind::Read,
+                    path,
+                    format!("the display name `{name}` of `{scope}`"),
+                );
+                self.scope_fields.push((
+                    self.file.clone(),
+                    path.to_owned(),
+                    scope,
+                    "properties",
+                    json!({"displayName": name}),
+                ));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The resource with this id, added (with a report line) when no source had it.
+    fn resource_index(&mut self, id: &str, file: &str, path: &str, why: &str) -> usize {
+        let key = id.to_ascii_lowercase();
+        if let Some((_, _, index)) = self.seen.get(&key) {
+            return *index;
+        }
+        let kind = format::shape::type_from_id(id).unwrap_or_default();
+        let name = id.rsplit('/').next().unwrap_or_default();
+        self.file = file.to_owned();
+        self.line(
+            ReportKind::Inferred,
+            path,
+            format!("`{kind}` `{id}` added {why}"),
+        );
+        self.seen.insert(
+            key,
+            (file.to_owned(), path.to_owned(), self.resources.len()),
+        );
+        self.resources
+            .push(json!({"id": id, "name": name, "type": kind, "properties": {}}));
+        self.resources.len() - 1
+    }
+
+    /// Puts the links and tags of [`Importer::scope_resource`] in the resources they describe.
+    fn apply_links(&mut self) {
+        for (file, path, parent, child) in std::mem::take(&mut self.links) {
+            let index = self.resource_index(&parent, &file, &path, "to hold its children");
+            let Some(Value::Object(group)) = self.resources.get_mut(index) else {
+                continue;
+            };
+            let props = group.entry("properties").or_insert_with(|| json!({}));
+            if !props.is_object() {
+                *props = json!({});
+            }
+            let Some(props) = props.as_object_mut() else {
+                continue;
+            };
+            let children = props.entry("children").or_insert_with(|| json!([]));
+            if let Value::Array(children) = children {
+                let known = children.iter().any(|c| {
+                    c.get("id")
+                        .and_then(Value::as_str)
+                        .is_some_and(|c| c.eq_ignore_ascii_case(&child))
+                });
+                if !known {
+                    children.push(json!({"id": child}));
+                }
+            }
+        }
+        for (file, path, scope, key, fields) in std::mem::take(&mut self.scope_fields) {
+            let index = self.resource_index(&scope, &file, &path, &format!("to hold its {key}"));
+            let Some(Value::Object(target)) = self.resources.get_mut(index) else {
+                continue;
+            };
+            let merged = target.entry(key).or_insert_with(|| json!({}));
+            if let (Value::Object(merged), Value::Object(fields)) = (merged, fields) {
+                merged.extend(fields);
+            }
+        }
     }
 
     /// A commit body (`commitType`, `configurationIds`, `targetLocations`), with its network manager.

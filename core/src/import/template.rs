@@ -96,6 +96,7 @@ pub(crate) fn read(
         resources: Vec::new(),
         notes: Vec::new(),
         scope: scope(template),
+        management_group: MANAGEMENT_GROUP.to_owned(),
     };
     let mut cx = Context {
         subscription: SUBSCRIPTION.to_owned(),
@@ -145,6 +146,8 @@ struct Reader {
     resources: Vec<(Value, String)>,
     notes: Vec<Note>,
     scope: Scope,
+    /// The management group deployed to, at management group scope.
+    management_group: String,
 }
 
 /// The type and full name of the parent of nested resources.
@@ -506,7 +509,8 @@ impl Reader {
                 format!("/providers/Microsoft.Management/managementGroups/{name}")
             }
             (Scope::ManagementGroup, None) => format!(
-                "/providers/Microsoft.Management/managementGroups/{MANAGEMENT_GROUP}/providers/{}",
+                "/providers/Microsoft.Management/managementGroups/{}/providers/{}",
+                self.management_group,
                 names(kind, name)?
             ),
             (Scope::Tenant, None) => format!("/providers/{}", names(kind, name)?),
@@ -576,12 +580,34 @@ impl Reader {
         } else {
             cx.clone()
         };
+        // The deployment's target: a resource group when it names one, else a subscription when it names one,
+        // else what the nested template's `$schema` says, else the parent's scope.
+        let outer = self.scope;
+        let outer_group = self.management_group.clone();
+        let nested = scope(template);
+        if nested != Scope::ResourceGroup {
+            self.scope = nested;
+        }
+        // `"scope": "Microsoft.Management/managementGroups/mg"` (or its id) deploys to that management group.
+        if let Some(target) = res.get("scope")
+            && let Ok(Value::String(target)) = expr::eval_value(target, cx)
+        {
+            let segments: Vec<&str> = target.split('/').filter(|s| !s.is_empty()).collect();
+            if let Some(at) = segments
+                .iter()
+                .position(|s| s.eq_ignore_ascii_case("managementGroups"))
+                && let Some(group) = segments.get(at + 1)
+            {
+                self.scope = Scope::ManagementGroup;
+                self.management_group = (*group).to_owned();
+            }
+        }
         if let Some(sub) = res.get("subscriptionId")
             && let Ok(Value::String(sub)) = expr::eval_value(sub, cx)
         {
             inner.subscription = sub;
+            self.scope = Scope::Subscription;
         }
-        let outer = self.scope;
         if let Some(rg) = res.get("resourceGroup")
             && let Ok(Value::String(rg)) = expr::eval_value(rg, cx)
         {
@@ -596,6 +622,7 @@ impl Reader {
             inner_scope,
         );
         self.scope = outer;
+        self.management_group = outer_group;
     }
 
     /// A JSON value with its expressions evaluated; what cannot be evaluated is left out, with a note.

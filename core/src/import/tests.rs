@@ -542,3 +542,91 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn tenant_templates_place_subscriptions_in_management_groups_and_keep_the_commits_of_their_metadata()
+ {
+    let sub = "11111111-0000-0000-0000-000000000001";
+    let manager = format!(
+        "/subscriptions/{sub}/resourceGroups/rg-avnm/providers/Microsoft.Network/networkManagers/nm"
+    );
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "metadata": {"_generator": {"name": "avnm export"}, "title": "two spokes",
+                     "commits": [{"networkManagerId": manager, "commitType": "Connectivity",
+                                  "configurationIds": [], "targetLocations": ["westeurope"], "command": "az ..."}]},
+        "resources": [
+            {"type": "Microsoft.Management/managementGroups", "apiVersion": "2023-04-01", "name": "mg-top",
+             "properties": {"displayName": "Top"}},
+            {"type": "Microsoft.Management/managementGroups/subscriptions", "apiVersion": "2023-04-01",
+             "name": format!("mg-top/{sub}")},
+            {"type": "Microsoft.Subscription/aliases", "apiVersion": "2021-10-01", "name": "prod",
+             "properties": {"subscriptionId": sub, "displayName": "Production"}},
+            {"type": "Microsoft.Resources/deployments", "apiVersion": "2021-04-01", "name": "sub",
+             "subscriptionId": sub, "location": "westeurope",
+             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+                            "template": {"$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+                                         "contentVersion": "1.0.0.0",
+                                         "resources": [{"type": "Microsoft.Resources/tags", "apiVersion": "2021-04-01",
+                                                        "name": "default", "properties": {"tags": {"env": "prod"}}}]}}},
+            {"type": "Microsoft.Resources/deployments", "apiVersion": "2021-04-01", "name": "mg",
+             "scope": "Microsoft.Management/managementGroups/mg-top", "location": "westeurope",
+             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+                            "template": {"$schema": "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#",
+                                         "contentVersion": "1.0.0.0",
+                                         "resources": [{"type": "Microsoft.Authorization/policyAssignments", "apiVersion": "2023-04-01",
+                                                        "name": "assign", "properties": {"policyDefinitionId": "/providers/Microsoft.Management/managementGroups/mg-top/providers/Microsoft.Authorization/policyDefinitions/d"}}]}}},
+            {"type": "Microsoft.Resources/deployments", "apiVersion": "2021-04-01", "name": "rg",
+             "subscriptionId": sub, "resourceGroup": "rg-avnm",
+             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+                            "template": {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                                         "contentVersion": "1.0.0.0",
+                                         "resources": [{"type": "Microsoft.Network/networkManagers", "apiVersion": "2024-05-01",
+                                                        "name": "nm", "location": "westeurope",
+                                                        "properties": {"networkManagerScopes": {"managementGroups": ["/providers/Microsoft.Management/managementGroups/mg-top"]},
+                                                                       "networkManagerScopeAccesses": ["Connectivity"]}}]}}}
+        ]
+    });
+    let (imported, scenario) = check(&[("export.json", template)]);
+    let model = scenario.model();
+    let group = model.management_groups.values().next().unwrap();
+    assert_eq!(
+        group.id.as_str(),
+        "/providers/Microsoft.Management/managementGroups/mg-top"
+    );
+    let children: Vec<&str> = group
+        .child_subscriptions
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(children, [format!("/subscriptions/{sub}")]);
+    let subscription = model.subscriptions.values().next().unwrap();
+    assert_eq!(subscription.display_name.as_deref(), Some("Production"));
+    assert_eq!(subscription.tags.0.values().collect::<Vec<_>>(), ["prod"]);
+    let assignment = model.policy_assignments.values().next().unwrap();
+    assert_eq!(
+        assignment.id.as_str(),
+        "/providers/Microsoft.Management/managementGroups/mg-top/providers/Microsoft.Authorization/policyAssignments/assign"
+    );
+    assert_eq!(model.managers.len(), 1);
+    assert_eq!(model.commits.len(), 1);
+    assert_eq!(model.commits[0].manager.as_str(), manager);
+    assert_eq!(imported.document["title"], json!("two spokes"));
+    assert!(imported.document.get("_generator").is_none());
+    let inferred: Vec<&str> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind == ReportKind::Inferred)
+        .map(|l| l.message.as_str())
+        .collect();
+    assert_eq!(
+        inferred,
+        [
+            "an ARM template, read as deployed to the tenant",
+            &format!(
+                "`Microsoft.Resources/subscriptions` `/subscriptions/{sub}` added to hold its properties"
+            ),
+        ]
+    );
+}
