@@ -381,3 +381,83 @@ fn the_verified_module_admin_rule_imports_with_its_parameters() {
         "a nullable parameter without a value"
     );
 }
+
+fn import_folder(folder: &str) -> (avnm_core::import::Imported, Scenario) {
+    let dir = samples().join(folder);
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            Source::new(name, std::fs::read_to_string(f).unwrap())
+        })
+        .collect();
+    let imported = import(&sources).unwrap_or_else(|e| panic!("{folder}: {e}"));
+    let scenario = imported.scenario().unwrap();
+    (imported, scenario)
+}
+
+/// The four bodies of the CLI's peering test (two VNets, a peering each way, both `Connected`) make one
+/// existing peering when imported together.
+#[test]
+fn the_peering_bodies_imported_together_make_one_peering() {
+    let (_, scenario) = import_folder("bodies/azure-cli/test_network_vnet_peering");
+    let errors: Vec<String> = scenario
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    let topology = avnm_core::analyze(&scenario).topology;
+    let peerings: Vec<(Vec<String>, String)> = topology
+        .peerings
+        .iter()
+        .map(|p| {
+            (
+                p.vnets.iter().map(|v| v.name().to_owned()).collect(),
+                format!("{:?}", p.origin),
+            )
+        })
+        .collect();
+    assert_eq!(
+        peerings,
+        [(
+            vec!["vnet1".to_owned(), "vnet2".to_owned()],
+            "Existing".to_owned()
+        )]
+    );
+}
+
+/// The bodies of the CLI's admin rule test make a whole chain: manager, group, static member, security admin
+/// configuration, rule collection and rule (read twice: `show` and `list` give the same rule).
+#[test]
+fn the_admin_rule_bodies_imported_together_make_a_whole_configuration() {
+    let (imported, scenario) =
+        import_folder("bodies/azure-cli-extensions/test_network_manager_admin_rule_crud");
+    let model = scenario.model();
+    assert_eq!(model.managers.len(), 1);
+    assert_eq!(model.groups.len(), 1);
+    assert_eq!(model.static_members.len(), 1);
+    let config = model.security_admin_configs.values().next().unwrap();
+    assert_eq!(config.collections.len(), 1);
+    assert_eq!(config.collections[0].rules.len(), 1);
+    let duplicates: Vec<&str> = imported
+        .report
+        .iter()
+        .filter(|l| l.kind == ReportKind::Duplicate)
+        .map(|l| l.file.as_str())
+        .collect();
+    assert_eq!(duplicates, ["myRule.GET.value0.json"]);
+    let dangling = scenario
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code.to_string() == "dangling-reference")
+        .count();
+    assert_eq!(
+        dangling, 1,
+        "only the static member's VNet is not in these bodies"
+    );
+}

@@ -630,3 +630,83 @@ fn tenant_templates_place_subscriptions_in_management_groups_and_keep_the_commit
         ]
     );
 }
+
+#[test]
+fn az_network_manager_outputs_in_the_cli_shape() {
+    let nm = format!("{RG}/Microsoft.Network/networkManagers/nm");
+    let cli = |extra: Value| {
+        let mut base = json!({"resourceGroup": "rg", "provisioningState": "Succeeded", "systemData": {"createdBy": "x"}});
+        if let (Value::Object(b), Value::Object(e)) = (&mut base, extra) {
+            b.extend(e);
+        }
+        base
+    };
+    let manager = cli(
+        json!({"id": nm, "name": "nm", "location": "westeurope", "type": "Microsoft.Network/networkManagers",
+                             "networkManagerScopes": {"managementGroups": [], "subscriptions": ["/subscriptions/s"]},
+                             "networkManagerScopeAccesses": ["Connectivity", "SecurityAdmin"]}),
+    );
+    let groups = json!([cli(
+        json!({"id": format!("{nm}/networkGroups/ng"), "name": "ng",
+                                    "type": "Microsoft.Network/networkManagers/networkGroups", "memberType": "VirtualNetwork"})
+    )]);
+    let member = cli(
+        json!({"id": format!("{nm}/networkGroups/ng/staticMembers/m"), "name": "m",
+                            "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+                            "region": "westeurope", "resourceId": format!("{RG}/Microsoft.Network/virtualNetworks/a")}),
+    );
+    let config = cli(
+        json!({"id": format!("{nm}/connectivityConfigurations/mesh"), "name": "mesh",
+                            "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+                            "connectivityTopology": "Mesh", "isGlobal": "False", "deleteExistingPeering": "False",
+                            "hubs": [], "appliesToGroups": [{"networkGroupId": format!("{nm}/networkGroups/ng"),
+                                                               "groupConnectivity": "DirectlyConnected", "isGlobal": "False",
+                                                               "useHubGateway": "False"}]}),
+    );
+    let admin = cli(
+        json!({"id": format!("{nm}/securityAdminConfigurations/sac"), "name": "sac",
+                           "type": "Microsoft.Network/networkManagers/securityAdminConfigurations",
+                           "applyOnNetworkIntentPolicyBasedServices": ["None"]}),
+    );
+    let collection = cli(
+        json!({"id": format!("{nm}/securityAdminConfigurations/sac/ruleCollections/rc"), "name": "rc",
+                                "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+                                "appliesToGroups": [{"networkGroupId": format!("{nm}/networkGroups/ng")}]}),
+    );
+    let rule = cli(
+        json!({"id": format!("{nm}/securityAdminConfigurations/sac/ruleCollections/rc/rules/deny-ssh"),
+                          "name": "deny-ssh", "kind": "Custom",
+                          "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+                          "access": "Deny", "direction": "Inbound", "priority": 10, "protocol": "TCP",
+                          "sources": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                          "destinations": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                          "sourcePortRanges": [], "destinationPortRanges": ["22"], "description": null}),
+    );
+    let (imported, scenario) = check(&[
+        ("manager.json", manager),
+        ("groups.json", groups),
+        ("member.json", member),
+        ("config.json", config),
+        ("admin.json", admin),
+        ("collection.json", collection),
+        ("rule.json", rule),
+    ]);
+    let model = scenario.model();
+    assert_eq!(model.managers.len(), 1);
+    assert_eq!(model.groups.len(), 1);
+    assert_eq!(model.static_members.len(), 1);
+    let mesh = model.connectivity_configs.values().next().unwrap();
+    assert!(mesh.groups[0].directly_connected);
+    let sac = model.security_admin_configs.values().next().unwrap();
+    assert_eq!(sac.collections.len(), 1);
+    let deny = &sac.collections[0].rules[0];
+    assert_eq!(deny.priority, 10);
+    assert_eq!(deny.protocol, crate::model::Protocol::Tcp);
+    assert_eq!(deny.destination_ports.len(), 1);
+    assert_eq!(
+        imported.document["resources"][6]["kind"],
+        json!("Custom"),
+        "`kind` stays beside `properties`"
+    );
+    assert_eq!(lines(&imported, ReportKind::Read).len(), 7);
+}
