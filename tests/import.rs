@@ -196,8 +196,9 @@ fn check(
     match Scenario::from_document(imported.document) {
         Err(e) => fail(format!("the imported document does not load: {e}")),
         Ok(scenario) => {
-            let errors: BTreeSet<String> = scenario
-                .diagnostics()
+            // The design's diagnostics as `avnm diagnostics` lists them (the deployment's too).
+            let errors: BTreeSet<String> = avnm_core::analyze(&scenario)
+                .diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .map(|d| d.code.to_string())

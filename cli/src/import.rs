@@ -37,8 +37,9 @@ pub(crate) fn run(files: &[String], output: Option<&str>) -> Result<ExitCode, In
     for line in &imported.report {
         eprintln!("{line}");
     }
+    // The design's diagnostics, as `avnm diagnostics` would list them, say what is odd in what was imported.
     if let Ok(scenario) = imported.scenario() {
-        for diagnostic in scenario.diagnostics() {
+        for diagnostic in &avnm_core::analyze(&scenario).diagnostics {
             eprintln!("diagnostic {diagnostic}");
         }
     }
