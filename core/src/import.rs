@@ -193,6 +193,9 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
     }
     importer.apply_links();
     importer.pending_commits();
+    let any_template = parsed
+        .iter()
+        .any(|(_, v)| matches!(v, Ok(Value::Object(m)) if template::is_template(m)));
     // A source that gave nothing says why in one line, after its own lines.
     let mut refusals = Vec::new();
     let mut ordered = Vec::new();
@@ -204,6 +207,16 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
         importer.report = rest;
         let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
         let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
+        if is_parameters && !any_template {
+            let why = "is an ARM parameters file, and no template was imported with it".to_owned();
+            mine.push(ReportLine {
+                kind: ReportKind::Refused,
+                file: source.name.clone(),
+                path: String::new(),
+                message: format!("nothing to import: it {why}"),
+            });
+            refusals.push(format!("`{}` {why}", source.name));
+        }
         if !gave && !is_parameters {
             let needed: Vec<String> = mine
                 .iter()

@@ -127,7 +127,19 @@ impl Parser {
             Some('\'') => Expr::Str(self.string()?),
             Some(c) if c.is_ascii_digit() || c == '-' => self.number()?,
             Some(c) if c.is_alphabetic() || c == '_' => {
-                let name = self.name();
+                let mut name = self.name();
+                // `namespace.function(...)`: a user-defined function of the template.
+                let back = self.at;
+                if self.peek() == Some('.') {
+                    self.at += 1;
+                    let member = self.name();
+                    self.blank();
+                    if !member.is_empty() && self.peek() == Some('(') {
+                        name = format!("{name}.{member}");
+                    } else {
+                        self.at = back;
+                    }
+                }
                 if self.eat('(') {
                     let mut args = Vec::new();
                     if !self.eat(')') {
@@ -822,6 +834,11 @@ fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
         | "datauri" | "base64" => {
             return fail(format!(
                 "`{name}()` needs a live Azure deployment and is not evaluated here"
+            ));
+        }
+        _ if name.contains('.') => {
+            return fail(format!(
+                "`{name}` is a user-defined function of the template, which is not evaluated here"
             ));
         }
         _ => return fail(format!("the function `{name}` is not supported")),

@@ -710,3 +710,15 @@ fn az_network_manager_outputs_in_the_cli_shape() {
     );
     assert_eq!(lines(&imported, ReportKind::Read).len(), 7);
 }
+
+#[test]
+fn a_parameters_file_alone_is_refused() {
+    let parameters = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "contentVersion": "1.0.0.0", "parameters": {"prefix": {"value": "x"}}});
+    let error = import(&[Source::new("p.json", parameters.to_string())]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "nothing to import: `p.json` is an ARM parameters file, and no template was imported with it"
+    );
+}
