@@ -199,7 +199,7 @@ fn looks_like_id(s: &str) -> bool {
 /// `resourceGroup` that some published examples have), `providers`, and the known namespaces and types; names as
 /// written.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(normalise_id("subscriptions/s/resourcegroups/r"), "/subscriptions/s/resourceGroups/r");
 /// ```
 pub(crate) fn normalise_id(id: &str) -> String {

@@ -181,7 +181,7 @@ pub(crate) fn canonical_segment(segment: &str) -> &str {
 /// (`.../providers/Microsoft.Network/virtualNetworks/v/subnets/s` is `Microsoft.Network/virtualNetworks/subnets`).
 /// Subscriptions and resource groups have no `providers` segment.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(type_from_id("/subscriptions/s/resourceGroups/r").as_deref(), Some("Microsoft.Resources/resourceGroups"));
 /// ```
 pub(crate) fn type_from_id(id: &str) -> Option<String> {
