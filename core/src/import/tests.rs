@@ -1,6 +1,7 @@
 //! Tests of the import: one per input shape, with expectations read from the inputs written here.
 
 use super::*;
+use serde_json::json;
 
 const RG: &str = "/subscriptions/s/resourceGroups/rg/providers";
 
