@@ -266,6 +266,9 @@ pub(crate) struct Context {
     pub(crate) lambdas: Vec<(String, Value)>,
     /// Variables being evaluated, to refuse a variable that refers to itself.
     pub(crate) evaluating: Vec<String>,
+    /// The deployment's scope when it is not a resource group (`/subscriptions/s`, a management group's id, or
+    /// empty for the tenant): where `resourceId()` without a resource group points.
+    pub(crate) scope_prefix: Option<String>,
 }
 
 /// Evaluates every expression in a JSON value: strings that are expressions are replaced by their value.

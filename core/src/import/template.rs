@@ -177,6 +177,15 @@ impl Reader {
         cx: &mut Context,
         fresh: bool,
     ) {
+        cx.scope_prefix = match self.scope {
+            Scope::ResourceGroup => None,
+            Scope::Subscription => Some(format!("/subscriptions/{}", cx.subscription)),
+            Scope::ManagementGroup => Some(format!(
+                "/providers/Microsoft.Management/managementGroups/{}",
+                self.management_group
+            )),
+            Scope::Tenant => Some(String::new()),
+        };
         if fresh {
             cx.parameters.clear();
             cx.missing.clear();

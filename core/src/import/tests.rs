@@ -723,3 +723,25 @@ fn a_parameters_file_alone_is_refused() {
         "nothing to import: `p.json` is an ARM parameters file, and no template was imported with it"
     );
 }
+
+#[test]
+fn resource_id_without_a_resource_group_is_at_the_deployment_scope() {
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "resources": [
+            {"type": "Microsoft.Authorization/policyAssignments", "apiVersion": "2023-04-01", "name": "assign",
+             "properties": {"policyDefinitionId": "[resourceId('Microsoft.Authorization/policyDefinitions', 'd')]"}}
+        ]
+    });
+    let (_, scenario) = check(&[("sub.json", template)]);
+    let assignment = scenario.model().policy_assignments.values().next().unwrap();
+    assert_eq!(
+        assignment.definition.as_str(),
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/policyDefinitions/d"
+    );
+    assert_eq!(
+        assignment.id.as_str(),
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/policyAssignments/assign"
+    );
+}

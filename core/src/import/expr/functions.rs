@@ -175,6 +175,10 @@ pub(super) fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
                 return fail("`resourceId` needs a resource type");
             };
             let (scope, rest) = all.split_at(at);
+            // Without a resource group, the id is at the deployment's own scope.
+            if let ([], Some(prefix)) = (scope, &cx.scope_prefix) {
+                return Ok(json!(format!("{prefix}/providers/{}", typed(rest)?)));
+            }
             let (sub, rg) = match scope {
                 [] => (cx.subscription.clone(), cx.resource_group.clone()),
                 [rg] => (cx.subscription.clone(), rg.clone()),
