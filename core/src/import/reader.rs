@@ -381,7 +381,65 @@ impl Importer {
             key,
             (self.file.clone(), path.to_owned(), self.resources.len()),
         );
+        let members = (lower == "microsoft.network/networkmanagers/networkgroups")
+            .then(|| res.pointer("/properties/groupMembers").cloned())
+            .flatten();
+        let conditional = (lower == "microsoft.network/networkmanagers/networkgroups")
+            .then(|| res.pointer("/properties/conditionalMembership").cloned())
+            .flatten();
         self.resources.push(res);
+        self.preview_members(&id, members, conditional, path);
+    }
+
+    /// The 2021 preview API kept static members inline in the group (`groupMembers`) and a condition as text
+    /// (`conditionalMembership`): the members become static member resources; the condition, which Azure Policy
+    /// replaced, is reported.
+    fn preview_members(
+        &mut self,
+        group: &str,
+        members: Option<Value>,
+        conditional: Option<Value>,
+        path: &str,
+    ) {
+        if let Some(Value::String(condition)) = conditional
+            && !condition.trim().is_empty()
+        {
+            self.line(
+                ReportKind::Skipped,
+                &at(path, "properties.conditionalMembership"),
+                "the 2021 preview's `conditionalMembership` is not read: Azure Policy definitions replaced it",
+            );
+        }
+        let Some(Value::Array(members)) = members else {
+            return;
+        };
+        for (i, member) in members.iter().enumerate() {
+            let here = format!("{}[{i}]", at(path, "properties.groupMembers"));
+            let Some(target) = member.get("resourceId").and_then(Value::as_str) else {
+                self.line(
+                    ReportKind::Skipped,
+                    &here,
+                    "a group member without `resourceId`",
+                );
+                continue;
+            };
+            let name = target.rsplit('/').next().unwrap_or_default();
+            let id = format!("{group}/staticMembers/{name}");
+            self.line(
+                ReportKind::Inferred,
+                &here,
+                format!(
+                    "the 2021 preview's `groupMembers` entry is read as the static member `{id}`"
+                ),
+            );
+            let static_member = json!({
+                "id": id,
+                "name": name,
+                "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+                "properties": {"resourceId": resource::normalise_id(target)},
+            });
+            self.resource(&static_member, &here);
+        }
     }
 
     /// Resources that describe another resource's scope: a subscription in a management group, tags of a

@@ -745,3 +745,25 @@ fn resource_id_without_a_resource_group_is_at_the_deployment_scope() {
         "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/policyAssignments/assign"
     );
 }
+
+#[test]
+fn the_2021_preview_group_members_become_static_members() {
+    let nm = format!("{RG}/Microsoft.Network/networkManagers/nm");
+    let group = json!({"id": format!("{nm}/networkGroups/g"), "type": "Microsoft.Network/networkManagers/networkGroups",
+                       "properties": {"groupMembers": [{"resourceId": format!("{RG}/Microsoft.Network/virtualnetworks/a")}],
+                                      "conditionalMembership": "{\"allOf\": []}"}});
+    let (imported, scenario) = check(&[("group.json", group)]);
+    let members: Vec<(&str, &str)> = scenario
+        .model()
+        .static_members
+        .values()
+        .map(|m| (m.id.as_str(), m.resource.as_str()))
+        .collect();
+    let id = format!("{nm}/networkGroups/g/staticMembers/a");
+    let vnet = format!("{RG}/Microsoft.Network/virtualNetworks/a");
+    assert_eq!(members, [(id.as_str(), vnet.as_str())]);
+    assert_eq!(
+        lines(&imported, ReportKind::Skipped),
+        ["group.json properties.conditionalMembership"]
+    );
+}
