@@ -732,7 +732,11 @@ pub(super) fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
                 .iter()
                 .find(|l| matches!(l.kind, ReportKind::Skipped | ReportKind::Unevaluated));
             match first {
-                Some(line) => format!("gave no resource: {}", line.message),
+                // A note that says what the whole value is (`it is not an Azure resource...`) stands alone.
+                Some(line) => match line.message.strip_prefix("it ") {
+                    Some(what) => what.to_owned(),
+                    None => format!("gave no resource: {}", line.message),
+                },
                 None => {
                     let keys: Vec<String> =
                         map.keys().take(4).map(|k| format!("`{k}`")).collect();
