@@ -56,14 +56,10 @@ impl Importer {
         });
     }
 
+    /// Report lines for notes whose paths are below `base` (`""` for notes with whole paths).
     pub(super) fn notes(&mut self, base: &str, notes: Vec<resource::Note>) {
         for (kind, path, message) in notes {
-            let path = if path.starts_with(base) {
-                path
-            } else {
-                at(base, &path)
-            };
-            self.line(kind, &path, message);
+            self.line(kind, &at(base, &path), message);
         }
     }
 
@@ -97,7 +93,7 @@ impl Importer {
         let array = |key: &str| map.get(key).and_then(Value::as_array);
         if template::is_template(map) {
             let (resources, notes) = template::read(map, &self.parameters, path);
-            self.notes(path, notes);
+            self.notes("", notes);
             for (res, res_path) in resources {
                 self.resource(&res, &res_path);
             }
