@@ -9,6 +9,7 @@
 mod lesson;
 mod link;
 mod export;
+mod import;
 mod render;
 
 use std::io::Read;
@@ -103,6 +104,15 @@ enum Command {
     },
     /// The design as Azure deploys it (ARM template, Bicep, Terraform, az script) or its topology as SVG
     Export(export::Args),
+    /// Azure JSON (REST bodies, `az` output, ARM templates and parameters) to a scenario document, with a report
+    Import {
+        /// Files to import together, or `-` for standard input
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Write the scenario document here instead of standard output
+        #[arg(short, long)]
+        output: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -241,6 +251,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
         Command::Lesson(command) => return Ok(lesson::run(command)),
         Command::Link { command } => return link::run(command),
+        Command::Import { files, output } => return import::run(&files, output.as_deref()),
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
             emit(common.format, &render::membership(&analysis), || {

@@ -33,6 +33,7 @@ pub mod deployment;
 pub mod diagnostic;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod layout;
 pub mod membership;
 pub mod model;

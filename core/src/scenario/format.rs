@@ -10,6 +10,7 @@
 
 pub(crate) mod node;
 pub(crate) mod policy;
+pub(crate) mod shape;
 
 /// A document that cannot be read, with the JSON path of the problem.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -52,6 +53,13 @@ pub enum FormatError {
         /// What is accepted.
         expected: &'static str,
     },
+    /// The JSON is not a scenario document (no `resources`, `commits` or `intents`); `looks_like` says what it
+    /// seems to be instead.
+    #[error("not a scenario document: {looks_like}")]
+    NotScenario {
+        /// What the document looks like, and what to do with it.
+        looks_like: String,
+    },
 }
 
 impl From<serde_json::Error> for FormatError {
@@ -71,7 +79,7 @@ impl FormatError {
     /// The JSON path of the problem; `None` for a JSON syntax error.
     pub fn path(&self) -> Option<&crate::path::Path> {
         match self {
-            FormatError::Json { .. } => None,
+            FormatError::Json { .. } | FormatError::NotScenario { .. } => None,
             FormatError::Type { path, .. }
             | FormatError::Missing { path, .. }
             | FormatError::Value { path, .. } => Some(path),
@@ -94,6 +102,9 @@ use crate::path::Path;
 
 /// Reads a parsed JSON document into a model and the diagnostics of its values.
 pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError> {
+    if let Some(looks_like) = shape::foreign(doc) {
+        return Err(FormatError::NotScenario { looks_like });
+    }
     let root = Node::new(doc, "");
     root.object()?;
     let mut reader = Reader::default();
@@ -129,7 +140,12 @@ impl Reader {
     fn resource(&mut self, node: &Node<'_>, order: usize) -> Result<(), FormatError> {
         node.object()?;
         let id = node.req_str("id")?;
-        let kind = node.req_str("type")?.to_ascii_lowercase();
+        // A child resource as ARM returns it inline has no `type`: its id says what it is.
+        let written = match node.opt_str("type")? {
+            Some(kind) => kind.to_owned(),
+            None => shape::type_from_id(id).ok_or_else(|| missing(node, "type"))?,
+        };
+        let kind = written.to_ascii_lowercase();
         if let Some(first) = self.seen.get(&ResourceId::new(id)) {
             self.diagnostics.push(Diagnostic::error(
                 Code::DuplicateId,
@@ -224,10 +240,7 @@ impl Reader {
                 self.diagnostics.push(Diagnostic::warning(
                     Code::Unsupported,
                     node.path.clone(),
-                    format!(
-                        "resources of type `{}` are kept but not simulated",
-                        node.req_str("type")?
-                    ),
+                    format!("resources of type `{written}` are kept but not simulated"),
                 ));
             }
             _ => {}
@@ -912,22 +925,35 @@ impl Reader {
     /// Attaches standalone child resources to their parents.
     fn attach_children(&mut self) {
         for subnet in std::mem::take(&mut self.subnets) {
-            match self
-                .model
-                .vnets
-                .get_mut(&VnetId::new(parent_of(subnet.id.as_str())))
-            {
-                Some(vnet) => vnet.subnets.push(subnet),
+            let parent = VnetId::new(parent_of(subnet.id.as_str()));
+            match self.model.vnets.get_mut(&parent) {
+                Some(vnet) => attach(
+                    &mut vnet.subnets,
+                    subnet,
+                    |a, b| a.id == b.id,
+                    |a| &a.path,
+                    |a, path| Subnet { path, ..a.clone() },
+                    "subnet",
+                    &mut self.diagnostics,
+                ),
                 None => self.diagnostics.push(dangling(
                     &subnet.path,
                     "virtual network",
-                    parent_of(subnet.id.as_str()),
+                    parent.as_str(),
                 )),
             }
         }
         for (vnet, peering) in std::mem::take(&mut self.peerings) {
             match self.model.vnets.get_mut(&vnet) {
-                Some(v) => v.peerings.push(peering),
+                Some(v) => attach(
+                    &mut v.peerings,
+                    peering,
+                    |a, b| a.id == b.id,
+                    |a| &a.path,
+                    |a, path| Peering { path, ..a.clone() },
+                    "peering",
+                    &mut self.diagnostics,
+                ),
                 None => {
                     self.diagnostics
                         .push(dangling(&peering.path, "virtual network", vnet.as_str()))
@@ -936,7 +962,15 @@ impl Reader {
         }
         for (nsg, rule) in std::mem::take(&mut self.nsg_rules) {
             match self.model.nsgs.get_mut(&nsg) {
-                Some(n) => n.rules.push(rule),
+                Some(n) => attach(
+                    &mut n.rules,
+                    rule,
+                    |a, b| a.id == b.id,
+                    |a| &a.path,
+                    |a, path| NsgRule { path, ..a.clone() },
+                    "security rule",
+                    &mut self.diagnostics,
+                ),
                 None => self.diagnostics.push(dangling(
                     &rule.path,
                     "network security group",
@@ -969,6 +1003,35 @@ impl Reader {
                 )),
             }
         }
+    }
+}
+
+/// Adds a child given as a resource of its own to its parent's list.
+/// When the parent also has it inline, the two are one child: kept once when they agree, and when they differ the
+/// standalone resource (the child's own GET) replaces the inline copy, with a warning naming both places.
+fn attach<T: PartialEq>(
+    list: &mut Vec<T>,
+    child: T,
+    same: impl Fn(&T, &T) -> bool,
+    path: impl Fn(&T) -> &Path,
+    with_path: impl Fn(&T, Path) -> T,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(inline) = list.iter_mut().find(|c| same(c, &child)) else {
+        list.push(child);
+        return;
+    };
+    if with_path(inline, path(&child).clone()) != child {
+        diagnostics.push(Diagnostic::warning(
+            Code::DuplicateId,
+            path(&child).clone(),
+            format!(
+                "this {what} is also inline at `{}` and the two differ; this resource is used",
+                path(inline)
+            ),
+        ));
+        *inline = child;
     }
 }
 
@@ -1162,5 +1225,125 @@ pub(crate) fn read_decision(node: &Node<'_>) -> Result<Decision, FormatError> {
         "denied" => Ok(Decision::Denied),
         "unreachable" => Ok(Decision::Unreachable),
         other => Err(node.invalid(other, "`Allowed`, `Denied` or `Unreachable`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const VNET: &str =
+        "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v";
+
+    #[track_caller]
+    fn check(doc: &Value) -> (Model, Vec<Diagnostic>) {
+        match read(doc) {
+            Ok(read) => read,
+            Err(e) => panic!("should read: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_child_without_type_takes_it_from_its_id() {
+        // Azure's peering GET example has no `type`.
+        let doc = json!({"resources": [
+            {"id": VNET, "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+            {"id": format!("{VNET}/virtualNetworkPeerings/p"), "name": "p",
+             "properties": {"remoteVirtualNetwork": {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/w"},
+                            "peeringState": "Initiated"}}
+        ]});
+        let (model, diagnostics) = check(&doc);
+        assert_eq!(diagnostics, []);
+        let vnet = model.vnets.get(&VnetId::new(VNET)).unwrap();
+        assert_eq!(vnet.peerings.len(), 1);
+        assert_eq!(vnet.peerings[0].state, Some(PeeringState::Initiated));
+    }
+
+    #[test]
+    fn a_resource_whose_id_says_no_type_needs_one() {
+        let doc = json!({"resources": [{"id": "vnet1"}]});
+        assert_eq!(
+            read(&doc).err().map(|e| e.to_string()).as_deref(),
+            Some("`resources[0]`: missing field `type`")
+        );
+    }
+
+    #[test]
+    fn inline_and_standalone_children_are_one_child_and_disagreements_are_reported() {
+        let subnet = |prefix: &str| json!({"id": format!("{VNET}/subnets/a"), "name": "a", "properties": {"addressPrefix": prefix}});
+        let doc = |standalone: Value| {
+            json!({"resources": [
+                {"id": VNET, "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+                 "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": [subnet("10.0.0.0/24")]}},
+                standalone
+            ]})
+        };
+        let (model, diagnostics) = check(&doc(subnet("10.0.0.0/24")));
+        assert_eq!(diagnostics, [], "the same subnet twice is one subnet");
+        assert_eq!(
+            model.vnets.get(&VnetId::new(VNET)).unwrap().subnets.len(),
+            1
+        );
+
+        let (model, diagnostics) = check(&doc(subnet("10.0.1.0/24")));
+        let subnets = &model.vnets.get(&VnetId::new(VNET)).unwrap().subnets;
+        assert_eq!(subnets.len(), 1);
+        assert_eq!(
+            subnets[0].prefixes,
+            ["10.0.1.0/24".parse::<ipnet::IpNet>().unwrap()]
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::DuplicateId);
+        assert_eq!(diagnostics[0].path, "resources[1]");
+        assert_eq!(
+            diagnostics[0].message,
+            "this subnet is also inline at `resources[0].properties.subnets[0]` and the two differ; this resource is used"
+        );
+    }
+
+    #[test]
+    fn spellings_azure_accepts_are_read() {
+        let doc = json!({"resources": [
+            {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n",
+             "type": "microsoft.network/networksecuritygroups",
+             "properties": {"securityRules": [{"name": "ssh", "properties": {"priority": 100,
+                "direction": "INBOUND", "access": "allow", "protocol": "TCP", "sourceAddressPrefix": "*",
+                "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22"}}]}},
+            {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkManagers/m/connectivityConfigurations/c",
+             "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+             "properties": {"connectivityTopology": "Mesh", "isGlobal": "True", "deleteExistingPeering": "false",
+                            "appliesToGroups": [{"networkGroupId": "/g", "isGlobal": "False", "useHubGateway": "False",
+                                                 "groupConnectivity": "None"}]}}
+        ]});
+        let (model, _) = check(&doc);
+        let rule = &model.nsgs.values().next().unwrap().rules[0];
+        assert_eq!(rule.protocol, Protocol::Tcp);
+        assert_eq!(rule.direction, Direction::Inbound);
+        let config = model.connectivity_configs.values().next().unwrap();
+        assert!(config.is_global);
+        assert!(!config.delete_existing_peering);
+    }
+
+    #[test]
+    fn json_that_is_not_a_scenario_is_refused_with_what_it_looks_like() {
+        let error =
+            read(&json!({"parameters": {"api-version": "1"}, "responses": {"200": {"body": {}}}}))
+                .err()
+                .map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "not a scenario document: looks like a REST API example file (`parameters`, `responses`): import it with `avnm import`"
+            )
+        );
+        let error = read(&json!({})).err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "not a scenario document: it is an empty JSON object; an empty design is written `{\"resources\": []}`"
+            )
+        );
     }
 }

@@ -1,0 +1,280 @@
+//! Import: what Azure publishes, made into a scenario document, with a report of what was read and why.
+//!
+//! API Boundary: [`import`] is the one call the playground and `avnm import` make; [`Source`] goes in,
+//! [`Imported`] (the document and its [`ReportLine`]s) or an [`ImportError`] comes out.
+//!
+//! Inputs, in any mix and several files at once (merged, duplicates reported):
+//! - ARM GET bodies: single resources, `{"value": [...], "nextLink"}` lists, REST API example files (the 2xx
+//!   `responses` bodies, and request bodies that are whole resources or commits), child resources inline or
+//!   standalone; ids are spelled as ARM spells them and a missing `type` is read from the id;
+//! - Azure CLI output: `az ... list/show` (arrays, the flattened shape without `properties`), `az ... create`
+//!   wrappers (`{"newVNet": {...}}`), `az resource list`, `az graph query` (`data`);
+//! - ARM deployment templates (array or symbolic `resources`, nested children, `copy`, `condition`, nested
+//!   deployments), with parameter values from parameters files among the sources, else the defaults;
+//! - scenario documents, whose resources go through the same reading.
+//!
+//! Every resource is checked alone with the scenario reader, so that one malformed resource is skipped with its
+//! reason instead of refusing the whole import.
+//! Architecture Invariant: like the rest of the core, import does no IO: the caller reads the files.
+
+mod expr;
+mod reader;
+mod resource;
+mod template;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use self::reader::{Importer, why_nothing};
+use crate::scenario::{FormatError, Scenario};
+
+/// One input: a display name (a file name) and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// How the report names it.
+    pub name: String,
+    /// The JSON text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source named `name`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What a report line says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReportKind {
+    /// A resource, commit or intent put in the document.
+    Read,
+    /// Something left out, with the reason.
+    Skipped,
+    /// Something the input did not say and the import supplied (a type from an id, an id's spelling).
+    Inferred,
+    /// A resource or commit already read from another place; the first one is kept.
+    Duplicate,
+    /// A template expression that could not be evaluated.
+    Unevaluated,
+    /// A whole file that gave nothing to import.
+    Refused,
+}
+
+impl fmt::Display for ReportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReportKind::Read => "read",
+            ReportKind::Skipped => "skipped",
+            ReportKind::Inferred => "inferred",
+            ReportKind::Duplicate => "duplicate",
+            ReportKind::Unevaluated => "unevaluated",
+            ReportKind::Refused => "refused",
+        })
+    }
+}
+
+/// One thing read, skipped or inferred, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    /// What happened.
+    pub kind: ReportKind,
+    /// The source's name.
+    pub file: String,
+    /// The JSON path in that source (`value[2].properties.subnets[0]`), empty for the whole file.
+    pub path: String,
+    /// Why, in one line.
+    pub message: String,
+}
+
+impl fmt::Display for ReportLine {
+    /// `skipped vnets.json value[2]: ...`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{} {}: {}", self.kind, self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{} {} {}: {}",
+                self.kind, self.file, self.path, self.message
+            )
+        }
+    }
+}
+
+/// The result of an import: a scenario document and the report of how it was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The scenario document (decisions §1): `resources`, `commits`, `intents`.
+    pub document: Value,
+    /// One line per thing read, skipped, inferred, duplicated or not evaluated, in input order.
+    pub report: Vec<ReportLine>,
+}
+
+impl Imported {
+    /// The document as a [`Scenario`].
+    pub fn scenario(&self) -> Result<Scenario, FormatError> {
+        Scenario::from_document(self.document.clone())
+    }
+
+    /// The document as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.document).unwrap_or_default()
+    }
+}
+
+/// An import that gave nothing to put in a design.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// No resource, commit or intent could be read from any source.
+    #[error("nothing to import: {reason}")]
+    Nothing {
+        /// Why, one clause per source.
+        reason: String,
+        /// Everything the import saw.
+        report: Vec<ReportLine>,
+    },
+}
+
+impl ImportError {
+    /// The report of what the import saw.
+    pub fn report(&self) -> &[ReportLine] {
+        match self {
+            ImportError::Nothing { report, .. } => report,
+        }
+    }
+}
+
+/// Imports Azure JSON into one scenario document.
+///
+/// ```
+/// use avnm_core::import::{import, Source, ReportKind};
+/// let list = r#"{"value": [{"id": "subscriptions/s/resourcegroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+///                           "location": "westeurope",
+///                           "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}],
+///                "nextLink": null}"#;
+/// let imported = import(&[Source::new("vnets.json", list)]).unwrap();
+/// let scenario = imported.scenario().unwrap();
+/// assert_eq!(scenario.model().vnets.len(), 1);
+/// assert!(imported.report.iter().any(|l| l.kind == ReportKind::Inferred && l.path == "value[0].type"));
+///
+/// let error = import(&[Source::new("a.json", "{}")]).unwrap_err();
+/// assert_eq!(error.to_string(), "nothing to import: `a.json` is an empty JSON object");
+/// ```
+pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
+    let mut importer = Importer::default();
+    let parsed: Vec<(&Source, Result<Value, FormatError>)> = sources
+        .iter()
+        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+        .collect();
+    for (source, value) in &parsed {
+        if let Ok(Value::Object(map)) = value
+            && template::is_parameters(map)
+        {
+            importer.file.clone_from(&source.name);
+            let mut notes = Vec::new();
+            let values = template::parameter_values(map, &mut notes);
+            importer.notes("", notes);
+            importer.parameters.extend(values);
+        }
+    }
+    for (source, value) in &parsed {
+        importer.file.clone_from(&source.name);
+        match value {
+            Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
+            Ok(Value::Object(map)) if template::is_parameters(map) => {}
+            Ok(v) => importer.value(v, "", 0),
+        }
+    }
+    importer.apply_links();
+    importer.pending_commits();
+    let any_template = parsed
+        .iter()
+        .any(|(_, v)| matches!(v, Ok(Value::Object(m)) if template::is_template(m)));
+    // A source that gave nothing says why in one line, after its own lines.
+    let mut refusals = Vec::new();
+    let mut ordered = Vec::new();
+    for (source, value) in &parsed {
+        let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
+            std::mem::take(&mut importer.report)
+                .into_iter()
+                .partition(|l| l.file == source.name);
+        importer.report = rest;
+        let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
+        let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
+        if is_parameters && !any_template {
+            let why = "is an ARM parameters file, and no template was imported with it".to_owned();
+            mine.push(ReportLine {
+                kind: ReportKind::Refused,
+                file: source.name.clone(),
+                path: String::new(),
+                message: format!("nothing to import: it {why}"),
+            });
+            refusals.push(format!("`{}` {why}", source.name));
+        }
+        if !gave && !is_parameters {
+            let needed: Vec<String> = mine
+                .iter()
+                .filter(|l| {
+                    l.kind == ReportKind::Unevaluated
+                        && l.path.starts_with("parameters.")
+                        && l.message.contains("none was given")
+                })
+                .map(|l| format!("`{}`", l.path.trim_start_matches("parameters.")))
+                .collect();
+            let why = match (value, mine.iter().find(|l| l.kind == ReportKind::Refused)) {
+                (_, Some(refused)) => format!("is {}", refused.message),
+                (Ok(_), None) if !needed.is_empty() => format!(
+                    "is an ARM template whose resources need values for {}: give them in a parameters file imported with it",
+                    needed.join(", ")
+                ),
+                (Ok(v), None) => why_nothing(v, &mine),
+                (Err(_), None) => "is not JSON".to_owned(),
+            };
+            if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
+                mine.push(ReportLine {
+                    kind: ReportKind::Refused,
+                    file: source.name.clone(),
+                    path: String::new(),
+                    message: format!("nothing to import: it {why}"),
+                });
+            }
+            refusals.push(format!("`{}` {why}", source.name));
+        }
+        ordered.append(&mut mine);
+    }
+    importer.report = ordered;
+    let Importer {
+        report,
+        resources,
+        commits,
+        intents,
+        extras,
+        ..
+    } = importer;
+    if resources.is_empty() && commits.is_empty() && intents.is_empty() {
+        let reason = if refusals.is_empty() {
+            "no source given".to_owned()
+        } else {
+            refusals.join("; ")
+        };
+        return Err(ImportError::Nothing { reason, report });
+    }
+    let mut document = extras;
+    document.insert("resources".to_owned(), Value::Array(resources));
+    document.insert("commits".to_owned(), Value::Array(commits));
+    document.insert("intents".to_owned(), Value::Array(intents));
+    Ok(Imported {
+        document: Value::Object(document),
+        report,
+    })
+}
+
+#[cfg(test)]
+mod tests;
