@@ -6,7 +6,6 @@
 //! Sources: <https://learn.microsoft.com/azure/virtual-network-manager/concept-network-groups>,
 //! <https://learn.microsoft.com/azure/virtual-network-manager/concept-azure-policy-integration>.
 
-pub mod builder;
 pub mod condition;
 pub mod scope;
 pub mod why_not;

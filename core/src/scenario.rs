@@ -6,6 +6,7 @@
 //! properties of other resource types) survive a load and a save, next to the typed [`Model`] read from it
 //! and the diagnostics of its values.
 
+pub mod builder;
 pub mod change;
 pub mod edit;
 pub mod field;

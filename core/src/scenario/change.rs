@@ -449,7 +449,7 @@ impl Scenario {
         let d = self.model().policy_definitions.get(definition)?;
         let path = d.path.key("properties");
         let rule = member(path.find(&self.document)?, "policyRule")?;
-        Some(crate::membership::builder::pretty(member(rule, "if")?))
+        Some(crate::scenario::builder::pretty(member(rule, "if")?))
     }
 
     /// The resource that `change` added to `before` to make this design, if it added one (a new VNet, group,

@@ -707,7 +707,7 @@ pub mod template {
     /// A policy condition (the `if` block of a rule) from JSON text, checked against Azure Policy's condition
     /// grammar; the error names the line and column, or the JSON path under `if`.
     pub fn condition(if_json: &str) -> Result<Fragment, super::FormatError> {
-        let value = crate::membership::builder::parse_if_value(if_json)?;
+        let value = crate::scenario::builder::parse_if_value(if_json)?;
         Ok(Fragment(value))
     }
 

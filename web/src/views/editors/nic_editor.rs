@@ -244,7 +244,7 @@ pub fn NicEditor(props: &NicEditorProps) -> Html {
 
             <h3>{ "IP configurations" }</h3>
             if nic.ip_configurations.is_empty() {
-                <p class="empty" data-testid="nic-ipconfigs-empty">{ "No IP configuration, so this interface is no endpoint. Add one in the Document view, under `properties.ipConfigurations`." }</p>
+                <p class="empty" data-testid="nic-ipconfigs-empty">{ "No IP configuration, so this interface is no endpoint. Add one in the Document view." }</p>
             } else {
                 <ul class="ip-configurations">
                 { for nic.ip_configurations.iter().enumerate().map(|(i, c)| render_configuration(&ctx, &nic.id, i, c)) }
@@ -296,18 +296,29 @@ mod tests {
 
     #[test]
     fn subnets_are_offered_by_vnet_and_name() {
-        let s = Scenario::parse(r#"{"resources": [
-            {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a", "name": "a",
-             "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
-             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-                "subnets": [{"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}]}"#)
-        .unwrap();
+        let text = include_str!("../../../../static/examples/hub-spoke-guardrails.json");
+        let s = Scenario::parse(text).unwrap();
         let options = subnet_options(s.model(), None);
-        assert_eq!(options.len(), 2);
-        assert_eq!(options[1].1.as_str(), "a / web");
+        let subnets: usize = s.model().vnets.values().map(|v| v.subnets.len()).sum();
+        assert_eq!(options.len(), subnets + 1, "every subnet, after the prompt");
+        assert!(
+            options
+                .iter()
+                .any(|(_, text)| text.as_str() == "vnet-prod-1 / workload")
+        );
         let missing = SubnetId::new(
             "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/b/subnets/x",
         );
-        assert_eq!(subnet_options(s.model(), Some(&missing)).len(), 2);
+        let with_missing = subnet_options(s.model(), Some(&missing));
+        assert_eq!(
+            with_missing.len(),
+            subnets + 1,
+            "no prompt, and the missing subnet is offered"
+        );
+        assert!(
+            with_missing
+                .iter()
+                .any(|(_, text)| text.contains("not in the design"))
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The basic editor of conditional membership: Azure's rows of parameter, operator and values, turned into the
 //! `if` block of an Azure Policy definition and back, a preview of the virtual networks a condition selects, and
-//! the edits that write a condition into a design (spec §2.3, §2.4.3).
+//! whether two conditions are the same (spec §2.3, §2.4.3). `Change::SetCondition` writes one into a design.
 //!
 //! The portal's basic editor offers the parameters Name, ID, Tags (with a tag name), Subscription (name),
 //! Subscription ID and Resource group (name), and the operators Contains, Doesn't contain, In, Not In, Equals,
@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use super::condition::evaluate;
-use super::subject;
+use crate::membership::condition::evaluate;
+use crate::membership::subject;
 use crate::model::policy::{
     Condition, Field, Literal, Operand, Operator, ResourceGroupProperty, SubscriptionProperty,
     Test, ValueExpr,
@@ -234,7 +234,7 @@ impl BasicRow {
     /// What is wrong with the row, if anything, in the project's message grammar.
     ///
     /// ```
-    /// use avnm_core::membership::builder::{BasicOperator, BasicRow, Parameter};
+    /// use avnm_core::scenario::builder::{BasicOperator, BasicRow, Parameter};
     /// let row = BasicRow::from_text(Parameter::Name, BasicOperator::Exists, "");
     /// assert_eq!(row.problem().as_deref(), Some("`Exists` is only for tags"));
     /// assert!(BasicRow::from_text(Parameter::Tag("env".into()), BasicOperator::Exists, "").problem().is_none());
@@ -309,7 +309,7 @@ fn literal(value: &str) -> Value {
 /// per row, laid out by [`pretty`].
 ///
 /// ```
-/// use avnm_core::membership::builder::{BasicOperator, BasicRow, Parameter, to_policy_if};
+/// use avnm_core::scenario::builder::{BasicOperator, BasicRow, Parameter, to_policy_if};
 /// let rows = [BasicRow::from_text(Parameter::Tag("environment".into()), BasicOperator::Equals, "production")];
 /// assert_eq!(to_policy_if(&rows), r#"{
 ///   "allOf": [
@@ -452,7 +452,7 @@ fn same_operand(items: &[Condition]) -> Option<(Parameter, Operator, Vec<String>
 /// `value` first.
 ///
 /// ```
-/// use avnm_core::membership::builder::pretty;
+/// use avnm_core::scenario::builder::pretty;
 /// let value = serde_json::json!({"allOf": [{"contains": "VNet01", "field": "Name"}]});
 /// assert_eq!(pretty(&value), "{\n  \"allOf\": [\n    { \"field\": \"Name\", \"contains\": \"VNet01\" }\n  ]\n}");
 /// ```
@@ -545,7 +545,7 @@ pub(crate) fn parse_if_value(if_json: &str) -> Result<Value, FormatError> {
 /// under `if`.
 ///
 /// ```
-/// use avnm_core::membership::builder::parse_if;
+/// use avnm_core::scenario::builder::parse_if;
 /// assert!(parse_if(r#"{"field": "Name", "contains": "hub"}"#).is_ok());
 /// assert_eq!(parse_if(r#"{"allOf": {}}"#).unwrap_err().to_string(), "`if.allOf`: expected an array, found an object");
 /// ```
@@ -558,7 +558,7 @@ pub fn parse_if(if_json: &str) -> Result<Condition, FormatError> {
 /// write back a condition that only looks different.
 ///
 /// ```
-/// use avnm_core::membership::builder::same_condition;
+/// use avnm_core::scenario::builder::same_condition;
 /// assert!(same_condition(r#"{"field": "Name", "equals": "a"}"#, r#"{"equals":"a","field":"Name"}"#));
 /// assert!(!same_condition("{", "{"));
 /// ```
