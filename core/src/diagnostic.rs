@@ -60,6 +60,8 @@ pub enum Code {
     LimitExceeded,
     /// A network group member outside its manager's scope.
     OutOfScopeMember,
+    /// A configuration or rule collection applies to no network group, so it reaches no virtual network.
+    AppliesToNoGroup,
     /// Something Azure supports that the playground does not simulate.
     Unsupported,
     /// A policy condition that cannot be evaluated.

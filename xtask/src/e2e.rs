@@ -50,6 +50,8 @@ pub const TESTS: &[(&str, Test)] = &[
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
     ("add_a_vnet", add_a_vnet),
     ("describe_a_subscription", describe_a_subscription),
+    ("rename_a_vnet", rename_a_vnet),
+    ("delete_a_used_group", delete_a_used_group),
     ("tour", tour),
 ];
 
@@ -67,6 +69,25 @@ fn type_into(session: &mut Session, selector: &str, text: &str) -> Result<(), St
     let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
                   e.dispatchEvent(new InputEvent('input', { bubbles: true }));";
     session.execute(script, &[selector.into(), text.into()])?;
+    Ok(())
+}
+
+/// Replaces the text of a field and leaves it, for fields written when left (a name, a priority).
+fn commit_into(session: &mut Session, selector: &str, text: &str) -> Result<(), String> {
+    session.find(selector)?;
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new InputEvent('input', { bubbles: true })); \
+                  e.dispatchEvent(new Event('change', { bubbles: true }));";
+    session.execute(script, &[selector.into(), text.into()])?;
+    Ok(())
+}
+
+/// Chooses an option of a select by its value, as a user does.
+fn choose(session: &mut Session, selector: &str, value: &str) -> Result<(), String> {
+    session.find(selector)?;
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new Event('change', { bubbles: true }));";
+    session.execute(script, &[selector.into(), value.into()])?;
     Ok(())
 }
 
@@ -160,43 +181,117 @@ fn describe_a_subscription(session: &mut Session, base_url: &str) -> Result<(), 
     Ok(())
 }
 
-/// Screenshots of every view on an example, for the review of the playground (`target/e2e/tour-*.png`).
+/// Renaming a VNet changes its id everywhere: its peering on the other VNet, the static member that names it and
+/// the NIC in its subnet follow, and the intents still pass; undo brings the old name back.
+fn rename_a_vnet(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=nav-vnet-test-1]")?)?;
+    let other = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg-spokes/providers/Microsoft.Network/virtualNetworks/vnet-test-2";
+    choose(session, "[data-testid=new-peering-remote]", other)?;
+    session.click(&session.find("[data-testid=add-peering]")?)?;
+    session.wait_for_text("[data-testid=vnet-peerings]", "both sides")?;
+    commit_into(session, "[data-testid=vnet-name]", "vnet-lab-1")?;
+    session.wait_for_text("nav", "vnet-lab-1")?;
+    wait_for_count(session, "[data-testid=nav-vnet-test-1]", 0)?;
+    session.wait_for_text("main h2", "vnet-lab-1")?;
+    session.wait_for_text("[data-testid=vnet-peerings]", "both sides")?;
+    session.click(&session.find("[data-testid=nav-vnet-test-2]")?)?;
+    session.wait_for_text("[data-testid=peering-0-remote]", "vnet-lab-1")?;
+    session.click(&session.find("[data-testid=nav-ng-test]")?)?;
+    session.wait_for_text("[data-testid=static-0-name]", "vnet-lab-1")?;
+    session.click(&session.find("[data-testid=nav-nic-test-1]")?)?;
+    let subnet = session.find("[data-testid=nic-ipconfig-0-subnet] option:checked")?;
+    let shown = session.text(&subnet)?;
+    ensure(
+        shown == "vnet-lab-1 / workload",
+        format!("the NIC's subnet reads `{shown}`"),
+    )?;
+    session.click(&session.find("[data-testid=tab-intents]")?)?;
+    session.wait_for_text("[data-testid=intents]", "4 passed, 0 failed")?;
+    session.screenshot(&artifact("rename-a-vnet.png"))?;
+    session.click(&session.find("[data-testid=undo]")?)?;
+    session.wait_for_text("nav", "vnet-test-1")?;
+    wait_for_count(session, "[data-testid=nav-vnet-lab-1]", 0)?;
+    Ok(())
+}
+
+/// Deleting a network group that a connectivity configuration and a rule collection use removes the references
+/// (and the policy that filled it), the diagnostics say the configuration and the collection now reach nothing, and
+/// undo restores all of it.
+fn delete_a_used_group(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=tab-topology]")?)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 4)?;
+    session.click(&session.find("[data-testid=nav-ng-production]")?)?;
+    session.click(&session.find("[data-testid=delete-group]")?)?;
+    wait_for_count(session, "[data-testid=nav-ng-production]", 0)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 2)?;
+    session.click(&session.find("[data-testid=tab-diagnostics]")?)?;
+    session.wait_for_text("[data-testid=diagnostics]", "applies-to-no-group")?;
+    session.wait_for_text("[data-testid=diagnostics]", "rc-production-exception")?;
+    session.click(&session.find("[data-testid=nav-cc-hub-and-spoke]")?)?;
+    wait_for_count(session, "[data-testid^=applies-][data-testid$=-group]", 1)?;
+    session.screenshot(&artifact("delete-a-used-group.png"))?;
+    session.click(&session.find("[data-testid=undo]")?)?;
+    session.wait_for_text("nav", "ng-production")?;
+    session.click(&session.find("[data-testid=tab-topology]")?)?;
+    wait_for_count(session, "[data-testid=topology-peering]", 4)?;
+    session.click(&session.find("[data-testid=tab-diagnostics]")?)?;
+    session.wait_for_text("[data-testid=diagnostics]", "No problems found")?;
+    Ok(())
+}
+
+/// Every view of an example, each checked for what it must show before its screenshot is taken
+/// (`target/e2e/tour-*.png`, for the review of the playground).
 fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
     session.goto(base_url)?;
     session.wait_for_text("[data-testid=app-title]", "AVNM Playground")?;
+    session.find("[data-testid=load-hub-spoke-expressroute-multi-region]")?;
     session.screenshot(&artifact("tour-gallery.png"))?;
     load_example(session, base_url, "hub-spoke-expressroute-multi-region")?;
-    for tab in [
-        "verdict",
-        "membership",
-        "topology",
-        "matrix",
-        "diagnostics",
-        "intents",
-        "rules",
+    for (tab, shows, text) in [
+        ("verdict", "[data-testid=verdict-decision]", ""),
+        ("membership", "[data-testid=membership]", "ng-payments"),
+        ("topology", "[data-testid=topology-summary]", "VNets"),
+        ("matrix", "[data-testid=matrix-totals]", "allowed"),
+        (
+            "diagnostics",
+            "[data-testid=diagnostics]",
+            "No problems found",
+        ),
+        ("intents", "[data-testid=intents]", "0 failed"),
+        ("rules", "[data-testid=rules-target]", ""),
     ] {
         session.click(&session.find(&format!("[data-testid=tab-{tab}]"))?)?;
+        session.wait_for_text(shows, text)?;
         std::thread::sleep(Duration::from_millis(300));
         session.screenshot(&artifact(&format!("tour-{tab}.png")))?;
     }
-    for (nav, name) in [
-        ("nav-ng-payments", "group"),
-        ("nav-cc-hub-weu", "connectivity"),
-        ("nav-Deployments", "deployments"),
+    for (nav, name, shows) in [
+        ("nav-ng-payments", "group", "[data-testid=group-editor]"),
+        (
+            "nav-cc-hub-weu",
+            "connectivity",
+            "[data-testid=connectivity-editor]",
+        ),
+        ("nav-Deployments", "deployments", "[data-testid=goal-state]"),
     ] {
-        if let Some(item) = session.try_find(&format!("[data-testid={nav}]"))? {
-            session.click(&item)?;
-            std::thread::sleep(Duration::from_millis(300));
-            session.screenshot(&artifact(&format!("tour-{name}.png")))?;
-        }
+        session.click(&session.find(&format!("[data-testid={nav}]"))?)?;
+        session.find(shows)?;
+        std::thread::sleep(Duration::from_millis(300));
+        session.screenshot(&artifact(&format!("tour-{name}.png")))?;
     }
     load_example(session, base_url, "ssh-exception-for-one-team")?;
-    if let Some(item) = session.try_find("[data-testid^=nav-rc-]")? {
-        session.click(&item)?;
-        std::thread::sleep(Duration::from_millis(300));
-        session.screenshot(&artifact("tour-rules-editor.png"))?;
-    }
+    session.click(&session.find("[data-testid^=nav-rc-]")?)?;
+    session.find("[data-testid=rule-collection-editor] [data-testid=rules]")?;
+    std::thread::sleep(Duration::from_millis(300));
+    session.screenshot(&artifact("tour-rules-editor.png"))?;
     session.click(&session.find("[data-testid=theme]")?)?;
+    let theme = session.attribute(&session.find("html")?, "data-theme")?;
+    ensure(
+        theme.is_some(),
+        "the theme toggle sets `data-theme` on the page",
+    )?;
     std::thread::sleep(Duration::from_millis(300));
     session.screenshot(&artifact("tour-dark.png"))?;
     Ok(())

@@ -21,7 +21,42 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     settings(model, &mut out);
     scopes(model, &mut out);
     addresses(model, &mut out);
+    unused(model, &mut out);
     out
+}
+
+/// Configurations and rule collections that apply to no network group: they reach no virtual network (as after
+/// the removal of the only group they applied to).
+fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
+    for config in model
+        .connectivity_configs
+        .values()
+        .filter(|c| c.groups.is_empty())
+    {
+        out.push(Diagnostic::warning(
+            Code::AppliesToNoGroup,
+            &config.path,
+            format!(
+                "the connectivity configuration `{}` applies to no network group: it connects nothing",
+                config.id.name()
+            ),
+        ));
+    }
+    for collection in model
+        .security_admin_configs
+        .values()
+        .flat_map(|c| &c.collections)
+        .filter(|c| c.groups.is_empty())
+    {
+        out.push(Diagnostic::warning(
+            Code::AppliesToNoGroup,
+            &collection.path,
+            format!(
+                "the rule collection `{}` applies to no network group: its rules reach no virtual network",
+                collection.id.name()
+            ),
+        ));
+    }
 }
 
 fn dangling(path: &crate::path::Path, what: &str, id: &impl std::fmt::Display) -> Diagnostic {

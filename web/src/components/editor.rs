@@ -145,6 +145,19 @@ pub fn render_head(
     }
 }
 
+/// A button that removes a resource with every reference to it, then shows the overview.
+pub fn render_delete(ctx: &Ctx, resource: &str, what: &str, testid: &str) -> Html {
+    let onclick = on_click_then(
+        ctx,
+        Change::Remove(avnm_core::model::ResourceId::new(resource)),
+        Selection::Overview,
+    );
+    html! {
+        <button class="danger" {onclick} data-testid={testid.to_owned()}
+            title="Removes it and every reference to it; undo brings everything back">{ format!("Delete this {what}") }</button>
+    }
+}
+
 /// The heading of a Virtual Network Manager editor: the kind of resource, its name, and a line about it.
 pub fn render_vnm_head(kind: &str, name: &str, about: Html) -> Html {
     html! {

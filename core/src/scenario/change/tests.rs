@@ -642,6 +642,17 @@ fn removing_a_group_removes_its_members_policies_and_uses() {
     assert!(collection.groups.is_empty());
     let rule = &collection.rules[0];
     assert_eq!(rule.sources.len(), 1, "the rule keeps its other source");
+    let unused: Vec<&str> = removed
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == crate::Code::AppliesToNoGroup)
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(
+        unused,
+        ["resources[5]", "resources[7]"],
+        "the configuration and the collection (moved up by the two removed resources) reach nothing, and the diagnostics say so"
+    );
     assert!(
         removed
             .diagnostics()

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::editor::{
-    choose, diagnostics_under, flag, link, on_click, render_deployed, render_diagnostics,
-    render_missing, render_vnm_head,
+    choose, diagnostics_under, flag, link, on_click, render_delete, render_deployed,
+    render_diagnostics, render_missing, render_vnm_head,
 };
 use crate::components::{CheckField, SelectField, maybe, options};
 use crate::state::{Action, Selection};
@@ -160,6 +160,7 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
     html! {
         <section class="editor-panel vnm-editor" data-testid="connectivity-editor">
             { render_vnm_head("Connectivity configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". A mesh connects every member as a connected group; a hub and spoke peers the hub with every spoke." }</> }) }
+            <div class="vnm-actions">{ render_delete(&ctx, config.id.as_str(), "connectivity configuration", "delete-connectivity") }</div>
             { render_deployed(&ctx, &config.id, "connectivity-deployed") }
             { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &config.path).into_iter().filter(|d| !config.groups.iter().any(|g| d.path.starts_with(&g.path))).collect::<Vec<_>>(), "connectivity-diagnostics".to_owned()) }
             <div class="grid">

@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::editor::{
-    choose, diagnostics_under, link, on_click, render_diagnostics, render_missing, render_vnm_head,
-    set,
+    choose, diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
+    render_vnm_head, set,
 };
 use crate::components::{Check, Field, SelectField, maybe, options};
 use crate::platform;
@@ -441,7 +441,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
         };
         html! {
             <li key={m.id.to_string()}>
-                <span class="name">{ shown }</span>
+                <span class="name" data-testid={format!("static-{i}-name")}>{ shown }</span>
                 <span class="muted">{ format!(" static member {}", m.id.name()) }</span>
                 if !exists { { " " }<span class="badge warning">{ "not in the design" }</span> }
                 <button class="danger small" onclick={remove} aria-label={format!("Remove the static member {}", m.id.name())}
@@ -543,6 +543,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
     html! {
         <section class="editor-panel vnm-editor" data-testid="group-editor">
             { render_vnm_head("Network group", group.id.name(), html! { <>{ "A group of " }{ manager }{ "; its members receive the configurations that apply to it, in the regions where they are deployed." }</> }) }
+            <div class="vnm-actions">{ render_delete(&ctx, group.id.as_str(), "network group", "delete-group") }</div>
             { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &group.path), "group-diagnostics".to_owned()) }
             <div class="grid">
                 <Field label="Description" value={group.description.clone()} check={field::text as Check} on_change={set_description} testid="group-description" />

@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::editor::{
-    diagnostics_under, link, on_click, render_diagnostics, render_missing, render_vnm_head, set,
-    text_of,
+    diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
+    render_vnm_head, set, text_of,
 };
 use crate::components::{Check, CheckField, Field};
 use crate::platform;
@@ -266,6 +266,7 @@ pub fn ManagerEditor(props: &ManagerEditorProps) -> Html {
     html! {
         <section class="editor-panel vnm-editor" data-testid="manager-editor">
             { render_vnm_head("Network manager", manager.id.name(), html! { <code>{ id.clone() }</code> }) }
+            <div class="vnm-actions">{ render_delete(&ctx, manager.id.as_str(), "network manager", "delete-manager") }</div>
             { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &manager.path), "manager-diagnostics".to_owned()) }
             <div class="grid">
                 <Field label="Region" value={text_of(&ctx, &location, || manager.location.to_string())} check={field::region as Check} on_change={set(&ctx, location.clone())}

@@ -12,8 +12,8 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::editor::{
-    choose, diagnostics_of, diagnostics_under, first_message, link, on_click, render_deployed,
-    render_diagnostics, render_missing, render_vnm_head, set, text_of,
+    choose, diagnostics_of, diagnostics_under, first_message, link, on_click, render_delete,
+    render_deployed, render_diagnostics, render_missing, render_vnm_head, set, text_of,
 };
 use crate::components::{Check, CommitField, Field, SelectField, maybe, options};
 use crate::state::{Action, Selection};
@@ -79,6 +79,7 @@ pub fn SecurityAdminEditor(props: &SecurityAdminEditorProps) -> Html {
     html! {
         <section class="editor-panel vnm-editor" data-testid="security-admin-editor">
             { render_vnm_head("Security admin configuration", config.id.name(), html! { <>{ "Of " }{ manager }{ ". Its rules are evaluated before any NSG; one such configuration per manager can be deployed to a region." }</> }) }
+            <div class="vnm-actions">{ render_delete(&ctx, config.id.as_str(), "security admin configuration", "delete-security-admin") }</div>
             { render_deployed(&ctx, &config.id, "security-deployed") }
             { render_diagnostics(&diagnostics_under(&ctx.analysis.diagnostics, &config.path), "security-diagnostics".to_owned()) }
             <div class="grid">
@@ -275,6 +276,7 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
     html! {
         <section class="editor-panel vnm-editor" data-testid="rule-collection-editor">
             { render_vnm_head("Rule collection", collection.id.name(), html! { <>{ "Of " }{ parent }{ ". Its rules apply to the members of its groups; across the configuration's collections, the lowest priority number is evaluated first." }</> }) }
+            <div class="vnm-actions">{ render_delete(&ctx, collection.id.as_str(), "rule collection", "delete-collection") }</div>
             { render_deployed(&ctx, &config.id, "collection-deployed") }
             { render_diagnostics(&own, "collection-diagnostics".to_owned()) }
 
