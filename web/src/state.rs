@@ -345,6 +345,19 @@ impl AppState {
         }
     }
 
+    /// The state at another point of the history (after an undo or a redo), or this one when there is none.
+    fn travelled(&self, to: Option<(Rc<Scenario>, History)>) -> Self {
+        match to {
+            Some((scenario, history)) => AppState {
+                scenario,
+                history,
+                notice: None,
+                ..self.clone()
+            },
+            None => self.clone(),
+        }
+    }
+
     fn refused(&self, message: String) -> Self {
         AppState {
             notice: Some(Notice { message }),
@@ -373,24 +386,8 @@ impl AppState {
                     "{source} was not loaded, your design is unchanged: {e}"
                 )),
             },
-            Action::Undo => match self.history.undo(self.scenario.clone()) {
-                Some((scenario, history)) => AppState {
-                    scenario,
-                    history,
-                    notice: None,
-                    ..self.clone()
-                },
-                None => self.clone(),
-            },
-            Action::Redo => match self.history.redo(self.scenario.clone()) {
-                Some((scenario, history)) => AppState {
-                    scenario,
-                    history,
-                    notice: None,
-                    ..self.clone()
-                },
-                None => self.clone(),
-            },
+            Action::Undo => self.travelled(self.history.undo(self.scenario.clone())),
+            Action::Redo => self.travelled(self.history.redo(self.scenario.clone())),
             Action::Select(selection) => AppState {
                 selection,
                 ..self.clone()

@@ -145,6 +145,22 @@ pub fn render_head(
     }
 }
 
+/// The name of a resource, renamed when the field is left: its id changes, and every reference follows.
+pub fn render_rename(ctx: &Ctx, resource: &str, name: &str, testid: &str) -> Html {
+    let resource = avnm_core::model::ResourceId::new(resource);
+    let on_commit = ctx.dispatch.reform(move |name: FieldValue| {
+        Action::Change(Change::Rename {
+            resource: resource.clone(),
+            name: name.into_text(),
+        })
+    });
+    let check = Callback::from(|text: String| avnm_core::scenario::field::name(&text));
+    html! {
+        <super::CommitField label="Name" value={name.to_owned()} {check} {on_commit} testid={testid.to_owned()}
+            title="Renaming changes the resource's id, and everything that refers to it follows" />
+    }
+}
+
 /// A button that removes a resource with every reference to it, then shows the overview.
 pub fn render_delete(ctx: &Ctx, resource: &str, what: &str, testid: &str) -> Html {
     let onclick = on_click_then(

@@ -8,10 +8,10 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::components::editor::{
     choose, diagnostics_under, first_message, nsg_options, on_click_then, on_select,
-    render_diagnostics, render_head, render_readonly, render_scope, set, text_of,
+    render_diagnostics, render_head, render_readonly, render_rename, render_scope, set, text_of,
 };
-use crate::components::{Check, CommitField, Field, SelectField};
-use crate::state::{Action, Selection};
+use crate::components::{Check, Field, SelectField};
+use crate::state::Selection;
 
 /// Every subnet of the design as a choice, `vnet / subnet`, with the current one even when it is missing.
 fn subnet_options(model: &Model, current: Option<&SubnetId>) -> Vec<(AttrValue, AttrValue)> {
@@ -209,14 +209,12 @@ pub fn NicEditor(props: &NicEditorProps) -> Html {
             </section>
         };
     };
-    let resource = ResourceId::new(nic.id.as_str());
-    let delete = on_click_then(&ctx, Change::Remove(resource.clone()), Selection::Overview);
-    let rename = ctx.dispatch.reform(move |name: FieldValue| {
-        Action::Change(Change::Rename {
-            resource: resource.clone(),
-            name: name.into_text(),
-        })
-    });
+
+    let delete = on_click_then(
+        &ctx,
+        Change::Remove(ResourceId::new(nic.id.as_str())),
+        Selection::Overview,
+    );
     let general: Vec<_> = diagnostics_under(&ctx.analysis.diagnostics, &nic.path)
         .into_iter()
         .filter(|d| {
@@ -231,8 +229,7 @@ pub fn NicEditor(props: &NicEditorProps) -> Html {
             { render_head("Network interface", nic.id.name(), nic.id.as_str(), delete, "delete-nic", "NIC") }
             { render_diagnostics(&general, "nic-diagnostics".into()) }
             <div class="grid">
-                <CommitField label="Name" value={nic.id.name().to_owned()} check={Callback::from(|t: String| field::name(&t))}
-                    on_commit={rename} testid="nic-name" />
+                { render_rename(&ctx, nic.id.as_str(), nic.id.name(), "nic-name") }
                 { render_scope(model, nic.id.as_str()) }
                 { render_readonly("Private endpoint", html! {
                     if nic.private_endpoint {

@@ -5,13 +5,13 @@ use avnm_core::model::{
     Direction, Nsg, NsgAccess, NsgId, NsgRule, Protocol, ResourceId, default_rules,
 };
 use avnm_core::scenario::change::RuleField;
-use avnm_core::scenario::{Change, FieldValue, Target, edit::template, field};
+use avnm_core::scenario::{Change, Target, edit::template, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::editor::{
     choose, diagnostics_of, diagnostics_under, first_message, on_click, on_click_then, on_select,
-    render_diagnostics, render_head, render_scope, set, text_of,
+    render_diagnostics, render_head, render_rename, render_scope, set, text_of,
 };
 use crate::components::{Check, CommitField, Field, SelectField};
 use crate::platform;
@@ -335,14 +335,12 @@ pub fn NsgEditor(props: &NsgEditorProps) -> Html {
         };
     };
     let linked = associations(&ctx, &nsg.id);
-    let resource = ResourceId::new(nsg.id.as_str());
-    let delete = on_click_then(&ctx, Change::Remove(resource.clone()), Selection::Overview);
-    let rename = ctx.dispatch.reform(move |name: FieldValue| {
-        Action::Change(Change::Rename {
-            resource: resource.clone(),
-            name: name.into_text(),
-        })
-    });
+
+    let delete = on_click_then(
+        &ctx,
+        Change::Remove(ResourceId::new(nsg.id.as_str())),
+        Selection::Overview,
+    );
     let general: Vec<_> = diagnostics_under(&ctx.analysis.diagnostics, &nsg.path)
         .into_iter()
         .filter(|d| !nsg.rules.iter().any(|r| d.path.starts_with(&r.path)))
@@ -352,8 +350,7 @@ pub fn NsgEditor(props: &NsgEditorProps) -> Html {
             { render_head("Network security group", nsg.id.name(), nsg.id.as_str(), delete, "delete-nsg", "NSG") }
             { render_diagnostics(&general, "nsg-diagnostics".into()) }
             <div class="grid">
-                <CommitField label="Name" value={nsg.id.name().to_owned()} check={Callback::from(|t: String| field::name(&t))}
-                    on_commit={rename} testid="nsg-name" />
+                { render_rename(&ctx, nsg.id.as_str(), nsg.id.name(), "nsg-name") }
                 { render_scope(model, nsg.id.as_str()) }
             </div>
 

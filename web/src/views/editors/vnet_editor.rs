@@ -13,9 +13,9 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::components::editor::{
     diagnostics_of, diagnostics_under, first_message, nsg_options, on_click, on_click_then,
-    on_select, render_draft, render_head, render_scope, set, text_of, typing,
+    on_select, render_draft, render_head, render_rename, render_scope, set, text_of, typing,
 };
-use crate::components::{Check, CommitField, Field, SelectField, TagTable, render_diagnostics};
+use crate::components::{Check, Field, SelectField, TagTable, render_diagnostics};
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -383,25 +383,13 @@ pub fn VnetEditor(props: &VnetEditorProps) -> Html {
     });
     let location = text_of(&ctx, &location_target, || vnet.location.to_string());
     let delete = on_click_then(&ctx, Change::Remove(resource.clone()), Selection::Overview);
-    let rename = {
-        let resource = resource.clone();
-        ctx.dispatch
-            .reform(move |name: avnm_core::scenario::FieldValue| {
-                Action::Change(Change::Rename {
-                    resource: resource.clone(),
-                    name: name.into_text(),
-                })
-            })
-    };
     let explanation = ctx.analysis.explain_vnet(&vnet.id);
     html! {
         <section class="editor-panel resource-editor" data-testid="vnet-editor">
             { render_head("Virtual network", &vnet.name, vnet.id.as_str(), delete, "delete-vnet", "VNet") }
             { render_diagnostics(&general, "vnet-diagnostics".into()) }
             <div class="grid">
-                <CommitField label="Name" value={vnet.name.clone()} check={Callback::from(|t: String| field::name(&t))}
-                    on_commit={rename} testid="vnet-name"
-                    title="Renaming changes the VNet's id, and every peering, static member and NIC that refers to it follows" />
+                { render_rename(&ctx, vnet.id.as_str(), &vnet.name, "vnet-name") }
                 <Field label="Region" value={location} check={field::region as Check} on_change={set(&ctx, location_target)}
                     diagnostic={first_message(&location_problems)} testid="vnet-location" hint="Like `westeurope`" />
                 { render_scope(model, vnet.id.as_str()) }
