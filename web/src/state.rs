@@ -522,4 +522,101 @@ mod tests {
         let removed = renamed.reduce(Action::Change(Change::Remove(now.as_str().into())));
         assert_eq!(removed.selection, Selection::Overview);
     }
+
+    /// Random sequences of changes (valid and refused), undos and redos, against a plain list of documents: the
+    /// design shown is always the one the list says, a refused change alters nothing, and an undo brings back
+    /// exactly the document before.
+    mod sequences {
+        use avnm_core::model::{ResourceId, VnetId};
+        use avnm_core::scenario::{FieldValue, Target};
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const EXAMPLE: &str = include_str!("../../static/examples/hub-spoke-guardrails.json");
+
+        /// A change picked from the current design by two numbers: what to do, and to which VNet.
+        fn pick(design: &Scenario, what: u8, which: u8) -> Action {
+            let vnets: Vec<&VnetId> = design.model().vnets.keys().collect();
+            let Some(vnet) = vnets.get(usize::from(which) % vnets.len().max(1)).copied() else {
+                return Action::Change(Change::AddIntent);
+            };
+            let other = vnets[(usize::from(which) + 1) % vnets.len()].clone();
+            let resource = ResourceId::new(vnet.as_str());
+            match what % 12 {
+                0 => Action::Change(Change::Set {
+                    target: Target::AddressSpace(vnet.clone()),
+                    value: FieldValue::Texts(vec![format!("10.{which}.0.0/16")]),
+                }),
+                1 => Action::Change(Change::AddTag {
+                    resource,
+                    name: format!("t{}", which % 3),
+                }),
+                2 => Action::Change(Change::RemoveTag {
+                    resource,
+                    name: "env".into(),
+                }),
+                3 => Action::Change(Change::AddPeering {
+                    from: vnet.clone(),
+                    to: other,
+                }),
+                4 => Action::Change(Change::RemovePeering {
+                    from: vnet.clone(),
+                    to: other,
+                }),
+                5 => Action::Change(Change::Rename {
+                    resource,
+                    name: format!("v{which}"),
+                }),
+                6 => Action::Change(Change::Remove(resource)),
+                7 => Action::Change(Change::AddSubnet {
+                    vnet: vnet.clone(),
+                    name: format!("s{which}"),
+                    prefix: format!("10.{which}.9.0/24"),
+                }),
+                8 => Action::Change(Change::Replace("{\"resources\": 7}".into())),
+                9 => Action::Change(Change::DeployEverything),
+                10 => Action::Undo,
+                _ => Action::Redo,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+            #[test]
+            fn undo_and_redo_follow_a_list_of_documents(steps in proptest::collection::vec((any::<u8>(), any::<u8>()), 1..24)) {
+                let mut state = AppState::new(Scenario::parse(EXAMPLE).unwrap());
+                let (mut past, mut future): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+                let mut current = state.scenario.to_json();
+                for (what, which) in steps {
+                    let action = pick(&state.scenario, what, which);
+                    let next = state.reduce(action.clone());
+                    let shown = next.scenario.to_json();
+                    match action {
+                        Action::Undo => {
+                            if let Some(before) = past.pop() {
+                                future.push(std::mem::replace(&mut current, before));
+                            }
+                        }
+                        Action::Redo => {
+                            if let Some(after) = future.pop() {
+                                past.push(std::mem::replace(&mut current, after));
+                            }
+                        }
+                        _ if next.notice.is_some() => {
+                            prop_assert!(Rc::ptr_eq(&next.scenario, &state.scenario), "a refused change keeps the design");
+                        }
+                        _ => {
+                            past.push(std::mem::replace(&mut current, shown.clone()));
+                            future.clear();
+                        }
+                    }
+                    prop_assert_eq!(&shown, &current);
+                    prop_assert_eq!(next.history.undoable(), past.len());
+                    prop_assert_eq!(next.history.redoable(), future.len());
+                    state = next;
+                }
+            }
+        }
+    }
 }
