@@ -75,6 +75,23 @@ pub enum Stage {
     DestinationNicNsg,
 }
 
+impl Stage {
+    /// The stage as a person reads it: `Source admin rules`, `Destination NIC NSG`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::SourceEndpoint => "Source endpoint",
+            Stage::SourceAdminRules => "Source admin rules",
+            Stage::SourceNicNsg => "Source NIC NSG",
+            Stage::SourceSubnetNsg => "Source subnet NSG",
+            Stage::Path => "Path",
+            Stage::DestinationEndpoint => "Destination endpoint",
+            Stage::DestinationAdminRules => "Destination admin rules",
+            Stage::DestinationSubnetNsg => "Destination subnet NSG",
+            Stage::DestinationNicNsg => "Destination NIC NSG",
+        }
+    }
+}
+
 /// What a stage concluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StepResult {

@@ -175,6 +175,17 @@ pub enum Decision {
     Unreachable,
 }
 
+impl std::fmt::Display for Decision {
+    /// `Allowed`, `Denied` or `Unreachable`, as decisions §2 spells them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Decision::Allowed => "Allowed",
+            Decision::Denied => "Denied",
+            Decision::Unreachable => "Unreachable",
+        })
+    }
+}
+
 /// An assertion about traffic (decisions §1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Intent {

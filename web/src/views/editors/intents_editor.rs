@@ -40,7 +40,7 @@ pub fn IntentsEditor() -> Html {
                     <Field label="Port" value={intent.flow.port.map(|p| p.to_string()).unwrap_or_default()} check={field::port as Check} on_change={set(IntentField::Port)} />
                     <SelectField label="Expect" value={expect} options={options(&DECISIONS)} on_change={choose(IntentField::Expect)} />
                 </div>
-                <p class="hint">{ format!("Engine: {:?}{}", result.verdict.verdict, result.verdict.decided_by.as_ref().map(|r| format!(" by {}", r.to_string().rsplit('/').next().unwrap_or_default())).unwrap_or_default()) }</p>
+                <p class="hint">{ format!("Engine: {}{}", result.verdict.verdict, result.verdict.decided_by.as_ref().map(|r| format!(" by {}", r.to_string().rsplit('/').next().unwrap_or_default())).unwrap_or_default()) }</p>
             </li>
         }
     });

@@ -27,7 +27,7 @@ pub fn IntentsView() -> Html {
                     <details>
                         <summary>
                             <span class={classes!("badge", if r.passed { "pass" } else { "fail" })}>{ if r.passed { "PASS" } else { "FAIL" } }</span>
-                            { format!(" {} — {}: expected {:?}, got {:?}", r.name, r.flow, r.expect, r.verdict.verdict) }
+                            { format!(" {} — {}: expected {}, got {}", r.name, r.flow, r.expect, r.verdict.verdict) }
                         </summary>
                         { render_verdict(&r.verdict) }
                     </details>

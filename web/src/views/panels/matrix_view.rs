@@ -461,7 +461,7 @@ fn describe(matrix: &Matrix, names: &[String], i: usize, j: usize) -> Option<Str
         |r| format!("decided by {}", rule_name(r)),
     );
     Some(format!(
-        "{} to {}: {:?}, {rule}",
+        "{} to {}: {}, {rule}",
         names.get(i)?,
         names.get(j)?,
         cell.verdict
@@ -497,7 +497,7 @@ fn render_tip(matrix: &Matrix, names: &[String], i: usize, j: usize, mode: Mode)
         <div class="matrix-tip" role="tooltip" {style} data-testid="matrix-tooltip">
             <div class="pair"><strong>{ names.get(i)?.clone() }</strong>{ " → " }<strong>{ names.get(j)?.clone() }</strong></div>
             <div class="endpoints"><code>{ endpoint(i) }</code>{ " → " }<code>{ endpoint(j) }</code>{ format!(" · {} {}", matrix.protocol, if matrix.protocol.has_ports() { matrix.port.to_string() } else { String::new() }) }</div>
-            <div class={classes!("verdict-line", verdict_class(cell.verdict))}>{ format!("{} {:?}", symbol(cell.verdict), cell.verdict) }</div>
+            <div class={classes!("verdict-line", verdict_class(cell.verdict))}>{ format!("{} {}", symbol(cell.verdict), cell.verdict) }</div>
             <div class="rule">{
                 match &cell.decided_by {
                     Some(rule) => html! { <>{ "Decided by " }<code>{ rule_name(rule) }</code></> },
@@ -536,7 +536,7 @@ fn Cells(props: &CellsProps) -> Html {
                 <div role="row" class="cell-row" key={i}>
                     { for row.iter().enumerate().map(|(j, cell)| html! {
                         <div role="gridcell" id={format!("matrix-cell-{i}-{j}")} class={classes!("cell", verdict_class(cell.verdict))}
-                            aria-label={format!("{} to {}: {:?}", name(i), name(j), cell.verdict)}
+                            aria-label={format!("{} to {}: {}", name(i), name(j), cell.verdict)}
                             data-testid={format!("matrix-cell-{i}-{j}")}>{ symbol(cell.verdict) }</div>
                     }) }
                 </div>

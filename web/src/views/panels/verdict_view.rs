@@ -144,7 +144,7 @@ pub fn render_verdict(v: &Verdict) -> Html {
     html! {
         <div class="verdict" data-testid="verdict">
             <div class={classes!("decision", decision_class(v.verdict))} data-testid="verdict-decision">
-                { format!("{:?}", v.verdict) }
+                { v.verdict.to_string() }
             </div>
             if let Some(rule) = &v.decided_by {
                 <p class="decided-by">{ "Decided by " }<code title={rule.to_string()} data-testid="verdict-rule">{ short(&rule.to_string()) }</code></p>
@@ -172,11 +172,11 @@ fn render_step(step: &Step) -> Html {
         StepResult::Skipped => "skip",
         _ => "info",
     };
-    let stage = format!("{:?}", step.stage);
+    let stage = step.stage.label();
     let matched = step.matched_rule.as_ref().map(ToString::to_string);
     html! {
         <li class={classes!("step", class)}>
-            <div class="step-head"><span class="stage">{ humanize(&stage) }</span><span class="summary">{ rich(&step.summary) }</span></div>
+            <div class="step-head"><span class="stage">{ stage }</span><span class="summary">{ rich(&step.summary) }</span></div>
             if !step.rules.is_empty() {
                 <table class="rules">
                     <thead><tr><th>{ "Priority" }</th><th>{ "Rule" }</th><th>{ "Action" }</th><th>{ "Protocol" }</th><th>{ "Source" }</th><th>{ "Src port" }</th><th>{ "Destination" }</th><th>{ "Dst port" }</th></tr></thead>
@@ -197,15 +197,4 @@ fn render_step(step: &Step) -> Html {
             }
         </li>
     }
-}
-
-fn humanize(stage: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in stage.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out.replace("Nsg", "NSG").replace("Nic", "NIC")
 }
