@@ -182,7 +182,9 @@ fn describe_a_subscription(session: &mut Session, base_url: &str) -> Result<(), 
 }
 
 /// Renaming a VNet changes its id everywhere: its peering on the other VNet, the static member that names it and
-/// the NIC in its subnet follow, and the intents still pass; undo brings the old name back.
+/// the NIC in its subnet follow. The manual peering added first still carries traffic after the rename, so the
+/// intent that the two test spokes are isolated fails with Allowed (and only that one); undo brings the old name
+/// back.
 fn rename_a_vnet(session: &mut Session, base_url: &str) -> Result<(), String> {
     load_example(session, base_url, "hub-spoke-guardrails")?;
     session.click(&session.find("[data-testid=nav-vnet-test-1]")?)?;
@@ -207,7 +209,11 @@ fn rename_a_vnet(session: &mut Session, base_url: &str) -> Result<(), String> {
         format!("the NIC's subnet reads `{shown}`"),
     )?;
     session.click(&session.find("[data-testid=tab-intents]")?)?;
-    session.wait_for_text("[data-testid=intents]", "4 passed, 0 failed")?;
+    session.wait_for_text("[data-testid=intents]", "3 passed, 1 failed")?;
+    session.wait_for_text(
+        "[data-testid=intents]",
+        "test spokes are isolated from each other — 10.11.0.4 -> 10.12.0.4 Tcp/443: expected Unreachable, got Allowed",
+    )?;
     session.screenshot(&artifact("rename-a-vnet.png"))?;
     session.click(&session.find("[data-testid=undo]")?)?;
     session.wait_for_text("nav", "vnet-test-1")?;
