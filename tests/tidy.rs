@@ -384,3 +384,40 @@ fn modules_have_docs() {
         );
     }
 }
+
+/// The page shell has a Content-Security-Policy that runs no inline script (wasm needs only
+/// `wasm-unsafe-eval`) and loads nothing from another origin; its one script is a file of the bundle.
+#[test]
+fn the_page_allows_no_inline_script_and_no_other_origin() {
+    let page = read(&root().join("index.html"));
+    let csp = page
+        .split("http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("index.html has a Content-Security-Policy meta element");
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .unwrap_or_else(|| panic!("the CSP has no `{name}`: {csp}"))
+            .to_owned()
+    };
+    assert_eq!(directive("default-src"), "default-src 'self'");
+    assert_eq!(
+        directive("script-src"),
+        "script-src 'self' 'wasm-unsafe-eval'"
+    );
+    assert_eq!(directive("connect-src"), "connect-src 'self'");
+    assert!(!csp.contains("http"), "no other origin is allowed: {csp}");
+    for script in page.split("<script").skip(1) {
+        let (attributes, body) = script.split_once('>').unwrap();
+        assert!(
+            attributes.contains("src="),
+            "a script without src: <script{script}"
+        );
+        assert!(
+            body.trim_start().starts_with("</script>"),
+            "an inline script: <script{script}"
+        );
+    }
+}

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! dist/index.html            copied from the workspace root
-//! dist/avnm-web.js           the ES module that index.html imports (generated)
+//! dist/avnm-web.js           the ES module that start.js imports (generated)
+//! dist/start.js               the module loader index.html loads (written here: the CSP allows no inline script)
 //! dist/avnm-web_bg.wasm      the app (generated)
 //! dist/static/...            copied from static/
 //! ```
@@ -112,6 +113,9 @@ pub fn dist(profile: Profile) -> Result<PathBuf, Error> {
         shown(&index),
         shown(&out)
     )))?;
+    // The page's Content-Security-Policy allows no inline script: the module loader is a file of the bundle.
+    let start = out.join(START);
+    fs::write(&start, START_JS).map_err(io(format!("write {}", shown(&start))))?;
     let assets = root.join("static");
     if assets.is_dir() {
         copy_dir(&assets, &out.join("static"))?;
@@ -120,6 +124,10 @@ pub fn dist(profile: Profile) -> Result<PathBuf, Error> {
     report_sizes(&out)?;
     Ok(out)
 }
+
+/// The module loader that `index.html` loads, written by the build (the repository holds no `.js` file).
+const START: &str = "start.js";
+const START_JS: &str = "import init from \"./avnm-web.js\";\ninit();\n";
 
 /// Runs wasm-bindgen in-process: `wasm-bindgen --target web --no-typescript --out-dir OUT WASM`.
 fn bindgen(wasm: &Path, out: &Path) -> Result<(), Error> {

@@ -388,7 +388,7 @@ fn run_one(
         .map_err(|error| format!("cannot create {}: {error}", shown(&profile)))?;
     let capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
     let mut session = Session::new(driver, &capabilities)?;
-    let outcome = test(&mut session, base_url);
+    let outcome = test(&mut session, base_url).and_then(|()| own_origin_only(&session, base_url));
     if outcome.is_err() {
         let shot = artifact(&format!("{name}-failure.png"));
         if session.screenshot(&shot).is_ok() {
@@ -399,6 +399,30 @@ fn run_one(
     let _ = fs::remove_dir_all(&profile);
     outcome?;
     Ok(deleted?)
+}
+
+/// Every resource the page loaded during a flow came from the page's own origin (or is data the page made): no
+/// request leaves for a third party, no telemetry, no font host.
+fn own_origin_only(session: &Session, base_url: &str) -> Result<(), String> {
+    let script =
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])";
+    let loaded = session.execute(script, &[])?;
+    let origin: String = base_url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let foreign: Vec<&str> = loaded
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .filter(|url| {
+            let own = url.starts_with(&format!("{origin}/")) || *url == origin;
+            let made_here = ["data:", "blob:", "about:"].iter().any(|s| url.starts_with(s));
+            !(own || made_here)
+        })
+        .collect();
+    ensure(
+        foreign.is_empty(),
+        format!("the page requested other origins than {origin}: {foreign:?}"),
+    )
 }
 
 /// The Chromium flags of an end-to-end session: headless, root-friendly, a fixed window and a fresh profile, plus the
