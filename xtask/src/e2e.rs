@@ -52,6 +52,7 @@ pub const TESTS: &[(&str, Test)] = &[
     ("describe_a_subscription", describe_a_subscription),
     ("rename_a_vnet", rename_a_vnet),
     ("delete_a_used_group", delete_a_used_group),
+    ("hostile_names_stay_text", hostile_names_stay_text),
     ("tour", tour),
 ];
 
@@ -247,6 +248,51 @@ fn delete_a_used_group(session: &mut Session, base_url: &str) -> Result<(), Stri
     Ok(())
 }
 
+/// A design whose names, tags, title and description hold HTML and script: the navigator, the editors and the panels
+/// show them as text, no element is injected and nothing runs.
+fn hostile_names_stay_text(session: &mut Session, base_url: &str) -> Result<(), String> {
+    const NAME: &str = "<img src=x onerror=window.pwned=1>";
+    let rg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+    let design = serde_json::json!({
+        "title": "<script>window.pwned=2</script>",
+        "description": "<iframe src=javascript:window.pwned=3>",
+        "resources": [{
+            "id": format!("{rg}/virtualNetworks/{NAME}"), "name": NAME, "type": "Microsoft.Network/virtualNetworks",
+            "location": "westeurope", "tags": {"<b onmouseover=window.pwned=4>": "<svg onload=window.pwned=5>"},
+            "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                "subnets": [{"name": "<u>s</u>", "properties": {"addressPrefix": "10.0.0.0/24"}}]}
+        }],
+        "intents": [{"name": "<script>window.pwned=6</script>", "from": "10.0.0.4", "to": "10.0.0.5",
+            "protocol": "Tcp", "port": 22, "expect": "Allowed"}]
+    });
+    session.goto(base_url)?;
+    session.click(&session.find("[data-testid='nav-Document (JSON)']")?)?;
+    type_into(session, "[data-testid=json-editor]", &design.to_string())?;
+    session.click(&session.find("[data-testid=json-apply]")?)?;
+    session.wait_for_text("nav", NAME)?;
+    let vnet = session.find("nav [data-testid^='nav-<img']")?;
+    session.click(&vnet)?;
+    session.wait_for_text("main", "<u>s</u>")?;
+    for tab in ["intents", "membership", "topology", "diagnostics"] {
+        session.click(&session.find(&format!("[data-testid=tab-{tab}]"))?)?;
+    }
+    session.wait_for_text("[data-testid=diagnostics]", "")?;
+    let injected = count(
+        session,
+        "img[src=x], iframe, svg[onload], b[onmouseover], u",
+    )?;
+    ensure(
+        injected == 0,
+        format!("{injected} elements were injected from the design's names"),
+    )?;
+    let ran = session.execute("return window.pwned === undefined", &[])?;
+    ensure(
+        ran == serde_json::Value::Bool(true),
+        "a script from the design ran",
+    )?;
+    Ok(())
+}
+
 /// Every view of an example, each checked for what it must show before its screenshot is taken
 /// (`target/e2e/tour-*.png`, for the review of the playground).
 fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
@@ -415,7 +461,9 @@ fn own_origin_only(session: &Session, base_url: &str) -> Result<(), String> {
         .filter_map(|v| v.as_str())
         .filter(|url| {
             let own = url.starts_with(&format!("{origin}/")) || *url == origin;
-            let made_here = ["data:", "blob:", "about:"].iter().any(|s| url.starts_with(s));
+            let made_here = ["data:", "blob:", "about:"]
+                .iter()
+                .any(|s| url.starts_with(s));
             !(own || made_here)
         })
         .collect();
