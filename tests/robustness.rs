@@ -1,17 +1,44 @@
-//! The engine never panics on any input: the shipped examples, mutated at random places into values of
-//! every JSON type, either fail to load with a format error or load and analyse completely.
+//! The engine never panics on any input: every shipped example, mutated at random places into values of
+//! every JSON type, either fails to load with a format error or loads and analyses completely.
+//! Seeded: `AVNM_FUZZ_SEED` changes the seed (see `fuzz.rs`), the default one is fixed.
 
 use avnm_core::model::Protocol;
 use avnm_core::{Flow, Scenario, analyze};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use serde_json::Value;
 
-const EXAMPLES: &[&str] = &[
-    include_str!("../static/examples/hub-spoke-guardrails.json"),
-    include_str!("../static/examples/ssh-exception-for-one-team.json"),
-    include_str!("../static/examples/regional-vs-global-mesh.json"),
-    include_str!("../static/examples/deployment-goal-state.json"),
-];
+/// Every example of `static/examples/`, read when the tests start, so that new examples are mutated too.
+fn examples() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/examples");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        .collect()
+}
+
+fn seed() -> u64 {
+    std::env::var("AVNM_FUZZ_SEED")
+        .ok()
+        .and_then(|s| {
+            let s = s.trim().replace('_', "");
+            match s.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16).ok(),
+                None => s.parse().ok(),
+            }
+        })
+        .unwrap_or(0x0a11_0b57)
+}
+
+#[test]
+fn every_example_is_mutated() {
+    assert!(examples().len() >= 7, "the examples are found");
+}
 
 /// Every path to a value in a document.
 fn paths(value: &Value, prefix: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
@@ -79,15 +106,15 @@ fn replacement() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 700, failure_persistence: None, rng_seed: RngSeed::Fixed(seed()), ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_documents_never_panic(
-        example in 0..EXAMPLES.len(),
+        example in 0..examples().len(),
         picks in prop::collection::vec((any::<prop::sample::Index>(), replacement(), any::<bool>()), 1..4),
         flow in (0u8..=255, 0u8..=255, 0u8..=255, 0u16..=65535, prop::sample::select(vec![Protocol::Tcp, Protocol::Udp, Protocol::Icmp, Protocol::Any])),
     ) {
-        let mut document: Value = serde_json::from_str(EXAMPLES[example]).expect("example");
+        let mut document: Value = serde_json::from_str(&examples()[example]).expect("example");
         for (index, value, remove) in picks {
             let mut all = Vec::new();
             paths(&document, &mut Vec::new(), &mut all);

@@ -3,7 +3,7 @@
 //! `static/examples/` is a design whose intents must all pass.
 //!
 //! File format, on the model of cedar's `JsonTest`:
-//! `{"description", "scenario", "expect": [{"flow", "decision", "decidedBy"}], "expectMembership",
+//! `{"description", "scenario", "expect": [{"flow", "decision", "decidedBy", "assumptions"}], "expectMembership",
 //! "expectTopology", "expectDiagnostics", "expectWhyNot"}`.
 //! A file fails when an expectation does not hold, when an error-severity diagnostic it does not list is
 //! produced, or when an intent of its scenario fails.
@@ -96,6 +96,24 @@ fn scenario(path: &str) {
             failures.push(format!(
                 "flow {f}: expected {want:?} by {want_rule:?}, got {:?} by {got_rule:?}\n{verdict}",
                 verdict.verdict
+            ));
+        }
+        // Every listed text is in one of the verdict's assumptions.
+        let wanted: Vec<&str> = expected
+            .get("assumptions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if !wanted.is_empty()
+            && !verdict
+                .assumptions
+                .iter()
+                .any(|a| wanted.iter().all(|w| a.text.contains(w)))
+        {
+            failures.push(format!(
+                "flow {f}: expected an assumption saying {wanted:?}\n{verdict}"
             ));
         }
     }

@@ -104,7 +104,7 @@ fn shipped_code(text: &str) -> String {
         .join("\n")
 }
 
-/// Files that hold only tests: `tests.rs`, `proptests.rs`, `reference.rs`, or anything under a `tests/` folder of
+/// Files that hold only tests: `tests.rs`, `proptests.rs`, `reference.rs`, `differential.rs`, or anything under a `tests/` folder of
 /// a crate (the path is read from the repository root, whose own `tests/` crate is not scanned here).
 fn test_only(file: &Path) -> bool {
     let name = file
@@ -112,7 +112,13 @@ fn test_only(file: &Path) -> bool {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let inside = file.strip_prefix(root()).unwrap_or(file);
-    ["tests.rs", "proptests.rs", "reference.rs"].contains(&name)
+    [
+        "tests.rs",
+        "proptests.rs",
+        "reference.rs",
+        "differential.rs",
+    ]
+    .contains(&name)
         || inside
             .components()
             .skip(1)

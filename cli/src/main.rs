@@ -3,7 +3,10 @@
 //! Every command reads a scenario document (a path, or `-` for standard input) and prints one JSON object on
 //! standard output; `--format table` prints a readable table instead.
 //! Input it cannot read is one line on standard error, naming the file and the JSON path, and exit code 2.
-//! `check` exits 1 when an intent fails.
+//! A document with error diagnostics stops a pipeline: every command prints each error on standard error, one
+//! line each (`error: <JSON path>: <message>`), and exits 2 without a result; `--allow-errors` prints the
+//! best-effort result all the same, still listing the errors. Warnings never change the exit code.
+//! `check` exits 1 when an intent fails; `diagnostics` prints every diagnostic and exits 1 when one is an error.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
 mod export;
@@ -17,7 +20,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use avnm_core::model::{NicId, Protocol, VnetId};
-use avnm_core::{Analysis, Flow, Scenario, analyze};
+use avnm_core::{Analysis, Diagnostic, Flow, Scenario, Severity, analyze};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
@@ -29,6 +32,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print the best-effort result of a document with error diagnostics (the errors still go to standard error)
+    #[arg(long, global = true)]
+    allow_errors: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -143,7 +149,15 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 }
 
 /// A problem with the input: printed as one line, exit code 2.
+/// Without a message, the document was refused for its error diagnostics, already printed one per line.
 struct InputError(String);
+
+impl InputError {
+    /// A document refused for its error diagnostics.
+    fn refused() -> Self {
+        InputError(String::new())
+    }
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -168,8 +182,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(cli.command) {
+    match run(cli.command, cli.allow_errors) {
         Ok(code) => code,
+        Err(InputError(message)) if message.is_empty() => ExitCode::from(2),
         Err(InputError(message)) => {
             eprintln!("avnm: {message}");
             ExitCode::from(2)
@@ -177,7 +192,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(file: &str) -> Result<(Scenario, Analysis), InputError> {
+/// Reads and analyses a document; one with error diagnostics is refused unless `allow_errors`.
+fn load(file: &str, allow_errors: bool) -> Result<(Scenario, Analysis), InputError> {
+    let (scenario, analysis) = read(file)?;
+    let mut errors = 0;
+    for d in analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        eprintln!("{}", diagnostic_line(d));
+        errors += 1;
+    }
+    if errors > 0 && !allow_errors {
+        return Err(InputError::refused());
+    }
+    Ok((scenario, analysis))
+}
+
+/// One diagnostic as one line: severity, JSON path, message.
+fn diagnostic_line(d: &Diagnostic) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    if d.path.is_root() {
+        format!("{severity}: {}", d.message)
+    } else {
+        format!("{severity}: {}: {}", d.path, d.message)
+    }
+}
+
+/// Reads and analyses a document.
+fn read(file: &str) -> Result<(Scenario, Analysis), InputError> {
     let text = if file == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -247,19 +294,19 @@ fn find_nic(analysis: &Analysis, key: &str) -> Result<NicId, InputError> {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, InputError> {
+fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
     match command {
         Command::Lesson(command) => return Ok(lesson::run(command)),
         Command::Link { command } => return link::run(command),
         Command::Import { files, output } => return import::run(&files, output.as_deref()),
         Command::Membership(common) => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             emit(common.format, &render::membership(&analysis), || {
                 render::membership_table(&analysis)
             });
         }
         Command::Topology(common) => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             emit(common.format, &render::topology(&analysis), || {
                 render::topology_table(&analysis)
             });
@@ -278,7 +325,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                     "`--port` is required for the protocol `{protocol}`"
                 )));
             }
-            let (_, analysis) = load(&file)?;
+            let (_, analysis) = load(&file, allow_errors)?;
             let flow = Flow {
                 from,
                 to,
@@ -302,7 +349,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             );
         }
         Command::Check(common) => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             let results = analysis.check();
             emit(common.format, &render::check(&results), || {
                 render::check_table(&results)
@@ -312,7 +359,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             }
         }
         Command::Explain { common, vnet } => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             let id = find_vnet(&analysis, &vnet)?;
             let explanation = analysis.explain_vnet(&id);
             emit(
@@ -327,7 +374,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             );
         }
         Command::Rules { common, vnet, nic } => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             let rules = match (vnet, nic) {
                 (Some(v), _) => analysis.effective_vnet_rules(&find_vnet(&analysis, &v)?),
                 (None, Some(n)) => analysis.effective_nic_rules(&find_nic(&analysis, &n)?),
@@ -344,7 +391,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             protocol,
             port,
         } => {
-            let (_, analysis) = load(&common.file)?;
+            let (_, analysis) = load(&common.file, allow_errors)?;
             let matrix = analysis.matrix(protocol, port);
             emit(
                 common.format,
@@ -353,11 +400,12 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
             );
         }
         Command::Export(args) => {
-            let (scenario, analysis) = load(&args.file)?;
+            let (scenario, analysis) = load(&args.file, allow_errors)?;
             export::run(&args, &scenario, &analysis).map_err(InputError)?;
         }
         Command::Diagnostics(common) => {
-            let (_, analysis) = load(&common.file)?;
+            // Listing the problems is this command's result: errors do not stop it, they set exit code 1.
+            let (_, analysis) = read(&common.file)?;
             emit(
                 common.format,
                 &serde_json::json!({ "diagnostics": analysis.diagnostics }),
@@ -369,6 +417,9 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
                         .collect()
                 },
             );
+            if analysis.has_errors() {
+                return Ok(ExitCode::from(1));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

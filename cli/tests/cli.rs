@@ -325,3 +325,174 @@ fn matrix_and_rules_answer_for_the_example() {
         .collect();
     assert_eq!(order, [50, 100]);
 }
+
+/// The example with `vnet-prod-1` (resources[3]) given the address prefix `10.0.0.300/16`, which is no IP prefix.
+fn invalid_prefix_document() -> String {
+    let mut document: Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE).expect("example")).expect("json");
+    assert_eq!(document["resources"][3]["name"], "vnet-prod-1");
+    document["resources"][3]["properties"]["addressSpace"]["addressPrefixes"] =
+        serde_json::json!(["10.0.0.300/16"]);
+    document.to_string()
+}
+
+const INVALID_PREFIX_LINE: &str = "error: resources[3].properties.addressSpace.addressPrefixes[0]: `10.0.0.300/16` is not a valid IP prefix";
+
+/// A document with errors stops a pipeline: exit 2, no result, each error one line on standard error, the
+/// invalid prefix first (the document's own diagnostics come first, in document order).
+#[track_caller]
+fn stopped_by_errors(output: &Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(output.stdout.is_empty(), "no result on standard output");
+    assert_eq!(stderr.lines().next(), Some(INVALID_PREFIX_LINE), "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.starts_with("error: resources[3]")),
+        "only errors, all about vnet-prod-1: {stderr}"
+    );
+}
+
+#[test]
+fn an_invalid_vnet_prefix_stops_every_command_with_exit_2() {
+    let document = invalid_prefix_document();
+    stopped_by_errors(&avnm_stdin(&["check", "-"], &document));
+    stopped_by_errors(&avnm_stdin(&["membership", "-"], &document));
+    stopped_by_errors(&avnm_stdin(&["topology", "-"], &document));
+    let flow = [
+        "--from",
+        "10.1.0.4",
+        "--to",
+        "10.2.0.4",
+        "--protocol",
+        "Tcp",
+        "--port",
+        "443",
+    ];
+    stopped_by_errors(&avnm_stdin(
+        &[&["verdict", "-"], &flow[..]].concat(),
+        &document,
+    ));
+    stopped_by_errors(&avnm_stdin(
+        &["matrix", "-", "--protocol", "Tcp"],
+        &document,
+    ));
+    stopped_by_errors(&avnm_stdin(
+        &["explain", "-", "--vnet", "vnet-hub"],
+        &document,
+    ));
+    stopped_by_errors(&avnm_stdin(
+        &["rules", "-", "--vnet", "vnet-hub"],
+        &document,
+    ));
+    stopped_by_errors(&avnm_stdin(
+        &["membership", "-", "--format", "table"],
+        &document,
+    ));
+}
+
+#[test]
+fn allow_errors_gives_the_best_effort_result_and_still_lists_the_errors() {
+    let document = invalid_prefix_document();
+    let listed = |output: &Output| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().next(), Some(INVALID_PREFIX_LINE), "{stderr}");
+    };
+
+    // Membership does not depend on address space: the production group still has both VNets.
+    let out = avnm_stdin(&["membership", "-", "--allow-errors"], &document);
+    listed(&out);
+    assert_eq!(
+        json(&out)[manager("networkGroups/ng-production")],
+        serde_json::json!([vnet("vnet-prod-1"), vnet("vnet-prod-2")])
+    );
+
+    // The flag is global: before the command too. Without an address space no VNet holds 10.1.0.4, so it is
+    // an external address (decisions §2): only the other side is evaluated, and no rule there stops Tcp/443
+    // from it (deny-ssh is port 22) nor Tcp/22 from the hub to it. Every intent passes, exit 0: that is the
+    // best-effort answer that without `--allow-errors` would have let a pipeline pass.
+    let out = avnm_stdin(&["--allow-errors", "check", "-"], &document);
+    listed(&out);
+    let report = json(&out);
+    assert_eq!(
+        (report["passed"].as_u64(), report["failed"].as_u64()),
+        (Some(4), Some(0))
+    );
+
+    let out = avnm_stdin(
+        &[
+            "verdict",
+            "-",
+            "--allow-errors",
+            "--from",
+            "10.1.0.4",
+            "--to",
+            "10.2.0.4",
+            "--protocol",
+            "Tcp",
+            "--port",
+            "443",
+        ],
+        &document,
+    );
+    listed(&out);
+    let verdict = json(&out);
+    assert_eq!(verdict["verdict"], "Allowed");
+    assert!(
+        verdict["assumptions"]
+            .as_array()
+            .expect("assumptions")
+            .iter()
+            .any(|a| a.to_string().contains("external")),
+        "the source is taken as external: {verdict}"
+    );
+}
+
+#[test]
+fn diagnostics_exits_1_on_errors_and_0_on_warnings_only() {
+    let out = avnm_stdin(&["diagnostics", "-"], &invalid_prefix_document());
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = &report["diagnostics"][0];
+    assert_eq!(
+        (&first["severity"], &first["code"], &first["path"]),
+        (
+            &Value::from("error"),
+            &Value::from("invalid-prefix"),
+            &Value::from("resources[3].properties.addressSpace.addressPrefixes[0]")
+        )
+    );
+
+    let out = avnm(&["diagnostics", EXAMPLE]);
+    assert_eq!(
+        json(&out)["diagnostics"],
+        serde_json::json!([]),
+        "the example is clean"
+    );
+
+    // An admin rule naming a service tag that the playground does not simulate is a warning only
+    // (engine convention 6): it is listed, and neither `diagnostics` nor any other command fails on it.
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/data/diagnostics/unsupported-service-tag.json"
+    );
+    let test: Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("data file")).expect("json");
+    let document = test["scenario"].to_string();
+    let out = avnm_stdin(&["diagnostics", "-"], &document);
+    let report = json(&out);
+    let severities: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| &d["severity"])
+        .collect();
+    assert_eq!(severities, [&Value::from("warning")]);
+    for command in ["check", "membership", "topology"] {
+        let out = avnm_stdin(&[command, "-"], &document);
+        json(&out);
+        assert!(
+            out.stderr.is_empty(),
+            "warnings are not printed by `{command}`"
+        );
+    }
+}

@@ -216,7 +216,7 @@ impl Analysis {
         definition: &PolicyDefinitionId,
         vnet: &VnetId,
     ) -> Option<ConditionTrace> {
-        membership::explain_condition(&self.model, definition, vnet)
+        membership::explain_condition(&self.model, definition, None, vnet)
     }
 
     /// Everything about one VNet: its groups and why, its peerings, connected groups and admin rules.
@@ -236,9 +236,15 @@ impl Analysis {
                 .map(|source| Reason {
                     source: source.clone(),
                     condition: match source {
-                        membership::Source::Policy { definition, .. } => {
-                            self.explain_condition(definition, vnet)
-                        }
+                        membership::Source::Policy {
+                            definition,
+                            assignment,
+                        } => membership::explain_condition(
+                            &self.model,
+                            definition,
+                            Some(assignment),
+                            vnet,
+                        ),
                         membership::Source::Static(_) => None,
                     },
                 })

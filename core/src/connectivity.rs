@@ -361,7 +361,11 @@ impl<'a> Builder<'a> {
                     ));
                     return;
                 }
-                if !regions.contains(&hub.location) {
+                // Decisions Q6: a link needs the configuration in the regions of both its VNets. Without the hub's
+                // region, nothing links to the hub, but spokes of a deployed region still link among themselves
+                // (direct connectivity) and lose their manual peerings (deleteExistingPeering).
+                let hub_deployed = regions.contains(&hub.location);
+                if !hub_deployed {
                     self.diagnostics.push(Diagnostic::warning(
                         Code::InvalidSetting,
                         config.path.clone(),
@@ -371,18 +375,18 @@ impl<'a> Builder<'a> {
                             hub.location
                         ),
                     ));
-                    return;
                 }
+                let hub_in = hub_deployed.then_some(hub);
                 let has_gateway = hub.subnets.iter().any(|s| s.role == SubnetRole::Gateway);
                 for item in &config.groups {
-                    let spokes: Vec<&Vnet> = self
-                        .members(membership, &item.group, regions)
-                        .into_iter()
-                        .filter(|v| v.id != hub.id)
-                        .collect();
-                    touched.extend(spokes.iter().map(|v| v.id.clone()));
+                    let members = self.members(membership, &item.group, regions);
+                    // The hub as a member of a spoke group is in the configuration's groups (deleteExistingPeering,
+                    // decisions §3), but it is not its own spoke.
+                    touched.extend(members.iter().map(|v| v.id.clone()));
+                    let spokes: Vec<&Vnet> =
+                        members.into_iter().filter(|v| v.id != hub.id).collect();
                     let gateway_missing = item.use_hub_gateway && !has_gateway;
-                    if gateway_missing && !spokes.is_empty() {
+                    if hub_deployed && gateway_missing && !spokes.is_empty() {
                         self.diagnostics.push(Diagnostic::error(
                             Code::GatewayMissing,
                             item.path.clone(),
@@ -393,7 +397,7 @@ impl<'a> Builder<'a> {
                             ),
                         ));
                     }
-                    for spoke in &spokes {
+                    for spoke in spokes.iter().filter(|_| hub_deployed) {
                         if spoke.overlaps(hub) {
                             self.diagnostics.push(Diagnostic::error(
                                 Code::AddressOverlap,
@@ -408,32 +412,35 @@ impl<'a> Builder<'a> {
                         }
                     }
                     if item.directly_connected {
+                        // The hub comes first: with overlap `Disallowed`, a spoke overlapping it is the one
+                        // left out (decisions, overlap addendum).
                         if item.is_global {
-                            let mut members = spokes.clone();
-                            members.push(hub);
+                            let mut members: Vec<&Vnet> = hub_in.into_iter().collect();
+                            members.extend(spokes.iter().copied());
                             self.connected_group(
                                 config,
                                 None,
                                 Some(&item.group),
-                                Some(&hub.id),
+                                hub_in.map(|h| &h.id),
                                 members,
                             );
                         } else {
                             for region in regions {
-                                let mut members: Vec<&Vnet> = spokes
+                                let local: Vec<&Vnet> = spokes
                                     .iter()
                                     .copied()
                                     .filter(|v| &v.location == *region)
                                     .collect();
-                                if members.is_empty() {
+                                if local.is_empty() {
                                     continue;
                                 }
-                                members.push(hub);
+                                let mut members: Vec<&Vnet> = hub_in.into_iter().collect();
+                                members.extend(local);
                                 self.connected_group(
                                     config,
                                     Some((*region).clone()),
                                     Some(&item.group),
-                                    Some(&hub.id),
+                                    hub_in.map(|h| &h.id),
                                     members,
                                 );
                             }

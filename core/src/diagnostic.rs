@@ -66,6 +66,10 @@ pub enum Code {
     Unsupported,
     /// A policy condition that cannot be evaluated.
     PolicyError,
+    /// A name Azure refuses (length, characters).
+    InvalidName,
+    /// Management groups that contain each other.
+    ManagementGroupCycle,
 }
 
 impl fmt::Display for Code {

@@ -124,5 +124,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A text on one line, for a comment of the generated file: a line break in a value would end the comment and
+/// turn the rest of the value into code.
+pub(crate) fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
 #[cfg(test)]
 mod tests;

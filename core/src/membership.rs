@@ -207,6 +207,7 @@ fn policy_members(
         if group.member_type != MemberType::VirtualNetwork {
             continue;
         }
+        let condition = condition::bind(definition, Some(assignment));
         let scope = assignment.scope.as_str();
         for (sub, vnets) in &by_subscription {
             let sub_id = sub.as_str();
@@ -245,7 +246,7 @@ fn policy_members(
                 {
                     continue;
                 }
-                match condition::evaluate(&definition.condition, facts) {
+                match condition::evaluate(&condition, facts) {
                     Outcome::True => {
                         found
                             .entry(group.id.clone())
@@ -276,16 +277,19 @@ fn policy_members(
     }
 }
 
-/// Explains why a VNet is or is not matched by a policy definition's condition.
+/// Explains why a VNet is or is not matched by a policy definition's condition, with the parameter values of
+/// an assignment (without one, the definition's defaults).
 pub fn explain_condition(
     model: &Model,
     definition: &PolicyDefinitionId,
+    assignment: Option<&PolicyAssignmentId>,
     vnet: &VnetId,
 ) -> Option<ConditionTrace> {
     let definition = model.policy_definitions.get(definition)?;
     let vnet = model.vnets.get(vnet)?;
+    let assignment = assignment.and_then(|a| model.policy_assignments.get(a));
     Some(condition::explain(
-        &definition.condition,
+        &condition::bind(definition, assignment),
         &subject(model, vnet),
     ))
 }

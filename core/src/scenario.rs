@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn semantic_problems_are_diagnostics_beside_a_model() {
         let text = r#"{"resources": [{
-            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet",
             "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16", "10.1.0.0/33"]},
                            "subnets": [{"name": "a", "properties": {"addressPrefix": "10.0.0.0/24",

@@ -8,6 +8,8 @@
 //! <https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works>.
 
 pub mod admin;
+#[cfg(test)]
+mod differential;
 pub mod effective;
 pub mod matrix;
 #[cfg(test)]
@@ -145,33 +147,70 @@ impl<'a> Inputs<'a> {
         Place::Endpoint(Endpoint { vnet, subnet, nic })
     }
 
-    /// Resolves an address without context: the VNet with a NIC holding it, else the first in document order.
+    /// Resolves an address without context (decisions §2): among VNets with overlapping address spaces, the one
+    /// with a subnet holding the address, then the one with a NIC holding it, then the first in document order.
     fn place(&self, ip: IpAddr, notes: &mut Vec<Assumption>) -> Place<'a> {
         let candidates = self.index.vnets_containing(self.model, ip);
-        let chosen = candidates
-            .iter()
-            .copied()
-            .find(|v| {
-                matches!(
-                    self.place_in(v, ip),
-                    Place::Endpoint(Endpoint { nic: Some(_), .. })
-                )
-            })
-            .or_else(|| candidates.first().copied());
-        if candidates.len() > 1
-            && let Some(v) = chosen
-        {
-            notes.push(Assumption::new(
-                "§2 endpoints",
-                format!(
-                    "`{ip}` is in {} VNets with overlapping address spaces; `{}` is used",
-                    candidates.len(),
-                    v.name
-                ),
-            ));
+        match self.choose(&candidates, ip, |_| 0) {
+            Some((place, why)) => {
+                if candidates.len() > 1 {
+                    notes.push(overlap_note(ip, candidates.len(), &place, &why));
+                }
+                place
+            }
+            None => Place::External,
         }
-        chosen.map_or(Place::External, |v| self.place_in(v, ip))
     }
+
+    /// The best candidate for an address: the lowest `route` rank (the routing preference, 0 first), then a
+    /// subnet holding the address, then a NIC holding it, then document order; with why it was chosen.
+    fn choose(
+        &self,
+        candidates: &[&'a Vnet],
+        ip: IpAddr,
+        route: impl Fn(&Vnet) -> u8,
+    ) -> Option<(Place<'a>, String)> {
+        let rank = |place: &Place<'a>| match place {
+            Place::Endpoint(Endpoint { nic: Some(_), .. }) => 0,
+            Place::Endpoint(_) => 1,
+            Place::NoSubnet(_) | Place::External => 2,
+        };
+        let ranked: Vec<((u8, u8), Place<'a>)> = candidates
+            .iter()
+            .map(|v| {
+                let place = self.place_in(v, ip);
+                ((route(v), rank(&place)), place)
+            })
+            .collect();
+        // `min_by_key` keeps the first of equal elements: document order breaks ties.
+        let (best, place) = ranked.iter().min_by_key(|(key, _)| *key).copied()?;
+        let ties = ranked.iter().filter(|(key, _)| *key == best).count();
+        let same_route = ranked.iter().filter(|(key, _)| key.0 == best.0).count();
+        let why = match (best.1, ties > 1) {
+            _ if same_route == 1 => String::new(),
+            (0, false) => "a network interface holds the address there".to_owned(),
+            (1, false) => "it is the one with a subnet holding the address".to_owned(),
+            (0, true) => "it comes first in document order among those where a network interface holds the address".to_owned(),
+            (1, true) => "it comes first in document order among those with a subnet holding the address".to_owned(),
+            _ => "it comes first in document order; none has a subnet holding the address".to_owned(),
+        };
+        Some((place, why))
+    }
+}
+
+/// The assumption made when an address is in several VNets.
+fn overlap_note(ip: IpAddr, count: usize, place: &Place<'_>, why: &str) -> Assumption {
+    let name = match place {
+        Place::Endpoint(e) => e.vnet.name.as_str(),
+        Place::NoSubnet(v) => v.name.as_str(),
+        Place::External => "",
+    };
+    Assumption::new(
+        "§2 endpoints",
+        format!(
+            "`{ip}` is in {count} VNets with overlapping address spaces; `{name}` is used: {why}"
+        ),
+    )
 }
 
 /// Evaluates a flow and explains the verdict.
@@ -359,7 +398,9 @@ impl<'a> Run<'a> {
             .push(step(stage, StepResult::Skipped, summary.to_owned()));
     }
 
-    /// The destination as seen from the source VNet: its own space first, then peers and connected groups.
+    /// The destination as seen from the source VNet: its own space first, then the routes of its peerings,
+    /// then those of its connected groups (a member's own peering wins over the group for an overlapping range,
+    /// spec §3.5), then any VNet holding the address (decisions §2).
     fn destination_from(&mut self, src: Endpoint<'a>) -> Place<'a> {
         let ip = self.flow.to;
         if src.vnet.contains(ip) {
@@ -367,22 +408,46 @@ impl<'a> Run<'a> {
         }
         let candidates = self.inputs.index.vnets_containing(self.inputs.model, ip);
         let topology = self.inputs.topology;
-        let reachable = candidates.iter().copied().find(|v| {
-            topology.link(&src.vnet.id, &v.id).is_some()
-                || topology.groups_of(&src.vnet.id).any(|g| g.contains(&v.id))
-        });
-        if candidates.len() > 1
-            && let Some(v) = reachable.or_else(|| candidates.first().copied())
-        {
-            self.notes.push(Assumption::new(
-                    "§2 endpoints",
-                    format!("`{ip}` is in {} VNets with overlapping address spaces; `{}` is the one routed to from the source", candidates.len(), v.name),
-                ));
+        let route = |v: &Vnet| {
+            if topology.link(&src.vnet.id, &v.id).is_some() {
+                0
+            } else if topology.groups_of(&src.vnet.id).any(|g| g.contains(&v.id)) {
+                1
+            } else {
+                2
+            }
+        };
+        let Some((place, why)) = self.inputs.choose(&candidates, ip, route) else {
+            return Place::External;
+        };
+        if candidates.len() > 1 {
+            let chosen = match place {
+                Place::Endpoint(e) => Some(e.vnet),
+                Place::NoSubnet(v) => Some(v),
+                Place::External => None,
+            };
+            let routes: Vec<u8> = candidates.iter().map(|v| route(v)).collect();
+            let why = match chosen.map(route) {
+                Some(0) if routes.contains(&1) => format!(
+                    "`{}` is peered with it, and its own peering wins over its connected group for the overlapping range (spec §3.5)",
+                    src.vnet.name
+                ),
+                Some(0) if routes.iter().filter(|r| **r == 0).count() == 1 => {
+                    format!("it is the one peered with `{}`", src.vnet.name)
+                }
+                Some(1) if routes.iter().filter(|r| **r == 1).count() == 1 => {
+                    format!(
+                        "it is the one in a connected group with `{}`",
+                        src.vnet.name
+                    )
+                }
+                _ if why.is_empty() => format!("it is the one routed to from `{}`", src.vnet.name),
+                _ => why,
+            };
+            self.notes
+                .push(overlap_note(ip, candidates.len(), &place, &why));
         }
-        match reachable.or_else(|| candidates.first().copied()) {
-            Some(v) => self.inputs.place_in(v, ip),
-            None => Place::External,
-        }
+        place
     }
 
     /// Records the path stage; false when there is none.
@@ -441,7 +506,7 @@ impl<'a> Run<'a> {
         if let Some(group) = shared.first() {
             s.evaluated = Some(group.configuration_id.to_string());
             s.summary = format!(
-                "`{}` is in a range where members of the connected group of `{}` overlap, so the traffic is dropped",
+                "`{}` is in a range dropped from the connected group of `{}`, where address spaces overlap (spec §3.5), so the traffic is dropped",
                 self.flow.to,
                 group.configuration_id.name()
             );

@@ -227,7 +227,7 @@ mod tests {
         Lesson::from_document(json!({"lessonVersion": 1, "id": "t", "title": "T", "summary": "S", "steps": [{
             "title": "one", "text": "[bad](javascript:alert(1))",
             "design": {"resources": [nsg("Deny"), {
-                "id": format!("{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a"),
+                "id": format!("{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-a"),
                 "type": "Microsoft.Network/virtualNetworks", "location": "eastus",
                 "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": [{"name": "s",
                     "properties": {"addressPrefix": "10.0.0.0/24", "networkSecurityGroup": {"id": nsg("Deny")["id"]}}}]}}]},

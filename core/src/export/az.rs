@@ -3,6 +3,7 @@
 //! Lists of objects use the CLI's shorthand syntax (`"[{network-group-id:ID,group-connectivity:None}]"`);
 //! a resource type without its own `az` command group is written with `az resource create`.
 
+use super::one_line;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -198,10 +199,6 @@ pub(super) fn post_commit(commit: &CommitItem, separator: &str) -> String {
         .list("--target-locations", &commit.regions)
         .list("--configuration-ids", &commit.configurations)
         .render(separator)
-}
-
-fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
 }
 
 /// The commands that create one item.

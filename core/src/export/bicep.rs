@@ -29,7 +29,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
 
     let mut main = String::from("// file: main.bicep\n");
     if let Some(title) = &plan.title {
-        let _ = writeln!(main, "// {}", title.replace(['\n', '\r'], " "));
+        let _ = writeln!(main, "// {}", super::one_line(title));
     }
     main.push_str("// Written by `avnm export --format bicep`: one module per scope of the design, in the files below.\n");
     let _ = writeln!(
@@ -99,7 +99,12 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         );
         main.push_str("\n// Commits, in order. Bicep cannot declare a commit (a POST on the network manager):\n// run these after the deployment.\n");
         for commit in &plan.commits {
-            let _ = writeln!(main, "// {}: {}", commit.path, post_commit(commit, " "));
+            let _ = writeln!(
+                main,
+                "// {}: {}",
+                commit.path,
+                super::one_line(&post_commit(commit, " "))
+            );
         }
     }
 

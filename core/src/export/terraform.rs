@@ -57,7 +57,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
 impl Writer<'_> {
     fn header(&mut self) {
         if let Some(title) = &self.plan.title {
-            let _ = writeln!(self.out, "# {}", title.replace(['\n', '\r'], " "));
+            let _ = writeln!(self.out, "# {}", super::one_line(title));
         }
         self.out
             .push_str("# Written by `avnm export --format terraform`.\n\n");
@@ -242,7 +242,7 @@ impl Writer<'_> {
     }
 
     fn note(&mut self, path: &str, message: String) {
-        let _ = writeln!(self.out, "\n# {message}");
+        let _ = writeln!(self.out, "\n# {}", super::one_line(&message));
         self.report.push(path, message);
     }
 

@@ -18,8 +18,9 @@
 //!   value is missing;
 //! - `equals` and `in` compare a string with a number as numbers when the string reads as one, and with a
 //!   boolean by its text (`"True"` equals `true`);
-//! - `less`, `greater`... compare numbers numerically and strings ignoring case, byte by byte; a string that
-//!   does not read as a number compared with a number is an error;
+//! - `less`, `greater`... compare numbers numerically and strings ignoring case, byte by byte; a string
+//!   compared with a number is a type mismatch, an error, even when the string reads as a number (a tag value
+//!   is always a string);
 //! - `allOf: []` is true and `anyOf: []` false (decisions Q15);
 //! - an unsupported construct, a wrong argument or a type mismatch is an [`Outcome::Error`], and an error
 //!   condition keeps the VNet out of the group (spec §2.4.2).
@@ -36,6 +37,7 @@
 //! Sources: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-policy-rule>,
 //! <https://learn.microsoft.com/azure/virtual-network-manager/how-to-define-network-group-membership-azure-policy>.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -44,8 +46,8 @@ use serde::Serialize;
 use crate::model::address::{Location, Tags};
 use crate::model::ids::cmp_ignore_case;
 use crate::model::policy::{
-    Condition, Field, Literal, Operand, Operator, ResourceGroupProperty, SubscriptionProperty,
-    Test, ValueExpr,
+    Condition, Field, Literal, Operand, Operator, PolicyAssignment, PolicyDefinition,
+    ResourceGroupProperty, SubscriptionProperty, Test, ValueExpr,
 };
 use crate::path::{Path, Segment};
 
@@ -180,6 +182,62 @@ pub fn explain(condition: &Condition, subject: &Subject<'_>) -> ConditionTrace {
     trace(condition, subject, Path::root())
 }
 
+/// A definition's condition for one assignment: every `[parameters('name')]` replaced by the assignment's
+/// value for that parameter, else the definition's `defaultValue` (names compare ignoring case); a parameter
+/// with neither stays, and evaluates as an error.
+///
+/// Without an assignment, only the defaults apply. A condition without parameters is borrowed as it is.
+/// Source: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-parameters>.
+pub fn bind<'c>(
+    definition: &'c PolicyDefinition,
+    assignment: Option<&PolicyAssignment>,
+) -> Cow<'c, Condition> {
+    if definition.parameters.is_empty() {
+        return Cow::Borrowed(&definition.condition);
+    }
+    let value = |name: &str| -> Option<Literal> {
+        let assigned = assignment
+            .into_iter()
+            .flat_map(|a| &a.parameters)
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value);
+        let default = || {
+            definition
+                .parameters
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+                .and_then(|p| p.default.as_ref())
+        };
+        assigned.or_else(default).cloned()
+    };
+    let mut condition = definition.condition.clone();
+    substitute(&mut condition, &value);
+    Cow::Owned(condition)
+}
+
+/// Replaces the parameters of a condition that have a value.
+fn substitute(condition: &mut Condition, value: &impl Fn(&str) -> Option<Literal>) {
+    match condition {
+        Condition::AllOf(items) | Condition::AnyOf(items) => {
+            items.iter_mut().for_each(|item| substitute(item, value));
+        }
+        Condition::Not(inner) => substitute(inner, value),
+        Condition::Test(test) => {
+            if let Literal::Parameter(name) = &test.value
+                && let Some(bound) = value(name)
+            {
+                test.value = bound;
+            }
+            if let Operand::Value(ValueExpr::Parameter(name)) = &test.operand
+                && let Some(bound) = value(name)
+            {
+                test.operand = Operand::Value(ValueExpr::Literal(bound));
+            }
+        }
+        Condition::Unsupported { .. } => {}
+    }
+}
+
 /// Why a condition cannot be evaluated.
 #[derive(Clone, Copy, Debug)]
 enum Fault<'a> {
@@ -198,6 +256,8 @@ enum Fault<'a> {
         operator: Operator,
         found: &'static str,
     },
+    /// A `[parameters('name')]` with no value: neither the assignment nor a `defaultValue` sets it.
+    Parameter(&'a str),
     /// A comparison between values of different types.
     Mismatch {
         operator: Operator,
@@ -225,6 +285,10 @@ impl fmt::Display for Fault<'_> {
                     LiteralText(found)
                 )
             }
+            Fault::Parameter(name) => write!(
+                f,
+                "the parameter `{name}` has no value: the assignment does not set it and the definition gives no `defaultValue`"
+            ),
             Fault::Operand { operator, found } => {
                 write!(f, "`{}` cannot be applied to {found}", name(*operator))
             }
@@ -319,10 +383,20 @@ fn eval<'a>(condition: &'a Condition, subject: &Subject<'a>) -> Result<bool, Fau
             Ok(false)
         }
         Condition::Not(inner) => eval(inner, subject).map(|value| !value),
-        Condition::Test(test) => {
-            apply(test.operator, operand(&test.operand, subject)?, &test.value)
-        }
+        Condition::Test(test) => apply(
+            test.operator,
+            operand(&test.operand, subject)?,
+            argument(test)?,
+        ),
         Condition::Unsupported { what, .. } => Err(Fault::Unsupported(what)),
+    }
+}
+
+/// The argument of a leaf; a parameter still unbound is an error.
+fn argument(test: &Test) -> Result<&Literal, Fault<'_>> {
+    match &test.value {
+        Literal::Parameter(name) => Err(Fault::Parameter(name)),
+        value => Ok(value),
     }
 }
 
@@ -348,6 +422,7 @@ fn operand<'a>(operand: &'a Operand, subject: &Subject<'a>) -> Result<Actual<'a>
                 Literal::Bool(value) => Actual::Bool(*value),
                 Literal::List(items) => Actual::List(items),
                 Literal::Null => Actual::Missing,
+                Literal::Parameter(name) => return Err(Fault::Parameter(name)),
             },
             ValueExpr::Subscription(property) => match property {
                 SubscriptionProperty::DisplayName => text(subject.subscription_name),
@@ -369,6 +444,7 @@ fn operand<'a>(operand: &'a Operand, subject: &Subject<'a>) -> Result<Actual<'a>
                     text(subject.resource_group_tags.and_then(|tags| tag(tags, name)))
                 }
             },
+            ValueExpr::Parameter(name) => return Err(Fault::Parameter(name)),
             ValueExpr::Unsupported(expression) => return Err(Fault::Expression(expression)),
         },
     })
@@ -476,7 +552,7 @@ fn scalar_equals<'a>(
         (Actual::Bool(flag), Literal::String(other)) => other.eq_ignore_ascii_case(bool_text(flag)),
         (Actual::Number(_), Literal::Bool(_))
         | (Actual::Bool(_), Literal::Number(_))
-        | (_, Literal::List(_) | Literal::Null) => false,
+        | (_, Literal::List(_) | Literal::Null | Literal::Parameter(_)) => false,
     })
 }
 
@@ -569,7 +645,7 @@ fn literal_equals(item: &Literal, other: &Literal) -> bool {
         Literal::Bool(flag) => {
             scalar_equals(Operator::Contains, Actual::Bool(*flag), other).unwrap_or(false)
         }
-        Literal::List(_) | Literal::Null => false,
+        Literal::List(_) | Literal::Null | Literal::Parameter(_) => false,
     }
 }
 
@@ -613,8 +689,8 @@ fn contains_key<'a>(
 
 /// `less`, `greater`...: `None` for a missing value.
 ///
-/// Numbers compare numerically, strings ignoring case; a string and a number compare as numbers when the
-/// string reads as one, and are a mismatch otherwise.
+/// Numbers compare numerically, strings ignoring case; a string and a number are a type mismatch, even when the
+/// string reads as a number (spec §2.4.2: "type mismatch throws an error").
 fn compare<'a>(
     operator: Operator,
     actual: Actual<'a>,
@@ -632,23 +708,15 @@ fn compare<'a>(
         actual,
         argument,
     };
-    let numbers = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) => Ok(a.partial_cmp(&b)),
-        _ => Err(mismatch),
-    };
     match (actual, argument) {
         (Actual::Missing, _) => Ok(None),
         (Actual::Str(text) | Actual::Location(text), Literal::String(other)) => {
             Ok(Some(cmp_ignore_case(text, other)))
         }
-        (Actual::Str(text) | Actual::Location(text), Literal::Number(other)) => {
-            numbers(parse_number(text), Some(*other))
-        }
-        (Actual::Number(number), Literal::Number(other)) => numbers(Some(number), Some(*other)),
-        (Actual::Number(number), Literal::String(other)) => {
-            numbers(Some(number), parse_number(other))
-        }
-        (Actual::Bool(_), _) => Err(mismatch),
+        (Actual::Number(number), Literal::Number(other)) => Ok(number.partial_cmp(other)),
+        (Actual::Str(_) | Actual::Location(_), Literal::Number(_))
+        | (Actual::Number(_), Literal::String(_))
+        | (Actual::Bool(_), _) => Err(mismatch),
         (other, _) => Err(Fault::Operand {
             operator,
             found: other.kind(),
@@ -813,7 +881,9 @@ fn trace(condition: &Condition, subject: &Subject<'_>, hint: Path) -> ConditionT
         Condition::Test(test) => {
             let (actual, outcome) = match operand(&test.operand, subject) {
                 Ok(actual) => {
-                    let outcome = match apply(test.operator, actual, &test.value) {
+                    let applied =
+                        argument(test).and_then(|value| apply(test.operator, actual, value));
+                    let outcome = match applied {
                         Ok(value) => value.into(),
                         Err(fault) => Outcome::Error(fault.to_string()),
                     };
@@ -970,6 +1040,7 @@ fn write_value(f: &mut fmt::Formatter<'_>, expression: &ValueExpr) -> fmt::Resul
                 write!(f, "[resourceGroup().tags[{}]]", Quoted(name))
             }
         },
+        ValueExpr::Parameter(name) => write!(f, "[parameters({})]", Quoted(name)),
         ValueExpr::Unsupported(expression) => f.write_str(expression),
     }
 }
@@ -1001,6 +1072,7 @@ impl fmt::Display for LiteralText<'_> {
             Literal::Bool(flag) => write!(f, "{flag}"),
             Literal::List(items) => write_list(f, items),
             Literal::Null => f.write_str("null"),
+            Literal::Parameter(name) => write!(f, "[parameters({})]", Quoted(name)),
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct PolicyDefinition {
     pub display_name: String,
     /// The `if` block.
     pub condition: Condition,
+    /// `properties.parameters`: the parameters `[parameters('name')]` reads, with their `defaultValue`.
+    #[serde(default)]
+    pub parameters: Vec<PolicyParameter>,
     /// `then.details.networkGroupId`: the group that matching VNets join.
     /// `None` when the effect is not `addToNetworkGroup` or the mode is not `Microsoft.Network.Data`.
     pub network_group: Option<NetworkGroupId>,
@@ -25,8 +28,17 @@ pub struct PolicyDefinition {
     pub path: crate::path::Path,
 }
 
+/// A parameter declared by a policy definition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyParameter {
+    /// The name, as declared (names compare ignoring case).
+    pub name: String,
+    /// `defaultValue`: the value when an assignment does not set one.
+    pub default: Option<Literal>,
+}
+
 /// An assignment of a policy definition to a scope.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyAssignment {
     /// Resource id of the assignment.
     pub id: PolicyAssignmentId,
@@ -38,6 +50,9 @@ pub struct PolicyAssignment {
     pub not_scopes: Vec<ResourceId>,
     /// `false` when `enforcementMode` is `DoNotEnforce` (or `Disabled`): VNets are then not added (spec §2.3).
     pub enforced: bool,
+    /// `properties.parameters`: the value of each parameter it sets (`{"name": {"value": ...}}`).
+    #[serde(default)]
+    pub parameters: Vec<(String, Literal)>,
     /// JSON path of the resource in the document.
     pub path: crate::path::Path,
 }
@@ -118,6 +133,8 @@ pub enum ValueExpr {
     Subscription(SubscriptionProperty),
     /// `[resourceGroup().<property>]`.
     ResourceGroup(ResourceGroupProperty),
+    /// `[parameters('name')]`: a definition parameter, bound to the assignment's value or the default.
+    Parameter(String),
     /// A template expression the simulator does not evaluate; it evaluates as an error.
     Unsupported(String),
 }
@@ -189,4 +206,7 @@ pub enum Literal {
     List(Vec<Literal>),
     /// `null`, or an object (not meaningful as an argument).
     Null,
+    /// `"[parameters('name')]"` as an operator argument: a definition parameter, bound to the assignment's
+    /// value or the default before evaluation; unbound, it evaluates as an error.
+    Parameter(String),
 }

@@ -787,11 +787,18 @@ mod tests {
     use super::*;
 
     const VNET: &str =
-        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet";
 
     fn design() -> Scenario {
         let s = Scenario::parse(r#"{"resources": [], "note": "kept"}"#).unwrap();
-        let vnet = template::vnet("s", "rg", "v", "westeurope", "10.0.0.0/16", "10.0.0.0/24");
+        let vnet = template::vnet(
+            "s",
+            "rg",
+            "vnet",
+            "westeurope",
+            "10.0.0.0/16",
+            "10.0.0.0/24",
+        );
         apply(
             &s,
             &Edit::Append {

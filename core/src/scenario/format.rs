@@ -831,6 +831,7 @@ impl Reader {
                     str::to_owned,
                 ),
             condition,
+            parameters: policy::parameter_declarations(props)?,
             network_group: network_group
                 .filter(|_| mode.eq_ignore_ascii_case("Microsoft.Network.Data")),
             path: node.path.clone(),
@@ -875,6 +876,7 @@ impl Reader {
                 .map(|(s, _)| ResourceId::new(s))
                 .collect(),
             enforced,
+            parameters: policy::parameter_values(props)?,
             path: path.to_owned(),
         };
         self.model

@@ -22,6 +22,9 @@ pub fn validate(model: &Model) -> Vec<Diagnostic> {
     scopes(model, &mut out);
     addresses(model, &mut out);
     unused(model, &mut out);
+    policy_parameters(model, &mut out);
+    names(model, &mut out);
+    management_group_cycles(model, &mut out);
     out
 }
 
@@ -490,5 +493,273 @@ fn aliases(condition: &crate::model::policy::Condition, out: &mut Vec<Diagnostic
             }
         }
         Condition::Unsupported { .. } => {}
+    }
+}
+
+/// Azure refuses a definition whose rule reads an undeclared parameter, and an assignment that sets a
+/// parameter the definition does not declare or leaves one without a `defaultValue` unset.
+/// Source: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-parameters>.
+fn policy_parameters(model: &Model, out: &mut Vec<Diagnostic>) {
+    let declared = |definition: &crate::model::policy::PolicyDefinition, name: &str| {
+        definition
+            .parameters
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(name))
+    };
+    for definition in model.policy_definitions.values() {
+        let mut used = BTreeSet::new();
+        parameters_used(&definition.condition, &mut used);
+        for (name, path) in used {
+            if !declared(definition, name) {
+                out.push(Diagnostic::error(
+                    Code::InvalidSetting,
+                    path,
+                    format!(
+                        "the parameter `{name}` is not declared in the definition's `parameters`"
+                    ),
+                ));
+            }
+        }
+    }
+    for assignment in model.policy_assignments.values() {
+        let Some(definition) = model.policy_definitions.get(&assignment.definition) else {
+            continue;
+        };
+        for (name, _) in &assignment.parameters {
+            if !declared(definition, name) {
+                out.push(Diagnostic::error(
+                    Code::InvalidSetting,
+                    format!("{}.properties.parameters", assignment.path),
+                    format!(
+                        "the parameter `{name}` is not declared by the policy definition `{}`",
+                        definition.id.name()
+                    ),
+                ));
+            }
+        }
+        for parameter in &definition.parameters {
+            let set = assignment
+                .parameters
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(&parameter.name));
+            if !set && parameter.default.is_none() {
+                out.push(Diagnostic::error(
+                    Code::InvalidSetting,
+                    assignment.path.clone(),
+                    format!(
+                        "the assignment gives no value for the parameter `{}`, which has no `defaultValue`",
+                        parameter.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The parameters a condition reads, with the path of the first leaf reading each.
+fn parameters_used<'c>(
+    condition: &'c crate::model::policy::Condition,
+    out: &mut BTreeSet<(&'c str, String)>,
+) {
+    use crate::model::policy::{Condition, Literal, Operand, ValueExpr};
+    match condition {
+        Condition::AllOf(items) | Condition::AnyOf(items) => {
+            items.iter().for_each(|c| parameters_used(c, out));
+        }
+        Condition::Not(inner) => parameters_used(inner, out),
+        Condition::Test(test) => {
+            let argument = match &test.value {
+                Literal::Parameter(name) => Some(name.as_str()),
+                _ => None,
+            };
+            let operand = match &test.operand {
+                Operand::Value(ValueExpr::Parameter(name)) => Some(name.as_str()),
+                _ => None,
+            };
+            for name in argument.into_iter().chain(operand) {
+                if !out.iter().any(|(seen, _)| seen.eq_ignore_ascii_case(name)) {
+                    out.insert((name, test.path.to_string()));
+                }
+            }
+        }
+        Condition::Unsupported { .. } => {}
+    }
+}
+
+/// A name as shown in a message: escaped to one line, and cut after 40 characters.
+fn shown(name: &str) -> String {
+    let mut out: String = name.chars().take(40).flat_map(char::escape_debug).collect();
+    if name.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Why Azure refuses a Microsoft.Network name, if it does: between `min` and `max` characters, letters
+/// (a-z, A-Z), digits, `_`, `.` and `-`, starting with a letter or a digit, ending with a letter, a digit or
+/// `_` ("Naming rules and restrictions for Azure resources", Microsoft.Network section).
+fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
+    let length = name.chars().count();
+    if length < min || length > max {
+        let unit = if length == 1 {
+            "character"
+        } else {
+            "characters"
+        };
+        return Some(format!(
+            "is {length} {unit} long; Azure accepts {min} to {max}"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
+        return Some(format!(
+            "contains `{}`; Azure accepts letters, digits, `_`, `.` and `-`",
+            c.escape_debug()
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("must start with a letter or a digit".to_owned());
+    }
+    if !name.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        return Some("must end with a letter, a digit or `_`".to_owned());
+    }
+    None
+}
+
+/// Azure's naming rules for the resources the engine reads, from "Naming rules and restrictions for Azure
+/// resources" on Microsoft Learn (<https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules>):
+/// Microsoft.Network `virtualNetworks` 2-64 characters; `virtualnetworks / subnets`,
+/// `virtualNetworks / virtualNetworkPeerings`, `networkInterfaces`, `networkSecurityGroups` and
+/// `networkSecurityGroups / securityRules` 1-80; all of alphanumerics, underscores, periods and hyphens,
+/// starting with an alphanumeric and ending with an alphanumeric or an underscore.
+/// Microsoft.Resources `tagNames` 1-512 without `<>%&\?/`, and `tagNames / tagValues` up to 256 characters.
+fn names(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut check = |what: &str, name: &str, path: String, min: usize, max: usize| {
+        if let Some(problem) = name_problem(name, min, max) {
+            out.push(Diagnostic::error(
+                Code::InvalidName,
+                path,
+                format!("the {what} name `{}` {problem}", shown(name)),
+            ));
+        }
+    };
+    for vnet in model.vnets.values() {
+        check(
+            "virtual network",
+            &vnet.name,
+            format!("{}.name", vnet.path),
+            2,
+            64,
+        );
+        for subnet in &vnet.subnets {
+            check(
+                "subnet",
+                &subnet.name,
+                format!("{}.name", subnet.path),
+                1,
+                80,
+            );
+        }
+        for peering in &vnet.peerings {
+            check(
+                "peering",
+                peering.id.name(),
+                format!("{}.name", peering.path),
+                1,
+                80,
+            );
+        }
+    }
+    for nic in model.nics.values() {
+        check(
+            "network interface",
+            nic.id.name(),
+            format!("{}.name", nic.path),
+            1,
+            80,
+        );
+    }
+    for nsg in model.nsgs.values() {
+        check(
+            "network security group",
+            nsg.id.name(),
+            format!("{}.name", nsg.path),
+            1,
+            80,
+        );
+        for rule in nsg.rules.iter().filter(|r| !r.path.is_root()) {
+            check(
+                "security rule",
+                &rule.name,
+                format!("{}.name", rule.path),
+                1,
+                80,
+            );
+        }
+    }
+    for vnet in model.vnets.values() {
+        for (name, value) in vnet.tags.iter() {
+            let length = name.chars().count();
+            if length == 0 || length > 512 || name.contains(['<', '>', '%', '&', '\\', '?', '/']) {
+                out.push(Diagnostic::error(
+                    Code::InvalidName,
+                    format!("{}.tags", vnet.path),
+                    format!(
+                        "the tag name `{}` is not accepted by Azure: 1 to 512 characters, none of `<>%&\\?/`",
+                        shown(name)
+                    ),
+                ));
+            }
+            if value.chars().count() > 256 {
+                out.push(Diagnostic::error(
+                    Code::InvalidName,
+                    format!("{}.tags", vnet.path),
+                    format!(
+                        "the value of the tag `{}` is longer than the 256 characters Azure accepts",
+                        shown(name)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Management groups form a tree: a group that is its own ancestor cannot exist. One error per cycle, at the
+/// group of the cycle with the smallest id; the engine cuts the cycle and goes on.
+fn management_group_cycles(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut parent: BTreeMap<&ManagementGroupId, &ManagementGroupId> = BTreeMap::new();
+    for group in model.management_groups.values() {
+        for child in &group.child_groups {
+            parent.insert(child, &group.id);
+        }
+    }
+    for group in model.management_groups.values() {
+        let mut chain = vec![&group.id];
+        let mut at = &group.id;
+        let mut cycle = false;
+        while let Some(up) = parent.get(at) {
+            if *up == &group.id {
+                cycle = true;
+                break;
+            }
+            if chain.contains(up) {
+                break;
+            }
+            chain.push(*up);
+            at = *up;
+        }
+        if cycle && chain.iter().all(|g| *g >= &group.id) {
+            let names: Vec<String> = chain.iter().map(|g| format!("`{}`", g.name())).collect();
+            out.push(Diagnostic::error(
+                Code::ManagementGroupCycle,
+                format!("{}.properties.children", group.path),
+                format!(
+                    "the management groups {} contain each other in a cycle",
+                    names.join(", ")
+                ),
+            ));
+        }
     }
 }

@@ -22,6 +22,8 @@ use crate::model::{Access, Decision, Protocol};
 use crate::verdict::{Flow, RuleRef, StepResult, Verdict};
 use crate::{Analysis, Scenario, analyze};
 
+pub(super) mod policies;
+
 /// A small builder of scenario documents, as ARM returns the resources (decisions §1).
 pub(super) mod doc {
     use serde_json::{Value, json};
@@ -153,6 +155,18 @@ pub(super) mod doc {
                 }),
             );
             id
+        }
+
+        /// Adds a resource as it is.
+        pub(crate) fn raw(&mut self, resource: Value) {
+            self.resources.push(resource);
+        }
+
+        /// Sets the tags of the resource added last.
+        pub(crate) fn tag_last(&mut self, tags: Value) {
+            if let Some(last) = self.resources.last_mut() {
+                last["tags"] = tags;
+            }
         }
 
         /// Adds a network interface with one static IP configuration and returns its id.
@@ -352,7 +366,7 @@ pub(super) mod doc {
 }
 
 /// Generated scenarios: a plain description that proptest generates and shrinks, turned into a document.
-mod scenarios {
+pub(super) mod scenarios {
     use std::collections::BTreeSet;
     use std::net::IpAddr;
 
@@ -613,6 +627,10 @@ mod scenarios {
         global: bool,
         delete_existing: bool,
         regions: u8,
+        /// `connectedGroupAddressOverlap: Disallowed`.
+        disallowed: bool,
+        /// `useHubGateway`.
+        gateway: bool,
     }
 
     fn connectivity() -> impl Strategy<Value = Connectivity> {
@@ -624,9 +642,23 @@ mod scenarios {
             any::<bool>(),
             prop::bool::weighted(0.2),
             region_bits(),
+            prop::bool::weighted(0.2),
+            prop::bool::weighted(0.15),
         )
             .prop_map(
-                |(mesh, group, hub, direct, global, delete_existing, regions)| Connectivity {
+                |(
+                    mesh,
+                    group,
+                    hub,
+                    direct,
+                    global,
+                    delete_existing,
+                    regions,
+                    disallowed,
+                    gateway,
+                )| Connectivity {
+                    disallowed,
+                    gateway,
                     mesh,
                     group,
                     hub,
@@ -684,6 +716,12 @@ mod scenarios {
 
     #[derive(Clone, Debug)]
     pub(super) struct Vnet {
+        /// The address space of an earlier VNet (index modulo this one's), overlapping it; with `true` its
+        /// subnets are numbered from 2, so that each VNet has subnets the other does not.
+        twin: Option<(u8, bool)>,
+        /// Tags: `env` (none, `prod`, `Test`) and `tier` (none, `3`, `10`).
+        env: u8,
+        tier: u8,
         /// In public space (20.x) rather than 10.x.
         public: bool,
         /// With a second address space, 172.(16+i).0.0/16, and a subnet in it.
@@ -700,14 +738,22 @@ mod scenarios {
             prop_oneof![3 => Just(0u8), 1 => Just(1u8)],
             0u8..2,
             prop_oneof![1 => vec(subnet(), 0..=0), 10 => vec(subnet(), 1..=2)],
+            prop::option::weighted(0.2, (any::<u8>(), any::<bool>())),
+            0u8..3,
+            0u8..3,
         )
-            .prop_map(|(public, extra, region, subscription, subnets)| Vnet {
-                public,
-                extra,
-                region,
-                subscription,
-                subnets,
-            })
+            .prop_map(
+                |(public, extra, region, subscription, subnets, twin, env, tier)| Vnet {
+                    twin,
+                    env,
+                    tier,
+                    public,
+                    extra,
+                    region,
+                    subscription,
+                    subnets,
+                },
+            )
     }
 
     /// A whole design.
@@ -722,6 +768,10 @@ mod scenarios {
         admins: Vec<Admin>,
         /// A manual peering between two VNets; with `false`, only the first side exists.
         peering: Option<(u8, u8, bool)>,
+        /// Another manual peering, both sides.
+        second_peering: Option<(u8, u8)>,
+        /// Azure Policy definitions adding to groups, each with an assignment.
+        policies: Vec<super::policies::Policy>,
     }
 
     pub(crate) fn spec() -> impl Strategy<Value = Spec> {
@@ -747,9 +797,23 @@ mod scenarios {
             connectivity(),
             vec(admin(), 2..=2),
             prop::option::weighted(0.3, (any::<u8>(), any::<u8>(), prop::bool::weighted(0.8))),
+            prop::option::weighted(0.3, (any::<u8>(), any::<u8>())),
+            vec(super::policies::policy(), 0..=3),
         )
             .prop_map(
-                |(managers, vnets, nsgs, groups, connectivity, admins, peering)| Spec {
+                |(
+                    managers,
+                    vnets,
+                    nsgs,
+                    groups,
+                    connectivity,
+                    admins,
+                    peering,
+                    second_peering,
+                    policies,
+                )| Spec {
+                    second_peering,
+                    policies,
                     managers,
                     vnets,
                     nsgs,
@@ -822,33 +886,66 @@ mod scenarios {
         if v.public { 20 } else { 10 }
     }
 
+    /// Where a VNet's addresses are: first and second octets of its space, and the third octet of its first
+    /// subnet. A twin shares the space of an earlier VNet.
+    #[derive(Clone, Copy)]
+    struct Layout {
+        first: u8,
+        second: usize,
+        base: usize,
+    }
+
     impl Spec {
+        fn layout(&self) -> Vec<Layout> {
+            let mut out: Vec<Layout> = Vec::new();
+            for (i, v) in self.vnets.iter().enumerate() {
+                let own = Layout {
+                    first: first_octet(v),
+                    second: i,
+                    base: 0,
+                };
+                let layout = match v.twin {
+                    Some((k, shift)) if i > 0 => {
+                        let of = out[usize::from(k) % i];
+                        Layout {
+                            base: if shift { 2 } else { 0 },
+                            ..of
+                        }
+                    }
+                    _ => own,
+                };
+                out.push(layout);
+            }
+            out
+        }
+
         fn prefix(&self, addr: Addr) -> String {
             let n = self.vnets.len();
+            let layout = self.layout();
             let octets = |v: u8| {
                 let i = usize::from(v) % n;
-                (first_octet(&self.vnets[i]), i)
+                (layout[i].first, layout[i].second, i)
             };
             match addr {
                 Addr::Any => "*".to_owned(),
                 Addr::Vnet(v) => {
-                    let (o, i) = octets(v);
+                    let (o, i, _) = octets(v);
                     format!("{o}.{i}.0.0/16")
                 }
                 Addr::Subnet(v, s) => {
-                    let (o, i) = octets(v);
-                    format!("{o}.{i}.{s}.0/24")
+                    let (o, i, k) = octets(v);
+                    format!("{o}.{i}.{}.0/24", layout[k].base + usize::from(s))
                 }
                 Addr::Host(v, s, h) => {
-                    let (o, i) = octets(v);
-                    format!("{o}.{i}.{s}.{}", 4 + h)
+                    let (o, i, k) = octets(v);
+                    format!("{o}.{i}.{}.{}", layout[k].base + usize::from(s), 4 + h)
                 }
                 Addr::Tag(t) => TAGS[usize::from(t) % TAGS.len()].to_owned(),
                 Addr::Public => "52.0.0.0/8".to_owned(),
                 Addr::LoadBalancer => "168.63.129.16/32".to_owned(),
                 Addr::OnPremises => "192.168.0.0/16".to_owned(),
                 Addr::Extra(v) | Addr::Group(v) => {
-                    let (_, i) = octets(v);
+                    let (_, _, i) = octets(v);
                     format!("172.{}.0.0/16", 16 + i)
                 }
             }
@@ -950,7 +1047,8 @@ mod scenarios {
                 ));
             }
             let mut peerings: Vec<Vec<Value>> = vec![Vec::new(); n];
-            if let Some((a, b, both)) = self.peering {
+            let second = self.second_peering.map(|(a, b)| (a, b, true));
+            for (a, b, both) in self.peering.into_iter().chain(second) {
                 let (a, b) = (usize::from(a) % n, usize::from(b) % n);
                 if a != b {
                     peerings[a].push(doc::peering(&vnet_ids[a], &vnet_ids[b], "Connected"));
@@ -959,8 +1057,13 @@ mod scenarios {
                     }
                 }
             }
+            let layout = self.layout();
             for (i, v) in self.vnets.iter().enumerate() {
-                let o = first_octet(v);
+                let Layout {
+                    first: o,
+                    second: space,
+                    base,
+                } = layout[i];
                 let sub = usize::from(v.subscription);
                 let mut names = BTreeSet::new();
                 let mut subnets = Vec::new();
@@ -976,8 +1079,12 @@ mod scenarios {
                         .map_or_else(|| format!("snet{s}"), str::to_owned);
                     names.insert(name.clone());
                     let subnet_nsg = nsg(sn.nsg);
-                    let mut value =
-                        doc::subnet(&name, &format!("{o}.{i}.{s}.0/24"), subnet_nsg.as_deref());
+                    let third = base + s;
+                    let mut value = doc::subnet(
+                        &name,
+                        &format!("{o}.{space}.{third}.0/24"),
+                        subnet_nsg.as_deref(),
+                    );
                     if sn.role == 11 {
                         value["properties"]["applicationGatewayIPConfigurations"] = json!([{
                             "id": format!("{}/resourceGroups/rg/providers/Microsoft.Network/applicationGateways/agw{i}/gatewayIPConfigurations/ipc", SUBSCRIPTIONS[sub])
@@ -991,7 +1098,7 @@ mod scenarios {
                     subnets.push(value);
                     let subnet_id = format!("{}/subnets/{name}", vnet_ids[i]);
                     for (k, nic) in sn.nics.iter().enumerate() {
-                        let address = format!("{o}.{i}.{s}.{}", 4 + k);
+                        let address = format!("{o}.{space}.{third}.{}", 4 + k);
                         let id = d.nic(
                             &format!("nic-{i}-{s}-{k}"),
                             sub,
@@ -1008,11 +1115,11 @@ mod scenarios {
                         addresses.push(ip(address));
                     }
                     // An address of the subnet that no NIC holds.
-                    addresses.push(ip(format!("{o}.{i}.{s}.100")));
+                    addresses.push(ip(format!("{o}.{space}.{third}.100")));
                 }
                 // An address of the VNet in no subnet.
-                addresses.push(ip(format!("{o}.{i}.50.5")));
-                let mut space = vec![format!("{o}.{i}.0.0/16")];
+                addresses.push(ip(format!("{o}.{space}.50.5")));
+                let mut space = vec![format!("{o}.{space}.0.0/16")];
                 if v.extra {
                     let x = 16 + i;
                     space.push(format!("172.{x}.0.0/16"));
@@ -1029,7 +1136,30 @@ mod scenarios {
                     subnets,
                     std::mem::take(&mut peerings[i]),
                 );
+                let mut tags = serde_json::Map::new();
+                if v.env > 0 {
+                    tags.insert(
+                        "env".into(),
+                        json!(["prod", "Test"][usize::from(v.env) - 1]),
+                    );
+                }
+                if v.tier > 0 {
+                    tags.insert("tier".into(), json!(["3", "10"][usize::from(v.tier) - 1]));
+                }
+                if !tags.is_empty() {
+                    d.tag_last(Value::Object(tags));
+                }
             }
+            // What `subscription()` and `resourceGroup()` read in policy conditions.
+            d.raw(json!({
+                "id": SUBSCRIPTIONS[0], "name": SUBSCRIPTIONS[0].rsplit('/').next(),
+                "type": "Microsoft.Resources/subscriptions",
+                "properties": { "displayName": "Contoso Prod" }, "tags": { "tier": "gold" },
+            }));
+            d.raw(json!({
+                "id": format!("{}/resourceGroups/rg", SUBSCRIPTIONS[0]), "name": "rg",
+                "type": "Microsoft.Resources/resourceGroups", "location": "East US", "properties": {},
+            }));
             addresses.extend(EXTERNAL.iter().map(|a| ip((*a).to_owned())));
 
             // Managers and their groups: group g belongs to manager g mod the number of managers.
@@ -1056,6 +1186,18 @@ mod scenarios {
                 groups_of[m].push(id);
             }
 
+            // Azure Policy definitions adding to groups of any manager.
+            let all_groups: Vec<&String> = groups_of.iter().flatten().collect();
+            for (k, policy) in self.policies.iter().enumerate() {
+                if let Some(group) =
+                    all_groups.get(usize::from(policy.group) % all_groups.len().max(1))
+                {
+                    for resource in policy.resources(k, group) {
+                        d.raw(resource);
+                    }
+                }
+            }
+
             // Connectivity, from the first manager.
             let c = &self.connectivity;
             if let Some(group) = groups_of[0].get(usize::from(c.group) % groups_of[0].len().max(1))
@@ -1080,6 +1222,14 @@ mod scenarios {
                         "deleteExistingPeering": c.delete_existing,
                     })
                 };
+                let mut props = props;
+                if c.disallowed {
+                    props["connectivityCapabilities"] =
+                        json!({ "connectedGroupAddressOverlap": "Disallowed" });
+                }
+                if c.gateway && !c.mesh {
+                    props["appliesToGroups"][0]["useHubGateway"] = json!("True");
+                }
                 let config = d.connectivity(&managers[0], "cc", props);
                 let regions = Self::regions(c.regions);
                 if !regions.is_empty() {
@@ -1171,21 +1321,20 @@ fn config(cases: u32, seed: u64) -> ProptestConfig {
     }
 }
 
-fn analysis_of(json: &str) -> Analysis {
+pub(super) fn analysis_of(json: &str) -> Analysis {
     analyze(&Scenario::parse(json).expect("generated documents parse"))
 }
 
 /// The engine's verdict for a flow, with the reference's; fails with the scenario and trace when they differ.
 #[track_caller]
-fn check(json: &str, analysis: &Analysis, flow: &Flow) -> Result<Verdict, TestCaseError> {
+fn check(
+    json: &str,
+    analysis: &Analysis,
+    reference: &reference::Reference<'_>,
+    flow: &Flow,
+) -> Result<Verdict, TestCaseError> {
     let got = analysis.verdict(flow);
-    let (decision, decided_by) = reference::verdict(
-        &analysis.model,
-        &analysis.membership,
-        &analysis.goal_state,
-        &analysis.topology,
-        flow,
-    );
+    let (decision, decided_by) = reference.verdict(flow);
     if got.verdict != decision || got.decided_by != decided_by {
         return Err(TestCaseError::fail(format!(
             "engine and reference disagree on {flow:?}\nreference: {decision:?} by {}\nengine:    {got}\nscenario:\n{json}",
@@ -1276,8 +1425,9 @@ proptest! {
     ) {
         let built = spec.build();
         let analysis = analysis_of(&built.json);
+        let reference = reference::Reference::new(&analysis.model, &analysis.goal_state);
         for f in &flows {
-            check(&built.json, &analysis, &f.resolve(&built.addresses))?;
+            check(&built.json, &analysis, &reference, &f.resolve(&built.addresses))?;
         }
     }
 }
@@ -1619,13 +1769,8 @@ mod abstract_rules {
             .decided_by
             .as_ref()
             .map(|r| r.to_string().to_ascii_lowercase());
-        let (ref_decision, ref_rule) = reference::verdict(
-            &analysis.model,
-            &analysis.membership,
-            &analysis.goal_state,
-            &analysis.topology,
-            &flow,
-        );
+        let (ref_decision, ref_rule) =
+            reference::verdict(&analysis.model, &analysis.goal_state, &flow);
         let ref_rule = ref_rule.map(|r| r.to_string().to_ascii_lowercase());
         if (got.verdict, &got_rule) != (decision, &want_rule)
             || (ref_decision, &ref_rule) != (decision, &want_rule)
@@ -1757,10 +1902,11 @@ fn source_always_allow_does_not_bypass_the_destination() {
     d.commit(&nm, "SecurityAdmin", &[&config], &["eastus"]);
     let json = d.to_json();
     let analysis = analysis_of(&json);
+    let reference = reference::Reference::new(&analysis.model, &analysis.goal_state);
     let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
     // Within the VNet the destination subnet NSG still denies inbound.
     let inside = Flow::new(ip("10.20.1.4"), ip("10.20.1.5"), Protocol::Tcp, 443);
-    let got = check(&json, &analysis, &inside).unwrap_or_else(|e| panic!("{e}"));
+    let got = check(&json, &analysis, &reference, &inside).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.verdict, Decision::Denied, "{got}");
     assert_eq!(
         got.decided_by,
@@ -1771,7 +1917,7 @@ fn source_always_allow_does_not_bypass_the_destination() {
     );
     // To the Internet, the source side decides: the outbound NSG deny is skipped.
     let outside = Flow::new(ip("10.20.1.4"), ip("52.1.2.3"), Protocol::Tcp, 443);
-    let got = check(&json, &analysis, &outside).unwrap_or_else(|e| panic!("{e}"));
+    let got = check(&json, &analysis, &reference, &outside).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.verdict, Decision::Allowed, "{got}");
     assert_eq!(
         got.decided_by,
@@ -1793,6 +1939,8 @@ fn generated_scenarios_reach_every_outcome() {
 
     let mut runner = TestRunner::new(config(128, 0x0a11_0001));
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    // Deciding stages, policy operators and the situations of the fidelity fixes (the differential run's list).
+    let mut reached: BTreeSet<String> = BTreeSet::new();
     for _ in 0..128 {
         let spec = scenarios::spec().new_tree(&mut runner).unwrap().current();
         let flows = proptest::collection::vec(scenarios::flow(), 64)
@@ -1801,11 +1949,13 @@ fn generated_scenarios_reach_every_outcome() {
             .current();
         let built = spec.build();
         let analysis = analysis_of(&built.json);
+        super::differential::coverage::design(&analysis, &mut reached);
         if !analysis.topology.connected_groups.is_empty() {
             seen.insert("a connected group".to_owned());
         }
         for f in &flows {
             let verdict = analysis.verdict(&f.resolve(&built.addresses));
+            super::differential::coverage::verdict(&verdict, &mut reached);
             let by = match &verdict.decided_by {
                 None => "no rule".to_owned(),
                 Some(RuleRef::Admin(id)) => {
@@ -1875,5 +2025,16 @@ fn generated_scenarios_reach_every_outcome() {
     assert!(
         missing.is_empty(),
         "never generated: {missing:?}\nseen: {seen:?}"
+    );
+    // Policy operators need more designs than verdicts do; designs are cheap without flows.
+    for _ in 0..768 {
+        let spec = scenarios::spec().new_tree(&mut runner).unwrap().current();
+        let analysis = analysis_of(&spec.build().json);
+        super::differential::coverage::design(&analysis, &mut reached);
+    }
+    let missing = super::differential::coverage::missing(&reached);
+    assert!(
+        missing.is_empty(),
+        "never generated: {missing:?}\nreached: {reached:?}"
     );
 }

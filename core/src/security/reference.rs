@@ -7,23 +7,32 @@
 //! (higher scope first, then priority, then Deny before AlwaysAllow before Allow, then rule id) and the first
 //! match decides; each NSG is its rules plus the six defaults, first match by priority (application security
 //! groups match the NIC at that end of the flow).
-//! It takes the engine's [`Membership`], [`GoalState`] and [`Topology`] as inputs, since those are tested
-//! on their own by hand-derived scenario files.
+//! Membership (static members and Azure Policy conditions, with parameters) and the topology (manual
+//! peerings, hub-and-spoke, meshes, direct connectivity, deleteExistingPeering, overlaps) are its own too, in
+//! `reference::membership` and `reference::topology`; only the goal state of the commits is the engine's,
+//! tested on its own by hand-derived scenario files.
+//! Among VNets with overlapping address spaces, the destination is the one the source routes to (its own
+//! space, then a peering, then a shared connected group, spec §3.5), then the one with a subnet holding the
+//! address, then with a NIC holding it, then the first in document order (decisions §2).
 //! Speed does not matter here; being obviously right does.
 
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
-use crate::connectivity::Topology;
+mod membership;
+mod topology;
+
+use self::membership::Members;
+use self::topology::Links;
 use crate::deployment::GoalState;
-use crate::membership::Membership;
 use crate::model::{
-    Access, AddressItem, AdminRule, AsgId, ConfigType, Decision, Direction, IntentPolicyMode,
-    ManagementGroupId, Model, NetworkGroupId, NetworkManager, Nic, NsgAccess, NsgId, NsgRule,
-    PortRange, Protocol, ServiceTag, Subnet, SubnetRole, SubscriptionId, Vnet, VnetId,
-    default_rules,
+    Access, AddressItem, AdminRule, AsgId, ConfigType, ConfigurationId, Decision, Direction,
+    IntentPolicyMode, ManagementGroupId, Model, NetworkGroupId, NetworkManager, Nic, NsgAccess,
+    NsgId, NsgRule, PortRange, Protocol, ServiceTag, Subnet, SubnetRole, SubscriptionId, Vnet,
+    VnetId, default_rules,
 };
 use crate::verdict::{DEFAULT_SOURCE_PORT, Flow, RuleRef};
 
@@ -102,72 +111,145 @@ enum Side {
     Passed(Option<RuleRef>),
 }
 
+/// The reference's view of a design: its own membership and topology over the engine's goal state.
+pub(crate) struct Reference<'a> {
+    model: &'a Model,
+    goal: &'a GoalState,
+    members: Members,
+    links: Links,
+}
+
+impl<'a> Reference<'a> {
+    /// Resolves membership and topology the naive way.
+    pub(crate) fn new(model: &'a Model, goal: &'a GoalState) -> Self {
+        let members = membership::members(model);
+        let links = topology::links(model, &members, goal);
+        Reference {
+            model,
+            goal,
+            members,
+            links,
+        }
+    }
+
+    /// Members of each group: lowercase ids, in scope or not.
+    pub(crate) fn members(&self) -> BTreeMap<&NetworkGroupId, BTreeSet<&str>> {
+        self.members
+            .groups
+            .iter()
+            .map(|(g, m)| (g, m.keys().map(String::as_str).collect()))
+            .collect()
+    }
+
+    /// Effective peerings, as sorted pairs, with their origin: `None` for a manual peering, else the
+    /// configuration.
+    pub(crate) fn peerings(&self) -> &BTreeMap<(VnetId, VnetId), Option<ConfigurationId>> {
+        &self.links.origins
+    }
+
+    /// Connected groups: configuration, members and dropped ranges (outermost only), sorted.
+    pub(crate) fn connected_groups(&self) -> BTreeSet<(ConfigurationId, Vec<VnetId>, Vec<IpNet>)> {
+        self.links
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.configuration.clone(),
+                    g.vnets.iter().cloned().collect(),
+                    outermost(&g.dropped),
+                )
+            })
+            .collect()
+    }
+
+    /// The verdict of a flow and the rule that decided it, as decisions §2 defines them.
+    pub(crate) fn verdict(&self, flow: &Flow) -> (Decision, Option<RuleRef>) {
+        let mut world = World {
+            model: self.model,
+            members: &self.members,
+            goal: self.goal,
+            links: &self.links,
+            end_asgs: [&[], &[]],
+        };
+        world.verdict(flow)
+    }
+}
+
+/// The verdict of a flow, building the reference's view of the design first.
+pub(crate) fn verdict(model: &Model, goal: &GoalState, flow: &Flow) -> (Decision, Option<RuleRef>) {
+    Reference::new(model, goal).verdict(flow)
+}
+
 /// Everything the reference reads.
 struct World<'a> {
     model: &'a Model,
-    membership: &'a Membership,
+    members: &'a Members,
     goal: &'a GoalState,
-    topology: &'a Topology,
+    links: &'a Links,
     /// The application security groups of the flow's source and destination NICs.
     end_asgs: [&'a [AsgId]; 2],
 }
 
-/// The verdict of a flow and the rule that decided it, as decisions §2 defines them.
-pub(crate) fn verdict(
-    model: &Model,
-    membership: &Membership,
-    goal: &GoalState,
-    topology: &Topology,
-    flow: &Flow,
-) -> (Decision, Option<RuleRef>) {
-    let mut world = World {
-        model,
-        membership,
-        goal,
-        topology,
-        end_asgs: [&[], &[]],
-    };
-    let source = world.place(flow.from);
-    let destination = world.place(flow.to);
-    world.end_asgs = [source.asgs(), destination.asgs()];
-    if matches!(source, Place::NoSubnet(_)) {
-        return (Decision::Unreachable, None);
-    }
-    if matches!((&source, &destination), (Place::External, Place::External)) {
-        // Nothing modelled on either side: there is nothing to deliver to.
-        return (Decision::Unreachable, None);
-    }
+impl World<'_> {
+    fn verdict(&mut self, flow: &Flow) -> (Decision, Option<RuleRef>) {
+        let source = self.place(flow.from, None);
+        let from_vnet = match source {
+            Place::Endpoint(spot) => Some(spot.vnet),
+            Place::NoSubnet(_) | Place::External => None,
+        };
+        let destination = self.place(flow.to, from_vnet);
+        self.end_asgs = [source.asgs(), destination.asgs()];
+        if matches!(source, Place::NoSubnet(_)) {
+            return (Decision::Unreachable, None);
+        }
+        if matches!((&source, &destination), (Place::External, Place::External)) {
+            // Nothing modelled on either side: there is nothing to deliver to.
+            return (Decision::Unreachable, None);
+        }
 
-    // Source side, outbound.
-    let mut source_allow = None;
-    if let Place::Endpoint(spot) = source {
-        match world.side(spot, Direction::Outbound, flow) {
-            Side::Denied(rule) => return (Decision::Denied, Some(rule)),
-            Side::Passed(rule) => source_allow = rule,
+        // Source side, outbound.
+        let mut source_allow = None;
+        if let Place::Endpoint(spot) = source {
+            match self.side(spot, Direction::Outbound, flow) {
+                Side::Denied(rule) => return (Decision::Denied, Some(rule)),
+                Side::Passed(rule) => source_allow = rule,
+            }
+        }
+
+        // Path, when both ends are in modelled VNets.
+        let destination_vnet = match destination {
+            Place::Endpoint(spot) => Some(spot.vnet),
+            Place::NoSubnet(vnet) => Some(vnet),
+            Place::External => None,
+        };
+        if let (Place::Endpoint(spot), Some(to)) = (source, destination_vnet)
+            && !self.path(spot.vnet, to, flow.to)
+        {
+            return (Decision::Unreachable, None);
+        }
+
+        // Destination side, inbound.
+        match destination {
+            Place::External => (Decision::Allowed, source_allow),
+            Place::NoSubnet(_) => (Decision::Unreachable, None),
+            Place::Endpoint(spot) => match self.side(spot, Direction::Inbound, flow) {
+                Side::Denied(rule) => (Decision::Denied, Some(rule)),
+                Side::Passed(rule) => (Decision::Allowed, rule),
+            },
         }
     }
+}
 
-    // Path, when both ends are in modelled VNets.
-    let destination_vnet = match destination {
-        Place::Endpoint(spot) => Some(spot.vnet),
-        Place::NoSubnet(vnet) => Some(vnet),
-        Place::External => None,
-    };
-    if let (Place::Endpoint(spot), Some(to)) = (source, destination_vnet)
-        && !world.path(spot.vnet, to, flow.to)
-    {
-        return (Decision::Unreachable, None);
-    }
-
-    // Destination side, inbound.
-    match destination {
-        Place::External => (Decision::Allowed, source_allow),
-        Place::NoSubnet(_) => (Decision::Unreachable, None),
-        Place::Endpoint(spot) => match world.side(spot, Direction::Inbound, flow) {
-            Side::Denied(rule) => (Decision::Denied, Some(rule)),
-            Side::Passed(rule) => (Decision::Allowed, rule),
-        },
-    }
+/// Prefixes without those inside another, sorted and without duplicates.
+pub(crate) fn outermost(prefixes: &[IpNet]) -> Vec<IpNet> {
+    let mut out: Vec<IpNet> = prefixes
+        .iter()
+        .filter(|p| !prefixes.iter().any(|o| o != *p && o.contains(*p)))
+        .copied()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn in_net(net: &IpNet, ip: IpAddr) -> bool {
@@ -244,11 +326,8 @@ fn scope_height(model: &Model, manager: &NetworkManager, sub: &SubscriptionId) -
 }
 
 impl<'a> World<'a> {
-    /// Finds an address by scanning every VNet, subnet and network interface.
-    fn place(&self, ip: IpAddr) -> Place<'a> {
-        let Some(vnet) = self.model.vnets.values().find(|v| vnet_has(v, ip)) else {
-            return Place::External;
-        };
+    /// The endpoint of an address in one VNet, scanning its subnets and every network interface.
+    fn place_in(&self, vnet: &'a Vnet, ip: IpAddr) -> Place<'a> {
         let Some(subnet) = vnet
             .subnets
             .iter()
@@ -276,11 +355,68 @@ impl<'a> World<'a> {
         })
     }
 
-    fn peered(&self, a: &VnetId, b: &VnetId) -> bool {
-        self.topology
-            .peerings
+    /// Finds an address, as seen from the source VNet when there is one: the source's own space; then the
+    /// VNets it is peered with (whose route wins over a connected group's, spec §3.5); then those of its
+    /// connected groups; then any. Among equals: a subnet holding the address, then a NIC holding it, then
+    /// document order (decisions §2).
+    fn place(&self, ip: IpAddr, from: Option<&'a Vnet>) -> Place<'a> {
+        let mut holding: Vec<&'a Vnet> = self
+            .model
+            .vnets
+            .values()
+            .filter(|v| vnet_has(v, ip))
+            .collect();
+        holding.sort_by_key(|v| v.order);
+        if let Some(from) = from {
+            if vnet_has(from, ip) {
+                return self.place_in(from, ip);
+            }
+            let peered: Vec<&'a Vnet> = holding
+                .iter()
+                .copied()
+                .filter(|v| self.peered(&from.id, &v.id))
+                .collect();
+            if !peered.is_empty() {
+                return self.best(&peered, ip);
+            }
+            let grouped: Vec<&'a Vnet> = holding
+                .iter()
+                .copied()
+                .filter(|v| {
+                    self.links
+                        .groups
+                        .iter()
+                        .any(|g| g.vnets.contains(&from.id) && g.vnets.contains(&v.id))
+                })
+                .collect();
+            if !grouped.is_empty() {
+                return self.best(&grouped, ip);
+            }
+        }
+        self.best(&holding, ip)
+    }
+
+    /// Among VNets holding an address, in document order: the first where a NIC holds it, else the first
+    /// with a subnet holding it, else the first.
+    fn best(&self, vnets: &[&'a Vnet], ip: IpAddr) -> Place<'a> {
+        let places: Vec<Place<'a>> = vnets.iter().map(|v| self.place_in(v, ip)).collect();
+        let nic = places
             .iter()
-            .any(|link| link.vnets.contains(a) && link.vnets.contains(b))
+            .find(|p| matches!(p, Place::Endpoint(Spot { nic: Some(_), .. })));
+        let subnet = places.iter().find(|p| matches!(p, Place::Endpoint(_)));
+        nic.or(subnet)
+            .or(places.first())
+            .copied()
+            .unwrap_or(Place::External)
+    }
+
+    fn peered(&self, a: &VnetId, b: &VnetId) -> bool {
+        let key = if a <= b {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        };
+        self.links.peerings.contains(&key)
     }
 
     /// Same VNet, peered, or in a connected group together (for the `VirtualNetwork` tag, decisions Q9).
@@ -288,8 +424,8 @@ impl<'a> World<'a> {
         a == b
             || self.peered(a, b)
             || self
-                .topology
-                .connected_groups
+                .links
+                .groups
                 .iter()
                 .any(|g| g.vnets.contains(a) && g.vnets.contains(b))
     }
@@ -298,7 +434,7 @@ impl<'a> World<'a> {
     fn path(&self, from: &Vnet, to: &Vnet, ip: IpAddr) -> bool {
         from.id == to.id
             || self.peered(&from.id, &to.id)
-            || self.topology.connected_groups.iter().any(|g| {
+            || self.links.groups.iter().any(|g| {
                 g.vnets.contains(&from.id)
                     && g.vnets.contains(&to.id)
                     && !g.dropped.iter().any(|d| in_net(d, ip))
@@ -315,11 +451,11 @@ impl<'a> World<'a> {
     }
 
     fn group_has(&self, group: &NetworkGroupId, ip: IpAddr) -> bool {
-        let Some(members) = self.membership.groups.get(group) else {
+        let Some(members) = self.members.groups.get(group) else {
             return false;
         };
-        members.iter().any(|m| {
-            let id = m.id.as_str();
+        members.keys().any(|id| {
+            let id = id.as_str();
             self.model.vnets.values().any(|v| {
                 (v.id.as_str().eq_ignore_ascii_case(id) && vnet_has(v, ip))
                     || v.subnets.iter().any(|s| {
@@ -400,7 +536,7 @@ impl<'a> World<'a> {
                     if collection
                         .groups
                         .iter()
-                        .any(|g| self.membership.receives(&vnet.id, g))
+                        .any(|g| self.members.receives(&vnet.id, g))
                     {
                         applies = true;
                         rules.extend(collection.rules.iter().map(|r| (height, r)));
@@ -526,7 +662,7 @@ mod tests {
             flow.2,
             flow.3,
         );
-        let got = verdict(&a.model, &a.membership, &a.goal_state, &a.topology, &flow);
+        let got = verdict(&a.model, &a.goal_state, &flow);
         let by = by.map(|id| id.to_ascii_lowercase());
         assert_eq!(
             (got.0, got.1.map(|r| r.to_string().to_ascii_lowercase())),

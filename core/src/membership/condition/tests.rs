@@ -220,30 +220,33 @@ fn every_operator_is_true_and_false() {
             json!({"field": "tags", "notContainsKey": "costCenter"}),
             "false",
         ),
-        (json!({"field": "tags['costCenter']", "less": 50}), "true"),
-        (json!({"field": "tags['costCenter']", "less": 42}), "false"),
+        (json!({"field": "tags['costCenter']", "less": "50"}), "true"),
         (
-            json!({"field": "tags['costCenter']", "lessOrEquals": 42}),
-            "true",
-        ),
-        (
-            json!({"field": "tags['costCenter']", "lessOrEquals": 41.5}),
+            json!({"field": "tags['costCenter']", "less": "42"}),
             "false",
         ),
         (
-            json!({"field": "tags['costCenter']", "greater": 41}),
+            json!({"field": "tags['costCenter']", "lessOrEquals": "42"}),
             "true",
         ),
         (
-            json!({"field": "tags['costCenter']", "greater": 42}),
+            json!({"field": "tags['costCenter']", "lessOrEquals": "41"}),
             "false",
         ),
         (
-            json!({"field": "tags['costCenter']", "greaterOrEquals": 42}),
+            json!({"field": "tags['costCenter']", "greater": "41"}),
             "true",
         ),
         (
-            json!({"field": "tags['costCenter']", "greaterOrEquals": 43}),
+            json!({"field": "tags['costCenter']", "greater": "42"}),
+            "false",
+        ),
+        (
+            json!({"field": "tags['costCenter']", "greaterOrEquals": "42"}),
+            "true",
+        ),
+        (
+            json!({"field": "tags['costCenter']", "greaterOrEquals": "43"}),
             "false",
         ),
         (json!({"field": "name", "less": "vnet-i"}), "true"),
@@ -592,6 +595,16 @@ fn errors_are_outcomes() {
             json!({"value": 5, "greaterOrEquals": "five"}),
             "error: `greaterOrEquals` cannot compare `5` with `\"five\"`",
         ),
+        // A tag value is a string: compared with a number it is a type mismatch even when it reads as one
+        // (spec §2.4.2), and so is a number compared with a string.
+        (
+            json!({"field": "tags['costCenter']", "less": 50}),
+            "error: `less` cannot compare `42` with `50`",
+        ),
+        (
+            json!({"value": 5, "less": "10"}),
+            "error: `less` cannot compare `5` with `\"10\"`",
+        ),
         (
             json!({"field": "name", "greater": true}),
             "error: `greater` expects a string or a number, found `true`",
@@ -625,8 +638,17 @@ fn errors_are_outcomes() {
             json!({"value": "[subscription().tenantId]", "equals": "x"}),
             "error: template expression `[subscription().tenantId]` is not supported",
         ),
+        // A parameter that nothing binds (no assignment value, no default).
         (
             json!({"field": "name", "equals": "[parameters('name')]"}),
+            "error: the parameter `name` has no value: the assignment does not set it and the definition gives no `defaultValue`",
+        ),
+        (
+            json!({"value": "[parameters('switch')]", "equals": "on"}),
+            "error: the parameter `switch` has no value: the assignment does not set it and the definition gives no `defaultValue`",
+        ),
+        (
+            json!({"field": "name", "in": ["[parameters('name')]"]}),
             "error: template expression `[parameters('name')]` as an operator argument is not supported",
         ),
         (
@@ -971,5 +993,85 @@ fn parser_errors_name_the_path() {
     assert_eq!(
         error(json!(true)).path().map(|p| p.to_string()).as_deref(),
         Some(ROOT)
+    );
+}
+
+#[test]
+fn parameters_take_the_assignment_value_then_the_default() {
+    use crate::model::policy::{PolicyAssignment, PolicyDefinition, PolicyParameter};
+    use crate::model::{PolicyAssignmentId, PolicyDefinitionId, ResourceId};
+
+    let hub = hub();
+    let condition = json!({"allOf": [
+        {"field": "tags['environment']", "equals": "[parameters('env')]"},
+        {"value": "[parameters('Switch')]", "equals": "on"},
+    ]});
+    let definition = |parameters: Vec<PolicyParameter>| PolicyDefinition {
+        id: PolicyDefinitionId::new("/providers/Microsoft.Authorization/policyDefinitions/d"),
+        display_name: "d".into(),
+        condition: parse(&condition).unwrap(),
+        parameters,
+        network_group: None,
+        path: ROOT.into(),
+    };
+    let declared = |name: &str, default: Option<&str>| PolicyParameter {
+        name: name.into(),
+        default: default.map(|d| Literal::String(d.into())),
+    };
+    let assignment = |values: &[(&str, &str)]| PolicyAssignment {
+        id: PolicyAssignmentId::new("/providers/Microsoft.Authorization/policyAssignments/a"),
+        definition: PolicyDefinitionId::new(
+            "/providers/Microsoft.Authorization/policyDefinitions/d",
+        ),
+        scope: ResourceId::new("/subscriptions/s1"),
+        not_scopes: Vec::new(),
+        enforced: true,
+        parameters: values
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Literal::String((*v).to_owned())))
+            .collect(),
+        path: ROOT.into(),
+    };
+    let outcome = |d: &PolicyDefinition, a: Option<&PolicyAssignment>| {
+        let bound = bind(d, a);
+        let subject = hub.subject();
+        let outcome = evaluate(&bound, &subject);
+        assert_eq!(explain(&bound, &subject).outcome, outcome);
+        outcome
+    };
+
+    // Defaults only: the hub's environment is `Production`, and the switch defaults to `on`.
+    let d = definition(vec![
+        declared("env", Some("production")),
+        declared("switch", Some("on")),
+    ]);
+    assert_eq!(outcome(&d, None), Outcome::True);
+    // The assignment's values win over the defaults; parameter names ignore case.
+    assert_eq!(
+        outcome(&d, Some(&assignment(&[("ENV", "test")]))),
+        Outcome::False
+    );
+    assert_eq!(
+        outcome(&d, Some(&assignment(&[("switch", "off")]))),
+        Outcome::False
+    );
+    // A parameter with neither a value nor a default is an error.
+    let d = definition(vec![declared("env", None), declared("switch", Some("on"))]);
+    assert_eq!(
+        outcome(&d, Some(&assignment(&[]))),
+        Outcome::Error("the parameter `env` has no value: the assignment does not set it and the definition gives no `defaultValue`".into())
+    );
+    assert_eq!(
+        outcome(&d, Some(&assignment(&[("env", "PRODUCTION")]))),
+        Outcome::True
+    );
+    // The trace shows the value that was bound.
+    let trace = explain(
+        &bind(&d, Some(&assignment(&[("env", "Production")]))),
+        &hub.subject(),
+    );
+    assert_eq!(
+        trace.children[0].text,
+        "tags['environment'] equals \"Production\""
     );
 }

@@ -27,18 +27,18 @@ fn group_id() -> String {
 /// configuration on `b` applying to `prod`, a security admin configuration with a collection on `prod` and a rule
 /// whose source is the group; a commit of both configurations; an intent.
 fn design() -> Scenario {
-    let (a, b, nsg, group) = (vnet_id("a"), vnet_id("b"), nsg_id(), group_id());
+    let (a, b, nsg, group) = (vnet_id("va"), vnet_id("vb"), nsg_id(), group_id());
     let document = json!({
         "title": "fixture",
         "resources": [
-            {"id": a, "name": "a", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+            {"id": a, "name": "va", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
              "tags": {"env": "prod", "team": "blue"},
              "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
                 "subnets": [{"name": "web", "id": format!("{a}/subnets/web"),
                              "properties": {"addressPrefix": "10.0.1.0/24", "networkSecurityGroup": {"id": nsg}}}],
                 "virtualNetworkPeerings": [{"name": "a-to-b", "id": format!("{a}/virtualNetworkPeerings/a-to-b"),
                     "properties": {"remoteVirtualNetwork": {"id": b}, "peeringState": "Initiated"}}]}},
-            {"id": b, "name": "b", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+            {"id": b, "name": "vb", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
              "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}},
             {"id": nsg, "name": "nsg", "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
              "properties": {"securityRules": [{"name": "web", "properties": {"priority": 100, "direction": "Inbound",
@@ -132,7 +132,7 @@ fn vnet(name: &str) -> VnetId {
 }
 
 fn subnet() -> SubnetId {
-    SubnetId::new(format!("{}/subnets/web", vnet_id("a")))
+    SubnetId::new(format!("{}/subnets/web", vnet_id("va")))
 }
 
 #[test]
@@ -141,12 +141,12 @@ fn a_peering_is_written_on_both_sides_and_connects() {
     let peered = check(
         &s,
         Change::AddPeering {
-            from: vnet("b"),
-            to: vnet("a"),
+            from: vnet("vb"),
+            to: vnet("va"),
         },
     );
-    let a = &peered.model().vnets[&vnet("a")];
-    let b = &peered.model().vnets[&vnet("b")];
+    let a = &peered.model().vnets[&vnet("va")];
+    let b = &peered.model().vnets[&vnet("vb")];
     assert_eq!(
         a.peerings.len(),
         1,
@@ -158,23 +158,23 @@ fn a_peering_is_written_on_both_sides_and_connects() {
         "its Initiated state is now Connected"
     );
     assert_eq!(b.peerings.len(), 1);
-    assert_eq!(b.peerings[0].id.name(), "b-to-a");
-    assert_eq!(b.peerings[0].remote, vnet("a"));
+    assert_eq!(b.peerings[0].id.name(), "vb-to-va");
+    assert_eq!(b.peerings[0].remote, vnet("va"));
     let analysis = crate::analyze(&peered);
     assert!(
         analysis
             .topology
             .peerings
             .iter()
-            .any(|p| p.vnets.contains(&vnet("a")) && p.vnets.contains(&vnet("b"))),
+            .any(|p| p.vnets.contains(&vnet("va")) && p.vnets.contains(&vnet("vb"))),
         "the two VNets are peered"
     );
 
     let removed = check(
         &peered,
         Change::RemovePeering {
-            from: vnet("a"),
-            to: vnet("b"),
+            from: vnet("va"),
+            to: vnet("vb"),
         },
     );
     assert!(
@@ -187,15 +187,15 @@ fn a_peering_is_written_on_both_sides_and_connects() {
     );
     assert!(
         s.change(&Change::RemovePeering {
-            from: vnet("b"),
-            to: vnet("b")
+            from: vnet("vb"),
+            to: vnet("vb")
         })
         .is_err()
     );
     assert!(
         s.change(&Change::AddPeering {
-            from: vnet("a"),
-            to: vnet("a")
+            from: vnet("va"),
+            to: vnet("va")
         })
         .is_err()
     );
@@ -207,22 +207,22 @@ fn subnets_are_added_once_with_valid_prefixes() {
     let added = check(
         &s,
         Change::AddSubnet {
-            vnet: vnet("a"),
+            vnet: vnet("va"),
             name: "app".into(),
             prefix: "10.0.2.0/24".into(),
         },
     );
-    let a = &added.model().vnets[&vnet("a")];
+    let a = &added.model().vnets[&vnet("va")];
     assert_eq!(a.subnets.len(), 2);
     assert_eq!(
         a.subnets[1].id.as_str(),
-        format!("{}/subnets/app", vnet_id("a"))
+        format!("{}/subnets/app", vnet_id("va"))
     );
     assert_eq!(
         refused(
             &s,
             Change::AddSubnet {
-                vnet: vnet("a"),
+                vnet: vnet("va"),
                 name: "WEB".into(),
                 prefix: "10.0.3.0/24".into()
             }
@@ -234,7 +234,7 @@ fn subnets_are_added_once_with_valid_prefixes() {
         refused(
             &s,
             Change::AddSubnet {
-                vnet: vnet("a"),
+                vnet: vnet("va"),
                 name: "x".into(),
                 prefix: "10.0.3.0/33".into()
             }
@@ -323,7 +323,7 @@ fn nsg_associations_are_references_and_empty_removes_them() {
 #[test]
 fn tags_are_added_renamed_in_place_and_removed() {
     let s = design();
-    let a = ResourceId::new(vnet_id("a"));
+    let a = ResourceId::new(vnet_id("va"));
     let added = check(
         &s,
         Change::AddTag {
@@ -385,7 +385,7 @@ fn tags_are_added_renamed_in_place_and_removed() {
         },
     );
     assert_eq!(
-        valued.model().vnets[&vnet("a")].tags.get("team"),
+        valued.model().vnets[&vnet("va")].tags.get("team"),
         Some("red")
     );
     let removed = check(
@@ -574,16 +574,16 @@ fn connectivity_booleans_are_written_as_azure_spells_them() {
             config,
             field: ConnectivityField::Hub
         }),
-        Some(vnet_id("b"))
+        Some(vnet_id("vb"))
     );
 }
 
 #[test]
 fn removing_a_vnet_removes_every_reference_to_it() {
     let s = design();
-    let removed = check(&s, Change::Remove(ResourceId::new(vnet_id("a"))));
+    let removed = check(&s, Change::Remove(ResourceId::new(vnet_id("va"))));
     let m = removed.model();
-    assert!(!m.vnets.contains_key(&vnet("a")));
+    assert!(!m.vnets.contains_key(&vnet("va")));
     assert!(m.static_members.is_empty(), "its static member");
     let nic = m.nics.values().next().unwrap();
     assert_eq!(
@@ -601,7 +601,7 @@ fn removing_a_vnet_removes_every_reference_to_it() {
     );
     assert_eq!(s.model().vnets.len(), 2, "the design changed is untouched");
 
-    let hub_gone = check(&s, Change::Remove(ResourceId::new(vnet_id("b"))));
+    let hub_gone = check(&s, Change::Remove(ResourceId::new(vnet_id("vb"))));
     let config = hub_gone
         .model()
         .connectivity_configs
@@ -613,7 +613,7 @@ fn removing_a_vnet_removes_every_reference_to_it() {
         "the hub reference goes with the hub"
     );
     assert!(
-        hub_gone.model().vnets[&vnet("a")].peerings.is_empty(),
+        hub_gone.model().vnets[&vnet("va")].peerings.is_empty(),
         "so does the peering to it"
     );
 }
@@ -697,7 +697,7 @@ fn renaming_a_vnet_changes_its_id_everywhere() {
     let renamed = check(
         &s,
         Change::Rename {
-            resource: ResourceId::new(vnet_id("a")),
+            resource: ResourceId::new(vnet_id("va")),
             name: "front".into(),
         },
     );
@@ -740,15 +740,15 @@ fn renaming_a_vnet_changes_its_id_everywhere() {
         refused(
             &s,
             Change::Rename {
-                resource: ResourceId::new(vnet_id("a")),
-                name: "b".into()
+                resource: ResourceId::new(vnet_id("va")),
+                name: "vb".into()
             }
         ),
-        ChangeError::Taken(vnet_id("b"))
+        ChangeError::Taken(vnet_id("vb"))
     );
     assert!(
         s.change(&Change::Rename {
-            resource: ResourceId::new(vnet_id("a")),
+            resource: ResourceId::new(vnet_id("va")),
             name: "bad name".into()
         })
         .is_err()
@@ -793,17 +793,17 @@ fn moving_a_vnet_changes_its_subscription_and_resource_group() {
     let moved = check(
         &s,
         Change::Move {
-            resource: ResourceId::new(vnet_id("b")),
+            resource: ResourceId::new(vnet_id("vb")),
             subscription: "s2".into(),
             resource_group: "net".into(),
         },
     );
     let id = VnetId::new(
-        "/subscriptions/s2/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/b",
+        "/subscriptions/s2/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vb",
     );
     let b = &moved.model().vnets[&id];
     assert_eq!(b.subscription.as_str(), "/subscriptions/s2");
-    assert_eq!(moved.model().vnets[&vnet("a")].peerings[0].remote, id);
+    assert_eq!(moved.model().vnets[&vnet("va")].peerings[0].remote, id);
     assert_eq!(
         moved
             .model()
@@ -977,7 +977,7 @@ fn static_members_and_conditions_of_a_group() {
         &s,
         Change::AddStaticMember {
             group: group.clone(),
-            resource: ResourceId::new(vnet_id("b")),
+            resource: ResourceId::new(vnet_id("vb")),
         },
     );
     assert_eq!(member.model().static_members.len(), 2);
@@ -985,11 +985,11 @@ fn static_members_and_conditions_of_a_group() {
         member
             .change(&Change::AddStaticMember {
                 group: group.clone(),
-                resource: ResourceId::new(vnet_id("b"))
+                resource: ResourceId::new(vnet_id("vb"))
             })
             .is_err()
     );
-    let condition = r#"{"field": "Name", "equals": "b"}"#;
+    let condition = r#"{"field": "Name", "equals": "vb"}"#;
     let set = check(
         &s,
         Change::SetCondition {
@@ -1139,12 +1139,12 @@ fn new_resources_are_checked_and_unique() {
 fn fields_read_as_written_and_refusals_keep_the_design() {
     let s = design();
     assert_eq!(
-        s.text_of(&Target::Location(ResourceId::new(vnet_id("a"))))
+        s.text_of(&Target::Location(ResourceId::new(vnet_id("va"))))
             .as_deref(),
         Some("westeurope")
     );
     assert_eq!(
-        s.text_of(&Target::AddressSpace(vnet("a"))).as_deref(),
+        s.text_of(&Target::AddressSpace(vnet("va"))).as_deref(),
         Some("10.0.0.0/16")
     );
     assert_eq!(s.text_of(&Target::Title).as_deref(), Some("fixture"));

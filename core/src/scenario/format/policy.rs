@@ -8,8 +8,13 @@
 //! - a wrong JSON type where the grammar leaves no doubt (`allOf` not an array, `field` not a string, `not`
 //!   not an object, a condition that is a number) is a [`FormatError`] naming its path;
 //! - well-formed JSON that the simulator does not evaluate (`count`, an unknown operator, a template
-//!   expression other than `subscription()` and `resourceGroup()` properties, a leaf of an unexpected shape)
-//!   becomes [`Condition::Unsupported`], so the document still loads and the condition evaluates as an error.
+//!   expression other than `subscription()` and `resourceGroup()` properties and `parameters('name')`, a leaf
+//!   of an unexpected shape) becomes [`Condition::Unsupported`], so the document still loads and the condition
+//!   evaluates as an error.
+//!
+//! `[parameters('name')]` as a whole operator argument or `value` is kept as a reference
+//! ([`Literal::Parameter`], [`ValueExpr::Parameter`]) that membership binds per assignment: the assignment's
+//! value, else the definition's `defaultValue`.
 //!
 //! Sources: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-policy-rule>,
 //! <https://learn.microsoft.com/azure/virtual-network-manager/how-to-define-network-group-membership-azure-policy>.
@@ -17,28 +22,47 @@
 use serde_json::{Map, Value};
 
 use crate::model::policy::{
-    Condition, Field, Literal, Operand, Operator, ResourceGroupProperty, SubscriptionProperty,
-    Test, ValueExpr,
+    Condition, Field, Literal, Operand, Operator, PolicyParameter, ResourceGroupProperty,
+    SubscriptionProperty, Test, ValueExpr,
 };
 
 use super::FormatError;
 use super::node::{Node, join};
 
+/// How deeply `allOf`, `anyOf`, `not` and bare arrays may nest: a limit of the simulator, which evaluates
+/// conditions recursively (Azure documents none; real conditions nest a few levels).
+pub const MAX_CONDITION_DEPTH: usize = 64;
+
 /// Parses the `if` block of a policy rule.
 ///
 /// Every [`Test::path`] and [`Condition::Unsupported`] path is the JSON path of its condition object,
 /// built on `node.path` (`resources[4].properties.policyRule.if.allOf[1]`).
+/// Conditions nested deeper than [`MAX_CONDITION_DEPTH`] are a format error.
 pub(crate) fn parse_condition(node: &Node<'_>) -> Result<Condition, FormatError> {
+    parse_nested(node, 0)
+}
+
+fn parse_nested(node: &Node<'_>, depth: usize) -> Result<Condition, FormatError> {
+    if depth > MAX_CONDITION_DEPTH {
+        return Err(FormatError::Type {
+            path: node.path.clone(),
+            expected: "a condition nested at most 64 levels deep",
+            found: "one nested deeper than that",
+        });
+    }
     match node.value {
-        Value::Array(_) => Ok(Condition::AllOf(parse_list(node)?)),
-        Value::Object(map) => parse_object(node, map),
+        Value::Array(_) => Ok(Condition::AllOf(parse_list(node, depth)?)),
+        Value::Object(map) => parse_object(node, map, depth),
         _ => Err(node.expected("a condition object or an array of conditions")),
     }
 }
 
 /// The items of an `allOf` / `anyOf` array (or of a bare array).
-fn parse_list(node: &Node<'_>) -> Result<Vec<Condition>, FormatError> {
-    node.items()?.iter().map(parse_condition).collect()
+fn parse_list(node: &Node<'_>, depth: usize) -> Result<Vec<Condition>, FormatError> {
+    node.items()?
+        .iter()
+        .map(|item| parse_nested(item, depth + 1))
+        .collect()
 }
 
 /// A logical operator key.
@@ -62,7 +86,11 @@ impl Logical {
 }
 
 /// A condition object: a logical operator or a leaf.
-fn parse_object(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, FormatError> {
+fn parse_object(
+    node: &Node<'_>,
+    map: &Map<String, Value>,
+    depth: usize,
+) -> Result<Condition, FormatError> {
     let logical = map
         .iter()
         .find_map(|(key, value)| Logical::from_key(key).map(|logical| (logical, key, value)));
@@ -74,9 +102,11 @@ fn parse_object(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, 
     }
     let child = Node::new(value, join(&node.path, key));
     match logical {
-        Logical::AllOf => Ok(Condition::AllOf(parse_list(&child)?)),
-        Logical::AnyOf => Ok(Condition::AnyOf(parse_list(&child)?)),
-        Logical::Not if value.is_object() => Ok(Condition::Not(Box::new(parse_condition(&child)?))),
+        Logical::AllOf => Ok(Condition::AllOf(parse_list(&child, depth)?)),
+        Logical::AnyOf => Ok(Condition::AnyOf(parse_list(&child, depth)?)),
+        Logical::Not if value.is_object() => {
+            Ok(Condition::Not(Box::new(parse_nested(&child, depth + 1)?)))
+        }
         Logical::Not => Err(child.expected("a condition object")),
     }
 }
@@ -143,6 +173,14 @@ fn parse_leaf(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, Fo
             ));
         }
     };
+    if let Some(name) = argument.as_str().and_then(parameter_reference) {
+        return Ok(Condition::Test(Test {
+            operand,
+            operator,
+            value: Literal::Parameter(name),
+            path: node.path.clone(),
+        }));
+    }
     if let Some(expression) = expression_in(argument) {
         return Ok(unsupported(
             node,
@@ -289,9 +327,12 @@ fn parse_value(value: &Value) -> ValueExpr {
     }
 }
 
-/// A template expression `[...]`: the `subscription()` and `resourceGroup()` properties are understood, with
-/// names in any case and whitespace between tokens; anything else is unsupported.
+/// A template expression `[...]`: the `subscription()` and `resourceGroup()` properties and `parameters('name')`
+/// are understood, with names in any case and whitespace between tokens; anything else is unsupported.
 fn parse_expression(text: &str) -> ValueExpr {
+    if let Some(name) = parameter_reference(text) {
+        return ValueExpr::Parameter(name);
+    }
     let inner = text
         .get(1..text.len().saturating_sub(1))
         .unwrap_or_default();
@@ -309,6 +350,56 @@ fn parse_expression(text: &str) -> ValueExpr {
         Some(expression) if cursor.at_end() => expression,
         _ => ValueExpr::Unsupported(text.to_owned()),
     }
+}
+
+/// The name in a whole-string `[parameters('name')]`.
+fn parameter_reference(text: &str) -> Option<String> {
+    if !is_expression(text) {
+        return None;
+    }
+    let inner = text.get(1..text.len().saturating_sub(1))?;
+    let mut cursor = Cursor { rest: inner };
+    let function = cursor.ident()?;
+    if !function.eq_ignore_ascii_case("parameters") || !cursor.eat('(') {
+        return None;
+    }
+    let name = cursor.quoted()?;
+    (cursor.eat(')') && cursor.at_end()).then_some(name)
+}
+
+/// The parameters a policy definition declares (`properties.parameters`), with their `defaultValue`.
+///
+/// Source: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-parameters>.
+pub(crate) fn parameter_declarations(
+    props: &Node<'_>,
+) -> Result<Vec<PolicyParameter>, FormatError> {
+    let Some(parameters) = props.get("parameters") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, value) in parameters.object()? {
+        let declaration = Node::new(value, join(&parameters.path, name));
+        declaration.object()?;
+        out.push(PolicyParameter {
+            name: name.clone(),
+            default: declaration.get("defaultValue").map(|d| literal(d.value)),
+        });
+    }
+    Ok(out)
+}
+
+/// The parameter values a policy assignment sets (`properties.parameters`: `{"name": {"value": ...}}`).
+pub(crate) fn parameter_values(props: &Node<'_>) -> Result<Vec<(String, Literal)>, FormatError> {
+    let Some(parameters) = props.get("parameters") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, value) in parameters.object()? {
+        let entry = Node::new(value, join(&parameters.path, name));
+        entry.object()?;
+        out.push((name.clone(), literal(entry.req("value")?.value)));
+    }
+    Ok(out)
 }
 
 /// A property of `subscription()`; `name` is the display name (decisions Q16).
