@@ -31,7 +31,6 @@ pub mod analysis;
 pub mod connectivity;
 pub mod deployment;
 pub mod diagnostic;
-pub mod generate;
 pub mod layout;
 pub mod membership;
 pub mod model;

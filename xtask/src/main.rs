@@ -38,7 +38,7 @@ subcommands:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
-  bench [ARGS]         run `cargo bench -p avnm-core -- ARGS`
+  bench [ARGS]         run `cargo bench -p avnm-gen -- ARGS`
   help                 print this text
 
 The browser phases of `test` need chromedriver; as root with apt-get, a missing one is installed with
@@ -161,9 +161,9 @@ fn report(outcome: Result<(), error::Error>) -> ExitCode {
     }
 }
 
-/// Runs `cargo bench -p avnm-core -- ARGS` and exits the way cargo exited.
+/// Runs `cargo bench -p avnm-gen -- ARGS` and exits the way cargo exited.
 fn bench(args: &[String]) -> ExitCode {
-    let mut cargo_args = vec!["bench", "-p", "avnm-core", "--"];
+    let mut cargo_args = vec!["bench", "-p", "avnm-gen", "--"];
     cargo_args.extend(args.iter().map(String::as_str));
     match Cmd::cargo(&cargo_args).run_passing_code() {
         Ok(code) => ExitCode::from(code),

@@ -1,7 +1,7 @@
-//! Engine benchmarks on generated designs (`avnm_core::generate`).
+//! Engine benchmarks on generated designs (`avnm_gen`).
 //!
-//! Run with `cargo bench -p avnm-core --bench engine`; one benchmark with
-//! `cargo bench -p avnm-core --bench engine -- verdict/enterprise`.
+//! Run with `cargo bench -p avnm-gen --bench engine`; one benchmark with
+//! `cargo bench -p avnm-gen --bench engine -- verdict/enterprise`.
 //!
 //! - `parse/enterprise`: [`Scenario::parse`] of the enterprise document ([`Params::enterprise`]).
 //! - `analyze/enterprise`: [`analyze`]: membership, goal state, topology and the security index.
@@ -24,9 +24,9 @@ use std::net::IpAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use avnm_core::generate::{Params, design};
 use avnm_core::model::{NicId, Protocol, VnetId};
 use avnm_core::{Analysis, Flow, Scenario, analyze};
+use avnm_gen::{Params, design};
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,

@@ -57,7 +57,7 @@ impl Params {
     /// 1,000 NSGs of 200 rules and 100 security admin rules.
     ///
     /// ```
-    /// let params = avnm_core::generate::Params::enterprise();
+    /// let params = avnm_gen::Params::enterprise();
     /// assert_eq!(params.vnets, 10_000);
     /// ```
     pub fn enterprise() -> Self {
@@ -76,7 +76,7 @@ impl Params {
     /// A small design with every feature of the enterprise one, quick enough for unit tests.
     ///
     /// ```
-    /// use avnm_core::generate::{Params, design};
+    /// use avnm_gen::{Params, design};
     /// let scenario = avnm_core::Scenario::parse(&design(&Params::small())).unwrap();
     /// assert_eq!(scenario.model().vnets.len(), Params::small().vnets);
     /// ```
@@ -100,7 +100,7 @@ impl Params {
 /// subscription, at most 65,536 VNets, and at most 3,997 NSG rules per direction (priorities 100-4096).
 ///
 /// ```
-/// use avnm_core::generate::{Params, design};
+/// use avnm_gen::{Params, design};
 /// assert_eq!(design(&Params::small()), design(&Params::small()));
 /// ```
 pub fn design(params: &Params) -> String {
@@ -1175,7 +1175,7 @@ impl Plan {
             self.regions
         )));
         out.raw(",\"description\":");
-        out.value(&json!("Written by avnm_core::generate::design for benchmarks and scale tests; every address space is unique and every intent follows from the security admin rules."));
+        out.value(&json!("Written by avnm_gen::design for benchmarks and scale tests; every address space is unique and every intent follows from the security admin rules."));
         out.raw(",\"generator\":");
         out.value(&serde_json::to_value(&self.params).unwrap_or(Value::Null));
         out.raw(",\"resources\":[");
@@ -1872,12 +1872,10 @@ impl Out {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
-    use crate::model::Decision;
-    use crate::{Scenario, analyze};
+    use avnm_core::{Decision, Scenario, Severity, analyze};
 
     #[track_caller]
-    fn check(params: &Params) -> (Scenario, crate::Analysis) {
+    fn check(params: &Params) -> (Scenario, avnm_core::Analysis) {
         let text = design(params);
         let scenario = match Scenario::parse(&text) {
             Ok(s) => s,
@@ -1945,7 +1943,7 @@ mod tests {
             topology
                 .peerings
                 .iter()
-                .any(|p| p.origin == crate::connectivity::Origin::Existing)
+                .any(|p| p.origin == avnm_core::connectivity::Origin::Existing)
         );
         assert!(topology.connected_groups.len() >= params.regions * 2);
 
@@ -1972,7 +1970,7 @@ mod tests {
 
     #[test]
     fn rule_prefixes_come_from_the_address_plan() {
-        use crate::model::AddressItem;
+        use avnm_core::model::AddressItem;
         let (scenario, _) = check(&Params::small());
         let model = scenario.model();
         let allowed: Vec<ipnet::IpNet> = ["10.0.0.0/8"]
