@@ -3,7 +3,7 @@
 //! Run with `cargo bench -p avnm-gen --bench engine`; one benchmark with
 //! `cargo bench -p avnm-gen --bench engine -- verdict/enterprise`.
 //!
-//! - `parse/enterprise`: [`Scenario::parse`] of the enterprise document ([`Params::enterprise`]).
+//! - `parse/enterprise`: [`Scenario::parse`] of the enterprise document ([`Params::t2`]).
 //! - `analyze/enterprise`: [`analyze`]: membership, goal state, topology and the security index.
 //! - `effective_rules/enterprise`: the effective rules of 1,000 network interfaces (one in ten).
 //! - `verdict/enterprise`: one traced verdict, cycling through about 100 representative flows.
@@ -42,7 +42,7 @@ struct Enterprise {
 fn enterprise() -> &'static Enterprise {
     static DESIGN: OnceLock<Enterprise> = OnceLock::new();
     DESIGN.get_or_init(|| {
-        let text = design(&Params::enterprise());
+        let text = design(&Params::t2());
         let scenario = Scenario::parse(&text).expect("the enterprise design loads");
         let analysis = analyze(&scenario);
         eprintln!(
@@ -68,7 +68,7 @@ fn matrix_params(vnets: usize) -> Params {
         vnets,
         network_groups: 50,
         nsgs: 100,
-        ..Params::enterprise()
+        ..Params::t2()
     }
 }
 
