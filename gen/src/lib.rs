@@ -25,6 +25,8 @@
 //! The same [`Params`] always give the same text: the only source of variety is a SplitMix64 generator seeded
 //! with [`Params::seed`].
 
+pub mod stages;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;

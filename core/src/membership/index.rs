@@ -1,0 +1,227 @@
+//! Indexes that let membership resolution skip what cannot match: the subscriptions each assignment scope
+//! covers, and, per policy definition, the VNets its condition can hold (or fail) for.
+//!
+//! Both are exact filters: they leave out only VNets whose outcome is known to be `False`, so resolution
+//! evaluates the full condition on the rest and finds the same members and the same errors, in the same
+//! order, as evaluating every VNet.
+//!
+//! The condition filter works on the leading items of an `allOf`. An item whose tests all read one value of the
+//! VNet (its location, a tag, its name, its subscription's display name...) has the same outcome for every VNet
+//! with the same value: VNets are partitioned once per value read, and an item is evaluated once per class of
+//! the partition. In document order, the first item that is not `True` decides an `allOf`; so an item that is
+//! `False` for a VNet rules it out unless an item before it erred for that VNet. Each item is only evaluated for
+//! the VNets the items before it kept.
+
+use std::collections::BTreeMap;
+
+use super::condition::{self, Outcome, Subject};
+use crate::model::address::Tags;
+use crate::model::policy::{
+    Condition, Field, Operand, ResourceGroupProperty, SubscriptionProperty, ValueExpr,
+};
+
+/// What a leaf test reads from a VNet, the key its partition is built on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Read {
+    /// Something every VNet has alike (a literal, the resource type, an alias): one class.
+    Constant,
+    Name,
+    Id,
+    Location,
+    Kind,
+    /// A tag, by its name in ASCII lowercase.
+    Tag(String),
+    SubscriptionName,
+    SubscriptionId,
+    SubscriptionTag(String),
+    ResourceGroupName,
+    ResourceGroupLocation,
+    ResourceGroupTag(String),
+}
+
+impl Read {
+    /// What a condition reads, when all its tests read the same value (or a constant); `None` when it reads
+    /// several values or the whole `tags` object.
+    fn of(condition: &Condition) -> Option<Read> {
+        match condition {
+            Condition::Test(test) => Read::of_operand(&test.operand),
+            Condition::Not(inner) => Read::of(inner),
+            Condition::AllOf(items) | Condition::AnyOf(items) => {
+                let mut read = Read::Constant;
+                for item in items {
+                    match (Read::of(item)?, &read) {
+                        (Read::Constant, _) => {}
+                        (found, Read::Constant) => read = found,
+                        (found, known) if found == *known => {}
+                        _ => return None,
+                    }
+                }
+                Some(read)
+            }
+            Condition::Unsupported { .. } => Some(Read::Constant),
+        }
+    }
+
+    /// What an operand reads, or `None` for the whole `tags` object.
+    fn of_operand(operand: &Operand) -> Option<Read> {
+        Some(match operand {
+            Operand::Field(field) => match field {
+                Field::Name | Field::FullName => Read::Name,
+                Field::Id => Read::Id,
+                Field::Type | Field::Alias(_) => Read::Constant,
+                Field::Location => Read::Location,
+                Field::Kind => Read::Kind,
+                Field::Tags => return None,
+                Field::Tag(name) => Read::Tag(name.to_ascii_lowercase()),
+            },
+            Operand::Value(expression) => match expression {
+                ValueExpr::Literal(_) | ValueExpr::Unsupported(_) => Read::Constant,
+                ValueExpr::Subscription(property) => match property {
+                    SubscriptionProperty::DisplayName => Read::SubscriptionName,
+                    SubscriptionProperty::Id | SubscriptionProperty::SubscriptionId => {
+                        Read::SubscriptionId
+                    }
+                    SubscriptionProperty::Tag(name) => {
+                        Read::SubscriptionTag(name.to_ascii_lowercase())
+                    }
+                },
+                ValueExpr::ResourceGroup(property) => match property {
+                    ResourceGroupProperty::Name | ResourceGroupProperty::Id => {
+                        Read::ResourceGroupName
+                    }
+                    ResourceGroupProperty::Location => Read::ResourceGroupLocation,
+                    ResourceGroupProperty::Tag(name) => {
+                        Read::ResourceGroupTag(name.to_ascii_lowercase())
+                    }
+                },
+            },
+        })
+    }
+
+    /// The value read from a subject; two subjects with the same value get the same outcome from a test that
+    /// reads only this. Tags are matched by name ignoring ASCII case, every match kept, so the key holds all
+    /// the evaluator could look at.
+    fn value<'a>(&self, subject: &Subject<'a>) -> Vec<Option<&'a str>> {
+        let tags = |tags: Option<&'a Tags>, name: &str| {
+            let mut found = Vec::new();
+            for (key, value) in tags.into_iter().flat_map(|t| t.0.iter()) {
+                if key.0.eq_ignore_ascii_case(name) {
+                    found.push(Some(key.0.as_str()));
+                    found.push(Some(value.as_str()));
+                }
+            }
+            found
+        };
+        match self {
+            Read::Constant => Vec::new(),
+            Read::Name => vec![Some(subject.name)],
+            Read::Id => vec![Some(subject.id)],
+            Read::Location => vec![Some(subject.location.as_str())],
+            Read::Kind => vec![subject.kind],
+            Read::Tag(name) => tags(Some(subject.tags), name),
+            Read::SubscriptionName => vec![subject.subscription_name],
+            Read::SubscriptionId => vec![Some(subject.subscription_id)],
+            Read::SubscriptionTag(name) => tags(subject.subscription_tags, name),
+            Read::ResourceGroupName => vec![
+                Some(subject.resource_group_id),
+                Some(subject.resource_group_name),
+            ],
+            Read::ResourceGroupLocation => {
+                vec![subject.resource_group_location.map(|l| l.as_str())]
+            }
+            Read::ResourceGroupTag(name) => tags(subject.resource_group_tags, name),
+        }
+    }
+}
+
+/// A partition of the VNets by one value they carry.
+#[derive(Debug)]
+struct Partition {
+    /// The class of each VNet (indices into the subjects).
+    class_of: Vec<usize>,
+    /// A VNet standing for each class.
+    representatives: Vec<usize>,
+}
+
+/// The VNets' facts and the partitions built so far, shared by every definition of a resolution.
+#[derive(Debug)]
+pub(super) struct ConditionIndex<'a, 's> {
+    subjects: &'s [Subject<'a>],
+    partitions: BTreeMap<Read, Partition>,
+}
+
+impl<'a, 's> ConditionIndex<'a, 's> {
+    pub(super) fn new(subjects: &'s [Subject<'a>]) -> Self {
+        ConditionIndex {
+            subjects,
+            partitions: BTreeMap::new(),
+        }
+    }
+
+    fn partition(&mut self, read: Read) -> &Partition {
+        let subjects = self.subjects;
+        self.partitions.entry(read).or_insert_with_key(|read| {
+            let mut partition = Partition {
+                class_of: Vec::with_capacity(subjects.len()),
+                representatives: Vec::new(),
+            };
+            let mut by_value: BTreeMap<Vec<Option<&str>>, usize> = BTreeMap::new();
+            for (i, subject) in subjects.iter().enumerate() {
+                let class = *by_value.entry(read.value(subject)).or_insert_with(|| {
+                    partition.representatives.push(i);
+                    partition.representatives.len() - 1
+                });
+                partition.class_of.push(class);
+            }
+            partition
+        })
+    }
+
+    /// The VNets (indices into the subjects, ascending) for which a condition may be `True` or an error, or
+    /// `None` when no item of the condition narrows them.
+    ///
+    /// For each VNet, an item that is `False` rules it out unless an item before it erred for that VNet.
+    pub(super) fn candidates(&mut self, condition: &Condition) -> Option<Vec<usize>> {
+        let Condition::AllOf(items) = condition else {
+            return None;
+        };
+        let subjects = self.subjects;
+        let mut kept: Vec<usize> = (0..subjects.len()).collect();
+        let mut erred = vec![false; subjects.len()];
+        let mut narrowed = false;
+        for item in items {
+            let Some(read) = Read::of(item) else { break };
+            let partition = self.partition(read);
+            // The item's outcome per class, evaluated on the class's representative when first needed.
+            let mut outcomes: Vec<Option<Outcome>> = vec![None; partition.representatives.len()];
+            let before = kept.len();
+            kept.retain(|&v| {
+                let Some(&class) = partition.class_of.get(v) else {
+                    return true;
+                };
+                let Some(slot) = outcomes.get_mut(class) else {
+                    return true;
+                };
+                let outcome = slot.get_or_insert_with(|| {
+                    partition
+                        .representatives
+                        .get(class)
+                        .and_then(|&r| subjects.get(r))
+                        .map_or(Outcome::True, |subject| condition::evaluate(item, subject))
+                });
+                match outcome {
+                    Outcome::True => true,
+                    Outcome::False => erred.get(v).copied().unwrap_or(true),
+                    Outcome::Error(_) => {
+                        if let Some(flag) = erred.get_mut(v) {
+                            *flag = true;
+                        }
+                        true
+                    }
+                }
+            });
+            narrowed |= kept.len() < before;
+        }
+        narrowed.then_some(kept)
+    }
+}
