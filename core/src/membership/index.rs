@@ -225,3 +225,128 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         narrowed.then_some(kept)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::membership::subject;
+    use crate::model::PolicyDefinitionId;
+    use crate::scenario::Scenario;
+
+    const SUB: &str = "/subscriptions/00000000-0000-4000-8000-000000000001";
+
+    /// VNets `(name, location, env, team)` and one policy definition per condition, named `c0`, `c1`...
+    fn scenario(vnets: &[(&str, &str, &str, &str)], conditions: &[serde_json::Value]) -> Scenario {
+        let mut resources = Vec::new();
+        for (name, location, env, team) in vnets {
+            resources.push(json!({
+                "id": format!("{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/{name}"),
+                "type": "Microsoft.Network/virtualNetworks", "location": location,
+                "tags": {"env": env, "team": team},
+                "properties": {"addressSpace": {"addressPrefixes": []}, "subnets": []}}));
+        }
+        for (i, condition) in conditions.iter().enumerate() {
+            resources.push(json!({
+                "id": format!("{SUB}/providers/Microsoft.Authorization/policyDefinitions/c{i}"),
+                "type": "Microsoft.Authorization/policyDefinitions",
+                "properties": {"mode": "Microsoft.Network.Data", "policyRule": {
+                    "if": condition,
+                    "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": "/ng"}}}}}));
+        }
+        Scenario::parse(&json!({ "resources": resources }).to_string()).unwrap()
+    }
+
+    /// The names of the candidates of each definition, `None` when not narrowed; and checks that every VNet
+    /// whose outcome is not `False` is a candidate, so that resolution finds the same members and errors.
+    fn candidates(scenario: &Scenario, count: usize) -> Vec<Option<Vec<String>>> {
+        let model = scenario.model();
+        let vnets: Vec<_> = model.vnets.values().collect();
+        let subjects: Vec<_> = vnets.iter().map(|v| subject(model, v)).collect();
+        let mut index = ConditionIndex::new(&subjects);
+        (0..count)
+            .map(|i| {
+                let id = PolicyDefinitionId::new(format!(
+                    "{SUB}/providers/Microsoft.Authorization/policyDefinitions/c{i}"
+                ));
+                let condition = &model.policy_definitions[&id].condition;
+                let found = index.candidates(condition);
+                for (v, subject) in subjects.iter().enumerate() {
+                    if condition::evaluate(condition, subject) != Outcome::False {
+                        assert!(
+                            found.as_ref().is_none_or(|f| f.contains(&v)),
+                            "c{i} leaves out `{}`",
+                            vnets[v].name
+                        );
+                    }
+                }
+                found.map(|list| list.iter().map(|&v| vnets[v].name.clone()).collect())
+            })
+            .collect()
+    }
+
+    fn names(list: &[&str]) -> Option<Vec<String>> {
+        Some(list.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn leading_tests_narrow_to_the_vnets_that_can_match() {
+        let vnets = [
+            ("vnet-a1", "West Europe", "Prod", "a"),
+            ("vnet-a2", "eastus", "prod", "a"),
+            ("vnet-b1", "westeurope", "dev", "b"),
+            ("vnet-b2", "westeurope", "test", "b"),
+            ("vnet-c1", "westeurope", "prod", "c"),
+        ];
+        let type_test = json!({"field": "type", "equals": "Microsoft.Network/virtualNetworks"});
+        let conditions = [
+            // Tags compare ignoring case and locations normalised (spec §2.4).
+            json!({"allOf": [type_test, {"field": "tags['env']", "equals": "prod"},
+                             {"field": "location", "in": ["westeurope"]}]}),
+            json!({"allOf": [{"field": "name", "like": "vnet-a*"}]}),
+            // Items of several tests on one value filter as one.
+            json!({"allOf": [{"anyOf": [{"field": "tags['team']", "equals": "a"},
+                                        {"field": "tags['team']", "equals": "b"}]},
+                             {"not": {"field": "tags['env']", "equals": "dev"}}]}),
+            // Not an allOf, or nothing left out: not narrowed.
+            json!({"anyOf": [{"field": "tags['team']", "equals": "a"}]}),
+            json!({"allOf": [type_test]}),
+        ];
+        let scenario = scenario(&vnets, &conditions);
+        assert_eq!(
+            candidates(&scenario, conditions.len()),
+            [
+                names(&["vnet-a1", "vnet-c1"]),
+                names(&["vnet-a1", "vnet-a2"]),
+                names(&["vnet-a1", "vnet-a2", "vnet-b2"]),
+                None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_vnet_whose_earlier_item_errs_is_kept() {
+        let vnets = [
+            ("vnet-a1", "westeurope", "prod", "a"),
+            ("vnet-a2", "eastus", "dev", "a"),
+        ];
+        let unsupported = json!({"value": "[utcNow()]", "equals": "x"});
+        let conditions = [
+            // The unsupported expression errs for every VNet before the location test could rule one out.
+            json!({"allOf": [unsupported, {"field": "location", "equals": "westeurope"}]}),
+            // Only the prod VNet reaches the error; the dev one is ruled out before it.
+            json!({"allOf": [{"field": "tags['env']", "equals": "prod"}, unsupported,
+                             {"field": "location", "equals": "eastus"}]}),
+            // A test on the whole `tags` object reads several values: it stops the filter.
+            json!({"allOf": [{"field": "tags", "containsKey": "env"},
+                             {"field": "location", "equals": "eastus"}]}),
+        ];
+        let scenario = scenario(&vnets, &conditions);
+        assert_eq!(
+            candidates(&scenario, conditions.len()),
+            [None, names(&["vnet-a1"]), None]
+        );
+    }
+}
