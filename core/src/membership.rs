@@ -120,10 +120,14 @@ pub fn resolve(model: &Model) -> Membership {
         let group = model.groups.get(&group_id);
         let manager = group.and_then(|g| model.managers.get(&g.manager));
         let mut list = Vec::with_capacity(members.len());
+        // Whether the manager has each subscription in scope, found once per subscription.
+        let mut reaches: BTreeMap<SubscriptionId, bool> = BTreeMap::new();
         for (id, sources) in members {
             let (subscription, _) = crate::model::ids::scope_of(id.as_str());
             let in_scope = match (manager, subscription) {
-                (Some(m), Some(s)) => hierarchy.scope_level(m, &s).is_some(),
+                (Some(m), Some(s)) => *reaches
+                    .entry(s)
+                    .or_insert_with_key(|s| hierarchy.scope_level(m, s).is_some()),
                 _ => false,
             };
             if !in_scope {
@@ -270,6 +274,8 @@ fn policy_members(
             Some(list) => &mut list.iter().copied(),
             None => &mut every.into_iter(),
         };
+        // Every group of the model has its entry already (`resolve`).
+        let members = found.entry(group.id.clone()).or_default();
         for i in visit {
             let (Some((s, vnet)), Some(facts)) = (vnets.get(i), subjects.get(i)) else {
                 continue;
@@ -294,9 +300,7 @@ fn policy_members(
             }
             match condition::evaluate(&definition.condition, facts) {
                 Outcome::True => {
-                    found
-                        .entry(group.id.clone())
-                        .or_default()
+                    members
                         .entry(ResourceId::new(id))
                         .or_default()
                         .insert(Source::Policy {

@@ -148,6 +148,10 @@ struct Partition {
 pub(super) struct ConditionIndex<'a, 's> {
     subjects: &'s [Subject<'a>],
     partitions: BTreeMap<Read, Partition>,
+    /// Buffers reused from one condition to the next: per VNet, whether an item erred for it; per class,
+    /// the outcome of the item being looked at.
+    erred: Vec<bool>,
+    outcomes: Vec<u8>,
 }
 
 impl<'a, 's> ConditionIndex<'a, 's> {
@@ -155,6 +159,8 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         ConditionIndex {
             subjects,
             partitions: BTreeMap::new(),
+            erred: Vec::new(),
+            outcomes: Vec::new(),
         }
     }
 
@@ -187,44 +193,69 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         };
         let subjects = self.subjects;
         let mut kept: Vec<usize> = (0..subjects.len()).collect();
-        let mut erred = vec![false; subjects.len()];
-        let mut narrowed = false;
+        let mut erred = std::mem::take(&mut self.erred);
+        erred.clear();
+        erred.resize(subjects.len(), false);
+        let mut outcomes = std::mem::take(&mut self.outcomes);
         for item in items {
             let Some(read) = Read::of(item) else { break };
             let partition = self.partition(read);
+            if let [representative] = partition.representatives.as_slice() {
+                // One outcome for every VNet: `True` keeps them all, an error marks them all, and `False` rules
+                // out all but those that erred before.
+                match subjects
+                    .get(*representative)
+                    .map(|s| condition::evaluate(item, s))
+                {
+                    Some(Outcome::True) | None => {}
+                    Some(Outcome::False) => kept.retain(|&v| erred.get(v).copied().unwrap_or(true)),
+                    Some(Outcome::Error(_)) => erred.iter_mut().for_each(|flag| *flag = true),
+                }
+                continue;
+            }
             // The item's outcome per class, evaluated on the class's representative when first needed.
-            let mut outcomes: Vec<Option<Outcome>> = vec![None; partition.representatives.len()];
-            let before = kept.len();
+            outcomes.clear();
+            outcomes.resize(partition.representatives.len(), UNKNOWN);
             kept.retain(|&v| {
-                let Some(&class) = partition.class_of.get(v) else {
+                let (Some(&class), Some(flag)) = (partition.class_of.get(v), erred.get_mut(v))
+                else {
                     return true;
                 };
-                let Some(slot) = outcomes.get_mut(class) else {
+                let Some(known) = outcomes.get_mut(class) else {
                     return true;
                 };
-                let outcome = slot.get_or_insert_with(|| {
-                    partition
+                if *known == UNKNOWN {
+                    let subject = partition
                         .representatives
                         .get(class)
-                        .and_then(|&r| subjects.get(r))
-                        .map_or(Outcome::True, |subject| condition::evaluate(item, subject))
-                });
-                match outcome {
-                    Outcome::True => true,
-                    Outcome::False => erred.get(v).copied().unwrap_or(true),
-                    Outcome::Error(_) => {
-                        if let Some(flag) = erred.get_mut(v) {
-                            *flag = true;
-                        }
+                        .and_then(|&r| subjects.get(r));
+                    *known = match subject.map(|s| condition::evaluate(item, s)) {
+                        Some(Outcome::False) => FALSE,
+                        Some(Outcome::Error(_)) => ERROR,
+                        Some(Outcome::True) | None => TRUE,
+                    };
+                }
+                match *known {
+                    FALSE => *flag,
+                    ERROR => {
+                        *flag = true;
                         true
                     }
+                    _ => true,
                 }
             });
-            narrowed |= kept.len() < before;
         }
-        narrowed.then_some(kept)
+        self.erred = erred;
+        self.outcomes = outcomes;
+        (kept.len() < subjects.len()).then_some(kept)
     }
 }
+
+/// An item's outcome for a class, in [`ConditionIndex::candidates`].
+const UNKNOWN: u8 = 0;
+const TRUE: u8 = 1;
+const FALSE: u8 = 2;
+const ERROR: u8 = 3;
 
 #[cfg(test)]
 mod tests {
