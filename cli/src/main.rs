@@ -225,14 +225,14 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
     match command {
         Command::Membership(common) => {
             let (_, analysis) = load(&common.file)?;
-            emit(common.format, &render::membership(&analysis), || {
-                render::membership_table(&analysis)
+            emit(common.format, &render::membership(analysis), || {
+                render::membership_table(analysis)
             });
         }
         Command::Topology(common) => {
             let (_, analysis) = load(&common.file)?;
-            emit(common.format, &render::topology(&analysis), || {
-                render::topology_table(&analysis)
+            emit(common.format, &render::topology(analysis), || {
+                render::topology_table(analysis)
             });
         }
         Command::Verdict {
@@ -274,7 +274,7 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
         }
         Command::Explain { common, vnet } => {
             let (_, analysis) = load(&common.file)?;
-            let id = find_vnet(&analysis, &vnet)?;
+            let id = find_vnet(analysis, &vnet)?;
             let explanation = analysis.explain_vnet(&id);
             emit(
                 common.format,
@@ -290,8 +290,8 @@ fn run(command: Command) -> Result<ExitCode, InputError> {
         Command::Rules { common, vnet, nic } => {
             let (_, analysis) = load(&common.file)?;
             let rules = match (vnet, nic) {
-                (Some(v), _) => analysis.effective_vnet_rules(&find_vnet(&analysis, &v)?),
-                (None, Some(n)) => analysis.effective_nic_rules(&find_nic(&analysis, &n)?),
+                (Some(v), _) => analysis.effective_vnet_rules(&find_vnet(analysis, &v)?),
+                (None, Some(n)) => analysis.effective_nic_rules(&find_nic(analysis, &n)?),
                 (None, None) => None,
             };
             emit(
