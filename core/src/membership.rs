@@ -203,8 +203,11 @@ fn policy_members(
     let mut subscriptions: Vec<&SubscriptionId> = Vec::with_capacity(by_subscription.len());
     // The scopes that hold a whole subscription: the subscription and the management groups above it.
     let mut whole_scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // The VNets of each subscription, a range of `vnets`.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(by_subscription.len());
     for (s, (sub, list)) in by_subscription.iter().enumerate() {
         subscriptions.push(sub);
+        ranges.push(vnets.len()..vnets.len() + list.len());
         vnets.extend(list.iter().map(|v| (s, *v)));
         whole_scopes
             .entry(sub.as_str().to_ascii_lowercase())
@@ -220,9 +223,12 @@ fn policy_members(
         }
     }
     let subjects: Vec<Subject<'_>> = vnets.iter().map(|(_, v)| subject(model, v)).collect();
-    let mut conditions = ConditionIndex::new(&subjects);
-    let mut candidates: BTreeMap<&PolicyDefinitionId, Option<Vec<usize>>> = BTreeMap::new();
-    let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
+
+    // What each enforced assignment of a VNet group reaches: per subscription, 1 when the scope holds it whole,
+    // 2 when the scope is inside it (a resource group, a VNet) and is checked VNet by VNet, 0 when out of scope.
+    let mut targets = Vec::new();
+    // Per definition, the subscriptions that one of its assignments reaches.
+    let mut reached: BTreeMap<&PolicyDefinitionId, Vec<bool>> = BTreeMap::new();
     for assignment in model.policy_assignments.values() {
         if !assignment.enforced {
             continue;
@@ -241,8 +247,6 @@ fn policy_members(
             continue;
         }
         let scope = assignment.scope.as_str();
-        // Per subscription: 1 when the scope holds it whole, 2 when the scope is inside it (a resource group,
-        // a VNet) and is checked VNet by VNet, 0 when out of scope.
         let mut reach = vec![0u8; subscriptions.len()];
         let whole = whole_scopes.get(&scope.to_ascii_lowercase());
         for &s in whole.into_iter().flatten() {
@@ -266,17 +270,45 @@ fn policy_members(
         if reach.iter().all(|&r| r == 0) {
             continue;
         }
-        let candidates = candidates
+        let union = reached
             .entry(&definition.id)
-            .or_insert_with(|| conditions.candidates(&definition.condition));
-        let every = 0..vnets.len();
-        let visit: &mut dyn Iterator<Item = usize> = match candidates {
-            Some(list) => &mut list.iter().copied(),
-            None => &mut every.into_iter(),
+            .or_insert_with(|| vec![false; subscriptions.len()]);
+        for (u, r) in union.iter_mut().zip(&reach) {
+            *u |= *r != 0;
+        }
+        targets.push((assignment, definition, group, reach));
+    }
+
+    // Per definition, the VNets of those subscriptions that its condition can hold (or fail) for.
+    let mut conditions = ConditionIndex::new(&subjects);
+    let mut candidates: BTreeMap<&PolicyDefinitionId, Vec<usize>> = BTreeMap::new();
+    for (definition, subs) in reached {
+        let within: Vec<usize> = ranges
+            .iter()
+            .zip(&subs)
+            .filter(|(_, reached)| **reached)
+            .flat_map(|(range, _)| range.clone())
+            .collect();
+        let condition = model
+            .policy_definitions
+            .get(definition)
+            .map(|d| &d.condition);
+        let list = match condition {
+            Some(condition) => conditions.candidates(condition, within),
+            None => within,
         };
+        candidates.insert(definition, list);
+    }
+
+    let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
+    for (assignment, definition, group, reach) in targets {
+        let scope = assignment.scope.as_str();
+        let visit = candidates
+            .get(&definition.id)
+            .map_or(&[][..], Vec::as_slice);
         // Every group of the model has its entry already (`resolve`).
         let members = found.entry(group.id.clone()).or_default();
-        for i in visit {
+        for &i in visit {
             let (Some((s, vnet)), Some(facts)) = (vnets.get(i), subjects.get(i)) else {
                 continue;
             };

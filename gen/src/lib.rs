@@ -992,7 +992,11 @@ impl Plan {
     fn team_scopes(&self, rng: &mut Rng, i: usize, sub: usize, root: &str) -> Vec<String> {
         let count = self.params.policy_assignment_subscriptions;
         if count == 0 {
-            let scope = if i.is_multiple_of(2) { root } else { self.sub_id(sub) };
+            let scope = if i.is_multiple_of(2) {
+                root
+            } else {
+                self.sub_id(sub)
+            };
             return vec![scope.to_owned()];
         }
         let mut others: Vec<usize> = (1..self.subs.len()).filter(|&s| s != sub).collect();

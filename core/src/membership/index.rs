@@ -183,16 +183,16 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         })
     }
 
-    /// The VNets (indices into the subjects, ascending) for which a condition may be `True` or an error, or
-    /// `None` when no item of the condition narrows them.
+    /// The VNets among `within` (indices into the subjects, ascending) for which a condition may be `True` or
+    /// an error, in the same order.
     ///
     /// For each VNet, an item that is `False` rules it out unless an item before it erred for that VNet.
-    pub(super) fn candidates(&mut self, condition: &Condition) -> Option<Vec<usize>> {
+    pub(super) fn candidates(&mut self, condition: &Condition, within: Vec<usize>) -> Vec<usize> {
         let Condition::AllOf(items) = condition else {
-            return None;
+            return within;
         };
         let subjects = self.subjects;
-        let mut kept: Vec<usize> = (0..subjects.len()).collect();
+        let mut kept = within;
         let mut erred = std::mem::take(&mut self.erred);
         erred.clear();
         erred.resize(subjects.len(), false);
@@ -247,7 +247,7 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         }
         self.erred = erred;
         self.outcomes = outcomes;
-        (kept.len() < subjects.len()).then_some(kept)
+        kept
     }
 }
 
@@ -289,9 +289,9 @@ mod tests {
         Scenario::parse(&json!({ "resources": resources }).to_string()).unwrap()
     }
 
-    /// The names of the candidates of each definition, `None` when not narrowed; and checks that every VNet
-    /// whose outcome is not `False` is a candidate, so that resolution finds the same members and errors.
-    fn candidates(scenario: &Scenario, count: usize) -> Vec<Option<Vec<String>>> {
+    /// The names of the candidates of each definition among every VNet; and checks that every VNet whose
+    /// outcome is not `False` is a candidate, so that resolution finds the same members and errors.
+    fn candidates(scenario: &Scenario, count: usize) -> Vec<Vec<String>> {
         let model = scenario.model();
         let vnets: Vec<_> = model.vnets.values().collect();
         let subjects: Vec<_> = vnets.iter().map(|v| subject(model, v)).collect();
@@ -302,23 +302,19 @@ mod tests {
                     "{SUB}/providers/Microsoft.Authorization/policyDefinitions/c{i}"
                 ));
                 let condition = &model.policy_definitions[&id].condition;
-                let found = index.candidates(condition);
+                let found = index.candidates(condition, (0..vnets.len()).collect());
                 for (v, subject) in subjects.iter().enumerate() {
                     if condition::evaluate(condition, subject) != Outcome::False {
-                        assert!(
-                            found.as_ref().is_none_or(|f| f.contains(&v)),
-                            "c{i} leaves out `{}`",
-                            vnets[v].name
-                        );
+                        assert!(found.contains(&v), "c{i} leaves out `{}`", vnets[v].name);
                     }
                 }
-                found.map(|list| list.iter().map(|&v| vnets[v].name.clone()).collect())
+                found.iter().map(|&v| vnets[v].name.clone()).collect()
             })
             .collect()
     }
 
-    fn names(list: &[&str]) -> Option<Vec<String>> {
-        Some(list.iter().map(|s| (*s).to_owned()).collect())
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
     }
 
     #[test]
@@ -340,7 +336,7 @@ mod tests {
             json!({"allOf": [{"anyOf": [{"field": "tags['team']", "equals": "a"},
                                         {"field": "tags['team']", "equals": "b"}]},
                              {"not": {"field": "tags['env']", "equals": "dev"}}]}),
-            // Not an allOf, or nothing left out: not narrowed.
+            // Not an allOf, or nothing ruled out: every VNet.
             json!({"anyOf": [{"field": "tags['team']", "equals": "a"}]}),
             json!({"allOf": [type_test]}),
         ];
@@ -351,8 +347,8 @@ mod tests {
                 names(&["vnet-a1", "vnet-c1"]),
                 names(&["vnet-a1", "vnet-a2"]),
                 names(&["vnet-a1", "vnet-a2", "vnet-b2"]),
-                None,
-                None,
+                names(&["vnet-a1", "vnet-a2", "vnet-b1", "vnet-b2", "vnet-c1"]),
+                names(&["vnet-a1", "vnet-a2", "vnet-b1", "vnet-b2", "vnet-c1"]),
             ]
         );
     }
@@ -377,7 +373,11 @@ mod tests {
         let scenario = scenario(&vnets, &conditions);
         assert_eq!(
             candidates(&scenario, conditions.len()),
-            [None, names(&["vnet-a1"]), None]
+            [
+                names(&["vnet-a1", "vnet-a2"]),
+                names(&["vnet-a1"]),
+                names(&["vnet-a1", "vnet-a2"])
+            ]
         );
     }
 }
