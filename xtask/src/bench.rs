@@ -30,11 +30,17 @@ pub struct Options {
     pub t3: bool,
     /// Runs of each stage; the median is printed.
     pub runs: usize,
+    /// Time with the thread's CPU clock instead of the wall clock (a busy machine inflates wall times).
+    pub cpu: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { t3: false, runs: 3 }
+        Options {
+            t3: false,
+            runs: 3,
+            cpu: false,
+        }
     }
 }
 
@@ -75,8 +81,16 @@ pub fn bench(options: &Options) -> Result<(), Error> {
     if options.t3 {
         args.push("t3");
     }
+    if options.cpu {
+        args.push("--cpu");
+    }
     let output = Cmd::cargo(&args).read()?;
     let rows = parse_rows(&output).map_err(Error::Bench)?;
+    println!(
+        "median of {} runs, {} clock; wasm: not measured yet",
+        options.runs,
+        if options.cpu { "CPU" } else { "wall" }
+    );
     print!("{}", table(&rows));
     Ok(())
 }
@@ -209,6 +223,10 @@ mod tests {
         );
         assert_eq!(
             lines[4],
+            "| parse: JSON tree only  |    not run |          - |           - |"
+        );
+        assert_eq!(
+            lines[5],
             "| membership             |       50.0 |          - |           - |"
         );
         assert_eq!(

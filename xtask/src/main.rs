@@ -39,10 +39,11 @@ subcommands:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
-  bench [--t3] [--runs N]
+  bench [--t3] [--runs N] [--cpu]
                        time each stage of the engine (parse, membership, goal state, topology,
                        security index, 10,000 traced verdicts, matrix) on the generated tiers T1 and T2
-                       (and T3) in release, and print the table (median of N runs, default 3)
+                       (and T3) in release, and print the table (median of N runs, default 3; wall
+                       clock, or the thread's CPU time with --cpu)
   bench criterion [ARGS]
                        run the criterion benchmarks: `cargo bench -p avnm-gen -- ARGS`
   help                 print this text
@@ -111,7 +112,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
     }
 }
 
-/// Reads the arguments of `bench`: `criterion ARGS...`, or `--t3` and `--runs N` in any order.
+/// Reads the arguments of `bench`: `criterion ARGS...`, or `--t3`, `--cpu` and `--runs N` in any order.
 fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
     let mut options = bench::Options::default();
     let mut first = true;
@@ -119,6 +120,7 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
         match arg.as_str() {
             "criterion" if first => return Task::Criterion(args.collect()),
             "--t3" => options.t3 = true,
+            "--cpu" => options.cpu = true,
             "--runs" => match args.next().map(|n| n.parse::<usize>()) {
                 Some(Ok(n)) if n > 0 => options.runs = n,
                 Some(_) => return Task::Invalid("`--runs` needs a positive number".to_owned()),
@@ -247,8 +249,12 @@ mod tests {
     fn bench_takes_tier_three_and_runs() {
         check(&["bench"], &Task::Bench(bench::Options::default()));
         check(
-            &["bench", "--runs", "5", "--t3"],
-            &Task::Bench(bench::Options { t3: true, runs: 5 }),
+            &["bench", "--runs", "5", "--t3", "--cpu"],
+            &Task::Bench(bench::Options {
+                t3: true,
+                runs: 5,
+                cpu: true,
+            }),
         );
         check(
             &["bench", "--runs", "0"],
