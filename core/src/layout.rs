@@ -644,7 +644,6 @@ fn rings(n: usize, first: f64, spacing: f64, gap: f64) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
     use crate::analysis::analyze;
-    use crate::generate::{Params, design};
     use crate::scenario::Scenario;
 
     const EXAMPLES: [&str; 7] = [
@@ -824,19 +823,82 @@ mod tests {
         );
     }
 
+    /// A design of `per_region` VNets in each of three regions: a hub, spokes found by a policy on their
+    /// region and role tag, one hub-and-spoke configuration per region, and a regional mesh of the first five
+    /// spokes of each region (one connected group per region).
+    fn many_vnets(per_region: usize) -> String {
+        use serde_json::json;
+        let sub = "/subscriptions/00000000-0000-4000-8000-000000000001";
+        let rg = format!("{sub}/resourceGroups/rg-net");
+        let manager = format!("{rg}/providers/Microsoft.Network/networkManagers/nm");
+        let group = |name: &str| format!("{manager}/networkGroups/{name}");
+        let vnet = |r: usize, k: usize| {
+            format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet-{r}-{k:03}")
+        };
+        let regions = ["westeurope", "northeurope", "eastus"];
+        let mut resources = vec![json!({
+            "id": manager, "type": "Microsoft.Network/networkManagers", "location": "westeurope",
+            "properties": {"networkManagerScopes": {"managementGroups": [], "subscriptions": [sub]},
+                           "networkManagerScopeAccesses": ["Connectivity"]}})];
+        resources.push(json!({"id": group("ng-mesh"), "type": "Microsoft.Network/networkManagers/networkGroups",
+                              "properties": {"memberType": "VirtualNetwork"}}));
+        let mut connectivity = Vec::new();
+        for (r, region) in regions.iter().enumerate() {
+            for k in 0..per_region {
+                let role = if k == 0 { "hub" } else { "spoke" };
+                resources.push(json!({
+                    "id": vnet(r, k), "type": "Microsoft.Network/virtualNetworks", "location": region,
+                    "tags": {"role": role},
+                    "properties": {"addressSpace": {"addressPrefixes": [format!("10.{r}.{k}.0/24")]},
+                                   "subnets": [{"name": "a", "properties": {"addressPrefix": format!("10.{r}.{k}.0/24")}}]}}));
+            }
+            for k in 1..=5 {
+                resources.push(json!({
+                    "id": format!("{}/staticMembers/m-{r}-{k}", group("ng-mesh")),
+                    "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+                    "properties": {"resourceId": vnet(r, k)}}));
+            }
+            let spokes = group(&format!("ng-spokes-{r}"));
+            let definition =
+                format!("{sub}/providers/Microsoft.Authorization/policyDefinitions/spokes-{r}");
+            resources.push(
+                json!({"id": spokes, "type": "Microsoft.Network/networkManagers/networkGroups",
+                                  "properties": {"memberType": "VirtualNetwork"}}),
+            );
+            resources.push(json!({
+                "id": definition, "type": "Microsoft.Authorization/policyDefinitions",
+                "properties": {"mode": "Microsoft.Network.Data", "policyRule": {
+                    "if": {"allOf": [{"field": "tags['role']", "equals": "spoke"}, {"field": "location", "equals": region}]},
+                    "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": spokes}}}}}));
+            resources.push(json!({
+                "id": format!("{sub}/providers/Microsoft.Authorization/policyAssignments/spokes-{r}"),
+                "type": "Microsoft.Authorization/policyAssignments",
+                "properties": {"policyDefinitionId": definition, "scope": sub}}));
+            let config = format!("{manager}/connectivityConfigurations/cc-hub-spoke-{r}");
+            resources.push(json!({
+                "id": config, "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+                "properties": {"connectivityTopology": "HubAndSpoke",
+                               "hubs": [{"resourceId": vnet(r, 0), "resourceType": "Microsoft.Network/virtualNetworks"}],
+                               "appliesToGroups": [{"networkGroupId": spokes, "groupConnectivity": "None"}]}}));
+            connectivity.push(config);
+        }
+        let mesh = format!("{manager}/connectivityConfigurations/cc-mesh");
+        resources.push(json!({
+            "id": mesh, "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+            "properties": {"connectivityTopology": "Mesh", "hubs": [], "isGlobal": "False",
+                           "appliesToGroups": [{"networkGroupId": group("ng-mesh"), "groupConnectivity": "None"}]}}));
+        connectivity.push(mesh);
+        json!({
+            "resources": resources,
+            "commits": [{"networkManagerId": manager, "commitType": "Connectivity",
+                         "configurationIds": connectivity, "targetLocations": regions}],
+        })
+        .to_string()
+    }
+
     #[test]
     fn a_thousand_vnets_are_drawn_small_and_apart() {
-        let params = Params {
-            vnets: 1_000,
-            regions: 3,
-            network_groups: 8,
-            nsgs: 1,
-            rules_per_nsg: 2,
-            admin_rules: 4,
-            ..Params::small()
-        };
-        // Without direct connectivity, which takes the engine seconds at this size in a debug build.
-        let text = design(&params).replace("\"DirectlyConnected\"", "\"None\"");
+        let text = many_vnets(334);
         let scenario = Scenario::parse(&text).unwrap();
         let model = scenario.model();
         let membership = crate::membership::resolve(model);
@@ -848,15 +910,18 @@ mod tests {
             layout.nodes.iter().filter(|n| n.kind == Kind::Hub).count(),
             3
         );
-        assert!(
+        // Every VNet but the hubs is a spoke of its region's hub.
+        assert_eq!(
             layout
                 .nodes
                 .iter()
                 .filter(|n| n.kind == Kind::Spoke)
-                .count()
-                > 500
+                .count(),
+            3 * 333
         );
-        assert!(layout.groups.iter().map(Vec::len).sum::<usize>() > 0);
+        // The regional mesh: one connected group of five spokes per region.
+        assert_eq!(layout.groups.len(), 3);
+        assert!(layout.groups.iter().all(|g| g.len() == 5));
         // Roughly as wide as tall, and not much bigger than the nodes need.
         let area: f64 = layout
             .nodes

@@ -32,7 +32,6 @@ pub mod connectivity;
 pub mod deployment;
 pub mod diagnostic;
 pub mod export;
-pub mod generate;
 pub mod import;
 pub mod layout;
 pub mod membership;

@@ -7,6 +7,7 @@
 //! <https://learn.microsoft.com/azure/virtual-network-manager/concept-azure-policy-integration>.
 
 pub mod condition;
+mod index;
 pub mod scope;
 pub mod why_not;
 
@@ -15,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use self::condition::{ConditionTrace, Outcome, Subject};
+use self::index::ConditionIndex;
 use self::scope::Hierarchy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
@@ -118,10 +120,14 @@ pub fn resolve(model: &Model) -> Membership {
         let group = model.groups.get(&group_id);
         let manager = group.and_then(|g| model.managers.get(&g.manager));
         let mut list = Vec::with_capacity(members.len());
+        // Whether the manager has each subscription in scope, found once per subscription.
+        let mut reaches: BTreeMap<SubscriptionId, bool> = BTreeMap::new();
         for (id, sources) in members {
             let (subscription, _) = crate::model::ids::scope_of(id.as_str());
             let in_scope = match (manager, subscription) {
-                (Some(m), Some(s)) => hierarchy.scope_level(m, &s).is_some(),
+                (Some(m), Some(s)) => *reaches
+                    .entry(s)
+                    .or_insert_with_key(|s| hierarchy.scope_level(m, s).is_some()),
                 _ => false,
             };
             if !in_scope {
@@ -175,21 +181,54 @@ pub fn subject<'a>(model: &'a Model, vnet: &'a Vnet) -> Subject<'a> {
 }
 
 /// Adds the members of every enforced assignment whose definition targets a VNet group.
+///
+/// VNets are visited by subscription, then in model order. Two indexes keep the work to what can match:
+/// the subscriptions each scope covers, and, per definition, the VNets its condition can hold or fail for
+/// (`index`); both only skip VNets whose outcome is known to be `False`.
 fn policy_members(
     model: &Model,
     hierarchy: &Hierarchy,
     found: &mut BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    // The facts of each VNet, read once: an assignment at a management group evaluates every VNet below it.
-    let mut by_subscription: BTreeMap<&SubscriptionId, Vec<(&Vnet, Subject<'_>)>> = BTreeMap::new();
+    // The facts of each VNet, read once, grouped by subscription.
+    let mut by_subscription: BTreeMap<&SubscriptionId, Vec<&Vnet>> = BTreeMap::new();
     for vnet in model.vnets.values() {
         by_subscription
             .entry(&vnet.subscription)
             .or_default()
-            .push((vnet, subject(model, vnet)));
+            .push(vnet);
     }
-    let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
+    let mut vnets: Vec<(usize, &Vnet)> = Vec::with_capacity(model.vnets.len());
+    let mut subscriptions: Vec<&SubscriptionId> = Vec::with_capacity(by_subscription.len());
+    // The scopes that hold a whole subscription: the subscription and the management groups above it.
+    let mut whole_scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // The VNets of each subscription, a range of `vnets`.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(by_subscription.len());
+    for (s, (sub, list)) in by_subscription.iter().enumerate() {
+        subscriptions.push(sub);
+        ranges.push(vnets.len()..vnets.len() + list.len());
+        vnets.extend(list.iter().map(|v| (s, *v)));
+        whole_scopes
+            .entry(sub.as_str().to_ascii_lowercase())
+            .or_default()
+            .push(s);
+        for mg in hierarchy.ancestors(sub) {
+            let covered = whole_scopes
+                .entry(mg.as_str().to_ascii_lowercase())
+                .or_default();
+            if covered.last() != Some(&s) {
+                covered.push(s);
+            }
+        }
+    }
+    let subjects: Vec<Subject<'_>> = vnets.iter().map(|(_, v)| subject(model, v)).collect();
+
+    // What each enforced assignment of a VNet group reaches: per subscription, 1 when the scope holds it whole,
+    // 2 when the scope is inside it (a resource group, a VNet) and is checked VNet by VNet, 0 when out of scope.
+    let mut targets = Vec::new();
+    // Per definition, the subscriptions that one of its assignments reaches.
+    let mut reached: BTreeMap<&PolicyDefinitionId, Vec<bool>> = BTreeMap::new();
     for assignment in model.policy_assignments.values() {
         if !assignment.enforced {
             continue;
@@ -207,69 +246,114 @@ fn policy_members(
         if group.member_type != MemberType::VirtualNetwork {
             continue;
         }
-        let condition = condition::bind(definition, Some(assignment));
         let scope = assignment.scope.as_str();
-        for (sub, vnets) in &by_subscription {
+        let mut reach = vec![0u8; subscriptions.len()];
+        let whole = whole_scopes.get(&scope.to_ascii_lowercase());
+        for &s in whole.into_iter().flatten() {
+            if let Some(r) = reach.get_mut(s) {
+                *r = 1;
+            }
+        }
+        for (s, sub) in subscriptions.iter().enumerate() {
             let sub_id = sub.as_str();
-            // The whole subscription is in scope when the scope is the subscription or a management group above
-            // it; a scope inside the subscription (a resource group, a VNet) is checked VNet by VNet.
-            let whole = scope.eq_ignore_ascii_case(sub_id)
-                || hierarchy
-                    .ancestors(sub)
-                    .iter()
-                    .any(|mg| mg.as_str().eq_ignore_ascii_case(scope));
-            let inside = !whole
-                && scope.len() > sub_id.len()
+            let inside = scope.len() > sub_id.len()
                 && scope
                     .get(..sub_id.len())
                     .is_some_and(|p| p.eq_ignore_ascii_case(sub_id));
-            if !whole && !inside {
+            if let Some(r) = reach.get_mut(s)
+                && *r == 0
+                && inside
+            {
+                *r = 2;
+            }
+        }
+        if reach.iter().all(|&r| r == 0) {
+            continue;
+        }
+        let union = reached
+            .entry(&definition.id)
+            .or_insert_with(|| vec![false; subscriptions.len()]);
+        for (u, r) in union.iter_mut().zip(&reach) {
+            *u |= *r != 0;
+        }
+        targets.push((assignment, definition, group, reach));
+    }
+
+    // Per definition, the VNets of those subscriptions that its condition can hold (or fail) for.
+    let mut conditions = ConditionIndex::new(&subjects);
+    let mut candidates: BTreeMap<&PolicyDefinitionId, Vec<usize>> = BTreeMap::new();
+    for (definition, subs) in reached {
+        let within: Vec<usize> = ranges
+            .iter()
+            .zip(&subs)
+            .filter(|(_, reached)| **reached)
+            .flat_map(|(range, _)| range.clone())
+            .collect();
+        // A condition with parameters reads values that differ by assignment: it is not narrowed.
+        let condition = model
+            .policy_definitions
+            .get(definition)
+            .filter(|d| d.parameters.is_empty())
+            .map(|d| &d.condition);
+        let list = match condition {
+            Some(condition) => conditions.candidates(condition, within),
+            None => within,
+        };
+        candidates.insert(definition, list);
+    }
+
+    let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
+    for (assignment, definition, group, reach) in targets {
+        let scope = assignment.scope.as_str();
+        let condition = condition::bind(definition, Some(assignment));
+        let visit = candidates
+            .get(&definition.id)
+            .map_or(&[][..], Vec::as_slice);
+        // Every group of the model has its entry already (`resolve`).
+        let members = found.entry(group.id.clone()).or_default();
+        for &i in visit {
+            let (Some((s, vnet)), Some(facts)) = (vnets.get(i), subjects.get(i)) else {
+                continue;
+            };
+            let reach = reach.get(*s).copied().unwrap_or(0);
+            if reach == 0 {
                 continue;
             }
-            for (vnet, facts) in vnets {
-                let id = vnet.id.as_str();
-                if (inside
-                    && !hierarchy.scope_contains(
-                        scope,
+            let id = vnet.id.as_str();
+            if (reach == 2
+                && !hierarchy.scope_contains(scope, &vnet.subscription, &vnet.resource_group, id))
+                || assignment.not_scopes.iter().any(|n| {
+                    hierarchy.scope_contains(
+                        n.as_str(),
                         &vnet.subscription,
                         &vnet.resource_group,
                         id,
-                    ))
-                    || assignment.not_scopes.iter().any(|n| {
-                        hierarchy.scope_contains(
-                            n.as_str(),
-                            &vnet.subscription,
-                            &vnet.resource_group,
-                            id,
-                        )
-                    })
-                {
-                    continue;
+                    )
+                })
+            {
+                continue;
+            }
+            match condition::evaluate(&condition, facts) {
+                Outcome::True => {
+                    members
+                        .entry(ResourceId::new(id))
+                        .or_default()
+                        .insert(Source::Policy {
+                            assignment: assignment.id.clone(),
+                            definition: definition.id.clone(),
+                        });
                 }
-                match condition::evaluate(&condition, facts) {
-                    Outcome::True => {
-                        found
-                            .entry(group.id.clone())
-                            .or_default()
-                            .entry(ResourceId::new(id))
-                            .or_default()
-                            .insert(Source::Policy {
-                                assignment: assignment.id.clone(),
-                                definition: definition.id.clone(),
-                            });
-                    }
-                    Outcome::False => {}
-                    Outcome::Error(message) => {
-                        if reported.insert((definition.id.clone(), message.clone())) {
-                            diagnostics.push(Diagnostic::warning(
-                                Code::PolicyError,
-                                definition.path.clone(),
-                                format!(
-                                    "{message}; VNets for which it fails are not added to `{}`",
-                                    group.id.name()
-                                ),
-                            ));
-                        }
+                Outcome::False => {}
+                Outcome::Error(message) => {
+                    if reported.insert((definition.id.clone(), message.clone())) {
+                        diagnostics.push(Diagnostic::warning(
+                            Code::PolicyError,
+                            definition.path.clone(),
+                            format!(
+                                "{message}; VNets for which it fails are not added to `{}`",
+                                group.id.name()
+                            ),
+                        ));
                     }
                 }
             }

@@ -51,7 +51,7 @@ pub const VERSION: u32 = 1;
 
 /// The largest design a link may hold once inflated: 64 MiB of JSON text.
 ///
-/// The largest generated design the project measures (10,000 VNets, `avnm_core::generate::Params::enterprise`)
+/// The largest generated design the project measures (10,000 VNets, `avnm_gen::Params::t2`)
 /// is far below it, and a link longer than [`FIREFOX_MAX_URL`] cannot be opened anyway, so the limit only
 /// stops a crafted link (a "decompression bomb": deflate packs up to about 1,032 bytes into one) from making
 /// the page allocate without bound.

@@ -11,9 +11,9 @@
 
 use std::path::PathBuf;
 
-use avnm_core::generate::{Params, design};
 use avnm_core::model::{NetworkGroupId, Protocol, VnetId};
 use avnm_core::{Scenario, analyze};
+use avnm_gen::{Params, design};
 use avnm_link::{Fit, Item, Mode, Panel, Query, View, decode, encode, encode_scenario, url};
 use proptest::prelude::*;
 use serde_json::Value;

@@ -40,6 +40,9 @@ pub enum Error {
         /// The reason given by the server.
         reason: String,
     },
+    /// The benchmark runner printed something the table cannot read.
+    #[error("{0}")]
+    Bench(String),
     /// Some end-to-end tests failed; each was reported on its own line already.
     #[error("{0} end-to-end tests failed")]
     FailedTests(u64),

@@ -10,6 +10,7 @@
 //! Its first build takes about 1.5 minutes on a fresh machine; nothing but crates is downloaded
 //! (notes/toolchain.md).
 
+mod bench;
 mod browser;
 mod cmd;
 mod dist;
@@ -38,7 +39,13 @@ subcommands:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
-  bench [ARGS]         run `cargo bench -p avnm-core -- ARGS`
+  bench [--t3] [--runs N] [--cpu]
+                       time each stage of the engine (parse, membership, goal state, topology,
+                       security index, 10,000 traced verdicts, matrix) on the generated tiers T1 and T2
+                       (and T3) in release, and print the table (median of N runs, default 3; wall
+                       clock, or the thread's CPU time with --cpu)
+  bench criterion [ARGS]
+                       run the criterion benchmarks: `cargo bench -p avnm-gen -- ARGS`
   help                 print this text
 
 The browser phases of `test` need chromedriver; as root with apt-get, a missing one is installed with
@@ -58,8 +65,10 @@ enum Task {
     Help,
     /// Run the phases of `cargo xtask test` named here, or all of them if there are none.
     Test(Vec<String>),
-    /// Run the core benchmarks, passing these arguments to the bench harness.
-    Bench(Vec<String>),
+    /// Print the benchmark table of the engine's stages.
+    Bench(bench::Options),
+    /// Run the criterion benchmarks, passing these arguments to the bench harness.
+    Criterion(Vec<String>),
     /// Build `dist/` with this profile.
     Dist(Profile),
     /// Build `dist/` (release) and serve it on this port of 127.0.0.1.
@@ -78,7 +87,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
     };
     match subcommand.as_str() {
         "help" | "--help" | "-h" => Task::Help,
-        "bench" => Task::Bench(args.collect()),
+        "bench" => parse_bench(args),
         "test" => {
             let only: Vec<String> = args.collect();
             match only.iter().find(|name| !phases::is_phase(name)) {
@@ -101,6 +110,27 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
         "wasm-test-runner" => Task::WasmTestRunner(args.collect()),
         _ => Task::Invalid(format!("unknown subcommand `{subcommand}`")),
     }
+}
+
+/// Reads the arguments of `bench`: `criterion ARGS...`, or `--t3`, `--cpu` and `--runs N` in any order.
+fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
+    let mut options = bench::Options::default();
+    let mut first = true;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "criterion" if first => return Task::Criterion(args.collect()),
+            "--t3" => options.t3 = true,
+            "--cpu" => options.cpu = true,
+            "--runs" => match args.next().map(|n| n.parse::<usize>()) {
+                Some(Ok(n)) if n > 0 => options.runs = n,
+                Some(_) => return Task::Invalid("`--runs` needs a positive number".to_owned()),
+                None => return Task::Invalid("`--runs` needs a value".to_owned()),
+            },
+            _ => return Task::Invalid(format!("unexpected argument `{arg}` to `bench`")),
+        }
+        first = false;
+    }
+    Task::Bench(options)
 }
 
 /// Reads the arguments of `serve`: nothing, `--port PORT` or `--port=PORT`.
@@ -139,7 +169,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Task::Test(only) => phases::run(&only),
-        Task::Bench(args) => bench(&args),
+        Task::Bench(options) => report(bench::bench(&options)),
+        Task::Criterion(args) => criterion(&args),
         Task::Dist(profile) => report(dist::dist(profile).map(drop)),
         Task::Serve(port) => report(serve::serve(port)),
         Task::WasmTestRunner(args) => report(browser::wasm_test_runner(args)),
@@ -161,9 +192,9 @@ fn report(outcome: Result<(), error::Error>) -> ExitCode {
     }
 }
 
-/// Runs `cargo bench -p avnm-core -- ARGS` and exits the way cargo exited.
-fn bench(args: &[String]) -> ExitCode {
-    let mut cargo_args = vec!["bench", "-p", "avnm-core", "--"];
+/// Runs `cargo bench -p avnm-gen -- ARGS` and exits the way cargo exited.
+fn criterion(args: &[String]) -> ExitCode {
+    let mut cargo_args = vec!["bench", "-p", "avnm-gen", "--"];
     cargo_args.extend(args.iter().map(String::as_str));
     match Cmd::cargo(&cargo_args).run_passing_code() {
         Ok(code) => ExitCode::from(code),
@@ -176,7 +207,7 @@ fn bench(args: &[String]) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{DEFAULT_PORT, Task, parse_args};
+    use super::{DEFAULT_PORT, Task, bench, parse_args};
     use crate::dist::Profile;
 
     #[track_caller]
@@ -215,16 +246,52 @@ mod tests {
     }
 
     #[test]
-    fn bench_passes_every_argument_through() {
-        check(&["bench"], &Task::Bench(vec![]));
+    fn bench_takes_tier_three_and_runs() {
+        check(&["bench"], &Task::Bench(bench::Options::default()));
         check(
-            &["bench", "membership", "--", "--save-baseline", "main"],
-            &Task::Bench(vec![
+            &["bench", "--runs", "5", "--t3", "--cpu"],
+            &Task::Bench(bench::Options {
+                t3: true,
+                runs: 5,
+                cpu: true,
+            }),
+        );
+        check(
+            &["bench", "--runs", "0"],
+            &Task::Invalid("`--runs` needs a positive number".to_owned()),
+        );
+        check(
+            &["bench", "--runs"],
+            &Task::Invalid("`--runs` needs a value".to_owned()),
+        );
+        check(
+            &["bench", "t4"],
+            &Task::Invalid("unexpected argument `t4` to `bench`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn bench_criterion_passes_every_argument_through() {
+        check(&["bench", "criterion"], &Task::Criterion(vec![]));
+        check(
+            &[
+                "bench",
+                "criterion",
+                "membership",
+                "--",
+                "--save-baseline",
+                "main",
+            ],
+            &Task::Criterion(vec![
                 "membership".into(),
                 "--".into(),
                 "--save-baseline".into(),
                 "main".into(),
             ]),
+        );
+        check(
+            &["bench", "--t3", "criterion"],
+            &Task::Invalid("unexpected argument `criterion` to `bench`".to_owned()),
         );
     }
 

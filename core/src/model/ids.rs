@@ -11,10 +11,25 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Compares two strings ignoring ASCII case, byte by byte, without allocating.
+///
+/// Ids compared in maps are mostly spelled alike for a long prefix (`/subscriptions/<guid>/resourceGroups/...`),
+/// so the identical leading 16-byte blocks are skipped with plain comparisons first; case is folded from the
+/// first block that differs. Bytes equal as written are equal folded, so the order is the folded one.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same: usize = a
+        .chunks(16)
+        .zip(b.chunks(16))
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len())
+        .sum();
+    let (a, b) = (
+        a.get(same..).unwrap_or_default(),
+        b.get(same..).unwrap_or_default(),
+    );
+    a.iter()
+        .map(u8::to_ascii_lowercase)
+        .cmp(b.iter().map(u8::to_ascii_lowercase))
 }
 
 /// Hashes a string as its ASCII-lowercase form, consistently with [`cmp_ignore_case`].
@@ -262,6 +277,35 @@ mod tests {
             "/subscriptions/A/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/Hub"
         );
         assert_eq!(a.name(), "Hub");
+    }
+
+    #[test]
+    fn comparison_is_the_order_of_the_lowercase_strings() {
+        let base = "/subscriptions/0123456789abcdef/resourceGroups/rg-net";
+        let mut words = vec![
+            String::new(),
+            "a".to_owned(),
+            "B".to_owned(),
+            "_".to_owned(),
+        ];
+        for cut in [0, 1, 15, 16, 17, 31, 32, 33, base.len()] {
+            let prefix = &base[..cut];
+            words.push(prefix.to_owned());
+            words.push(prefix.to_uppercase());
+            words.push(format!("{prefix}X"));
+            words.push(format!("{prefix}x/tail"));
+            words.push(format!("{prefix}_"));
+            words.push(format!("{}{}", prefix.to_uppercase(), &base[cut..]));
+        }
+        for a in &words {
+            for b in &words {
+                assert_eq!(
+                    cmp_ignore_case(a, b),
+                    a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()),
+                    "`{a}` and `{b}`"
+                );
+            }
+        }
     }
 
     #[test]

@@ -16,8 +16,9 @@ use crate::deployment::GoalState;
 use crate::membership::Membership;
 use crate::membership::scope::{Hierarchy, ScopeLevel};
 use crate::model::{
-    Access, AdminRule, ConfigType, ConfigurationId, IntentPolicyMode, Model, NetworkManagerId,
-    RuleCollectionId, VnetId,
+    Access, AdminRule, ConfigType, ConfigurationId, IntentPolicyMode, Location, Model,
+    NetworkGroupId, NetworkManagerId, RuleCollectionId, SecurityAdminConfig, SubscriptionId,
+    VnetId,
 };
 
 /// An admin rule as it applies to a VNet, with where it comes from.
@@ -73,100 +74,118 @@ fn order_key(
 }
 
 /// Computes the admin rule set of every VNet; VNets with the same collections share one set.
+///
+/// Configurations are numbered by their place in the model, so a VNet's collections are a list of small
+/// numbers (scope level, configuration, collection), compared without reading ids.
 pub fn rule_sets(
     model: &Model,
     membership: &Membership,
     goal: &GoalState,
 ) -> BTreeMap<VnetId, Arc<AdminRuleSet>> {
     let hierarchy = Hierarchy::new(model);
-    let mut shared: BTreeMap<Vec<(ScopeLevel, ConfigurationId, usize)>, Arc<AdminRuleSet>> =
-        BTreeMap::new();
-    let mut rules: BTreeMap<(ConfigurationId, usize, usize), Arc<AdminRule>> = BTreeMap::new();
+    let configs: Vec<&SecurityAdminConfig> = model.security_admin_configs.values().collect();
+    let mut shared: BTreeMap<Vec<(ScopeLevel, usize, usize)>, Arc<AdminRuleSet>> = BTreeMap::new();
+    // Each rule once, shared by every set that holds it.
+    let mut rules: BTreeMap<(usize, usize, usize), Arc<AdminRule>> = BTreeMap::new();
     let mut out = BTreeMap::new();
     // Which rule collections target each group, so that a VNet looks only at the collections of its groups.
-    let mut targets: BTreeMap<
-        &crate::model::NetworkGroupId,
-        Vec<(&crate::model::SecurityAdminConfig, usize)>,
-    > = BTreeMap::new();
-    for config in model.security_admin_configs.values() {
+    let mut targets: BTreeMap<&NetworkGroupId, Vec<(usize, usize)>> = BTreeMap::new();
+    for (c, config) in configs.iter().enumerate() {
         for (i, collection) in config.collections.iter().enumerate() {
             for group in &collection.groups {
-                targets.entry(group).or_default().push((config, i));
+                targets.entry(group).or_default().push((c, i));
             }
         }
     }
-    let mut levels: BTreeMap<
-        (&NetworkManagerId, &crate::model::SubscriptionId),
-        Option<ScopeLevel>,
-    > = BTreeMap::new();
-    let mut deployed: BTreeMap<(&NetworkManagerId, &crate::model::Location), Vec<ConfigurationId>> =
-        BTreeMap::new();
-    for vnet in model.vnets.values() {
-        let mut signature: Vec<(ScopeLevel, ConfigurationId, usize)> = Vec::new();
-        for group in membership.vnet_groups.get(&vnet.id).into_iter().flatten() {
-            for (config, i) in targets.get(group).into_iter().flatten() {
-                let level = *levels
-                    .entry((&config.manager, &vnet.subscription))
-                    .or_insert_with(|| {
-                        model
-                            .managers
-                            .get(&config.manager)
-                            .and_then(|m| hierarchy.scope_level(m, &vnet.subscription))
-                    });
-                let Some(level) = level else { continue };
-                let in_region = deployed
-                    .entry((&config.manager, &vnet.location))
-                    .or_insert_with(|| {
-                        goal.deployed(&config.manager, &vnet.location, ConfigType::SecurityAdmin)
-                            .to_vec()
-                    })
-                    .contains(&config.id);
-                if in_region {
-                    signature.push((level, config.id.clone(), *i));
-                }
+    // Per configuration: its manager's scope level over each subscription, and whether it is deployed to
+    // each region.
+    let mut levels: Vec<BTreeMap<&SubscriptionId, Option<ScopeLevel>>> =
+        vec![BTreeMap::new(); configs.len()];
+    let mut deployed: Vec<BTreeMap<&Location, bool>> = vec![BTreeMap::new(); configs.len()];
+    let mut collections: Vec<(usize, usize)> = Vec::new();
+    for (vnet_id, groups) in &membership.vnet_groups {
+        let Some(vnet) = model.vnets.get(vnet_id) else {
+            continue;
+        };
+        collections.clear();
+        for group in groups {
+            collections.extend(targets.get(group).into_iter().flatten().copied());
+        }
+        collections.sort_unstable();
+        collections.dedup();
+        let mut signature: Vec<(ScopeLevel, usize, usize)> = Vec::new();
+        for &(c, i) in &collections {
+            let Some(config) = configs.get(c) else {
+                continue;
+            };
+            let level = levels.get_mut(c).and_then(|cache| {
+                *cache.entry(&vnet.subscription).or_insert_with(|| {
+                    model
+                        .managers
+                        .get(&config.manager)
+                        .and_then(|m| hierarchy.scope_level(m, &vnet.subscription))
+                })
+            });
+            let Some(level) = level else { continue };
+            let in_region = deployed.get_mut(c).is_some_and(|cache| {
+                *cache.entry(&vnet.location).or_insert_with(|| {
+                    goal.deployed(&config.manager, &vnet.location, ConfigType::SecurityAdmin)
+                        .contains(&config.id)
+                })
+            });
+            if in_region {
+                signature.push((level, c, i));
             }
         }
-        signature.sort();
-        signature.dedup();
         if signature.is_empty() {
             continue;
         }
-        let set = shared.entry(signature.clone()).or_insert_with(|| {
-            let mut set = AdminRuleSet::default();
-            let mut modes: Vec<(ScopeLevel, &NetworkManagerId, IntentPolicyMode)> = Vec::new();
-            for (level, config_id, i) in &signature {
-                let Some(config) = model.security_admin_configs.get(config_id) else {
-                    continue;
-                };
-                modes.push((*level, &config.manager, config.intent_policy_mode));
-                let Some(collection) = config.collections.get(*i) else {
-                    continue;
-                };
-                for (j, rule) in collection.rules.iter().enumerate() {
-                    let rule = rules
-                        .entry((config_id.clone(), *i, j))
-                        .or_insert_with(|| Arc::new(rule.clone()))
-                        .clone();
-                    set.rules.push(EffectiveAdminRule {
-                        rule,
-                        manager: config.manager.clone(),
-                        configuration: config_id.clone(),
-                        collection: collection.id.clone(),
-                        scope_level: *level,
-                    });
-                }
-            }
-            set.rules.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-            modes.sort_by(|a, b| (std::cmp::Reverse(a.0), a.1).cmp(&(std::cmp::Reverse(b.0), b.1)));
-            set.intent_policy_mode = modes.first().map_or(IntentPolicyMode::None, |m| m.2);
-            for (_, manager, _) in modes {
-                if !set.managers.contains(manager) {
-                    set.managers.push(manager.clone());
-                }
-            }
-            Arc::new(set)
-        });
+        signature.sort_unstable();
+        let set = shared
+            .entry(signature)
+            .or_insert_with_key(|signature| Arc::new(rule_set(&configs, signature, &mut rules)));
         out.insert(vnet.id.clone(), set.clone());
     }
     out
+}
+
+/// The rules of a list of (scope level, configuration, collection), in evaluation order.
+fn rule_set(
+    configs: &[&SecurityAdminConfig],
+    signature: &[(ScopeLevel, usize, usize)],
+    rules: &mut BTreeMap<(usize, usize, usize), Arc<AdminRule>>,
+) -> AdminRuleSet {
+    let mut set = AdminRuleSet::default();
+    let mut modes: Vec<(ScopeLevel, &NetworkManagerId, IntentPolicyMode)> = Vec::new();
+    for &(level, c, i) in signature {
+        let Some(config) = configs.get(c) else {
+            continue;
+        };
+        modes.push((level, &config.manager, config.intent_policy_mode));
+        let Some(collection) = config.collections.get(i) else {
+            continue;
+        };
+        for (j, rule) in collection.rules.iter().enumerate() {
+            let rule = rules
+                .entry((c, i, j))
+                .or_insert_with(|| Arc::new(rule.clone()))
+                .clone();
+            set.rules.push(EffectiveAdminRule {
+                rule,
+                manager: config.manager.clone(),
+                configuration: config.id.clone(),
+                collection: collection.id.clone(),
+                scope_level: level,
+            });
+        }
+    }
+    set.rules.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+    modes.sort_by(|a, b| (std::cmp::Reverse(a.0), a.1).cmp(&(std::cmp::Reverse(b.0), b.1)));
+    set.intent_policy_mode = modes.first().map_or(IntentPolicyMode::None, |m| m.2);
+    for (_, manager, _) in modes {
+        if !set.managers.contains(manager) {
+            set.managers.push(manager.clone());
+        }
+    }
+    set
 }

@@ -25,6 +25,8 @@
 //! The same [`Params`] always give the same text: the only source of variety is a SplitMix64 generator seeded
 //! with [`Params::seed`].
 
+pub mod stages;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -48,35 +50,134 @@ pub struct Params {
     pub rules_per_nsg: usize,
     /// Security admin rules in the one security admin configuration.
     pub admin_rules: usize,
+    /// Levels of business-unit management groups nested below `mg-corp` and `mg-online`, two children each;
+    /// their subscriptions sit at the leaves (0: directly below `mg-corp` and `mg-online`).
+    #[serde(default)]
+    pub management_group_depth: usize,
+    /// Subscriptions at which each team group's policy is assigned, as enterprises assign policies one
+    /// subscription at a time (0: one assignment, at the root management group or at one subscription);
+    /// every tenth team group is also assigned at a business-unit management group.
+    #[serde(default)]
+    pub policy_assignment_subscriptions: usize,
+    /// Network interfaces in each VNet (at least 1, at most 100).
+    #[serde(default = "one")]
+    pub nics_per_vnet: usize,
     /// Seed of the pseudo-random choices.
     pub seed: u64,
 }
 
+fn one() -> usize {
+    1
+}
+
+/// A named size of design, each a [`Params`] preset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// [`Params::t1`]: 1,000 VNets.
+    T1,
+    /// [`Params::t2`]: 10,000 VNets.
+    T2,
+    /// [`Params::t3`]: 50,000 VNets.
+    T3,
+}
+
+impl Tier {
+    /// Every tier, smallest first.
+    pub const ALL: [Tier; 3] = [Tier::T1, Tier::T2, Tier::T3];
+
+    /// The tier's name as written on a command line: `t1`, `t2` or `t3`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::T1 => "t1",
+            Tier::T2 => "t2",
+            Tier::T3 => "t3",
+        }
+    }
+
+    /// Reads a tier's name, in any case.
+    pub fn from_name(name: &str) -> Option<Tier> {
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The tier's parameters.
+    pub fn params(self) -> Params {
+        match self {
+            Tier::T1 => Params::t1(),
+            Tier::T2 => Params::t2(),
+            Tier::T3 => Params::t3(),
+        }
+    }
+}
+
 impl Params {
-    /// An enterprise estate: 10,000 VNets in 4 regions and 20 subscriptions, 500 network groups,
-    /// 1,000 NSGs of 200 rules and 100 security admin rules.
-    ///
-    /// ```
-    /// let params = avnm_core::generate::Params::enterprise();
-    /// assert_eq!(params.vnets, 10_000);
-    /// ```
-    pub fn enterprise() -> Self {
+    /// Tier 1, a large department: 1,000 VNets in 4 regions and 10 subscriptions, 50 network groups (team
+    /// policies each assigned at 5 subscriptions), 200 NSGs of 100 rules, 50 security admin rules, business
+    /// units two levels deep and 2 NICs per VNet.
+    pub fn t1() -> Self {
         Params {
-            vnets: 10_000,
+            vnets: 1_000,
             regions: 4,
-            subscriptions: 20,
-            network_groups: 500,
-            nsgs: 1_000,
-            rules_per_nsg: 200,
-            admin_rules: 100,
+            subscriptions: 10,
+            network_groups: 50,
+            nsgs: 200,
+            rules_per_nsg: 100,
+            admin_rules: 50,
+            management_group_depth: 2,
+            policy_assignment_subscriptions: 5,
+            nics_per_vnet: 2,
             seed: 1,
         }
     }
 
-    /// A small design with every feature of the enterprise one, quick enough for unit tests.
+    /// Tier 2, an enterprise: 10,000 VNets in 4 regions and 40 subscriptions, 500 network groups (90% found by
+    /// policy, each team policy assigned at 20 subscriptions), 1,000 NSGs of 200 rules, 100 security admin
+    /// rules, business units three levels deep and 2 NICs per VNet.
     ///
     /// ```
-    /// use avnm_core::generate::{Params, design};
+    /// let params = avnm_gen::Params::t2();
+    /// assert_eq!(params.vnets, 10_000);
+    /// ```
+    pub fn t2() -> Self {
+        Params {
+            vnets: 10_000,
+            regions: 4,
+            subscriptions: 40,
+            network_groups: 500,
+            nsgs: 1_000,
+            rules_per_nsg: 200,
+            admin_rules: 100,
+            management_group_depth: 3,
+            policy_assignment_subscriptions: 20,
+            nics_per_vnet: 2,
+            seed: 1,
+        }
+    }
+
+    /// Tier 3, a very large estate: 50,000 VNets in 8 regions and 200 subscriptions, 1,000 network groups (each
+    /// team policy assigned at 20 subscriptions), 2,000 NSGs of 200 rules, 200 security admin rules, business
+    /// units four levels deep and 2 NICs per VNet.
+    pub fn t3() -> Self {
+        Params {
+            vnets: 50_000,
+            regions: 8,
+            subscriptions: 200,
+            network_groups: 1_000,
+            nsgs: 2_000,
+            rules_per_nsg: 200,
+            admin_rules: 200,
+            management_group_depth: 4,
+            policy_assignment_subscriptions: 20,
+            nics_per_vnet: 2,
+            seed: 1,
+        }
+    }
+
+    /// A small design with every feature of the tiers, quick enough for unit tests.
+    ///
+    /// ```
+    /// use avnm_gen::{Params, design};
     /// let scenario = avnm_core::Scenario::parse(&design(&Params::small())).unwrap();
     /// assert_eq!(scenario.model().vnets.len(), Params::small().vnets);
     /// ```
@@ -89,6 +190,9 @@ impl Params {
             nsgs: 8,
             rules_per_nsg: 20,
             admin_rules: 40,
+            management_group_depth: 2,
+            policy_assignment_subscriptions: 2,
+            nics_per_vnet: 2,
             seed: 1,
         }
     }
@@ -100,7 +204,7 @@ impl Params {
 /// subscription, at most 65,536 VNets, and at most 3,997 NSG rules per direction (priorities 100-4096).
 ///
 /// ```
-/// use avnm_core::generate::{Params, design};
+/// use avnm_gen::{Params, design};
 /// assert_eq!(design(&Params::small()), design(&Params::small()));
 /// ```
 pub fn design(params: &Params) -> String {
@@ -330,7 +434,11 @@ struct Group {
 
 enum GroupKind {
     Static(Vec<usize>),
-    Policy { condition: Value, scope: String },
+    /// A policy condition and the scopes it is assigned at, one assignment each.
+    Policy {
+        condition: Value,
+        scopes: Vec<String>,
+    },
 }
 
 /// What a group is for, deciding which rule collections apply to it.
@@ -434,6 +542,23 @@ impl Plan {
             .unwrap_or_default()
     }
 
+    /// The business unit of a subscription: its management group just below `mg-corp` or `mg-online`, when
+    /// business units are nested.
+    fn business_unit(&self, sub: usize) -> Option<usize> {
+        let mut mg = self.subs.get(sub)?.parent;
+        loop {
+            let (_, parent) = self.management_groups.get(mg)?;
+            let parent = (*parent)?;
+            if parent == 5 || parent == 6 {
+                return Some(mg);
+            }
+            if parent < 5 {
+                return None;
+            }
+            mg = parent;
+        }
+    }
+
     fn sub_id(&self, i: usize) -> &str {
         self.subs.get(i).map_or("", |s| s.id.as_str())
     }
@@ -504,7 +629,8 @@ impl Plan {
             .collect()
     }
 
-    /// Management groups two levels deep and the subscriptions below them.
+    /// Management groups two levels deep, business units nested below `mg-corp` and `mg-online`, and the
+    /// subscriptions below them.
     fn hierarchy(&mut self, rng: &mut Rng) {
         for (name, parent) in [
             ("mg-contoso", None),
@@ -517,6 +643,26 @@ impl Plan {
         ] {
             self.management_groups.push((name.to_owned(), parent));
         }
+        // Business units: a binary tree of the given depth below corp (5) and online (6); subscriptions go to
+        // the leaves, round-robin.
+        let mut leaves: [Vec<usize>; 2] = [vec![5], vec![6]];
+        for branch in &mut leaves {
+            for _ in 0..self.params.management_group_depth.min(6) {
+                let mut next = Vec::new();
+                for &parent in branch.iter() {
+                    for k in 1..=2 {
+                        let name = self
+                            .management_groups
+                            .get(parent)
+                            .map_or_else(String::new, |(n, _)| format!("{n}-{k}"));
+                        next.push(self.management_groups.len());
+                        self.management_groups.push((name, Some(parent)));
+                    }
+                }
+                *branch = next;
+            }
+        }
+        let [corp, online] = leaves;
         for i in 0..self.params.subscriptions {
             let guid = format!(
                 "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
@@ -531,9 +677,11 @@ impl Plan {
             } else if i % 5 == 0 {
                 (format!("sandbox-{i:02}"), 3)
             } else if i % 2 == 1 {
-                (format!("corp-{i:02}"), 5)
+                let leaf = corp.get((i / 2) % corp.len().max(1)).copied();
+                (format!("corp-{i:02}"), leaf.unwrap_or(5))
             } else {
-                (format!("online-{i:02}"), 6)
+                let leaf = online.get((i / 2) % online.len().max(1)).copied();
+                (format!("online-{i:02}"), leaf.unwrap_or(6))
             };
             self.subs.push(Sub {
                 id: format!("/subscriptions/{guid}"),
@@ -713,7 +861,7 @@ impl Plan {
                         name: format!("ng-spokes-{}-{}", region(r).1, env(e)),
                         kind: GroupKind::Policy {
                             condition,
-                            scope: root.clone(),
+                            scopes: vec![root.clone()],
                         },
                     },
                     Role::Spokes(r, e),
@@ -733,7 +881,7 @@ impl Plan {
                         {"field": "type", "equals": VNET_TYPE},
                         {"field": "name", "like": format!("vnet-{}-*", team(0))},
                     ]}),
-                    scope: root.clone(),
+                    scopes: vec![root.clone()],
                 },
             },
             Role::Mesh,
@@ -821,23 +969,52 @@ impl Plan {
             };
             let mut all = vec![vnet_type];
             all.extend(conditions);
-            let scope = if i % 2 == 0 {
-                root.clone()
-            } else {
-                self.sub_id(sub).to_owned()
-            };
+            let scopes = self.team_scopes(rng, i, sub, &root);
             self.groups.push((
                 Group {
                     name: format!("ng-{}-{label}-{i:03}", team(t)),
                     kind: GroupKind::Policy {
                         condition: json!({ "allOf": all }),
-                        scope,
+                        scopes,
                     },
                 },
                 Role::Team,
             ));
             i += 1;
         }
+    }
+
+    /// Where the policy of the `i`th team group, built around a VNet of subscription `sub`, is assigned.
+    ///
+    /// Without [`Params::policy_assignment_subscriptions`], at the root management group or at `sub`, in turn.
+    /// With it, at `sub` and at other subscriptions picked at random up to that count, and every tenth group
+    /// also at the business unit of `sub`.
+    fn team_scopes(&self, rng: &mut Rng, i: usize, sub: usize, root: &str) -> Vec<String> {
+        let count = self.params.policy_assignment_subscriptions;
+        if count == 0 {
+            let scope = if i.is_multiple_of(2) {
+                root
+            } else {
+                self.sub_id(sub)
+            };
+            return vec![scope.to_owned()];
+        }
+        let mut others: Vec<usize> = (1..self.subs.len()).filter(|&s| s != sub).collect();
+        let mut scopes = vec![self.sub_id(sub).to_owned()];
+        // A partial Fisher-Yates shuffle: the first picks are distinct subscriptions.
+        for k in 0..count.saturating_sub(1).min(others.len()) {
+            let j = k + rng.below(others.len() - k);
+            others.swap(k, j);
+            if let Some(&other) = others.get(k) {
+                scopes.push(self.sub_id(other).to_owned());
+            }
+        }
+        if i % 10 == 9
+            && let Some(unit) = self.business_unit(sub)
+        {
+            scopes.push(self.mg_id(unit));
+        }
+        scopes
     }
 
     /// NSGs spread over the (subscription, region) pairs that have VNets, then associated round-robin to the
@@ -1175,7 +1352,7 @@ impl Plan {
             self.regions
         )));
         out.raw(",\"description\":");
-        out.value(&json!("Written by avnm_core::generate::design for benchmarks and scale tests; every address space is unique and every intent follows from the security admin rules."));
+        out.value(&json!("Written by avnm_gen::design for benchmarks and scale tests; every address space is unique and every intent follows from the security admin rules."));
         out.raw(",\"generator\":");
         out.value(&serde_json::to_value(&self.params).unwrap_or(Value::Null));
         out.raw(",\"resources\":[");
@@ -1339,31 +1516,39 @@ impl Plan {
             } else {
                 "snet-app"
             };
-            let nic_name = format!("nic-{}", net.name.trim_start_matches("vnet-"));
-            let mut properties = json!({
-                "ipConfigurations": [{
-                    "name": "ipconfig1",
-                    "properties": {
-                        "privateIPAddress": ip(net.nic_ip()),
-                        "privateIPAllocationMethod": "Static",
-                        "subnet": {"id": format!("{id}/subnets/{nic_subnet}")},
-                    },
-                }],
-            });
-            if let (Some(nsg), Some(map)) = (net.nic_nsg, properties.as_object_mut()) {
-                map.insert(
-                    "networkSecurityGroup".to_owned(),
-                    json!({"id": self.nsg_id(nsg)}),
-                );
+            // The first NIC carries the VNet's NIC NSG; the others follow it at the next addresses of the subnet
+            // (a `/25`, whose first four addresses Azure keeps).
+            for k in 0..self.params.nics_per_vnet.clamp(1, 100) {
+                let nic_name = if k == 0 {
+                    format!("nic-{}", net.name.trim_start_matches("vnet-"))
+                } else {
+                    format!("nic-{}-{k:02}", net.name.trim_start_matches("vnet-"))
+                };
+                let mut properties = json!({
+                    "ipConfigurations": [{
+                        "name": "ipconfig1",
+                        "properties": {
+                            "privateIPAddress": ip(net.nic_ip() + k as u32),
+                            "privateIPAllocationMethod": "Static",
+                            "subnet": {"id": format!("{id}/subnets/{nic_subnet}")},
+                        },
+                    }],
+                });
+                if let (0, Some(nsg), Some(map)) = (k, net.nic_nsg, properties.as_object_mut()) {
+                    map.insert(
+                        "networkSecurityGroup".to_owned(),
+                        json!({"id": self.nsg_id(nsg)}),
+                    );
+                }
+                out.item(&json!({
+                    "id": format!("{}/providers/Microsoft.Network/networkInterfaces/{nic_name}", self.rg_id(net.sub, net.region)),
+                    "name": nic_name,
+                    "type": "Microsoft.Network/networkInterfaces",
+                    "location": region(net.region).0,
+                    "tags": net.team.map_or_else(|| json!({}), |t| json!({"team": team(t)})),
+                    "properties": properties,
+                }));
             }
-            out.item(&json!({
-                "id": format!("{}/providers/Microsoft.Network/networkInterfaces/{nic_name}", self.rg_id(net.sub, net.region)),
-                "name": nic_name,
-                "type": "Microsoft.Network/networkInterfaces",
-                "location": region(net.region).0,
-                "tags": net.team.map_or_else(|| json!({}), |t| json!({"team": team(t)})),
-                "properties": properties,
-            }));
         }
     }
 
@@ -1572,7 +1757,7 @@ impl Plan {
                         }));
                     }
                 }
-                GroupKind::Policy { condition, scope } => {
+                GroupKind::Policy { condition, scopes } => {
                     let name = format!("avnm-{}", group.name);
                     let definition = format!(
                         "{ROOT_MG}/providers/Microsoft.Authorization/policyDefinitions/{name}"
@@ -1591,16 +1776,18 @@ impl Plan {
                             },
                         },
                     }));
-                    out.item(&json!({
-                        "id": format!("{scope}/providers/Microsoft.Authorization/policyAssignments/{name}"),
-                        "name": name,
-                        "type": "Microsoft.Authorization/policyAssignments",
-                        "properties": {
-                            "policyDefinitionId": definition,
-                            "scope": scope,
-                            "enforcementMode": "Default",
-                        },
-                    }));
+                    for scope in scopes {
+                        out.item(&json!({
+                            "id": format!("{scope}/providers/Microsoft.Authorization/policyAssignments/{name}"),
+                            "name": name,
+                            "type": "Microsoft.Authorization/policyAssignments",
+                            "properties": {
+                                "policyDefinitionId": definition,
+                                "scope": scope,
+                                "enforcementMode": "Default",
+                            },
+                        }));
+                    }
                 }
             }
         }
@@ -1872,12 +2059,10 @@ impl Out {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
-    use crate::model::Decision;
-    use crate::{Scenario, analyze};
+    use avnm_core::{Decision, Scenario, Severity, analyze};
 
     #[track_caller]
-    fn check(params: &Params) -> (Scenario, crate::Analysis) {
+    fn check(params: &Params) -> (Scenario, avnm_core::Analysis) {
         let text = design(params);
         let scenario = match Scenario::parse(&text) {
             Ok(s) => s,
@@ -1910,7 +2095,7 @@ mod tests {
         let (scenario, analysis) = check(&params);
         let model = scenario.model();
         assert_eq!(model.vnets.len(), params.vnets);
-        assert_eq!(model.nics.len(), params.vnets);
+        assert_eq!(model.nics.len(), params.vnets * params.nics_per_vnet);
         assert_eq!(model.groups.len(), params.network_groups);
         assert_eq!(model.nsgs.len(), params.nsgs);
         assert!(
@@ -1945,7 +2130,7 @@ mod tests {
             topology
                 .peerings
                 .iter()
-                .any(|p| p.origin == crate::connectivity::Origin::Existing)
+                .any(|p| p.origin == avnm_core::connectivity::Origin::Existing)
         );
         assert!(topology.connected_groups.len() >= params.regions * 2);
 
@@ -1972,7 +2157,7 @@ mod tests {
 
     #[test]
     fn rule_prefixes_come_from_the_address_plan() {
-        use crate::model::AddressItem;
+        use avnm_core::model::AddressItem;
         let (scenario, _) = check(&Params::small());
         let model = scenario.model();
         let allowed: Vec<ipnet::IpNet> = ["10.0.0.0/8"]
@@ -2011,6 +2196,9 @@ mod tests {
             nsgs: 0,
             rules_per_nsg: 0,
             admin_rules: 0,
+            management_group_depth: 0,
+            policy_assignment_subscriptions: 0,
+            nics_per_vnet: 0,
             seed: 7,
         };
         let (scenario, _) = check(&params);
@@ -2033,5 +2221,70 @@ mod tests {
             network_groups: 60,
             ..Params::small()
         });
+    }
+
+    #[test]
+    fn tier_one_looks_like_an_enterprise() {
+        use std::collections::BTreeMap;
+        let params = Params::t1();
+        let (scenario, analysis) = check(&params);
+        let model = scenario.model();
+        assert_eq!(model.vnets.len(), 1_000);
+        assert_eq!(model.nics.len(), 2_000);
+        assert_eq!(model.groups.len(), 50);
+        assert_eq!(model.nsgs.len(), 200);
+        assert!(model.nsgs.values().all(|n| n.rules.len() == 100));
+        // 90% of the groups are found by policy.
+        assert_eq!(model.policy_definitions.len(), 45);
+        // Team policies are assigned at 5 subscriptions each, a few also at a business unit.
+        let mut per_definition: BTreeMap<_, Vec<String>> = BTreeMap::new();
+        for assignment in model.policy_assignments.values() {
+            per_definition
+                .entry(assignment.definition.clone())
+                .or_default()
+                .push(assignment.scope.as_str().to_ascii_lowercase());
+        }
+        let team: Vec<_> = per_definition
+            .iter()
+            .filter(|(d, _)| {
+                !d.name().starts_with("avnm-ng-spokes-") && d.name() != "avnm-ng-sharedsvc"
+            })
+            .collect();
+        assert!(!team.is_empty());
+        for (definition, scopes) in &team {
+            let subscriptions = scopes
+                .iter()
+                .filter(|s| s.starts_with("/subscriptions/"))
+                .count();
+            assert_eq!(subscriptions, 5, "`{definition}`: {scopes:?}");
+        }
+        assert!(team.iter().any(|(_, scopes)| {
+            scopes.iter().any(|s| {
+                s.contains("/managementgroups/mg-corp-")
+                    || s.contains("/managementgroups/mg-online-")
+            })
+        }));
+        // Business units are nested two levels below corp and online: the subscriptions hang at the leaves.
+        let leaf = model
+            .management_groups
+            .values()
+            .find(|g| g.id.name() == "mg-corp-1-2")
+            .expect("a nested business unit");
+        assert!(!leaf.child_subscriptions.is_empty());
+        // Every group still has members, all in scope, and the intents hold.
+        for (group, members) in &analysis.membership.groups {
+            assert!(!members.is_empty(), "`{group}` has no members");
+        }
+        assert!(analysis.check().iter().all(|r| r.passed));
+    }
+
+    #[test]
+    fn tiers_are_named() {
+        for tier in Tier::ALL {
+            assert_eq!(Tier::from_name(&tier.name().to_uppercase()), Some(tier));
+        }
+        assert_eq!(Tier::from_name("t4"), None);
+        assert_eq!(Tier::T2.params().network_groups, 500);
+        assert_eq!(Tier::T3.params().vnets, 50_000);
     }
 }

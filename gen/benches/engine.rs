@@ -1,14 +1,14 @@
-//! Engine benchmarks on generated designs (`avnm_core::generate`).
+//! Engine benchmarks on generated designs (`avnm_gen`).
 //!
-//! Run with `cargo bench -p avnm-core --bench engine`; one benchmark with
-//! `cargo bench -p avnm-core --bench engine -- verdict/enterprise`.
+//! Run with `cargo bench -p avnm-gen --bench engine`; one benchmark with
+//! `cargo bench -p avnm-gen --bench engine -- verdict/t2`.
 //!
-//! - `parse/enterprise`: [`Scenario::parse`] of the enterprise document ([`Params::enterprise`]).
-//! - `analyze/enterprise`: [`analyze`]: membership, goal state, topology and the security index.
-//! - `effective_rules/enterprise`: the effective rules of 1,000 network interfaces (one in ten).
-//! - `verdict/enterprise`: one traced verdict, cycling through about 100 representative flows.
+//! - `parse/t2`: [`Scenario::parse`] of the T2 document ([`Params::t2`]).
+//! - `analyze/t2`: [`analyze`]: membership, goal state, topology and the security index.
+//! - `effective_rules/t2`: the effective rules of 1,000 network interfaces (one in ten).
+//! - `verdict/t2`: one traced verdict, cycling through about 100 representative flows.
 //! - `matrix/250`, `matrix/500`, `matrix/1000`: the Tcp/443 reachability matrix of designs with that many
-//!   VNets and otherwise enterprise settings, with 100 NSGs and 50 network groups at every size so that the
+//!   VNets and otherwise T2 settings, with 100 NSGs and 50 network groups at every size so that the
 //!   growth with the number of VNets shows.
 //!
 //! Designs are generated, parsed and analysed once, outside the timed closures.
@@ -24,29 +24,29 @@ use std::net::IpAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use avnm_core::generate::{Params, design};
 use avnm_core::model::{NicId, Protocol, VnetId};
 use avnm_core::{Analysis, Flow, Scenario, analyze};
+use avnm_gen::{Params, design};
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 
-/// The enterprise design: its text, the scenario and its analysis, built once for every group.
-struct Enterprise {
+/// The T2 design: its text, the scenario and its analysis, built once for every group.
+struct T2 {
     text: String,
     scenario: Scenario,
     analysis: Analysis,
 }
 
-fn enterprise() -> &'static Enterprise {
-    static DESIGN: OnceLock<Enterprise> = OnceLock::new();
+fn t2() -> &'static T2 {
+    static DESIGN: OnceLock<T2> = OnceLock::new();
     DESIGN.get_or_init(|| {
-        let text = design(&Params::enterprise());
-        let scenario = Scenario::parse(&text).expect("the enterprise design loads");
+        let text = design(&Params::t2());
+        let scenario = Scenario::parse(&text).expect("the T2 design loads");
         let analysis = analyze(&scenario);
         eprintln!(
-            "enterprise design: {:.1} MB, {} VNets, {} NICs, {} NSGs, {} network groups, {} diagnostics",
+            "T2 design: {:.1} MB, {} VNets, {} NICs, {} NSGs, {} network groups, {} diagnostics",
             text.len() as f64 / 1e6,
             scenario.model().vnets.len(),
             scenario.model().nics.len(),
@@ -54,7 +54,7 @@ fn enterprise() -> &'static Enterprise {
             scenario.model().groups.len(),
             analysis.diagnostics.len(),
         );
-        Enterprise {
+        T2 {
             text,
             scenario,
             analysis,
@@ -68,7 +68,7 @@ fn matrix_params(vnets: usize) -> Params {
         vnets,
         network_groups: 50,
         nsgs: 100,
-        ..Params::enterprise()
+        ..Params::t2()
     }
 }
 
@@ -84,8 +84,8 @@ fn slow(group: &mut BenchmarkGroup<'_, WallTime>) {
 fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     slow(&mut group);
-    group.bench_function("enterprise", |b| {
-        let text = &enterprise().text;
+    group.bench_function("t2", |b| {
+        let text = &t2().text;
         b.iter(|| Scenario::parse(black_box(text)))
     });
     group.finish();
@@ -94,8 +94,8 @@ fn parse(c: &mut Criterion) {
 fn analysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze");
     slow(&mut group);
-    group.bench_function("enterprise", |b| {
-        let scenario = &enterprise().scenario;
+    group.bench_function("t2", |b| {
+        let scenario = &t2().scenario;
         b.iter(|| analyze(black_box(scenario)))
     });
     group.finish();
@@ -105,8 +105,8 @@ fn effective_rules(c: &mut Criterion) {
     let mut group = c.benchmark_group("effective_rules");
     slow(&mut group);
     group.throughput(Throughput::Elements(1000));
-    group.bench_function("enterprise", |b| {
-        let design = enterprise();
+    group.bench_function("t2", |b| {
+        let design = t2();
         let nics: Vec<&NicId> = design
             .scenario
             .model()
@@ -129,7 +129,7 @@ fn effective_rules(c: &mut Criterion) {
 fn representative_flows() -> &'static [Flow] {
     static FLOWS: OnceLock<Vec<Flow>> = OnceLock::new();
     FLOWS.get_or_init(|| {
-        let design = enterprise();
+        let design = t2();
         let model = design.scenario.model();
         let mut hubs: BTreeMap<String, IpAddr> = BTreeMap::new();
         let mut spokes: Vec<(IpAddr, String)> = Vec::new();
@@ -176,7 +176,7 @@ fn representative_flows() -> &'static [Flow] {
                 .entry(format!("{:?}", design.analysis.verdict(flow).verdict))
                 .or_default() += 1;
         }
-        eprintln!("verdict/enterprise: {} flows, {decisions:?}", flows.len());
+        eprintln!("verdict/t2: {} flows, {decisions:?}", flows.len());
         flows
     })
 }
@@ -184,8 +184,8 @@ fn representative_flows() -> &'static [Flow] {
 fn verdict(c: &mut Criterion) {
     let mut group = c.benchmark_group("verdict");
     group.sample_size(50);
-    group.bench_function("enterprise", |b| {
-        let analysis = &enterprise().analysis;
+    group.bench_function("t2", |b| {
+        let analysis = &t2().analysis;
         let mut next = representative_flows().iter().cycle();
         b.iter(|| next.next().map(|flow| analysis.verdict(black_box(flow))))
     });
