@@ -1,22 +1,14 @@
-//! The only module that touches the browser: storage, files, the theme, and reading form values.
+//! The only module that touches the browser: storage, files, the theme, the page's address, and reading form
+//! values.
+
+pub mod keep;
 
 use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-const SAVED: &str = "avnm-playground.design";
 const THEME: &str = "avnm-playground.theme";
-
-/// The design saved by the last session, if any.
-pub fn saved_design() -> Option<String> {
-    LocalStorage::get::<String>(SAVED).ok()
-}
-
-/// Saves the design so that a reload keeps it.
-pub fn save_design(text: &str) {
-    let _ = LocalStorage::set(SAVED, text);
-}
 
 /// The theme chosen by the user, else the system's.
 pub fn theme() -> &'static str {
@@ -103,4 +95,54 @@ pub fn checked(event: &Event) -> bool {
         .target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .is_some_and(|i| i.checked())
+}
+
+/// The page's address without its fragment: what a share link starts with.
+pub fn page_url() -> String {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    href.split_once('#')
+        .map_or(href.as_str(), |(page, _)| page)
+        .to_owned()
+}
+
+/// The page's fragment without `#`, when it has one.
+pub fn fragment() -> Option<String> {
+    let hash = gloo::utils::window().location().hash().ok()?;
+    let fragment = hash.strip_prefix('#').unwrap_or(&hash);
+    (!fragment.is_empty()).then(|| fragment.to_owned())
+}
+
+/// Removes the fragment from the address bar without reloading or adding a history entry.
+pub fn clear_fragment() {
+    let url = page_url();
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Calls `changed` when the page's fragment changes (a link pasted into the address bar of an open page); the
+/// listening stops when the returned value is dropped.
+pub fn on_fragment_change(changed: Callback<()>) -> gloo::events::EventListener {
+    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+        changed.emit(());
+    })
+}
+
+/// Copies `text` to the clipboard; `done` says whether the browser allowed it.
+pub fn copy(text: &str, done: Callback<bool>) {
+    let clipboard = gloo::utils::window().navigator().clipboard();
+    let promise = clipboard.write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done.emit(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// Selects the text of the input an event came from (a click into a read-only link field).
+pub fn select_all(event: &Event) {
+    if let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    {
+        input.select();
+    }
 }
