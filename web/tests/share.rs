@@ -35,6 +35,23 @@ async fn settle() {
     }
 }
 
+/// Yields to the browser's event loop (tasks such as `hashchange` and IndexedDB's events) until `done` holds,
+/// for up to 5 s.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..250 {
+        settle().await;
+        if done() {
+            return;
+        }
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = gloo::utils::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+    }
+    panic!("waited 5 s for {what}");
+}
+
 /// A fresh profile: nothing saved, no fragment.
 fn fresh() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
@@ -245,14 +262,15 @@ async fn damaged_and_cut_links_keep_the_design_and_say_why() {
         .location()
         .set_hash(cut)
         .expect("set the hash");
-    // `hashchange` is dispatched as a task: wait for it.
-    let wait = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = gloo::utils::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
-    settle().await;
-    assert!(text_of(&root, "[data-testid=notice]").contains("the link is cut short"));
+    // `hashchange` is dispatched as a task.
+    until("the notice of the pasted link", || {
+        root.query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("the link is cut short"))
+    })
+    .await;
     assert_eq!(text_of(&root, "nav"), mine);
     set_address("");
 }
@@ -347,4 +365,82 @@ async fn undo_survives_a_reload() {
     click(&reloaded, "[data-testid=redo]");
     settle().await;
     assert_eq!(text_of(&reloaded, "nav"), mesh);
+}
+
+#[wasm_bindgen_test]
+async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
+    fresh();
+    let root = mount_app().await;
+    let storage = gloo::utils::window()
+        .local_storage()
+        .expect("local storage")
+        .expect("local storage");
+    // Fill localStorage, then free a kilobyte: room for the index, not for a larger design.
+    let mut size = 16 * 1024 * 1024;
+    let mut fillers = Vec::new();
+    while size >= 1024 {
+        let key = format!("filler-{}", fillers.len());
+        if storage.set_item(&key, &"x".repeat(size)).is_ok() {
+            fillers.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    for key in fillers.iter().rev().take(1) {
+        let _ = storage.remove_item(key);
+    }
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    let mesh = text_of(&root, "nav");
+    until("the design in IndexedDB", || {
+        storage
+            .get_item("avnm-playground.design.1")
+            .ok()
+            .flatten()
+            .is_some_and(|v| v == "@indexeddb")
+    })
+    .await;
+    assert!(
+        root.query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "no notice: the design is kept"
+    );
+    let reloaded = mount_app().await;
+    until("the design read back from IndexedDB", || {
+        reloaded
+            .query_selector("nav")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t == mesh)
+    })
+    .await;
+    until("its history read back from IndexedDB", || {
+        reloaded
+            .query_selector("[data-testid=undo]")
+            .ok()
+            .flatten()
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    // With no room left at all, even for the index, the user is told.
+    let mut size = 1024;
+    while size >= 1 {
+        let key = format!("filler-{}", fillers.len());
+        if storage.set_item(&key, &"x".repeat(size)).is_ok() {
+            fillers.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    click(&reloaded, "[data-testid=load-hub-spoke-guardrails]");
+    settle().await;
+    let notice = text_of(&reloaded, "[data-testid=notice]");
+    assert!(
+        notice.contains("your design could not be kept in this browser"),
+        "{notice}"
+    );
+    let _ = storage.clear();
 }
