@@ -130,8 +130,15 @@ pub fn on_fragment_change(changed: Callback<()>) -> gloo::events::EventListener 
 
 /// Copies `text` to the clipboard; `done` says whether the browser allowed it.
 pub fn copy(text: &str, done: Callback<bool>) {
-    let clipboard = gloo::utils::window().navigator().clipboard();
-    let promise = clipboard.write_text(text);
+    let navigator = gloo::utils::window().navigator();
+    // `navigator.clipboard` is missing outside secure contexts (a page served over plain HTTP to another host).
+    let present = js_sys::Reflect::get(&navigator, &wasm_bindgen::JsValue::from_str("clipboard"))
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !present {
+        done.emit(false);
+        return;
+    }
+    let promise = navigator.clipboard().write_text(text);
     wasm_bindgen_futures::spawn_local(async move {
         done.emit(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
     });

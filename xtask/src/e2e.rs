@@ -199,6 +199,8 @@ fn what_is_shown(session: &mut Session) -> Result<serde_json::Value, String> {
 /// `deny-ssh`; `ng-production` selected; the membership panel in front), opens the Share dialog, takes its
 /// screenshot (`share-dialog.png`), and keeps the link and what is shown for the next flow.
 fn share_a_link(session: &mut Session, base_url: &str) -> Result<(), String> {
+    // A link left by an earlier run must not stand in for this one's.
+    let _ = fs::remove_file(artifact(SHARED));
     load_example(session, base_url, "hub-spoke-guardrails")?;
     type_into(session, "[data-testid=verdict-from]", "10.100.0.4")?;
     type_into(session, "[data-testid=verdict-to]", "10.11.0.4")?;
@@ -293,6 +295,7 @@ fn a_share_link_opens_in_a_fresh_profile(
         "[data-testid=designs-dialog]",
         "Hub and spoke with guardrails",
     )?;
+    session.screenshot(&artifact("my-designs.png"))?;
     Ok(())
 }
 
@@ -301,8 +304,9 @@ fn a_cut_link_keeps_the_design(session: &mut Session, base_url: &str) -> Result<
     session.goto(base_url)?;
     let first = text_of(session, "nav")?;
     let (link, _) = kept_link()?;
-    let cut = link.get(..link.len() / 2).unwrap_or_default();
-    session.goto(cut)?;
+    let fragment = link.split_once('#').map(|(_, f)| f).unwrap_or_default();
+    let cut = fragment.get(..fragment.len() / 2).unwrap_or_default();
+    session.goto(&format!("{base_url}#{cut}"))?;
     session.wait_for_text("[data-testid=notice]", "the link is cut short")?;
     session.wait_for_text("[data-testid=notice]", "your design is unchanged")?;
     ensure(
