@@ -50,13 +50,13 @@ pub const TESTS: &[(&str, Test)] = &[
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
     ("add_a_vnet", add_a_vnet),
     ("describe_a_subscription", describe_a_subscription),
+    ("tour", tour),
     ("share_a_link", share_a_link),
     (
         "a_share_link_opens_in_a_fresh_profile",
         a_share_link_opens_in_a_fresh_profile,
     ),
     ("a_cut_link_keeps_the_design", a_cut_link_keeps_the_design),
-    ("tour", tour),
 ];
 
 /// Loads an example from the gallery.
@@ -163,6 +163,61 @@ fn describe_a_subscription(session: &mut Session, base_url: &str) -> Result<(), 
     session.click(&session.find(&format!("[data-testid=describe-{guid}]"))?)?;
     session.find(&format!("[data-testid=subscription-{guid}-name]"))?;
     session.screenshot(&artifact("scopes.png"))?;
+    Ok(())
+}
+
+/// Screenshots of every view on an example, for the review of the playground (`target/e2e/tour-*.png`).
+fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.wait_for_text("[data-testid=app-title]", "AVNM Playground")?;
+    session.screenshot(&artifact("tour-gallery.png"))?;
+    load_example(session, base_url, "hub-spoke-expressroute-multi-region")?;
+    for tab in [
+        "verdict",
+        "membership",
+        "topology",
+        "matrix",
+        "diagnostics",
+        "intents",
+        "rules",
+    ] {
+        session.click(&session.find(&format!("[data-testid=tab-{tab}]"))?)?;
+        std::thread::sleep(Duration::from_millis(300));
+        session.screenshot(&artifact(&format!("tour-{tab}.png")))?;
+    }
+    for (nav, name) in [
+        ("nav-ng-payments", "group"),
+        ("nav-cc-hub-weu", "connectivity"),
+        ("nav-Deployments", "deployments"),
+    ] {
+        if let Some(item) = session.try_find(&format!("[data-testid={nav}]"))? {
+            session.click(&item)?;
+            std::thread::sleep(Duration::from_millis(300));
+            session.screenshot(&artifact(&format!("tour-{name}.png")))?;
+        }
+    }
+    load_example(session, base_url, "ssh-exception-for-one-team")?;
+    if let Some(item) = session.try_find("[data-testid^=nav-rc-]")? {
+        session.click(&item)?;
+        std::thread::sleep(Duration::from_millis(300));
+        session.screenshot(&artifact("tour-rules-editor.png"))?;
+    }
+    session.click(&session.find("[data-testid=theme]")?)?;
+    std::thread::sleep(Duration::from_millis(300));
+    session.screenshot(&artifact("tour-dark.png"))?;
+    Ok(())
+}
+
+/// The page loads, the app renders its title, and a screenshot of it lands in `target/e2e/smoke.png`.
+fn smoke(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.wait_for_text("[data-testid=app-title], h1", "AVNM Playground")?;
+    let lang = session.attribute(&session.find("html")?, "lang")?;
+    ensure(
+        lang.as_deref() == Some("en"),
+        format!("the page shell has lang {lang:?}, not \"en\""),
+    )?;
+    session.screenshot(&artifact("smoke.png"))?;
     Ok(())
 }
 
@@ -314,61 +369,6 @@ fn a_cut_link_keeps_the_design(session: &mut Session, base_url: &str) -> Result<
         "the design on screen is unchanged",
     )?;
     session.screenshot(&artifact("cut-link.png"))?;
-    Ok(())
-}
-
-/// Screenshots of every view on an example, for the review of the playground (`target/e2e/tour-*.png`).
-fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
-    session.goto(base_url)?;
-    session.wait_for_text("[data-testid=app-title]", "AVNM Playground")?;
-    session.screenshot(&artifact("tour-gallery.png"))?;
-    load_example(session, base_url, "hub-spoke-expressroute-multi-region")?;
-    for tab in [
-        "verdict",
-        "membership",
-        "topology",
-        "matrix",
-        "diagnostics",
-        "intents",
-        "rules",
-    ] {
-        session.click(&session.find(&format!("[data-testid=tab-{tab}]"))?)?;
-        std::thread::sleep(Duration::from_millis(300));
-        session.screenshot(&artifact(&format!("tour-{tab}.png")))?;
-    }
-    for (nav, name) in [
-        ("nav-ng-payments", "group"),
-        ("nav-cc-hub-weu", "connectivity"),
-        ("nav-Deployments", "deployments"),
-    ] {
-        if let Some(item) = session.try_find(&format!("[data-testid={nav}]"))? {
-            session.click(&item)?;
-            std::thread::sleep(Duration::from_millis(300));
-            session.screenshot(&artifact(&format!("tour-{name}.png")))?;
-        }
-    }
-    load_example(session, base_url, "ssh-exception-for-one-team")?;
-    if let Some(item) = session.try_find("[data-testid^=nav-rc-]")? {
-        session.click(&item)?;
-        std::thread::sleep(Duration::from_millis(300));
-        session.screenshot(&artifact("tour-rules-editor.png"))?;
-    }
-    session.click(&session.find("[data-testid=theme]")?)?;
-    std::thread::sleep(Duration::from_millis(300));
-    session.screenshot(&artifact("tour-dark.png"))?;
-    Ok(())
-}
-
-/// The page loads, the app renders its title, and a screenshot of it lands in `target/e2e/smoke.png`.
-fn smoke(session: &mut Session, base_url: &str) -> Result<(), String> {
-    session.goto(base_url)?;
-    session.wait_for_text("[data-testid=app-title], h1", "AVNM Playground")?;
-    let lang = session.attribute(&session.find("html")?, "lang")?;
-    ensure(
-        lang.as_deref() == Some("en"),
-        format!("the page shell has lang {lang:?}, not \"en\""),
-    )?;
-    session.screenshot(&artifact("smoke.png"))?;
     Ok(())
 }
 
