@@ -1,13 +1,16 @@
 //! The root component: one reducer for the state, the analysis derived from the design, and the layout.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use avnm_core::{Analysis, Scenario, analyze};
 use yew::prelude::*;
 
-use crate::platform;
-use crate::state::{Action, AppState};
+use avnm_link::Query;
+
+use crate::state::{Action, AppState, History, Opened, Restored, Selection, Tab};
 use crate::views::{EditorView, HeaderView, NavigatorView, NoticeView, ResultsView, gallery};
+use crate::{library, platform, share};
 
 /// What every view reads: the state, the analysis of the current design, and the dispatcher.
 ///
@@ -28,15 +31,162 @@ impl PartialEq for Ctx {
     }
 }
 
-/// The design to start with: the one saved by the last session, else the first example.
-fn initial() -> AppState {
-    let saved = platform::saved_design().and_then(|text| Scenario::parse(&text).ok());
-    let design = saved.or_else(|| {
+/// How the playground starts.
+struct Boot {
+    /// The first state.
+    state: AppState,
+    /// What is still to be read after the first frame.
+    then: Then,
+}
+
+/// What start-up reads after the first frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Then {
+    /// Nothing: the design came from a link or an example.
+    Nothing,
+    /// The undo history of the saved design on screen.
+    History(u32),
+    /// The saved design on screen and its history, kept in IndexedDB.
+    Design(u32),
+}
+
+/// The design to start with: a share link in the address, else the design on screen last time, else the first
+/// example. A link that cannot be opened leaves the saved design on screen with a notice saying why.
+fn boot() -> Boot {
+    let mut notice = None;
+    if let Some(fragment) = platform::fragment().filter(|f| share::is_link(f)) {
+        match open_link(&fragment) {
+            Ok((opened, kept)) => {
+                let mut state = AppState::new(Scenario::default()).reduce(Action::Open(opened));
+                if let Some(message) = kept {
+                    state = state.reduce(Action::Notify(message));
+                }
+                return Boot {
+                    state,
+                    then: Then::Nothing,
+                };
+            }
+            Err(message) => notice = Some(message),
+        }
+    }
+    let current = library::load().current;
+    let (design, then) = match library::start() {
+        library::Start::Text(text) => (
+            Scenario::parse(&text).ok(),
+            current.map_or(Then::Nothing, Then::History),
+        ),
+        library::Start::Indexed(id) => (Some(Scenario::default()), Then::Design(id)),
+        library::Start::Nothing => (None, Then::Nothing),
+    };
+    let design = design.or_else(|| {
         gallery::EXAMPLES
             .first()
             .and_then(|e| Scenario::parse(e.text).ok())
     });
-    AppState::new(design.unwrap_or_default())
+    let mut state = AppState::new(design.unwrap_or_default());
+    if let Some(message) = notice {
+        state = state.reduce(Action::Notify(message));
+    }
+    Boot { state, then }
+}
+
+/// Opens a share link: its design becomes a new saved design, the one on screen, and the address loses its
+/// fragment (the design now lives in the browser's storage). The design that was on screen stays saved under
+/// its name. Returns what to open and a notice when the design could not be kept, or why the link was refused.
+fn open_link(fragment: &str) -> Result<(Rc<Opened>, Option<String>), String> {
+    let link = share::open(fragment)?;
+    let kept = library::save_new(&link.document, None, true).err();
+    platform::clear_fragment();
+    Ok((link.opened, kept))
+}
+
+/// Opens a link pasted into the address bar of the open page.
+fn listen_for_links(dispatch: UseReducerDispatcher<AppState>) -> impl FnOnce() {
+    let listener = platform::on_fragment_change(Callback::from(move |()| {
+        let Some(fragment) = platform::fragment().filter(|f| share::is_link(f)) else {
+            return;
+        };
+        match open_link(&fragment) {
+            Ok((opened, kept)) => {
+                dispatch.dispatch(Action::Open(opened));
+                if let Some(message) = kept {
+                    dispatch.dispatch(Action::Notify(message));
+                }
+            }
+            Err(message) => dispatch.dispatch(Action::Notify(message)),
+        }
+    }));
+    move || drop(listener)
+}
+
+/// Reads what start-up left for after the first frame: the stored undo history, or a design kept in IndexedDB.
+/// `ready` is set when it is done: until then nothing is autosaved, so a placeholder never overwrites a design.
+fn finish_boot(
+    then: Then,
+    design: Rc<Scenario>,
+    dispatch: UseReducerDispatcher<AppState>,
+    ready: Rc<Cell<bool>>,
+) {
+    match then {
+        Then::Nothing => ready.set(true),
+        Then::History(id) => library::fetch_history(
+            id,
+            Callback::from(move |history: History| {
+                ready.set(true);
+                dispatch.dispatch(Action::Restore(Rc::new(Restored {
+                    design: design.clone(),
+                    history,
+                })));
+            }),
+        ),
+        Then::Design(id) => library::open(
+            id,
+            Callback::from(move |opened: Result<(Scenario, History), String>| {
+                ready.set(true);
+                match opened {
+                    Ok((scenario, history)) => dispatch.dispatch(Action::Open(Rc::new(Opened {
+                        scenario: Rc::new(scenario),
+                        history,
+                        selection: Selection::Overview,
+                        tab: Tab::Verdict,
+                        query: Query::default(),
+                    }))),
+                    Err(message) => dispatch.dispatch(Action::Notify(message)),
+                }
+            }),
+        ),
+    }
+}
+
+/// Compares histories by identity, so the stored history is written only when it changes.
+#[derive(Clone)]
+struct Steps(History);
+
+impl PartialEq for Steps {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(&other.0)
+    }
+}
+
+/// Keeps the design on screen and its history in the browser as they change, once start-up is done.
+#[hook]
+fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
+    let notify = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |message: String| dispatch.dispatch(Action::Notify(message)))
+    };
+    let saving = ready.clone();
+    use_effect_with(Design(state.scenario.clone()), move |d| {
+        if saving.get() {
+            library::autosave(&d.0, &notify);
+        }
+    });
+    let saving = ready.clone();
+    use_effect_with(Steps(state.history.clone()), move |steps| {
+        if saving.get() {
+            library::keep_history(&steps.0);
+        }
+    });
 }
 
 /// Compares designs by identity, so the analysis is recomputed only when the design changes.
@@ -52,11 +202,29 @@ impl PartialEq for Design {
 /// The playground.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(initial);
-    let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
-    use_effect_with(Design(state.scenario.clone()), |d| {
-        platform::save_design(&d.0.to_json())
+    let boot = use_memo((), |()| RefCell::new(Some(boot())));
+    let then = use_mut_ref(|| Then::Nothing);
+    let state = use_reducer(|| {
+        let Boot { state, then: next } = boot.borrow_mut().take().unwrap_or_else(|| Boot {
+            state: AppState::new(Scenario::default()),
+            then: Then::Nothing,
+        });
+        *then.borrow_mut() = next;
+        state
     });
+    let ready = use_memo((), |()| Cell::new(false));
+    {
+        let design = state.scenario.clone();
+        let dispatch = state.dispatcher();
+        let then = *then.borrow();
+        let ready = ready.clone();
+        use_effect_with((), move |()| {
+            finish_boot(then, design, dispatch.clone(), ready);
+            listen_for_links(dispatch)
+        });
+    }
+    use_autosave(&state, &ready);
+    let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
     use_effect_with((), |()| platform::set_theme(platform::theme()));
     let dispatch = {
         let state = state.clone();

@@ -15,3 +15,12 @@ pub use diagnostic_list::render_diagnostics;
 pub use field::{Check, CheckField, Field, SelectField, maybe, options};
 pub use rich::rich;
 pub use tag_table::TagTable;
+
+/// A count with the right form of its noun: `1 member`, `2 members`, `0 members`.
+///
+/// ```text
+/// plural(1, "rule", "rules") == "1 rule"
+/// ```
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

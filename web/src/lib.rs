@@ -6,7 +6,9 @@
 
 mod app;
 mod components;
+mod library;
 mod platform;
+mod share;
 mod state;
 mod views;
 

@@ -1,22 +1,12 @@
-//! The only module that touches the browser: storage, files, the theme, and reading form values.
+//! The only module that touches the browser: storage, files, the theme, the page's address, and reading form
+//! values.
 
 use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-const SAVED: &str = "avnm-playground.design";
 const THEME: &str = "avnm-playground.theme";
-
-/// The design saved by the last session, if any.
-pub fn saved_design() -> Option<String> {
-    LocalStorage::get::<String>(SAVED).ok()
-}
-
-/// Saves the design so that a reload keeps it.
-pub fn save_design(text: &str) {
-    let _ = LocalStorage::set(SAVED, text);
-}
 
 /// The theme chosen by the user, else the system's.
 pub fn theme() -> &'static str {
@@ -103,4 +93,284 @@ pub fn checked(event: &Event) -> bool {
         .target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .is_some_and(|i| i.checked())
+}
+
+/// The page's address without its fragment: what a share link starts with.
+pub fn page_url() -> String {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    href.split_once('#')
+        .map_or(href.as_str(), |(page, _)| page)
+        .to_owned()
+}
+
+/// The page's fragment without `#`, when it has one.
+pub fn fragment() -> Option<String> {
+    let hash = gloo::utils::window().location().hash().ok()?;
+    let fragment = hash.strip_prefix('#').unwrap_or(&hash);
+    (!fragment.is_empty()).then(|| fragment.to_owned())
+}
+
+/// Removes the fragment from the address bar without reloading or adding a history entry.
+pub fn clear_fragment() {
+    let url = page_url();
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Calls `changed` when the page's fragment changes (a link pasted into the address bar of an open page); the
+/// listening stops when the returned value is dropped.
+pub fn on_fragment_change(changed: Callback<()>) -> gloo::events::EventListener {
+    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+        changed.emit(());
+    })
+}
+
+/// Copies `text` to the clipboard; `done` says whether the browser allowed it.
+pub fn copy(text: &str, done: Callback<bool>) {
+    let navigator = gloo::utils::window().navigator();
+    // `navigator.clipboard` is missing outside secure contexts (a page served over plain HTTP to another host).
+    let present = js_sys::Reflect::get(&navigator, &wasm_bindgen::JsValue::from_str("clipboard"))
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !present {
+        done.emit(false);
+        return;
+    }
+    let promise = navigator.clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done.emit(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// Selects the text of the input an event came from (a click into a read-only link field).
+pub fn select_all(event: &Event) {
+    if let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    {
+        input.select();
+    }
+}
+
+// A module of its own inside `platform`, the one file that touches the browser.
+pub mod keep {
+    //! Keeping texts in the browser: `localStorage` while it has room, IndexedDB for what it cannot hold.
+    //!
+    //! `localStorage` is synchronous, so the design of the last session is on screen from the first frame, but an
+    //! origin gets about 5 MiB of it (Chromium and Firefox: 5 MiB per origin; `QuotaExceededError` past it).
+    //! A text that does not fit goes to IndexedDB, which holds far more (a share of the disk), and its key in
+    //! `localStorage` then holds [`IN_INDEXED_DB`], so one synchronous look tells where a text is.
+
+    use gloo::storage::{LocalStorage, Storage};
+    use idb::{Factory, ObjectStoreParams, TransactionMode};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use wasm_bindgen::JsValue;
+    use yew::Callback;
+
+    /// What a `localStorage` key holds when its text is in IndexedDB: not JSON, so never a design.
+    const IN_INDEXED_DB: &str = "@indexeddb";
+
+    /// The IndexedDB database and its one object store (key: the `localStorage` key; value: the text).
+    const DATABASE: &str = "avnm-playground";
+    const STORE: &str = "texts";
+
+    /// Where a text was kept.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Kept {
+        /// In `localStorage`.
+        Local,
+        /// In IndexedDB: `localStorage` had no room for it.
+        Indexed,
+    }
+
+    /// A text as one synchronous look finds it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum Found {
+        /// Nothing is kept under the key.
+        Missing,
+        /// The text, from `localStorage`.
+        Text(String),
+        /// The text is in IndexedDB: read it with [`fetch`].
+        Indexed,
+    }
+
+    /// What `localStorage` holds under `key`.
+    pub fn look(key: &str) -> Found {
+        match LocalStorage::raw().get_item(key) {
+            Ok(Some(text)) if text == IN_INDEXED_DB => Found::Indexed,
+            Ok(Some(text)) => Found::Text(text),
+            _ => Found::Missing,
+        }
+    }
+
+    /// Reads the text kept under `key`, from `localStorage` or IndexedDB; `done` gets `None` when there is none.
+    pub fn fetch(key: &str, done: Callback<Option<String>>) {
+        match look(key) {
+            Found::Missing => done.emit(None),
+            Found::Text(text) => done.emit(Some(text)),
+            Found::Indexed => {
+                let key = key.to_owned();
+                wasm_bindgen_futures::spawn_local(async move {
+                    done.emit(indexed_get(&key).await.ok().flatten());
+                });
+            }
+        }
+    }
+
+    /// Keeps `text` under `key`: in `localStorage`, else in IndexedDB; `done` says where, or why it could not be kept.
+    pub fn keep(key: &str, text: &str, done: Callback<Result<Kept, String>>) {
+        let storage = LocalStorage::raw();
+        let was_indexed = look(key) == Found::Indexed;
+        match storage.set_item(key, text) {
+            Ok(()) => {
+                if was_indexed {
+                    forget_indexed(key);
+                }
+                done.emit(Ok(Kept::Local));
+            }
+            Err(_) => {
+                let key = key.to_owned();
+                let text = text.to_owned();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match indexed_put(&key, &text).await {
+                        Ok(()) => {
+                            // The marker is a few bytes: when even it has no room, the old text stays in
+                            // `localStorage`, so it is removed first.
+                            let _ = storage.remove_item(&key);
+                            let _ = storage.set_item(&key, IN_INDEXED_DB);
+                            done.emit(Ok(Kept::Indexed));
+                        }
+                        Err(e) => done.emit(Err(e)),
+                    }
+                });
+            }
+        }
+    }
+
+    /// Keeps `text` under `key` in `localStorage` only; `false` when it has no room.
+    pub fn set_text(key: &str, text: &str) -> bool {
+        LocalStorage::raw().set_item(key, text).is_ok()
+    }
+
+    /// Removes the text kept under `key`, wherever it is.
+    pub fn forget(key: &str) {
+        if look(key) == Found::Indexed {
+            forget_indexed(key);
+        }
+        LocalStorage::delete(key);
+    }
+
+    /// A small value (an index) kept as JSON in `localStorage`.
+    pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
+        LocalStorage::get(key).ok()
+    }
+
+    /// Keeps a small value as JSON in `localStorage`; `false` when there is no room.
+    pub fn set<T: Serialize>(key: &str, value: &T) -> bool {
+        LocalStorage::set(key, value).is_ok()
+    }
+
+    /// Milliseconds since 1970, for "last changed".
+    pub fn now() -> f64 {
+        js_sys::Date::now()
+    }
+
+    /// A date for people: `2026-12-06 14:05` in the browser's time zone.
+    pub fn date(millis: f64) -> String {
+        let date = js_sys::Date::new(&JsValue::from_f64(millis));
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date(),
+            date.get_hours(),
+            date.get_minutes()
+        )
+    }
+
+    fn forget_indexed(key: &str) {
+        let key = key.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = indexed_delete(&key).await;
+        });
+    }
+
+    /// Opens the database, creating its store the first time.
+    async fn open() -> Result<idb::Database, String> {
+        let factory = Factory::new().map_err(|e| format!("IndexedDB is not available ({e})"))?;
+        let mut request = factory
+            .open(DATABASE, Some(1))
+            .map_err(|e| format!("IndexedDB cannot be opened ({e})"))?;
+        request.on_upgrade_needed(|event| {
+            use idb::DatabaseEvent as _;
+            if let Ok(database) = event.database()
+                && !database.store_names().iter().any(|s| s == STORE)
+            {
+                let _ = database.create_object_store(STORE, ObjectStoreParams::new());
+            }
+        });
+        request
+            .await
+            .map_err(|e| format!("IndexedDB cannot be opened ({e})"))
+    }
+
+    async fn indexed_put(key: &str, text: &str) -> Result<(), String> {
+        let database = open().await?;
+        let refused = |e: idb::Error| format!("IndexedDB refused the design ({e})");
+        let transaction = database
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(refused)?;
+        let store = transaction.object_store(STORE).map_err(refused)?;
+        store
+            .put(&JsValue::from_str(text), Some(&JsValue::from_str(key)))
+            .map_err(refused)?
+            .await
+            .map_err(refused)?;
+        transaction
+            .commit()
+            .map_err(refused)?
+            .await
+            .map_err(refused)?;
+        database.close();
+        Ok(())
+    }
+
+    async fn indexed_get(key: &str) -> Result<Option<String>, String> {
+        let database = open().await?;
+        let failed = |e: idb::Error| e.to_string();
+        let transaction = database
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = transaction.object_store(STORE).map_err(failed)?;
+        let value = store
+            .get(JsValue::from_str(key))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let _ = transaction.await;
+        database.close();
+        Ok(value.and_then(|v| v.as_string()))
+    }
+
+    async fn indexed_delete(key: &str) -> Result<(), String> {
+        let database = open().await?;
+        let failed = |e: idb::Error| e.to_string();
+        let transaction = database
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = transaction.object_store(STORE).map_err(failed)?;
+        store
+            .delete(JsValue::from_str(key))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        transaction
+            .commit()
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        database.close();
+        Ok(())
+    }
 }

@@ -9,6 +9,7 @@ use avnm_core::model::{
     RuleCollectionId, VnetId,
 };
 use avnm_core::scenario::{Change, NewResource};
+use avnm_link::Query;
 use yew::Reducible;
 
 /// How many edits can be undone.
@@ -190,26 +191,7 @@ impl Stack {
     }
 
     fn truncated(&self, keep: usize) -> Stack {
-        let mut designs = Vec::with_capacity(keep);
-        let mut at = self.clone();
-        while designs.len() < keep {
-            let Some((design, below)) = at.pop() else {
-                break;
-            };
-            designs.push(design);
-            at = below;
-        }
-        designs
-            .into_iter()
-            .rev()
-            .fold(Stack::default(), |stack, design| {
-                let depth = stack.len() + 1;
-                Stack(Some(Rc::new(Entry {
-                    design,
-                    below: stack,
-                    depth,
-                })))
-            })
+        Stack::of(self.recent(keep))
     }
 
     fn same(&self, other: &Stack) -> bool {
@@ -264,8 +246,54 @@ impl History {
         ))
     }
 
-    fn same(&self, other: &History) -> bool {
+    /// Whether both are the same history (the same entries, not equal copies).
+    pub fn same(&self, other: &History) -> bool {
         self.past.same(&other.past) && self.future.same(&other.future)
+    }
+
+    /// The `keep` most recent designs of each side, most recent first: what is stored so that undo survives a
+    /// reload.
+    pub fn recent(&self, keep: usize) -> (Vec<Rc<Scenario>>, Vec<Rc<Scenario>>) {
+        (self.past.recent(keep), self.future.recent(keep))
+    }
+
+    /// A history made of stored designs, most recent first on each side (what [`History::recent`] gave).
+    pub fn of(past: Vec<Rc<Scenario>>, future: Vec<Rc<Scenario>>) -> History {
+        History {
+            past: Stack::of(past),
+            future: Stack::of(future),
+        }
+    }
+}
+
+impl Stack {
+    /// The `keep` most recent designs, most recent first.
+    fn recent(&self, keep: usize) -> Vec<Rc<Scenario>> {
+        let mut designs = Vec::with_capacity(keep.min(self.len()));
+        let mut at = self.clone();
+        while designs.len() < keep {
+            let Some((design, below)) = at.pop() else {
+                break;
+            };
+            designs.push(design);
+            at = below;
+        }
+        designs
+    }
+
+    /// A stack of designs given most recent first.
+    fn of(designs: Vec<Rc<Scenario>>) -> Stack {
+        designs
+            .into_iter()
+            .rev()
+            .fold(Stack::default(), |stack, design| {
+                let depth = stack.len() + 1;
+                Stack(Some(Rc::new(Entry {
+                    design,
+                    below: stack,
+                    depth,
+                })))
+            })
     }
 }
 
@@ -284,6 +312,8 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// How many designs were loaded: panels with their own inputs start afresh on a new design.
     pub loads: u32,
+    /// The flow in the verdict panel, as far as it reads: what a share link carries.
+    pub query: Query,
 }
 
 impl PartialEq for AppState {
@@ -294,6 +324,7 @@ impl PartialEq for AppState {
             && self.tab == other.tab
             && self.notice == other.notice
             && self.loads == other.loads
+            && self.query == other.query
     }
 }
 
@@ -307,7 +338,49 @@ impl AppState {
             tab: Tab::Verdict,
             notice: None,
             loads: 0,
+            query: Query::default(),
         }
+    }
+}
+
+/// A design opened whole rather than edited: from a share link, from the saved designs, or restored on start.
+/// It comes with its own history and view.
+#[derive(Clone, Debug)]
+pub struct Opened {
+    /// The design.
+    pub scenario: Rc<Scenario>,
+    /// Its undo history.
+    pub history: History,
+    /// What the editor shows.
+    pub selection: Selection,
+    /// The result panel in front.
+    pub tab: Tab,
+    /// The flow in the verdict panel.
+    pub query: Query,
+}
+
+impl PartialEq for Opened {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &other.scenario)
+            && self.history.same(&other.history)
+            && self.selection == other.selection
+            && self.tab == other.tab
+            && self.query == other.query
+    }
+}
+
+/// The undo history stored for a design, read back after a reload.
+#[derive(Clone, Debug)]
+pub struct Restored {
+    /// The design on screen that the history belongs to.
+    pub design: Rc<Scenario>,
+    /// Its history.
+    pub history: History,
+}
+
+impl PartialEq for Restored {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.design, &other.design) && self.history.same(&other.history)
     }
 }
 
@@ -333,6 +406,14 @@ pub enum Action {
     Show(Tab),
     /// Dismiss the notice.
     Dismiss,
+    /// Replace the design, its history and the view (not undoable: the history is the opened design's own).
+    Open(Rc<Opened>),
+    /// Give the design on screen the history stored for it, unless it was edited meanwhile.
+    Restore(Rc<Restored>),
+    /// Remember the flow in the verdict panel.
+    Query(Query),
+    /// Tell the user something that did not happen (a link that could not be opened, a design not kept).
+    Notify(String),
 }
 
 impl AppState {
@@ -380,6 +461,7 @@ impl AppState {
                 Ok(next) => AppState {
                     selection: Selection::Overview,
                     loads: self.loads.wrapping_add(1),
+                    query: Query::default(),
                     ..self.with_design(next)
                 },
                 Err(e) => self.refused(format!(
@@ -400,6 +482,25 @@ impl AppState {
                 notice: None,
                 ..self.clone()
             },
+            Action::Open(opened) => AppState {
+                scenario: opened.scenario.clone(),
+                history: opened.history.clone(),
+                selection: opened.selection.clone(),
+                tab: opened.tab,
+                query: opened.query.clone(),
+                notice: None,
+                loads: self.loads.wrapping_add(1),
+            },
+            Action::Restore(restored) if Rc::ptr_eq(&restored.design, &self.scenario) => AppState {
+                history: restored.history.clone(),
+                ..self.clone()
+            },
+            Action::Restore(_) => self.clone(),
+            Action::Query(query) => AppState {
+                query,
+                ..self.clone()
+            },
+            Action::Notify(message) => self.refused(message),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `editors/` holds an editor per kind of thing in a design, `panels/` the result panels; the frame (header,
 //! navigator, notice, editor and gallery) sits here.
 
+mod designs_view;
 mod editor_view;
 mod editors;
 pub mod gallery;
@@ -10,6 +11,7 @@ mod header_view;
 mod navigator_view;
 mod notice_view;
 mod panels;
+mod share_view;
 
 pub use editor_view::EditorView;
 pub use header_view::HeaderView;

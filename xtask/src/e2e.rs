@@ -54,6 +54,12 @@ pub const TESTS: &[(&str, Test)] = &[
     ("delete_a_used_group", delete_a_used_group),
     ("hostile_names_stay_text", hostile_names_stay_text),
     ("tour", tour),
+    ("share_a_link", share_a_link),
+    (
+        "a_share_link_opens_in_a_fresh_profile",
+        a_share_link_opens_in_a_fresh_profile,
+    ),
+    ("a_cut_link_keeps_the_design", a_cut_link_keeps_the_design),
 ];
 
 /// Loads an example from the gallery.
@@ -359,6 +365,157 @@ fn smoke(session: &mut Session, base_url: &str) -> Result<(), String> {
         format!("the page shell has lang {lang:?}, not \"en\""),
     )?;
     session.screenshot(&artifact("smoke.png"))?;
+    Ok(())
+}
+
+/// What `share_a_link` leaves for `a_share_link_opens_in_a_fresh_profile`, which runs next in another profile.
+const SHARED: &str = "share-link.json";
+
+/// The text of the first element matching `selector`.
+fn text_of(session: &mut Session, selector: &str) -> Result<String, String> {
+    let element = session.find(selector)?;
+    Ok(session.text(&element)?)
+}
+
+/// The value of the input matching `selector`.
+fn value_of(session: &mut Session, selector: &str) -> Result<String, String> {
+    session.find(selector)?;
+    let value = session.execute(
+        "return document.querySelector(arguments[0]).value",
+        &[selector.into()],
+    )?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// What a share link must bring back: the navigator, the editor, the result panel in front and its content.
+fn what_is_shown(session: &mut Session) -> Result<serde_json::Value, String> {
+    Ok(serde_json::json!({
+        "nav": text_of(session, "nav")?,
+        "editor": text_of(session, "main")?,
+        "tab": text_of(session, "[role=tab][aria-selected=true]")?,
+        "panel": text_of(session, "[role=tabpanel]")?,
+    }))
+}
+
+/// Builds a view of the hub-and-spoke example (the hub's SSH to a test spoke in the verdict panel, denied by
+/// `deny-ssh`; `ng-production` selected; the membership panel in front), opens the Share dialog, takes its
+/// screenshot (`share-dialog.png`), and keeps the link and what is shown for the next flow.
+fn share_a_link(session: &mut Session, base_url: &str) -> Result<(), String> {
+    // A link left by an earlier run must not stand in for this one's.
+    let _ = fs::remove_file(artifact(SHARED));
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    type_into(session, "[data-testid=verdict-from]", "10.100.0.4")?;
+    type_into(session, "[data-testid=verdict-to]", "10.11.0.4")?;
+    type_into(session, "[data-testid=verdict-port]", "22")?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Denied")?;
+    session.click(&session.find("[data-testid=nav-ng-production]")?)?;
+    session.click(&session.find("[data-testid=tab-membership]")?)?;
+    session.wait_for_text("main", "ng-production")?;
+    let shown = what_is_shown(session)?;
+    session.click(&session.find("[data-testid=share]")?)?;
+    let link = value_of(session, "[data-testid=share-link]")?;
+    ensure(
+        link.starts_with(base_url) && link.contains("#v1."),
+        format!("the link is the page with a `#v1.` fragment: {link}"),
+    )?;
+    let length = text_of(session, "[data-testid=share-length]")?;
+    ensure(
+        length.replace(',', "") == format!("{} characters", link.len()),
+        format!(
+            "the dialog gives the link's length, {}: {length}",
+            link.len()
+        ),
+    )?;
+    ensure(
+        session.try_find("[data-testid=share-warning]")?.is_none(),
+        "a link of a few thousand characters has no warning",
+    )?;
+    session.screenshot(&artifact("share-dialog.png"))?;
+    let kept = serde_json::json!({ "link": link, "shown": shown });
+    fs::write(artifact(SHARED), kept.to_string())
+        .map_err(|e| format!("cannot keep the link for the next flow: {e}"))?;
+    Ok(())
+}
+
+/// The link `share_a_link` kept, and what it showed.
+fn kept_link() -> Result<(String, serde_json::Value), String> {
+    let text = fs::read_to_string(artifact(SHARED))
+        .map_err(|e| format!("no link from `share_a_link` ({e})"))?;
+    let kept: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("the kept link does not read: {e}"))?;
+    let link = kept
+        .get("link")
+        .and_then(|l| l.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let shown = kept.get("shown").cloned().unwrap_or_default();
+    Ok((link, shown))
+}
+
+/// Opens the link of `share_a_link` in this flow's fresh profile: the same design and view, the fragment
+/// cleared, and the design kept by the browser across a reload.
+fn a_share_link_opens_in_a_fresh_profile(
+    session: &mut Session,
+    base_url: &str,
+) -> Result<(), String> {
+    let (link, kept) = kept_link()?;
+    let fragment = link.split_once('#').map(|(_, f)| f).unwrap_or_default();
+    session.goto(&format!("{base_url}#{fragment}"))?;
+    session.wait_for_text("main", "ng-production")?;
+    let shown = what_is_shown(session)?;
+    for key in ["nav", "editor", "tab", "panel"] {
+        let now = shown.get(key);
+        let then = kept.get(key);
+        ensure(
+            now.is_some() && now == then,
+            format!("the {key} differs: {now:?} instead of {then:?}"),
+        )?;
+    }
+    session.click(&session.find("[data-testid=tab-verdict]")?)?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Denied")?;
+    for (field, expected) in [("from", "10.100.0.4"), ("to", "10.11.0.4"), ("port", "22")] {
+        let value = value_of(session, &format!("[data-testid=verdict-{field}]"))?;
+        ensure(
+            value == expected,
+            format!("the verdict's {field} is {value}, not {expected}"),
+        )?;
+    }
+    let hash = session.execute("return location.hash", &[])?;
+    ensure(
+        hash.as_str() == Some(""),
+        format!("the fragment is cleared, not {hash}"),
+    )?;
+    session.goto(base_url)?;
+    session.wait_for_text("main", "Try an Azure Virtual Network Manager design")?;
+    let nav = text_of(session, "nav")?;
+    ensure(
+        kept.get("nav").and_then(|n| n.as_str()) == Some(nav.as_str()),
+        "after a reload the link's design is still there",
+    )?;
+    session.click(&session.find("[data-testid=my-designs]")?)?;
+    session.wait_for_text(
+        "[data-testid=designs-dialog]",
+        "Hub and spoke with guardrails",
+    )?;
+    session.screenshot(&artifact("my-designs.png"))?;
+    Ok(())
+}
+
+/// A link cut in half in a fresh profile: a notice says so, and the playground shows its usual first design.
+fn a_cut_link_keeps_the_design(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    let first = text_of(session, "nav")?;
+    let (link, _) = kept_link()?;
+    let fragment = link.split_once('#').map(|(_, f)| f).unwrap_or_default();
+    let cut = fragment.get(..fragment.len() / 2).unwrap_or_default();
+    session.goto(&format!("{base_url}#{cut}"))?;
+    session.wait_for_text("[data-testid=notice]", "the link is cut short")?;
+    session.wait_for_text("[data-testid=notice]", "your design is unchanged")?;
+    ensure(
+        text_of(session, "nav")? == first,
+        "the design on screen is unchanged",
+    )?;
+    session.screenshot(&artifact("cut-link.png"))?;
     Ok(())
 }
 

@@ -56,7 +56,7 @@ pub fn GalleryView() -> Html {
             <h2>{ "Try an Azure Virtual Network Manager design" }</h2>
             <p class="lead">
                 { "Group virtual networks, connect them, protect them with security admin rules, deploy to regions: the playground computes the membership, the topology and every traffic verdict, with the reason why, as you edit. " }
-                { format!("The current design has {doc_title} virtual networks.") }
+                { format!("The current design has {}.", crate::components::plural(doc_title, "virtual network", "virtual networks")) }
             </p>
             <h3>{ "Examples" }</h3>
             <ul class="gallery">

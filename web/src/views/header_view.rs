@@ -1,17 +1,54 @@
-//! The header: title, undo and redo, deploy everything, import, export, new, and the theme toggle.
+//! The header: title, undo and redo, deploy everything, import, export, new, share, my designs, and the theme
+//! toggle.
 
 use avnm_core::scenario::{Change, deploy_everything};
 use yew::prelude::*;
 
+use super::designs_view::DesignsView;
+use super::share_view::ShareView;
 use crate::app::Ctx;
 use crate::platform;
 use crate::state::{Action, Selection};
+
+/// A dialog opened from the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialog {
+    /// The Share dialog.
+    Share,
+    /// My designs.
+    Designs,
+}
+
+/// The Share and My designs buttons, and the dialog that is open.
+fn sharing(dialog: &UseStateHandle<Option<Dialog>>) -> (Html, Html) {
+    let show = |which: Dialog| {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| dialog.set(Some(which)))
+    };
+    let buttons = html! {
+        <>
+            <button onclick={show(Dialog::Designs)} title="The designs kept in this browser" data-testid="my-designs">{ "My designs" }</button>
+            <button class="primary" onclick={show(Dialog::Share)} title="A link that opens this design and view" data-testid="share">{ "Share" }</button>
+        </>
+    };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(None))
+    };
+    let open = match **dialog {
+        Some(Dialog::Share) => html! { <ShareView on_close={close} /> },
+        Some(Dialog::Designs) => html! { <DesignsView on_close={close} /> },
+        None => html! {},
+    };
+    (buttons, open)
+}
 
 /// The header bar.
 #[component]
 pub fn HeaderView() -> Html {
     let reader = use_mut_ref(|| None::<platform::Reading>);
     let theme = use_state(platform::theme);
+    let dialog = use_state(|| None::<Dialog>);
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -59,6 +96,7 @@ pub fn HeaderView() -> Html {
         .dispatch
         .reform(|_: MouseEvent| Action::Select(Selection::Overview));
     let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
+    let (sharing, dialog) = sharing(&dialog);
     html! {
         <header class="header">
             <button class="brand" onclick={home} data-testid="app-title">
@@ -75,10 +113,12 @@ pub fn HeaderView() -> Html {
                     <input type="file" accept=".json,application/json" onchange={import} class="visually-hidden" data-testid="import" />
                 </label>
                 <button onclick={export} title="Download the design as a scenario document" data-testid="export">{ "Export" }</button>
+                { sharing }
                 <button onclick={toggle} title="Switch between light and dark" aria-label="Toggle theme" data-testid="theme">
                     { if *theme == "dark" { "☀ Light" } else { "☾ Dark" } }
                 </button>
             </div>
+            { dialog }
         </header>
     }
 }

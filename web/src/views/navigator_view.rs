@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use avnm_core::model::Model;
+use avnm_core::model::config::Topology;
 use avnm_core::model::ids::scope_of;
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::plural;
 use crate::state::{Action, Selection};
 
 /// An entry of the navigator: what it selects, its label and a detail line.
@@ -29,6 +32,24 @@ fn item(ctx: &Ctx, selection: Selection, label: String, detail: Option<String>, 
     }
 }
 
+/// The heading of a subscription: its display name when the design gives one, else its id's last segment.
+fn subscription_label(
+    model: &Model,
+    subscription: Option<avnm_core::model::SubscriptionId>,
+) -> String {
+    let Some(id) = subscription else {
+        return "(no subscription)".to_owned();
+    };
+    match model
+        .subscriptions
+        .get(&id)
+        .and_then(|s| s.display_name.as_deref())
+    {
+        Some(name) => format!("Subscription {name}"),
+        None => format!("Subscription {}", id.name()),
+    }
+}
+
 /// The navigator.
 #[component]
 pub fn NavigatorView() -> Html {
@@ -41,7 +62,7 @@ pub fn NavigatorView() -> Html {
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
     let mut place = |id: &str, entry: Entry| {
         let (sub, rg) = scope_of(id);
-        let sub = sub.map_or_else(|| "(no subscription)".to_owned(), |s| s.name().to_owned());
+        let sub = subscription_label(model, sub);
         let rg = rg.map_or_else(|| "(no resource group)".to_owned(), |r| r.name().to_owned());
         tree.entry(sub)
             .or_default()
@@ -71,7 +92,10 @@ pub fn NavigatorView() -> Html {
             (
                 Selection::Nsg(nsg.id.clone()),
                 nsg.id.name().to_owned(),
-                Some(format!("NSG · {} rules", nsg.rules.len())),
+                Some(format!(
+                    "NSG · {}",
+                    plural(nsg.rules.len(), "rule", "rules")
+                )),
             ),
         );
     }
@@ -94,7 +118,7 @@ pub fn NavigatorView() -> Html {
     let network = tree.into_iter().map(|(sub, groups)| {
         html! {
             <li>
-                <span class="nav-heading depth-0">{ format!("Subscription {sub}") }</span>
+                <span class="nav-heading depth-0">{ sub }</span>
                 <ul>
                 { for groups.into_iter().map(|(rg, items)| html! {
                     <li>
@@ -110,18 +134,22 @@ pub fn NavigatorView() -> Html {
     let managers = model.managers.values().map(|manager| {
         let groups = model.groups.values().filter(|g| g.manager == manager.id).map(|g| {
             let count = ctx.analysis.membership.members(&g.id).len();
-            item(&ctx, Selection::Group(g.id.clone()), g.id.name().to_owned(), Some(format!("group · {count} members")), 2)
+            item(&ctx, Selection::Group(g.id.clone()), g.id.name().to_owned(), Some(format!("network group · {}", plural(count, "member", "members"))), 2)
         });
         let connectivity = model.connectivity_configs.values().filter(|c| c.manager == manager.id).map(|c| {
-            item(&ctx, Selection::Connectivity(c.id.clone()), c.id.name().to_owned(), Some(format!("{:?}", c.topology)), 2)
+            let topology = match c.topology {
+                Topology::HubAndSpoke => "hub and spoke",
+                Topology::Mesh => "mesh",
+            };
+            item(&ctx, Selection::Connectivity(c.id.clone()), c.id.name().to_owned(), Some(format!("connectivity configuration · {topology}")), 2)
         });
         let security = model.security_admin_configs.values().filter(|c| c.manager == manager.id).map(|c| {
             let collections = c.collections.iter().map(|rc| {
-                item(&ctx, Selection::RuleCollection(rc.id.clone()), rc.id.name().to_owned(), Some(format!("{} rules", rc.rules.len())), 3)
+                item(&ctx, Selection::RuleCollection(rc.id.clone()), rc.id.name().to_owned(), Some(format!("rule collection · {}", plural(rc.rules.len(), "rule", "rules"))), 3)
             });
             html! {
                 <>
-                    { item(&ctx, Selection::SecurityAdmin(c.id.clone()), c.id.name().to_owned(), Some("security admin".to_owned()), 2) }
+                    { item(&ctx, Selection::SecurityAdmin(c.id.clone()), c.id.name().to_owned(), Some("security admin configuration".to_owned()), 2) }
                     { for collections }
                 </>
             }
@@ -153,8 +181,8 @@ pub fn NavigatorView() -> Html {
             <ul>{ for managers }</ul>
             <h2>{ "Design" }</h2>
             <ul>
-                { item(&ctx, Selection::Hierarchy, "Scopes".to_owned(), Some(format!("{} management groups, {} subscriptions", model.management_groups.len(), model.subscriptions.len())), 1) }
-                { item(&ctx, Selection::Deployments, "Deployments".to_owned(), Some(format!("{commits} commits")), 1) }
+                { item(&ctx, Selection::Hierarchy, "Scopes".to_owned(), Some(format!("{}, {}", plural(model.management_groups.len(), "management group", "management groups"), plural(model.subscriptions.len(), "subscription", "subscriptions"))), 1) }
+                { item(&ctx, Selection::Deployments, "Deployments".to_owned(), Some(plural(commits, "commit", "commits")), 1) }
                 { item(&ctx, Selection::Intents, "Intents".to_owned(), Some(if failing == 0 { format!("{} passing", intents.len()) } else { format!("{failing} failing") }), 1) }
                 { item(&ctx, Selection::Document, "Document (JSON)".to_owned(), None, 1) }
             </ul>

@@ -209,7 +209,7 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
         html! {
             <li key={format!("{i}-{g}")}>
                 if known { { link(&ctx, Selection::Group(g.clone()), g.name().to_owned(), format!("collection-group-{i}")) } } else { <code>{ g.name().to_owned() }</code>{ " " }<span class="badge warning">{ "not in the design" }</span> }
-                <span class="muted">{ format!(" {} members", ctx.analysis.membership.members(g).len()) }</span>
+                <span class="muted">{ format!(" {}", crate::components::plural(ctx.analysis.membership.members(g).len(), "member", "members")) }</span>
                 <button class="danger small" onclick={remove} aria-label={format!("Stop applying to {}", g.name())} data-testid={format!("collection-group-{i}-remove")}>{ "Remove" }</button>
             </li>
         }

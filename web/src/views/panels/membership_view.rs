@@ -29,7 +29,7 @@ pub fn MembershipView() -> Html {
             html! {
                 <section class="group">
                     <h3><button class="link" onclick={select}>{ group.name().to_owned() }</button>
-                        <span class="muted">{ format!(" {} members", members.len()) }</span></h3>
+                        <span class="muted">{ format!(" {}", crate::components::plural(members.len(), "member", "members")) }</span></h3>
                     if members.is_empty() { <p class="empty">{ "No member: no static member, and no policy condition holds for a VNet in an assignment's scope." }</p> }
                     <ul>
                     { for members.iter().map(|m| {

@@ -7,9 +7,12 @@ use avnm_core::verdict::{Step, StepResult};
 use avnm_core::{Decision, Flow, Verdict};
 use yew::prelude::*;
 
+use avnm_link::Query;
+
 use crate::app::Ctx;
 use crate::components::rich;
 use crate::platform;
+use crate::state::Action;
 
 /// Known endpoints to pick from: NIC addresses with their names.
 fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
@@ -27,22 +30,65 @@ fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
     out
 }
 
+/// The flow the panel opens on: the one remembered in the state (typed before, or from a share link), else the
+/// first intent's, else port 443 over TCP.
+fn start_query(ctx: &Ctx) -> Query {
+    if !ctx.state.query.is_empty() {
+        return ctx.state.query.clone();
+    }
+    match ctx.analysis.model.intents.first().map(|i| i.flow) {
+        Some(flow) => Query {
+            from: Some(flow.from),
+            to: Some(flow.to),
+            protocol: Some(flow.protocol),
+            port: flow.port,
+            source_port: flow.source_port,
+        },
+        None => Query {
+            port: Some(443),
+            ..Query::default()
+        },
+    }
+}
+
+/// Remembers the flow in the state as it is typed, so that a share link carries it and the panel shows it again.
+#[hook]
+fn use_remembered_query(
+    dispatch: Option<Callback<Action>>,
+    fields: [&UseStateHandle<String>; 4],
+    protocol: Protocol,
+) {
+    let [from, to, port, source_port] = fields;
+    let query = Query {
+        from: from.trim().parse().ok(),
+        to: to.trim().parse().ok(),
+        protocol: Some(protocol),
+        port: port.trim().parse().ok(),
+        source_port: source_port.trim().parse().ok(),
+    };
+    use_effect_with(query, move |query| {
+        if let Some(dispatch) = dispatch {
+            dispatch.emit(Action::Query(query.clone()));
+        }
+    });
+}
+
 /// The verdict panel.
 #[component]
 pub fn VerdictView() -> Html {
     let ctx = use_context::<Ctx>();
-    let first = ctx
-        .as_ref()
-        .and_then(|c| c.analysis.model.intents.first().map(|i| i.flow));
-    let from = use_state(|| first.map(|f| f.from.to_string()).unwrap_or_default());
-    let to = use_state(|| first.map(|f| f.to.to_string()).unwrap_or_default());
-    let protocol = use_state(|| first.map_or(Protocol::Tcp, |f| f.protocol));
-    let port = use_state(|| {
-        first
-            .and_then(|f| f.port)
-            .map_or_else(|| "443".to_owned(), |p| p.to_string())
-    });
-    let source_port = use_state(String::new);
+    let start = ctx.as_ref().map(start_query).unwrap_or_default();
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let from = use_state(|| text(start.from.map(|a| a.to_string())));
+    let to = use_state(|| text(start.to.map(|a| a.to_string())));
+    let protocol = use_state(|| start.protocol.unwrap_or(Protocol::Tcp));
+    let port = use_state(|| text(start.port.map(|p| p.to_string())));
+    let source_port = use_state(|| text(start.source_port.map(|p| p.to_string())));
+    use_remembered_query(
+        ctx.as_ref().map(|c| c.dispatch.clone()),
+        [&from, &to, &port, &source_port],
+        *protocol,
+    );
     let Some(ctx) = ctx else { return html! {} };
 
     let text_input = |state: &UseStateHandle<String>| {

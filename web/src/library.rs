@@ -1,0 +1,450 @@
+//! Saved designs: several named designs kept in the browser, the one on screen autosaved, each with the last
+//! steps of its undo history so that undo survives a reload.
+//!
+//! The index (names, sizes, dates) is small JSON in `localStorage`; each design's text and history are kept by
+//! [`platform::keep`], in `localStorage` while it has room and in IndexedDB beyond.
+//! The design on screen is always one of the saved designs: [`Library::current`].
+
+use std::rc::Rc;
+
+use avnm_core::Scenario;
+use avnm_core::scenario::About;
+use serde::{Deserialize, Serialize};
+use yew::Callback;
+
+use crate::platform::keep::{self, Found};
+use crate::state::History;
+
+/// Where the index of saved designs is kept.
+const INDEX: &str = "avnm-playground.designs";
+
+/// The single design kept by earlier versions of the playground, taken into the index on first start.
+const LEGACY: &str = "avnm-playground.design";
+
+/// How many steps of undo and redo are kept for a reload.
+const HISTORY_KEPT: usize = 20;
+
+/// At most this much history text is kept per design: the newest steps of a large design are kept, not all 20.
+const HISTORY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Separates the documents of a stored history: U+001E (record separator) appears in no JSON text unescaped
+/// (RFC 8259 §7: control characters in strings are escaped, and it is not whitespace).
+const RECORD: char = '\u{1e}';
+
+/// A saved design, as the index lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    /// Its key among saved designs.
+    pub id: u32,
+    /// Its name.
+    pub name: String,
+    /// Whether the user chose the name; otherwise it follows the design's title.
+    #[serde(default)]
+    pub named: bool,
+    /// When it last changed, in milliseconds since 1970.
+    #[serde(default)]
+    pub changed: f64,
+    /// Its size in bytes of JSON text.
+    #[serde(default)]
+    pub size: usize,
+}
+
+/// The index of saved designs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Library {
+    /// The saved designs, in the order they were made.
+    pub designs: Vec<Saved>,
+    /// The design on screen.
+    pub current: Option<u32>,
+}
+
+/// The name of a design that has no title.
+const UNTITLED: &str = "Untitled design";
+
+/// The name a design's title suggests.
+fn title_of(text: &str) -> String {
+    About::of(text)
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| UNTITLED.to_owned())
+}
+
+impl Library {
+    /// The saved design `id`.
+    pub fn get(&self, id: u32) -> Option<&Saved> {
+        self.designs.iter().find(|d| d.id == id)
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut Saved> {
+        self.designs.iter_mut().find(|d| d.id == id)
+    }
+
+    /// `name`, or `name (2)`, `name (3)`… so that no other saved design has it.
+    pub fn unique_name(&self, name: &str, except: Option<u32>) -> String {
+        let taken = |candidate: &str| {
+            self.designs
+                .iter()
+                .any(|d| Some(d.id) != except && d.name == candidate)
+        };
+        if !taken(name) {
+            return name.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{name} ({n})"))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or_else(|| name.to_owned())
+    }
+
+    /// Adds a design named after `text`'s title (or `name` when given, as chosen by the user) and returns its id.
+    pub fn add(&mut self, text: &str, name: Option<&str>, now: f64) -> u32 {
+        let id = self.designs.iter().map(|d| d.id).max().map_or(1, |m| m + 1);
+        let base = name.map_or_else(|| title_of(text), str::to_owned);
+        let name = self.unique_name(&base, None);
+        self.designs.push(Saved {
+            id,
+            name,
+            named: false,
+            changed: now,
+            size: text.len(),
+        });
+        id
+    }
+
+    /// Notes that design `id` now holds `text`; a name the user did not choose follows the title.
+    pub fn update(&mut self, id: u32, text: &str, now: f64) {
+        let title = title_of(text);
+        let follows = self.get(id).is_some_and(|d| !d.named && d.name != title);
+        let name = follows.then(|| self.unique_name(&title, Some(id)));
+        if let Some(saved) = self.get_mut(id) {
+            saved.size = text.len();
+            saved.changed = now;
+            if let Some(name) = name {
+                saved.name = name;
+            }
+        }
+    }
+
+    /// Renames design `id`; an empty name is refused, a taken one gets a number.
+    pub fn rename(&mut self, id: u32, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("a saved design needs a name".to_owned());
+        }
+        let name = self.unique_name(name, Some(id));
+        match self.get_mut(id) {
+            Some(saved) => {
+                saved.name = name;
+                saved.named = true;
+                Ok(())
+            }
+            None => Err("that design is no longer saved".to_owned()),
+        }
+    }
+
+    /// Removes design `id` from the index (not the one on screen).
+    pub fn remove(&mut self, id: u32) -> Result<(), String> {
+        if self.current == Some(id) {
+            return Err(
+                "the design on screen cannot be deleted: open another one first".to_owned(),
+            );
+        }
+        self.designs.retain(|d| d.id != id);
+        Ok(())
+    }
+}
+
+/// The key of a saved design's text.
+pub fn design_key(id: u32) -> String {
+    format!("avnm-playground.design.{id}")
+}
+
+/// The key of a saved design's undo history.
+fn history_key(id: u32) -> String {
+    format!("avnm-playground.history.{id}")
+}
+
+/// The index as it is kept.
+pub fn load() -> Library {
+    keep::get(INDEX).unwrap_or_default()
+}
+
+/// Keeps the index; `false` when the browser has no room for it.
+pub fn store(library: &Library) -> bool {
+    keep::set(INDEX, library)
+}
+
+/// How the playground starts: the design on screen last time, found synchronously when it can be.
+#[derive(Debug)]
+pub enum Start {
+    /// Nothing was saved.
+    Nothing,
+    /// The current design's text.
+    Text(String),
+    /// The current design is in IndexedDB: fetch it.
+    Indexed(u32),
+}
+
+/// The current design as kept; the single design of earlier versions becomes the first saved design.
+pub fn start() -> Start {
+    let mut library = load();
+    if library.designs.is_empty()
+        && let Found::Text(text) = keep::look(LEGACY)
+    {
+        let id = library.add(&text, None, keep::now());
+        library.current = Some(id);
+        if keep::set_text(&design_key(id), &text) && store(&library) {
+            keep::forget(LEGACY);
+        }
+        return Start::Text(text);
+    }
+    let Some(id) = library.current else {
+        return Start::Nothing;
+    };
+    match keep::look(&design_key(id)) {
+        Found::Text(text) => Start::Text(text),
+        Found::Indexed => Start::Indexed(id),
+        Found::Missing => Start::Nothing,
+    }
+}
+
+/// Autosaves the design on screen into the current saved design (made when there is none); `failed` hears why
+/// it could not be kept.
+pub fn autosave(scenario: &Scenario, failed: &Callback<String>) {
+    let text = scenario.to_json();
+    let mut library = load();
+    let now = keep::now();
+    let id = match library.current.filter(|id| library.get(*id).is_some()) {
+        Some(id) => {
+            library.update(id, &text, now);
+            id
+        }
+        None => {
+            let id = library.add(&text, None, now);
+            library.current = Some(id);
+            id
+        }
+    };
+    if !store(&library) {
+        failed.emit(not_kept("the browser's storage is full"));
+        return;
+    }
+    let failed = failed.clone();
+    keep::keep(
+        &design_key(id),
+        &text,
+        Callback::from(move |kept: Result<keep::Kept, String>| {
+            if let Err(e) = kept {
+                failed.emit(not_kept(&e));
+            }
+        }),
+    );
+}
+
+/// The message when a design cannot be kept.
+fn not_kept(why: &str) -> String {
+    format!("your design could not be kept in this browser ({why}): export it to keep a copy")
+}
+
+/// Makes a new saved design of `text` (a link's design, a duplicate) and, when `open`, makes it the current one.
+/// Returns its id, or why it could not be kept.
+pub fn save_new(text: &str, name: Option<&str>, open: bool) -> Result<u32, String> {
+    let mut library = load();
+    let id = library.add(text, name, keep::now());
+    if open {
+        library.current = Some(id);
+    }
+    if !store(&library) {
+        return Err(not_kept("the browser's storage is full"));
+    }
+    keep::keep(&design_key(id), text, Callback::noop());
+    Ok(id)
+}
+
+/// Keeps the last steps of the history of the current design.
+pub fn keep_history(history: &History) {
+    let Some(id) = load().current else {
+        return;
+    };
+    let (past, future) = history.recent(HISTORY_KEPT);
+    keep::keep(
+        &history_key(id),
+        &history_text(&past, &future),
+        Callback::noop(),
+    );
+}
+
+/// Reads the stored history of design `id` and passes it to `done` (empty when there is none).
+pub fn fetch_history(id: u32, done: Callback<History>) {
+    keep::fetch(
+        &history_key(id),
+        Callback::from(move |text: Option<String>| {
+            done.emit(text.map_or_else(History::default, |t| read_history(&t)));
+        }),
+    );
+}
+
+/// A history as text: the number of past designs, then every design, most recent first on each side, separated
+/// by [`RECORD`]; steps past [`HISTORY_BYTES`] are left out.
+fn history_text(past: &[Rc<Scenario>], future: &[Rc<Scenario>]) -> String {
+    let mut budget = HISTORY_BYTES;
+    let mut take = |designs: &[Rc<Scenario>]| -> Vec<String> {
+        let mut texts = Vec::new();
+        for design in designs {
+            let text = design.to_json();
+            if text.len() > budget {
+                break;
+            }
+            budget -= text.len();
+            texts.push(text);
+        }
+        texts
+    };
+    let past = take(past);
+    let future = take(future);
+    let mut out = past.len().to_string();
+    for text in past.iter().chain(&future) {
+        out.push(RECORD);
+        out.push_str(text);
+    }
+    out
+}
+
+/// Reads what [`history_text`] wrote; a design that no longer reads ends its side.
+fn read_history(text: &str) -> History {
+    let mut records = text.split(RECORD);
+    let past_count: usize = records.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let designs: Vec<Option<Rc<Scenario>>> = records
+        .map(|t| Scenario::parse(t).ok().map(Rc::new))
+        .collect();
+    let (past, future) = designs.split_at(past_count.min(designs.len()));
+    let side = |designs: &[Option<Rc<Scenario>>]| designs.iter().map_while(Clone::clone).collect();
+    History::of(side(past), side(future))
+}
+
+/// Opens saved design `id`: makes it current and passes its design and history to `done`, or why it could not
+/// be read.
+pub fn open(id: u32, done: Callback<Result<(Scenario, History), String>>) {
+    let name = load()
+        .get(id)
+        .map_or_else(|| "the design".to_owned(), |d| format!("`{}`", d.name));
+    keep::fetch(
+        &design_key(id),
+        Callback::from(move |text: Option<String>| {
+            let Some(text) = text else {
+                done.emit(Err(format!("{name} is no longer kept in this browser")));
+                return;
+            };
+            match Scenario::parse(&text) {
+                Ok(scenario) => {
+                    let mut library = load();
+                    library.current = Some(id);
+                    store(&library);
+                    let done = done.clone();
+                    fetch_history(
+                        id,
+                        Callback::from(move |history| done.emit(Ok((scenario.clone(), history)))),
+                    );
+                }
+                Err(e) => done.emit(Err(format!("{name} does not read as a design: {e}"))),
+            }
+        }),
+    );
+}
+
+/// Copies saved design `id` into a new saved design named `<name> (copy)`.
+pub fn duplicate(id: u32, done: Callback<Result<u32, String>>) {
+    let Some(name) = load().get(id).map(|d| format!("{} (copy)", d.name)) else {
+        done.emit(Err("that design is no longer saved".to_owned()));
+        return;
+    };
+    keep::fetch(
+        &design_key(id),
+        Callback::from(move |text: Option<String>| match text {
+            Some(text) => done.emit(save_new(&text, Some(&name), false)),
+            None => done.emit(Err(format!("`{name}` is no longer kept in this browser"))),
+        }),
+    );
+}
+
+/// Deletes saved design `id` with its history.
+pub fn delete(id: u32) -> Result<(), String> {
+    let mut library = load();
+    library.remove(id)?;
+    store(&library);
+    keep::forget(&design_key(id));
+    keep::forget(&history_key(id));
+    Ok(())
+}
+
+/// Renames saved design `id`.
+pub fn rename(id: u32, name: &str) -> Result<(), String> {
+    let mut library = load();
+    library.rename(id, name)?;
+    store(&library);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_title_until_the_user_chooses_one() {
+        let mut library = Library::default();
+        let a = library.add(r#"{"title": "Hub", "resources": []}"#, None, 1.0);
+        let b = library.add(r#"{"title": "Hub", "resources": []}"#, None, 2.0);
+        let c = library.add(r#"{"resources": []}"#, None, 3.0);
+        let names: Vec<_> = library.designs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["Hub", "Hub (2)", "Untitled design"]);
+        library.update(c, r#"{"title": "Mesh", "resources": []}"#, 4.0);
+        assert_eq!(library.get(c).map(|d| d.name.as_str()), Some("Mesh"));
+        library.rename(a, "  Mine ").unwrap();
+        library.update(a, r#"{"title": "Other", "resources": []}"#, 5.0);
+        assert_eq!(library.get(a).map(|d| d.name.as_str()), Some("Mine"));
+        assert_eq!(library.rename(b, "Mine"), Ok(()));
+        assert_eq!(library.get(b).map(|d| d.name.as_str()), Some("Mine (2)"));
+        assert_eq!(
+            library.rename(b, " "),
+            Err("a saved design needs a name".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_design_on_screen_is_not_deleted() {
+        let mut library = Library::default();
+        let a = library.add("{}", None, 0.0);
+        let b = library.add("{}", None, 0.0);
+        library.current = Some(a);
+        assert!(library.remove(a).is_err());
+        assert_eq!(library.remove(b), Ok(()));
+        assert_eq!(library.designs.len(), 1);
+        assert_eq!(
+            library.add("{}", None, 0.0),
+            a + 1,
+            "ids are not reused while the highest is kept"
+        );
+    }
+
+    #[test]
+    fn a_history_reads_back_as_it_was_written() {
+        let design = |title: &str| {
+            Rc::new(
+                Scenario::parse(&format!(r#"{{"title": "{title}", "resources": []}}"#)).unwrap(),
+            )
+        };
+        let past = [design("p1"), design("p2")];
+        let future = [design("f1")];
+        let history = read_history(&history_text(&past, &future));
+        assert_eq!((history.undoable(), history.redoable()), (2, 1));
+        let (p, f) = history.recent(10);
+        let titles = |d: &[Rc<Scenario>]| {
+            d.iter()
+                .map(|s| About::of(&s.to_json()).title.unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(titles(&p), ["p1", "p2"]);
+        assert_eq!(titles(&f), ["f1"]);
+        assert_eq!(read_history("").undoable(), 0);
+        assert_eq!(read_history("garbage").undoable(), 0);
+    }
+}

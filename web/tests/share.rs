@@ -1,0 +1,446 @@
+//! Browser tests of share links and saved designs: the real app in headless Chromium (see `browser.rs`).
+//!
+//! A page load is a new `App` mounted after the address was set with `history.replaceState` (which, like a
+//! link opened in a new tab, fires no `hashchange`): the app reads the link on start, as it does in a fresh tab.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "a browser test reports a failed expectation by panicking"
+)]
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a new `<div>` appended to the test page's body, lets it render, and returns the div.
+async fn mount_app() -> Element {
+    let div = gloo::utils::document()
+        .create_element("div")
+        .expect("create a div");
+    gloo::utils::body()
+        .append_child(&div)
+        .expect("append the div to the body");
+    yew::Renderer::<avnm_web::App>::with_root(div.clone()).render();
+    settle().await;
+    div
+}
+
+/// Lets Yew finish rendering, and the effects it dispatches from.
+async fn settle() {
+    for _ in 0..3 {
+        yew::scheduler::flush().await;
+    }
+}
+
+/// Yields to the browser's event loop (tasks such as `hashchange` and IndexedDB's events) until `done` holds,
+/// for up to 5 s.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..250 {
+        settle().await;
+        if done() {
+            return;
+        }
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = gloo::utils::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+    }
+    panic!("waited 5 s for {what}");
+}
+
+/// A fresh profile: nothing saved, no fragment.
+fn fresh() {
+    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
+        let _ = storage.clear();
+    }
+    set_address("");
+}
+
+/// The page address with `fragment` (without `#`, empty for none), set without a `hashchange`.
+fn set_address(fragment: &str) {
+    let location = gloo::utils::window().location();
+    let page = location.pathname().expect("a path") + &location.search().expect("a query");
+    let url = if fragment.is_empty() {
+        page
+    } else {
+        format!("{page}#{fragment}")
+    };
+    gloo::utils::window()
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        .expect("replaceState");
+}
+
+#[track_caller]
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches `{selector}`"))
+}
+
+#[track_caller]
+fn click(root: &Element, selector: &str) {
+    find(root, selector)
+        .dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .click();
+}
+
+#[track_caller]
+fn text_of(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+#[track_caller]
+fn value_of(root: &Element, selector: &str) -> String {
+    find(root, selector)
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input")
+        .value()
+}
+
+/// Types `text` into an input as one `input` event.
+#[track_caller]
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let input = find(root, selector)
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input");
+    input.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let event = Event::new_with_event_init_dict("input", &init).expect("an event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+/// The texts of every element matching `selector`.
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+/// The link the Share dialog shows for the app in `root`, and the dialog closed again.
+async fn share_link(root: &Element) -> String {
+    click(root, "[data-testid=share]");
+    settle().await;
+    let link = value_of(root, "[data-testid=share-link]");
+    let length = text_of(root, "[data-testid=share-length]");
+    assert_eq!(
+        length.replace(',', ""),
+        format!("{} characters", link.chars().count()),
+        "the dialog gives the link's length"
+    );
+    click(root, "[data-testid=share-close]");
+    settle().await;
+    link
+}
+
+/// The hub-and-spoke example with `ng-production` selected, the membership panel in front, and the hub's SSH
+/// to a test spoke in the verdict panel.
+async fn a_design_and_a_view() -> Element {
+    let root = mount_app().await;
+    click(&root, "[data-testid=load-hub-spoke-guardrails]");
+    settle().await;
+    type_into(&root, "[data-testid=verdict-from]", "10.100.0.4");
+    type_into(&root, "[data-testid=verdict-to]", "10.11.0.4");
+    type_into(&root, "[data-testid=verdict-port]", "22");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "[data-testid=verdict-decision]").trim(),
+        "Denied",
+        "the organization denies SSH from the hub to a test spoke (deny-ssh)"
+    );
+    click(&root, "[data-testid=nav-ng-production]");
+    click(&root, "[data-testid=tab-membership]");
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_opens_the_same_design_and_view() {
+    fresh();
+    let first = a_design_and_a_view().await;
+    let link = share_link(&first).await;
+    let fragment = link.split_once('#').expect("a fragment").1;
+    assert!(fragment.starts_with("v1."), "{link}");
+
+    // Another browser: nothing saved, the link in the address.
+    fresh();
+    set_address(fragment);
+    let second = mount_app().await;
+    assert_eq!(
+        text_of(&second, "nav"),
+        text_of(&first, "nav"),
+        "the same design"
+    );
+    assert_eq!(
+        text_of(&second, "main"),
+        text_of(&first, "main"),
+        "the same item selected"
+    );
+    assert_eq!(
+        text_of(&second, "[aria-current=true]"),
+        text_of(&first, "[aria-current=true]")
+    );
+    assert_eq!(
+        text_of(&second, "[role=tab][aria-selected=true]").trim(),
+        "Membership"
+    );
+    assert_eq!(
+        text_of(&second, "[role=tabpanel]"),
+        text_of(&first, "[role=tabpanel]")
+    );
+    click(&second, "[data-testid=tab-verdict]");
+    settle().await;
+    assert_eq!(
+        value_of(&second, "[data-testid=verdict-from]"),
+        "10.100.0.4"
+    );
+    assert_eq!(value_of(&second, "[data-testid=verdict-to]"), "10.11.0.4");
+    assert_eq!(value_of(&second, "[data-testid=verdict-port]"), "22");
+    assert_eq!(
+        text_of(&second, "[data-testid=verdict-decision]").trim(),
+        "Denied"
+    );
+    assert_eq!(
+        gloo::utils::window().location().hash().expect("a hash"),
+        "",
+        "the fragment is cleared once the design is saved"
+    );
+    // The link's design is now a saved design of this browser: a reload shows it without the link.
+    let reloaded = mount_app().await;
+    assert_eq!(text_of(&reloaded, "nav"), text_of(&first, "nav"));
+    assert_eq!(second_link_of(&second).await, link, "the same link again");
+}
+
+/// The link the second app shares, with its verdict panel back in front as in the first.
+async fn second_link_of(root: &Element) -> String {
+    click(root, "[data-testid=tab-membership]");
+    settle().await;
+    share_link(root).await
+}
+
+#[wasm_bindgen_test]
+async fn damaged_and_cut_links_keep_the_design_and_say_why() {
+    fresh();
+    let first = a_design_and_a_view().await;
+    let link = share_link(&first).await;
+    let fragment = link.split_once('#').expect("a fragment").1.to_owned();
+    // The design on screen is a different one, saved in this browser.
+    let root = mount_app().await;
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    let mine = text_of(&root, "nav");
+
+    let cut = &fragment[..fragment.len() / 2];
+    let damaged = fragment.replacen("v1.", "v1.*", 1);
+    for (bad, says) in [
+        (cut.to_owned(), "the link is cut short"),
+        (damaged, "the link is damaged"),
+        ("v2.AAAA".to_owned(), "made by a newer version"),
+    ] {
+        set_address(&bad);
+        let opened = mount_app().await;
+        assert_eq!(text_of(&opened, "nav"), mine, "the design is unchanged");
+        let notice = text_of(&opened, "[data-testid=notice]");
+        assert!(
+            notice.contains("the link was not opened, your design is unchanged")
+                && notice.contains(says),
+            "{notice}"
+        );
+    }
+    // A bad link pasted into the address bar of the open page.
+    set_address("");
+    gloo::utils::window()
+        .location()
+        .set_hash(cut)
+        .expect("set the hash");
+    // `hashchange` is dispatched as a task.
+    until("the notice of the pasted link", || {
+        root.query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("the link is cut short"))
+    })
+    .await;
+    assert_eq!(text_of(&root, "nav"), mine);
+    set_address("");
+}
+
+#[wasm_bindgen_test]
+async fn saved_designs_are_listed_renamed_duplicated_opened_and_deleted() {
+    fresh();
+    let root = mount_app().await;
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    let mesh = text_of(&root, "nav");
+    click(&root, "[data-testid=my-designs]");
+    settle().await;
+    let names = texts(&root, "[data-testid=saved-design] .design-name");
+    assert_eq!(names.len(), 1, "the design on screen is saved: {names:?}");
+    let title = names.first().cloned().unwrap_or_default();
+    assert!(
+        !title.is_empty() && title != "Untitled design",
+        "named after its title: {title}"
+    );
+
+    click(&root, "[data-testid=design-1-duplicate]");
+    settle().await;
+    assert_eq!(
+        texts(&root, "[data-testid=saved-design] .design-name"),
+        [format!("{title} (copy)"), title.clone()],
+        "newest first"
+    );
+    click(&root, "[data-testid=design-2-rename]");
+    settle().await;
+    type_into(&root, "[data-testid=design-2-name-input]", "My mesh");
+    settle().await;
+    click(&root, "[data-testid=design-2-name-save]");
+    settle().await;
+    assert_eq!(text_of(&root, "[data-testid=design-2-name]"), "My mesh");
+
+    // Another design on screen, then the copy opened again.
+    click(&root, "[data-testid=designs-close]");
+    click(&root, "[data-testid=load-hub-spoke-guardrails]");
+    settle().await;
+    assert_ne!(text_of(&root, "nav"), mesh);
+    click(&root, "[data-testid=my-designs]");
+    settle().await;
+    click(&root, "[data-testid=design-2-open]");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "nav"),
+        mesh,
+        "the copy holds the mesh design"
+    );
+    click(&root, "[data-testid=my-designs]");
+    settle().await;
+    let delete_current = find(&root, "[data-testid=design-2-delete]");
+    assert!(
+        delete_current.has_attribute("disabled"),
+        "the design on screen cannot be deleted"
+    );
+    click(&root, "[data-testid=design-1-delete]");
+    settle().await;
+    assert_eq!(
+        texts(&root, "[data-testid=saved-design] .design-name"),
+        ["My mesh"]
+    );
+    // A reload shows the same saved designs and the same design.
+    let reloaded = mount_app().await;
+    assert_eq!(text_of(&reloaded, "nav"), mesh);
+    click(&reloaded, "[data-testid=my-designs]");
+    settle().await;
+    assert_eq!(
+        texts(&reloaded, "[data-testid=saved-design] .design-name"),
+        ["My mesh"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn undo_survives_a_reload() {
+    fresh();
+    let root = mount_app().await;
+    let example = text_of(&root, "nav");
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    let mesh = text_of(&root, "nav");
+    let reloaded = mount_app().await;
+    assert_eq!(text_of(&reloaded, "nav"), mesh);
+    assert!(
+        !find(&reloaded, "[data-testid=undo]").has_attribute("disabled"),
+        "the load can be undone after a reload"
+    );
+    click(&reloaded, "[data-testid=undo]");
+    settle().await;
+    assert_eq!(text_of(&reloaded, "nav"), example);
+    click(&reloaded, "[data-testid=redo]");
+    settle().await;
+    assert_eq!(text_of(&reloaded, "nav"), mesh);
+}
+
+#[wasm_bindgen_test]
+async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
+    fresh();
+    let root = mount_app().await;
+    let storage = gloo::utils::window()
+        .local_storage()
+        .expect("local storage")
+        .expect("local storage");
+    // Fill localStorage, then free a kilobyte: room for the index, not for a larger design.
+    let mut size = 16 * 1024 * 1024;
+    let mut fillers = Vec::new();
+    while size >= 1024 {
+        let key = format!("filler-{}", fillers.len());
+        if storage.set_item(&key, &"x".repeat(size)).is_ok() {
+            fillers.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    for key in fillers.iter().rev().take(1) {
+        let _ = storage.remove_item(key);
+    }
+    click(&root, "[data-testid=load-regional-vs-global-mesh]");
+    settle().await;
+    let mesh = text_of(&root, "nav");
+    until("the design in IndexedDB", || {
+        storage
+            .get_item("avnm-playground.design.1")
+            .ok()
+            .flatten()
+            .is_some_and(|v| v == "@indexeddb")
+    })
+    .await;
+    assert!(
+        root.query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "no notice: the design is kept"
+    );
+    let reloaded = mount_app().await;
+    until("the design read back from IndexedDB", || {
+        reloaded
+            .query_selector("nav")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t == mesh)
+    })
+    .await;
+    until("its history read back from IndexedDB", || {
+        reloaded
+            .query_selector("[data-testid=undo]")
+            .ok()
+            .flatten()
+            .is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    // With no room left at all, even for the index, the user is told.
+    let mut size = 1024;
+    while size >= 1 {
+        let key = format!("filler-{}", fillers.len());
+        if storage.set_item(&key, &"x".repeat(size)).is_ok() {
+            fillers.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    click(&reloaded, "[data-testid=load-hub-spoke-guardrails]");
+    settle().await;
+    let notice = text_of(&reloaded, "[data-testid=notice]");
+    assert!(
+        notice.contains("your design could not be kept in this browser"),
+        "{notice}"
+    );
+    let _ = storage.clear();
+}
