@@ -5,9 +5,14 @@ use std::rc::Rc;
 use avnm_core::{Analysis, Scenario, analyze};
 use yew::prelude::*;
 
+use crate::embed::{self, use_message_api};
+use crate::page::Page;
 use crate::platform;
 use crate::state::{Action, AppState};
-use crate::views::{EditorView, HeaderView, NavigatorView, NoticeView, ResultsView, gallery};
+use crate::views::lesson_view::{Teach, use_teach};
+use crate::views::{
+    EditorView, EmbedFrame, HeaderView, LessonView, NavigatorView, NoticeView, ResultsView, gallery,
+};
 
 /// What every view reads: the state, the analysis of the current design, and the dispatcher.
 ///
@@ -52,32 +57,59 @@ impl PartialEq for Design {
 /// The playground.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(initial);
+    let page = use_memo((), |()| Page::from_query(&platform::query()));
+    let state = use_reducer({
+        let page = page.clone();
+        move || embed::initial(&page, &platform::fragment()).unwrap_or_else(initial)
+    });
     let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
-    use_effect_with(Design(state.scenario.clone()), |d| {
-        platform::save_design(&d.0.to_json())
+    let playground = page.embed.is_none();
+    use_effect_with(Design(state.scenario.clone()), move |d| {
+        // An embed never replaces the design the playground keeps.
+        if playground {
+            platform::save_design(&d.0.to_json());
+        }
     });
     use_effect_with((), |()| platform::set_theme(platform::theme()));
-    let dispatch = {
+    use_message_api(page.clone(), &state, analysis.clone());
+    let teach = use_teach(page.clone(), {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
+    });
+    let dispatch = {
+        let state = state.clone();
+        let editable = page.editable();
+        Callback::from(move |action: Action| {
+            if editable || !embed::changes_design(&action) {
+                state.dispatch(action);
+            }
+        })
     };
     let ctx = Ctx {
         state,
         analysis,
         dispatch,
     };
-    html! {
-        <ContextProvider<Ctx> context={ctx}>
+    let lesson = teach.open.is_some() || teach.error.is_some();
+    let body = if playground {
+        html! {
             <div class="app">
                 <HeaderView />
                 <NoticeView />
-                <div class="layout">
+                <div class={classes!("layout", lesson.then_some("with-lesson"))}>
+                    if lesson { <LessonView /> }
                     <nav class="navigator" aria-label="Design"><NavigatorView /></nav>
                     <main class="editor"><EditorView /></main>
                     <section class="results" aria-label="Results"><ResultsView /></section>
                 </div>
             </div>
+        }
+    } else {
+        html! { <EmbedFrame {page} /> }
+    };
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <ContextProvider<Teach> context={teach}>{ body }</ContextProvider<Teach>>
         </ContextProvider<Ctx>>
     }
 }

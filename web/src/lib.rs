@@ -6,6 +6,8 @@
 
 mod app;
 mod components;
+mod embed;
+mod page;
 mod platform;
 mod state;
 mod views;
