@@ -138,7 +138,11 @@ pub fn initial(page: &Page, fragment: &str) -> Option<AppState> {
     let example = page
         .example
         .as_deref()
-        .and_then(|name| EXAMPLES.iter().find(|e| e.file.trim_end_matches(".json") == name))
+        .and_then(|name| {
+            EXAMPLES
+                .iter()
+                .find(|e| e.file.trim_end_matches(".json") == name)
+        })
         .and_then(|e| Scenario::parse(e.text).ok());
     let linked = || {
         fragment
@@ -251,33 +255,34 @@ pub fn use_message_api(page: Rc<Page>, state: &UseReducerHandle<AppState>, analy
             let listening = page.embed.map(|view| {
                 let own = platform::origin();
                 let allowed = page.clone();
-                let on = Callback::from(move |(message, peer): (Inbound, platform::Peer)| {
-                    match message {
-                        Inbound::Load(text) => match Scenario::parse(&text) {
-                            Ok(_) => {
-                                dispatcher.dispatch(Action::Load {
-                                    text,
-                                    source: "the design sent by the page".to_owned(),
-                                });
-                                platform::answer(&peer, &Outbound::Loaded, None);
+                let on =
+                    Callback::from(
+                        move |(message, peer): (Inbound, platform::Peer)| match message {
+                            Inbound::Load(text) => match Scenario::parse(&text) {
+                                Ok(_) => {
+                                    dispatcher.dispatch(Action::Load {
+                                        text,
+                                        source: "the design sent by the page".to_owned(),
+                                    });
+                                    platform::answer(&peer, &Outbound::Loaded, None);
+                                }
+                                Err(e) => platform::answer(
+                                    &peer,
+                                    &Outbound::Error {
+                                        message: format!("the design was not loaded: {e}"),
+                                    },
+                                    None,
+                                ),
+                            },
+                            Inbound::Get => {
+                                let text = latest.borrow().to_json();
+                                platform::answer(&peer, &Outbound::Design, Some(&text));
                             }
-                            Err(e) => platform::answer(
-                                &peer,
-                                &Outbound::Error {
-                                    message: format!("the design was not loaded: {e}"),
-                                },
-                                None,
-                            ),
+                            Inbound::Invalid(message) => {
+                                platform::answer(&peer, &Outbound::Error { message }, None);
+                            }
                         },
-                        Inbound::Get => {
-                            let text = latest.borrow().to_json();
-                            platform::answer(&peer, &Outbound::Design, Some(&text));
-                        }
-                        Inbound::Invalid(message) => {
-                            platform::answer(&peer, &Outbound::Error { message }, None);
-                        }
-                    }
-                });
+                    );
                 let listening =
                     platform::listen_messages(move |origin| allowed.allows(origin, &own), on);
                 platform::tell_parent(
@@ -331,7 +336,10 @@ mod tests {
             panic!("{:?}", state.selection)
         };
         assert_eq!(id.name(), "vnet-hub");
-        assert!(initial(&Page::default(), "").is_none(), "the playground starts as before");
+        assert!(
+            initial(&Page::default(), "").is_none(),
+            "the playground starts as before"
+        );
     }
 
     #[test]

@@ -239,8 +239,14 @@ mod tests {
     #[test]
     fn only_listed_origins_and_the_own_are_allowed() {
         let p = page(&[
-            ("allow", "https://course.example.org/, http://127.0.0.1:8123"),
-            ("allow", "javascript:alert(1) https://*.evil.example https://a.org/path"),
+            (
+                "allow",
+                "https://course.example.org/, http://127.0.0.1:8123",
+            ),
+            (
+                "allow",
+                "javascript:alert(1) https://*.evil.example https://a.org/path",
+            ),
         ]);
         assert_eq!(
             p.allow,
@@ -264,7 +270,11 @@ mod tests {
         let flow = p.flow().unwrap();
         assert_eq!(flow.to_string(), "10.1.0.4 -> 10.2.0.4 Tcp/22");
         assert_eq!(page(&[("from", "10.1.0.4")]).flow(), None);
-        let icmp = page(&[("from", "10.1.0.4"), ("to", "10.2.0.4"), ("protocol", "Icmp")]);
+        let icmp = page(&[
+            ("from", "10.1.0.4"),
+            ("to", "10.2.0.4"),
+            ("protocol", "Icmp"),
+        ]);
         assert_eq!(icmp.flow().unwrap().port, None);
     }
 }

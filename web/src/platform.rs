@@ -110,7 +110,10 @@ pub fn checked(event: &Event) -> bool {
 
 /// The query of the page's URL as `(key, value)` pairs, in order and decoded.
 pub fn query() -> Vec<(String, String)> {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return Vec::new();
     };
@@ -134,7 +137,10 @@ pub fn fragment() -> String {
 
 /// The page's origin (`https://host:port`).
 pub fn origin() -> String {
-    gloo::utils::window().location().origin().unwrap_or_default()
+    gloo::utils::window()
+        .location()
+        .origin()
+        .unwrap_or_default()
 }
 
 /// The page's address without its query and fragment: where the playground is served.
@@ -185,7 +191,9 @@ pub struct Peer {
 }
 
 /// The `message` listener of an embed; dropping it stops listening.
-pub struct Listening(#[allow(dead_code, reason = "kept alive to keep listening")] gloo::events::EventListener);
+pub struct Listening(
+    #[allow(dead_code, reason = "kept alive to keep listening")] gloo::events::EventListener,
+);
 
 #[derive(serde::Deserialize)]
 #[serde(tag = "type")]
@@ -201,7 +209,9 @@ enum RawInbound {
 
 /// Reads a message's data: `None` when it is not a message of the API (its `type` does not start with `avnm:`).
 fn inbound(data: &wasm_bindgen::JsValue) -> Option<Inbound> {
-    let kind = js_sys::Reflect::get(data, &"type".into()).ok()?.as_string()?;
+    let kind = js_sys::Reflect::get(data, &"type".into())
+        .ok()?
+        .as_string()?;
     if !kind.starts_with("avnm:") {
         return None;
     }

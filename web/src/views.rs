@@ -16,8 +16,8 @@ mod panels;
 
 pub use editor_view::EditorView;
 pub use embed_view::EmbedFrame;
-pub use lesson_view::LessonView;
 pub use header_view::HeaderView;
+pub use lesson_view::LessonView;
 pub use navigator_view::NavigatorView;
 pub use notice_view::NoticeView;
 pub use panels::ResultsView;

@@ -85,7 +85,9 @@ mod tests {
 
     #[test]
     fn markup_in_a_lesson_stays_text() {
-        let html = render("Hi <script>alert(1)</script> **bold** [x](javascript:alert(1)) [ok](https://learn.microsoft.com)");
+        let html = render(
+            "Hi <script>alert(1)</script> **bold** [x](javascript:alert(1)) [ok](https://learn.microsoft.com)",
+        );
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
@@ -99,7 +101,10 @@ mod tests {
     #[test]
     fn lists_and_code_become_elements() {
         let html = render("1. one `code`\n2. two\n\n```\n{\"a\": 1}\n```");
-        assert!(html.contains("<ol start=\"1\"><li>one <code>code</code></li><li>two</li></ol>"), "{html}");
+        assert!(
+            html.contains("<ol start=\"1\"><li>one <code>code</code></li><li>two</li></ol>"),
+            "{html}"
+        );
         assert!(html.contains("<pre><code>"), "{html}");
     }
 }

@@ -151,8 +151,14 @@ mod tests {
         let html = render("vnet-test-1", "ng-production");
         assert!(html.contains("the group has no static member"), "{html}");
         assert!(html.contains("<code>avnm-ng-production</code>"), "{html}");
-        assert!(html.contains("tags[&#x27;env&#x27;]") || html.contains("tags['env']"), "{html}");
-        assert!(html.contains("<code>test</code>"), "the value found: {html}");
+        assert!(
+            html.contains("tags[&#x27;env&#x27;]") || html.contains("tags['env']"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>test</code>"),
+            "the value found: {html}"
+        );
         assert!(render("vnet-prod-1", "ng-production").contains("-->member<!--"));
     }
 
@@ -161,6 +167,9 @@ mod tests {
         // ng-test has the static members vnet-test-1 and vnet-test-2, and no policy.
         let html = render("vnet-hub", "ng-test");
         assert!(html.contains("no static member names it; they name <code>vnet-test-1</code>, <code>vnet-test-2</code>"), "{html}");
-        assert!(html.contains("no Azure Policy definition adds virtual networks to the group"), "{html}");
+        assert!(
+            html.contains("no Azure Policy definition adds virtual networks to the group"),
+            "{html}"
+        );
     }
 }

@@ -9,8 +9,7 @@ use avnm_link::{View, encode_scenario, url};
 use yew::prelude::*;
 
 use super::panels::{
-    IntentsView, MatrixView, MembershipView, ResultsView, TopologyView, VerdictView,
-    render_verdict,
+    IntentsView, MatrixView, MembershipView, ResultsView, TopologyView, VerdictView, render_verdict,
 };
 use super::{EditorView, LessonView, NavigatorView, NoticeView};
 use crate::app::Ctx;
@@ -51,23 +50,22 @@ pub fn EmbedFrame(props: &EmbedFrameProps) -> Html {
     let page = &props.page;
     let design = ctx.as_ref().map(|c| c.state.scenario.clone());
     // The link opens what the embed shows: the lesson's step, or the design as it is now (edited or sent by the page).
-    let open = use_memo(
-        (design.map(|d| Rc::as_ptr(&d) as usize), page.clone()),
-        {
-            let design = ctx.as_ref().map(|c| c.state.scenario.clone());
-            move |(_, page)| {
-                let base = platform::address();
-                if page.lesson.is_some() {
-                    return format!("{base}{}", page.playground_query());
-                }
-                design
-                    .and_then(|d| encode_scenario(&d, &View::default()).ok())
-                    .map_or(base.clone(), |fragment| url(&base, &fragment))
+    let open = use_memo((design.map(|d| Rc::as_ptr(&d) as usize), page.clone()), {
+        let design = ctx.as_ref().map(|c| c.state.scenario.clone());
+        move |(_, page)| {
+            let base = platform::address();
+            if page.lesson.is_some() {
+                return format!("{base}{}", page.playground_query());
             }
-        },
-    );
+            design
+                .and_then(|d| encode_scenario(&d, &View::default()).ok())
+                .map_or(base.clone(), |fragment| url(&base, &fragment))
+        }
+    });
     let Some(ctx) = ctx else { return html! {} };
-    let Some(view) = page.embed else { return html! {} };
+    let Some(view) = page.embed else {
+        return html! {};
+    };
     let body = match view {
         EmbedView::Editor => html! {
             <div class="embed-pair">

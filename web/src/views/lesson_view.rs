@@ -116,9 +116,7 @@ pub fn use_teach(page: Rc<Page>, dispatch: Callback<Action>) -> Teach {
         open: (*open).clone(),
         error: (*error).clone(),
         act,
-        tell: page
-            .embed
-            .map(|_| Rc::new(crate::embed::origins(&page))),
+        tell: page.embed.map(|_| Rc::new(crate::embed::origins(&page))),
     }
 }
 
@@ -159,11 +157,14 @@ pub fn LessonView() -> Html {
     {
         // An embedded lesson tells the page around it of the grades after every change.
         let grades = match (&ctx, &teach) {
-            (Some(ctx), Some(Teach { open: Some(open), tell: Some(tell), .. })) => Some((
-                Same(ctx.analysis.clone()),
-                open.clone(),
-                tell.clone(),
-            )),
+            (
+                Some(ctx),
+                Some(Teach {
+                    open: Some(open),
+                    tell: Some(tell),
+                    ..
+                }),
+            ) => Some((Same(ctx.analysis.clone()), open.clone(), tell.clone())),
             _ => None,
         };
         use_effect_with(grades, |grades| {
@@ -177,8 +178,12 @@ pub fn LessonView() -> Html {
     };
     let Some(open) = teach.open.clone() else {
         return match &teach.error {
-            Some(error) => html! { <aside class="lesson" data-testid="lesson"><p class="error" role="alert" data-testid="lesson-error">{ rich(error) }</p></aside> },
-            None if teach.tell.is_some() => html! { <aside class="lesson" data-testid="lesson"><p class="hint">{ "Loading the lesson…" }</p></aside> },
+            Some(error) => {
+                html! { <aside class="lesson" data-testid="lesson"><p class="error" role="alert" data-testid="lesson-error">{ rich(error) }</p></aside> }
+            }
+            None if teach.tell.is_some() => {
+                html! { <aside class="lesson" data-testid="lesson"><p class="hint">{ "Loading the lesson…" }</p></aside> }
+            }
             None => html! {},
         };
     };
@@ -345,7 +350,12 @@ fn ExerciseCard(props: &ItemProps) -> Html {
 
 /// One resource of a solution's diff: added, removed, or changed with its JSON Patch operations.
 fn render_change(change: &avnm_lesson::Change) -> Html {
-    let name = change.id.rsplit('/').next().unwrap_or(&change.id).to_owned();
+    let name = change
+        .id
+        .rsplit('/')
+        .next()
+        .unwrap_or(&change.id)
+        .to_owned();
     let (class, label) = match change.kind {
         ChangeKind::Added => ("added", "add"),
         ChangeKind::Removed => ("removed", "remove"),
@@ -374,10 +384,7 @@ fn render_change(change: &avnm_lesson::Change) -> Html {
 fn QuestionCard(props: &ItemProps) -> Html {
     let picked = use_state(|| None::<Decision>);
     let step_analysis = use_memo(props.lesson.clone(), |open| {
-        open.lesson
-            .steps
-            .get(open.step)
-            .map(|s| analyze(&s.design))
+        open.lesson.steps.get(open.step).map(|s| analyze(&s.design))
     });
     let Some(question) = props
         .lesson
@@ -447,7 +454,11 @@ mod tests {
     #[test]
     fn a_lesson_that_cannot_be_read_says_which() {
         assert_eq!(
-            read_lesson("x", Err("`static/lessons/x.json` could not be fetched: the server answered 404".into())).unwrap_err(),
+            read_lesson(
+                "x",
+                Err("`static/lessons/x.json` could not be fetched: the server answered 404".into())
+            )
+            .unwrap_err(),
             "`static/lessons/x.json` could not be fetched: the server answered 404"
         );
         assert_eq!(
@@ -465,7 +476,10 @@ mod tests {
             step: 0,
         };
         let before = analyze(&lesson.steps[0].design);
-        let Outbound::Exercises { step, exercises: e, .. } = exercises(&before, &open) else {
+        let Outbound::Exercises {
+            step, exercises: e, ..
+        } = exercises(&before, &open)
+        else {
             panic!("not exercises")
         };
         assert_eq!(step, 1);

@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::membership::Source;
-use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
 use avnm_core::membership::builder::{
     self, Arity, BasicOperator, BasicRow, Parameter, same_condition as same_json,
 };
+use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
 use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
 use avnm_core::scenario::{Change, Target, field};
 use yew::prelude::*;

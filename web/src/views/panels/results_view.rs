@@ -151,7 +151,8 @@ mod tests {
         );
         // Five VNets; ng-production holds the two tagged `env: prod`, ng-test its two static members.
         assert_eq!(
-            html.matches("Why are 3 virtual networks not members?").count(),
+            html.matches("Why are 3 virtual networks not members?")
+                .count(),
             2,
             "{html}"
         );
