@@ -251,10 +251,8 @@ pub fn listen_messages(
             if !allows(&origin) {
                 return;
             }
-            let Some(window) = event
-                .source()
-                .and_then(|s| s.dyn_into::<web_sys::Window>().ok())
-            else {
+            // A window of another origin is not `instanceof Window` here, but it does answer `postMessage`.
+            let Some(window) = event.source().map(JsCast::unchecked_into::<web_sys::Window>) else {
                 return;
             };
             if let Some(message) = inbound(&event.data()) {

@@ -187,8 +187,8 @@ fn lesson_exercise_turns_to_pass(session: &mut Session, base_url: &str) -> Resul
             .is_none(),
         "the second hint waits for its own click",
     )?;
-    // The step's question: from the payments API VNet to retail's web VNet, nothing is deployed yet, so there is
-    // no path (the lesson's answer, checked by the lesson's own tests against the specification).
+    // The step's question: TCP 443 from the payments API VNet to the batch VNet, with nothing deployed yet; the pick
+    // is the lesson's answer (checked against the specification by the lesson's own tests), so the player says so.
     let answer = lesson_answer("network-groups", 0, 0)?;
     session.click(&session.find(&format!(
         "[data-testid=question-0-{}]",
