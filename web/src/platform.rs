@@ -195,42 +195,40 @@ pub struct Listening(
     #[allow(dead_code, reason = "kept alive to keep listening")] gloo::events::EventListener,
 );
 
+/// A message as it arrives: its type, and the design of `avnm:load` kept as the JavaScript value it is.
+///
+/// A plain struct, not a tagged enum: serde buffers the content of a tagged enum, which would lose the value.
 #[derive(serde::Deserialize)]
-#[serde(tag = "type")]
-enum RawInbound {
-    #[serde(rename = "avnm:load")]
-    Load {
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        design: wasm_bindgen::JsValue,
-    },
-    #[serde(rename = "avnm:get")]
-    Get,
+struct RawInbound {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    design: wasm_bindgen::JsValue,
 }
 
 /// Reads a message's data: `None` when it is not a message of the API (its `type` does not start with `avnm:`).
 fn inbound(data: &wasm_bindgen::JsValue) -> Option<Inbound> {
-    let kind = js_sys::Reflect::get(data, &"type".into())
-        .ok()?
-        .as_string()?;
-    if !kind.starts_with("avnm:") {
+    let raw = serde_wasm_bindgen::from_value::<RawInbound>(data.clone()).ok()?;
+    if !raw.kind.starts_with("avnm:") {
         return None;
     }
-    Some(
-        match serde_wasm_bindgen::from_value::<RawInbound>(data.clone()) {
-            Ok(RawInbound::Get) => Inbound::Get,
-            Ok(RawInbound::Load { design }) => match design.as_string() {
-                Some(text) => Inbound::Load(text),
-                None if design.is_object() => match js_sys::JSON::stringify(&design) {
-                    Ok(text) => Inbound::Load(String::from(text)),
-                    Err(_) => Inbound::Invalid("`design` cannot be written as JSON".to_owned()),
-                },
-                None => Inbound::Invalid(
-                    "`design` is a scenario document: an object or its JSON text".to_owned(),
-                ),
+    let design = raw.design;
+    Some(match raw.kind.as_str() {
+        "avnm:get" => Inbound::Get,
+        "avnm:load" => match design.as_string() {
+            Some(text) => Inbound::Load(text),
+            None if design.is_object() => match js_sys::JSON::stringify(&design) {
+                Ok(text) => Inbound::Load(String::from(text)),
+                Err(_) => Inbound::Invalid("`design` cannot be written as JSON".to_owned()),
             },
-            Err(e) => Inbound::Invalid(format!("message `{kind}`: {e}")),
+            None => Inbound::Invalid(
+                "`design` is a scenario document: an object or its JSON text".to_owned(),
+            ),
         },
-    )
+        other => Inbound::Invalid(format!(
+            "`{other}` is not a message the playground reads (`avnm:load`, `avnm:get`)"
+        )),
+    })
 }
 
 /// Listens to `message` events; those from an origin that `allows` accepts and of the API reach `on`, with the
@@ -252,7 +250,10 @@ pub fn listen_messages(
                 return;
             }
             // A window of another origin is not `instanceof Window` here, but it does answer `postMessage`.
-            let Some(window) = event.source().map(JsCast::unchecked_into::<web_sys::Window>) else {
+            let Some(window) = event
+                .source()
+                .map(JsCast::unchecked_into::<web_sys::Window>)
+            else {
                 return;
             };
             if let Some(message) = inbound(&event.data()) {
