@@ -15,6 +15,7 @@ use super::{EditorView, LessonView, NavigatorView, NoticeView};
 use crate::app::Ctx;
 use crate::page::{EmbedView, Page};
 use crate::platform;
+use crate::state::Selection;
 
 /// Properties of [`EmbedFrame`].
 #[derive(Properties, PartialEq)]
@@ -77,7 +78,13 @@ pub fn EmbedFrame(props: &EmbedFrameProps) -> Html {
             <div class="layout with-lesson">
                 <LessonView />
                 <nav class="navigator" aria-label="Design"><NavigatorView /></nav>
-                <main class="editor"><EditorView /></main>
+                <main class="editor">
+                    if ctx.state.selection == Selection::Overview {
+                        <p class="hint">{ "Pick a resource in the navigator to edit it; the lesson's exercises follow your changes." }</p>
+                    } else {
+                        <EditorView />
+                    }
+                </main>
                 <section class="results" aria-label="Results"><ResultsView /></section>
             </div>
         },
