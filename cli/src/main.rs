@@ -6,10 +6,10 @@
 //! `check` exits 1 when an intent fails.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
-mod export;
-mod import;
 mod lesson;
 mod link;
+mod export;
+mod import;
 mod render;
 
 use std::io::Read;
