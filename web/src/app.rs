@@ -1,6 +1,6 @@
 //! The root component: one reducer for the state, the analysis derived from the design, and the layout.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use avnm_core::{Analysis, Scenario, analyze};
@@ -8,8 +8,13 @@ use yew::prelude::*;
 
 use avnm_link::Query;
 
+use crate::embed::{self, use_message_api};
+use crate::page::Page;
 use crate::state::{Action, AppState, History, Opened, Restored, Selection, Tab};
-use crate::views::{EditorView, HeaderView, NavigatorView, NoticeView, ResultsView, gallery};
+use crate::views::lesson_view::{Teach, use_teach};
+use crate::views::{
+    EditorView, EmbedFrame, HeaderView, LessonView, NavigatorView, NoticeView, ResultsView, gallery,
+};
 use crate::{library, platform, share};
 
 /// What every view reads: the state, the analysis of the current design, and the dispatcher.
@@ -202,15 +207,20 @@ impl PartialEq for Design {
 /// The playground.
 #[component]
 pub fn App() -> Html {
-    let boot = use_memo((), |()| RefCell::new(Some(boot())));
+    let page = use_memo((), |()| Page::from_query(&platform::query()));
+    let playground = page.embed.is_none();
     let then = use_mut_ref(|| Then::Nothing);
-    let state = use_reducer(|| {
-        let Boot { state, then: next } = boot.borrow_mut().take().unwrap_or_else(|| Boot {
-            state: AppState::new(Scenario::default()),
-            then: Then::Nothing,
-        });
-        *then.borrow_mut() = next;
-        state
+    let state = use_reducer({
+        let (page, then) = (page.clone(), then.clone());
+        move || {
+            // An embed starts from its own design and never touches the designs the playground keeps.
+            if let Some(state) = embed::initial(&page, &platform::fragment().unwrap_or_default()) {
+                return state;
+            }
+            let Boot { state, then: next } = boot();
+            *then.borrow_mut() = next;
+            state
+        }
     });
     let ready = use_memo((), |()| Cell::new(false));
     {
@@ -218,34 +228,57 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         let then = *then.borrow();
         let ready = ready.clone();
-        use_effect_with((), move |()| {
-            finish_boot(then, design, dispatch.clone(), ready);
-            listen_for_links(dispatch)
+        use_effect_with((), move |()| -> Box<dyn FnOnce()> {
+            if playground {
+                finish_boot(then, design, dispatch.clone(), ready);
+                Box::new(listen_for_links(dispatch))
+            } else {
+                Box::new(|| ())
+            }
         });
     }
     use_autosave(&state, &ready);
     let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
     use_effect_with((), |()| platform::set_theme(platform::theme()));
-    let dispatch = {
+    use_message_api(page.clone(), &state, analysis.clone());
+    let teach = use_teach(page.clone(), {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
+    });
+    let dispatch = {
+        let state = state.clone();
+        let editable = page.editable();
+        Callback::from(move |action: Action| {
+            if editable || !embed::changes_design(&action) {
+                state.dispatch(action);
+            }
+        })
     };
     let ctx = Ctx {
         state,
         analysis,
         dispatch,
     };
-    html! {
-        <ContextProvider<Ctx> context={ctx}>
+    let lesson = teach.open.is_some() || teach.error.is_some();
+    let body = if playground {
+        html! {
             <div class="app">
                 <HeaderView />
                 <NoticeView />
-                <div class="layout">
+                <div class={classes!("layout", lesson.then_some("with-lesson"))}>
+                    if lesson { <LessonView /> }
                     <nav class="navigator" aria-label="Design"><NavigatorView /></nav>
                     <main class="editor"><EditorView /></main>
                     <section class="results" aria-label="Results"><ResultsView /></section>
                 </div>
             </div>
+        }
+    } else {
+        html! { <EmbedFrame {page} /> }
+    };
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <ContextProvider<Teach> context={teach}>{ body }</ContextProvider<Teach>>
         </ContextProvider<Ctx>>
     }
 }

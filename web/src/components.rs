@@ -1,14 +1,16 @@
 //! The widgets the editors and panels share: validated fields, a field that commits when left, selects and
-//! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists and rich
-//! text.
+//! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists, rich
+//! text, lesson Markdown, and why a VNet is not in a network group.
 
 pub mod commit_field;
 pub mod condition;
 pub mod diagnostic_list;
 pub mod editor;
 pub mod field;
+pub mod markdown;
 pub mod rich;
 pub mod tag_table;
+pub mod why_not;
 
 pub use commit_field::CommitField;
 pub use diagnostic_list::render_diagnostics;

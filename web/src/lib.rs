@@ -6,7 +6,9 @@
 
 mod app;
 mod components;
+mod embed;
 mod library;
+mod page;
 mod platform;
 mod share;
 mod state;

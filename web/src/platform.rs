@@ -1,5 +1,5 @@
-//! The only module that touches the browser: storage, files, the theme, the page's address, and reading form
-//! values.
+//! The only module that touches the browser: storage, files, the theme, reading form values, the page's address,
+//! fetching files, and the `postMessage` API of embeds (`docs/embedding.md`).
 
 use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
@@ -372,5 +372,193 @@ pub mod keep {
             .map_err(failed)?;
         database.close();
         Ok(())
+    }
+}
+
+// The page's address, fetching, and messages with the page around an embed.
+
+/// The query of the page's URL as `(key, value)` pairs, in order and decoded.
+pub fn query() -> Vec<(String, String)> {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&params.entries()) {
+        for entry in entries.flatten() {
+            let entry = js_sys::Array::from(&entry);
+            if let (Some(key), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                pairs.push((key, value));
+            }
+        }
+    }
+    pairs
+}
+
+/// The page's origin (`https://host:port`).
+pub fn origin() -> String {
+    gloo::utils::window()
+        .location()
+        .origin()
+        .unwrap_or_default()
+}
+
+/// The page's address without its query and fragment: where the playground is served.
+pub fn address() -> String {
+    let location = gloo::utils::window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+/// Fetches a text file (relative to the page); `done` receives its text, or why it could not be read.
+pub fn fetch_text(url: String, done: Callback<Result<String, String>>) {
+    yew::platform::spawn_local(async move {
+        let result = match gloo::net::http::Request::get(&url).send().await {
+            Ok(response) if response.ok() => response
+                .text()
+                .await
+                .map_err(|e| format!("`{url}` could not be read: {e}")),
+            Ok(response) => Err(format!(
+                "`{url}` could not be fetched: the server answered {}",
+                response.status()
+            )),
+            Err(e) => Err(format!("`{url}` could not be fetched: {e}")),
+        };
+        done.emit(result);
+    });
+}
+
+/// A message from the page around an embed, from an origin it allows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inbound {
+    /// `{type: "avnm:load", design}`: show this design (`design` is the scenario document as an object or as
+    /// JSON text).
+    Load(String),
+    /// `{type: "avnm:get"}`: send the design back.
+    Get,
+    /// A message of the API that cannot be read, and why.
+    Invalid(String),
+}
+
+/// The window that sent a message, to answer it.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    window: web_sys::Window,
+    origin: String,
+}
+
+/// The `message` listener of an embed; dropping it stops listening.
+pub struct Listening(
+    #[allow(dead_code, reason = "kept alive to keep listening")] gloo::events::EventListener,
+);
+
+/// A message as it arrives: its type, and the design of `avnm:load` kept as the JavaScript value it is.
+///
+/// A plain struct, not a tagged enum: serde buffers the content of a tagged enum, which would lose the value.
+#[derive(serde::Deserialize)]
+struct RawInbound {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    design: wasm_bindgen::JsValue,
+}
+
+/// Reads a message's data: `None` when it is not a message of the API (its `type` does not start with `avnm:`).
+fn inbound(data: &wasm_bindgen::JsValue) -> Option<Inbound> {
+    let raw = serde_wasm_bindgen::from_value::<RawInbound>(data.clone()).ok()?;
+    if !raw.kind.starts_with("avnm:") {
+        return None;
+    }
+    let design = raw.design;
+    Some(match raw.kind.as_str() {
+        "avnm:get" => Inbound::Get,
+        "avnm:load" => match design.as_string() {
+            Some(text) => Inbound::Load(text),
+            None if design.is_object() => match js_sys::JSON::stringify(&design) {
+                Ok(text) => Inbound::Load(String::from(text)),
+                Err(_) => Inbound::Invalid("`design` cannot be written as JSON".to_owned()),
+            },
+            None => Inbound::Invalid(
+                "`design` is a scenario document: an object or its JSON text".to_owned(),
+            ),
+        },
+        other => Inbound::Invalid(format!(
+            "`{other}` is not a message the playground reads (`avnm:load`, `avnm:get`)"
+        )),
+    })
+}
+
+/// Listens to `message` events; those from an origin that `allows` accepts and of the API reach `on`, with the
+/// window to answer. Every other message is ignored.
+pub fn listen_messages(
+    allows: impl Fn(&str) -> bool + 'static,
+    on: Callback<(Inbound, Peer)>,
+) -> Listening {
+    let window = gloo::utils::window();
+    Listening(gloo::events::EventListener::new(
+        &window,
+        "message",
+        move |event| {
+            let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+                return;
+            };
+            let origin = event.origin();
+            if !allows(&origin) {
+                return;
+            }
+            // A window of another origin is not `instanceof Window` here, but it does answer `postMessage`.
+            let Some(window) = event
+                .source()
+                .map(JsCast::unchecked_into::<web_sys::Window>)
+            else {
+                return;
+            };
+            if let Some(message) = inbound(&event.data()) {
+                on.emit((message, Peer { window, origin }));
+            }
+        },
+    ))
+}
+
+/// A message as a plain object: `message` serialised, and `design` (JSON text) parsed into its `design` key.
+fn plain(message: &impl serde::Serialize, design: Option<&str>) -> Option<wasm_bindgen::JsValue> {
+    let value = message
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()?;
+    if let Some(text) = design {
+        let parsed = js_sys::JSON::parse(text).ok()?;
+        js_sys::Reflect::set(&value, &"design".into(), &parsed).ok()?;
+    }
+    Some(value)
+}
+
+/// Answers the window that sent a message, at its origin only.
+pub fn answer(peer: &Peer, message: &impl serde::Serialize, design: Option<&str>) {
+    if let Some(value) = plain(message, design) {
+        let _ = peer.window.post_message(&value, &peer.origin);
+    }
+}
+
+/// Sends a message to the page around the embed, once per allowed origin (a browser delivers it only to a parent
+/// of that origin, so a design never reaches a page that was not allowed); nothing when the page is not framed.
+pub fn tell_parent(origins: &[String], message: &impl serde::Serialize, design: Option<&str>) {
+    let window = gloo::utils::window();
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    let Some(value) = plain(message, design) else {
+        return;
+    };
+    for origin in origins {
+        let _ = parent.post_message(&value, origin);
     }
 }

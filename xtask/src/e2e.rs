@@ -32,7 +32,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
+
 use crate::browser::{Browser, QUIET_ARGS};
+use crate::cmd::workspace_root;
 use crate::dist::target_dir;
 use crate::error::{Error, io, shown};
 use crate::serve::Background;
@@ -50,6 +53,14 @@ pub const TESTS: &[(&str, Test)] = &[
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
     ("add_a_vnet", add_a_vnet),
     ("describe_a_subscription", describe_a_subscription),
+    (
+        "lesson_exercise_turns_to_pass",
+        lesson_exercise_turns_to_pass,
+    ),
+    ("lesson_solution_applies", lesson_solution_applies),
+    ("embed_verdict_is_read_only", embed_verdict_is_read_only),
+    ("embed_postmessage", embed_postmessage),
+    ("why_not_a_member", why_not_a_member),
     ("rename_a_vnet", rename_a_vnet),
     ("delete_a_used_group", delete_a_used_group),
     ("hostile_names_stay_text", hostile_names_stay_text),
@@ -185,6 +196,293 @@ fn describe_a_subscription(session: &mut Session, base_url: &str) -> Result<(), 
     session.click(&session.find(&format!("[data-testid=describe-{guid}]"))?)?;
     session.find(&format!("[data-testid=subscription-{guid}-name]"))?;
     session.screenshot(&artifact("scopes.png"))?;
+    Ok(())
+}
+
+/// The first lesson, opened from the gallery: its exercise (make `vnet-payments-batch-eus2` a member of
+/// `ng-payments`) fails on the step's design and passes once the learner adds the static member in the group editor;
+/// hints come one at a time, and the "predict, then run" question shows the verdict after the pick.
+fn lesson_exercise_turns_to_pass(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.click(&session.find("[data-testid=open-lesson-network-groups]")?)?;
+    session.wait_for_text("[data-testid=lesson-progress]", "Step 1 of 4")?;
+    session.wait_for_text("[data-testid=exercise-0-status]", "Not yet")?;
+    session.click(&session.find("[data-testid=exercise-0-hint]")?)?;
+    session.wait_for_text("[data-testid=exercise-0-hint-0]", "Hint 1")?;
+    ensure(
+        session
+            .try_find("[data-testid=exercise-0-hint-1]")?
+            .is_none(),
+        "the second hint waits for its own click",
+    )?;
+    // The step's question: TCP 443 from the payments API VNet to the batch VNet, with nothing deployed yet; the pick
+    // is the lesson's answer (checked against the specification by the lesson's own tests), so the player says so.
+    let answer = lesson_answer("network-groups", 0, 0)?;
+    session.click(&session.find(&format!(
+        "[data-testid=question-0-{}]",
+        answer.to_lowercase()
+    ))?)?;
+    session.wait_for_text("[data-testid=question-0-result]", "Right")?;
+    session.screenshot(&artifact("lesson-before.png"))?;
+    session.click(&session.find("[data-testid=nav-ng-payments]")?)?;
+    session.click(&session.find(
+        "[data-testid=static-add] option[value$='/virtualNetworks/vnet-payments-batch-eus2']",
+    )?)?;
+    session.wait_for_text("[data-testid=exercise-0-status]", "Passed")?;
+    session.screenshot(&artifact("lesson-after.png"))?;
+    Ok(())
+}
+
+/// The second lesson at its step 2: "show a solution" lists the changes, "apply it" makes the exercise pass, and
+/// undo takes the solution back. (A lesson opened by its URL, `?lesson=…`, is what the lesson embed of
+/// `embed_postmessage` does.)
+fn lesson_solution_applies(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.click(&session.find("[data-testid=open-lesson-connectivity]")?)?;
+    session.wait_for_text("[data-testid=lesson-progress]", "Step 1 of 3")?;
+    session.click(&session.find("[data-testid=lesson-next]")?)?;
+    session.wait_for_text("[data-testid=lesson-progress]", "Step 2 of 3")?;
+    session.wait_for_text("[data-testid=exercise-0-status]", "Not yet")?;
+    session.click(&session.find("[data-testid=exercise-0-solution]")?)?;
+    session.find("[data-testid=exercise-0-diff] .diff-item")?;
+    session.click(&session.find("[data-testid=exercise-0-apply]")?)?;
+    session.wait_for_text("[data-testid=exercise-0-status]", "Passed")?;
+    session.click(&session.find("[data-testid=undo]")?)?;
+    session.wait_for_text("[data-testid=exercise-0-status]", "Not yet")?;
+    session.click(&session.find("[data-testid=lesson-next]")?)?;
+    session.wait_for_text("[data-testid=lesson-progress]", "Step 3 of 3")?;
+    Ok(())
+}
+
+/// The answer a lesson gives to a question, read from the lesson file.
+fn lesson_answer(lesson: &str, step: usize, question: usize) -> Result<String, String> {
+    let lesson = read_json(&format!("static/lessons/{lesson}.json"))?;
+    lesson
+        .pointer(&format!("/steps/{step}/questions/{question}/answer"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("the lesson has no question {question} at step {step}"))
+}
+
+/// A JSON file of the workspace.
+fn read_json(path: &str) -> Result<Value, String> {
+    let file = workspace_root().join(path);
+    let text =
+        fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", shown(&file)))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", shown(&file)))
+}
+
+/// The verdict embed of an example shows the verdict for the flow in its URL (the hub may not SSH into a test
+/// spoke: `deny-ssh` decides, spec example README), says it is read-only, and links to the playground with the
+/// design in a `#v1.` link.
+fn embed_verdict_is_read_only(session: &mut Session, base_url: &str) -> Result<(), String> {
+    session.goto(&format!(
+        "{base_url}?embed=verdict&example=hub-spoke-guardrails&from=10.100.0.4&to=10.11.0.4&port=22"
+    ))?;
+    session.wait_for_text("[data-testid=verdict-decision]", "Denied")?;
+    session.wait_for_text("[data-testid=verdict-rule]", "deny-ssh")?;
+    session.find("[data-testid=embed-readonly]")?;
+    ensure(
+        session.try_find("[data-testid=app-title]")?.is_none(),
+        "an embed shows no header",
+    )?;
+    let link = session.find("[data-testid=open-in-playground]")?;
+    let href = session.attribute(&link, "href")?.unwrap_or_default();
+    ensure(
+        href.starts_with(base_url) && href.contains("#v1."),
+        format!("the playground link is `{href}`"),
+    )?;
+    session.screenshot(&artifact("embed-verdict.png"))?;
+    Ok(())
+}
+
+/// A course page on another origin (`xtask/fixtures/embed/`) embeds a topology, a lesson and a frame that does not
+/// allow it; it loads a design into the topology through `postMessage`, reads it back, is told of the change and of
+/// the intents' results, sends the lesson's solved design and is told the exercise passes. The frame that does not
+/// allow the page never answers.
+fn embed_postmessage(session: &mut Session, base_url: &str) -> Result<(), String> {
+    let fixture = Background::start(&workspace_root().join("xtask/fixtures/embed"))
+        .map_err(|e| format!("cannot serve the fixture: {e}"))?;
+    ensure(
+        fixture.url() != base_url,
+        "the course page is on another origin",
+    )?;
+    session.goto(&format!(
+        "{}index.html?playground={base_url}",
+        fixture.url()
+    ))?;
+    wait_for_message(session, "topology", "avnm:ready", "true")?;
+    wait_for_message(
+        session,
+        "lesson",
+        "avnm:ready",
+        "m.lesson === 'network-groups'",
+    )?;
+
+    let design = read_json("static/examples/hub-spoke-guardrails.json")?;
+    let resources = design
+        .get("resources")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    send(
+        session,
+        "topology",
+        &json!({"type": "avnm:load", "design": design}),
+    )?;
+    wait_for_message(session, "topology", "avnm:loaded", "true")?;
+    wait_for_message(
+        session,
+        "topology",
+        "avnm:change",
+        &format!("m.design.resources.length === {resources}"),
+    )?;
+    // The example's four intents pass (spec examples README).
+    wait_for_message(
+        session,
+        "topology",
+        "avnm:intents",
+        "m.passed === 4 && m.failed === 0 && m.results.length === 4",
+    )?;
+    send(session, "topology", &json!({"type": "avnm:get"}))?;
+    wait_for_message(
+        session,
+        "topology",
+        "avnm:design",
+        &format!("m.design.resources.length === {resources} && m.design.intents.length === 4"),
+    )?;
+    send(
+        session,
+        "topology",
+        &json!({"type": "avnm:load", "design": {"resources": 5}}),
+    )?;
+    wait_for_message(
+        session,
+        "topology",
+        "avnm:error",
+        "m.message.includes('`resources`')",
+    )?;
+
+    // The lesson's first exercise fails on the step's design; the page sends the design with the static member that
+    // the exercise asks for (the lesson's own solution, added by hand here), and the exercise passes.
+    wait_for_message(
+        session,
+        "lesson",
+        "avnm:exercises",
+        "m.step === 1 && m.exercises.length === 1 && !m.exercises[0].passed",
+    )?;
+    let lesson = read_json("static/lessons/network-groups.json")?;
+    let mut solved = lesson
+        .pointer("/steps/0/design")
+        .cloned()
+        .ok_or("the lesson's first step has no design")?;
+    let member = lesson
+        .pointer("/steps/0/exercises/0/solution/upsert/0")
+        .cloned()
+        .ok_or("the lesson's first exercise has no resource to add")?;
+    solved
+        .get_mut("resources")
+        .and_then(Value::as_array_mut)
+        .ok_or("the lesson's first design has no resources")?
+        .push(member);
+    send(
+        session,
+        "lesson",
+        &json!({"type": "avnm:load", "design": solved}),
+    )?;
+    wait_for_message(
+        session,
+        "lesson",
+        "avnm:exercises",
+        "m.step === 1 && m.exercises[0].passed",
+    )?;
+
+    send(session, "untrusted", &json!({"type": "avnm:get"}))?;
+    send(session, "topology", &json!({"type": "avnm:get"}))?;
+    wait_for_count_of(
+        session,
+        "m.frame === 'topology' && m.type === 'avnm:design'",
+        2,
+    )?;
+    let untrusted = session.execute(
+        "return window.received.filter(m => m.frame === 'untrusted').length",
+        &[],
+    )?;
+    ensure(
+        untrusted.as_u64() == Some(0),
+        format!("the frame that does not allow the page sent {untrusted} messages"),
+    )?;
+    session.screenshot(&artifact("embed-page.png"))?;
+    // The course page is another origin by design; what follows every flow checks the playground's own page.
+    drop(fixture);
+    session.goto(base_url)?;
+    session.find("[data-testid=app-title]")?;
+    Ok(())
+}
+
+/// Sends `message` from the course page to one of its frames.
+fn send(session: &mut Session, frame: &str, message: &Value) -> Result<(), String> {
+    session.execute(
+        "window.send(arguments[0], arguments[1])",
+        &[frame.into(), message.clone()],
+    )?;
+    Ok(())
+}
+
+/// Polls the course page until a message of `kind` from `frame` for which the JavaScript expression `test` (on
+/// `m`) holds has arrived, for up to 10 s.
+fn wait_for_message(
+    session: &mut Session,
+    frame: &str,
+    kind: &str,
+    test: &str,
+) -> Result<(), String> {
+    let condition = format!("m.frame === '{frame}' && m.type === '{kind}' && ({test})");
+    wait_for_count_of(session, &condition, 1)
+        .map_err(|e| format!("no `{kind}` from the {frame} frame with {test}: {e}"))
+}
+
+/// Polls until at least `n` received messages satisfy `condition` (a JavaScript expression on `m`).
+fn wait_for_count_of(session: &mut Session, condition: &str, n: u64) -> Result<(), String> {
+    let script = format!(
+        "return (window.received || []).filter(m => {{ try {{ return {condition}; }} catch (e) {{ return false; }} }}).length"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = session.execute(&script, &[])?.as_u64().unwrap_or(0);
+        if found >= n {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let seen = session.execute(
+                "return (window.received || []).map(m => m.frame + ' ' + m.type).join(', ')",
+                &[],
+            )?;
+            return Err(format!(
+                "{found} of {n} messages after 10 s; received: {seen}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The membership panel says why the test VNets are not in `ng-production`: its policy's `tags['env']` test is
+/// false for their tag `test` (static/examples/hub-spoke-guardrails.json).
+fn why_not_a_member(session: &mut Session, base_url: &str) -> Result<(), String> {
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=tab-membership]")?)?;
+    session.click(&session.find("[data-testid=why-not-ng-production-toggle]")?)?;
+    let text = session.wait_for_text(
+        "[data-testid=why-not-ng-production-vnet-test-1]",
+        "avnm-ng-production",
+    )?;
+    ensure(
+        text.contains("env") && text.contains("test"),
+        format!("the reason names the field and the value: {text}"),
+    )?;
+    session.click(&session.find("[data-testid=nav-ng-production]")?)?;
+    session.click(&session.find("[data-testid=group-why-not-toggle]")?)?;
+    session.wait_for_text("[data-testid=group-why-not-vnet-hub]", "hub")?;
+    session.screenshot(&artifact("why-not.png"))?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
-//! The overview: what the playground is, the examples gallery, and how to start.
+//! The overview: what the playground is, the lessons, the examples gallery, and how to start.
 
 use yew::prelude::*;
 
 use super::editors::add_view::AddView;
+use super::lessons_gallery::LessonsGallery;
 use crate::app::Ctx;
 use crate::state::Action;
 
@@ -58,6 +59,7 @@ pub fn GalleryView() -> Html {
                 { "Group virtual networks, connect them, protect them with security admin rules, deploy to regions: the playground computes the membership, the topology and every traffic verdict, with the reason why, as you edit. " }
                 { format!("The current design has {}.", crate::components::plural(doc_title, "virtual network", "virtual networks")) }
             </p>
+            <LessonsGallery />
             <h3>{ "Examples" }</h3>
             <ul class="gallery">
                 { for EXAMPLES.iter().map(|example| {

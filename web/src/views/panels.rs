@@ -11,3 +11,10 @@ mod topology_view;
 mod verdict_view;
 
 pub use results_view::ResultsView;
+pub use verdict_view::render_verdict;
+
+pub(crate) use intents_view::IntentsView;
+pub(crate) use matrix_view::MatrixView;
+pub(crate) use membership_view::MembershipView;
+pub(crate) use topology_view::TopologyView;
+pub(crate) use verdict_view::VerdictView;

@@ -1,11 +1,12 @@
 //! The editor of a network group: description and member type, static members, conditional membership (Azure
-//! Policy) in the portal's basic editor and as JSON, a live preview of what a condition selects, and the actual
-//! members with the reason for each.
+//! Policy) in the portal's basic editor and as JSON, a live preview of what a condition selects (and why a VNet
+//! it selects is not added), the actual members with the reason for each, and why the other VNets are not members.
 
 use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::membership::Source;
+use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
 use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
 use avnm_core::scenario::builder::{
     self, Arity, BasicOperator, BasicRow, Parameter, same_condition as same_json,
@@ -18,6 +19,7 @@ use crate::components::editor::{
     choose, diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
     render_vnm_head, set,
 };
+use crate::components::why_not::{WhyNotList, render_reasons};
 use crate::components::{Check, Field, SelectField, maybe, options};
 use crate::platform;
 use crate::state::{Action, Selection};
@@ -29,6 +31,21 @@ struct Design(Rc<Scenario>);
 impl PartialEq for Design {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Whether a reason a VNet is not in a group concerns one policy definition (or the manager's scope, which
+/// keeps every way in from counting).
+fn about(reason: &Reason, definition: &PolicyDefinitionId) -> bool {
+    match reason {
+        Reason::OutOfScope { .. } => true,
+        Reason::NotAssigned { definition: d }
+        | Reason::NotEnforced { definition: d, .. }
+        | Reason::OutsideAssignment { definition: d, .. }
+        | Reason::Excluded { definition: d, .. }
+        | Reason::ConditionFalse { definition: d, .. }
+        | Reason::ConditionError { definition: d, .. } => d == definition,
+        Reason::SubnetGroup | Reason::NoStaticMember { .. } | Reason::NoPolicy => false,
     }
 }
 
@@ -324,8 +341,13 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
                 let note = match added_by_this(v) {
                     Some(m) if m.in_scope => html! { <span class="badge pass">{ "member" }</span> },
                     Some(_) => html! { <span class="badge warning" title="Outside the manager's scope: it stays in the group but receives no configuration">{ "member, out of scope" }</span> },
-                    None if assignments.is_empty() => html! { <span class="muted">{ "not added: the condition is not assigned" }</span> },
-                    None => html! { <span class="muted">{ "not added: outside every enforced assignment's scope" }</span> },
+                    None => match why_not(&ctx.analysis.model, &ctx.analysis.membership, v, &group.id) {
+                        Some(why) => {
+                            let own = NonMembership { group: why.group, reasons: why.reasons.into_iter().filter(|r| about(r, &definition.id)).collect() };
+                            html! { <span class="muted" data-testid={format!("cond-{k}-why-not-{}", v.name())}>{ "not added: " }{ render_reasons(&own) }</span> }
+                        }
+                        None => html! { <span class="muted">{ "not added" }</span> },
+                    },
                 };
                 html! {
                     <li key={v.to_string()}>
@@ -581,6 +603,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                 <p class="empty" data-testid="members-empty">{ "No member yet: add a static member, or a condition that some virtual network in the assignment's scope meets." }</p>
             }
             <ul class="vnm-list members" data-testid="members">{ for member_items }</ul>
+            <WhyNotList group={group.id.clone()} testid="group-why-not" />
         </section>
     }
 }

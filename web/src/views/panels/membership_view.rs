@@ -1,5 +1,5 @@
 //! Membership per network group, with the reason for each member: the static member, or the policy
-//! assignment and the conditions that held.
+//! assignment and the conditions that held; and, on demand, why each other VNet is not a member.
 
 use avnm_core::membership::Source;
 use avnm_core::model::VnetId;
@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::condition::render_condition;
+use crate::components::why_not::WhyNotList;
 use crate::state::{Action, Selection};
 
 /// The membership panel.
@@ -58,6 +59,7 @@ pub fn MembershipView() -> Html {
                         }
                     }) }
                     </ul>
+                    <WhyNotList group={group.clone()} testid={format!("why-not-{}", group.name())} />
                 </section>
             }
         }) }

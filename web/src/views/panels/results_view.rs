@@ -149,6 +149,13 @@ mod tests {
             html.contains("avnm-ng-production-assign-0"),
             "policy members name the assignment"
         );
+        // Five VNets; ng-production holds the two tagged `env: prod`, ng-test its two static members.
+        assert_eq!(
+            html.matches("Why are 3 virtual networks not members?")
+                .count(),
+            2,
+            "{html}"
+        );
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! Why a VNet is *not* in a network group (issue 7 item 5): for each VNet of the design that is not a member,
+//! every way in and where it stops, from `avnm_core::membership::why_not`: no static member names it, the
+//! condition test that failed with the field's value, an assignment that does not reach it, the manager's scope.
+
+use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
+use avnm_core::model::{NetworkGroupId, VnetId};
+use yew::prelude::*;
+
+use crate::app::Ctx;
+use crate::components::condition::render_condition;
+use crate::components::rich;
+
+/// Properties of [`WhyNotList`].
+#[derive(Properties, PartialEq)]
+pub struct WhyNotListProps {
+    /// The group.
+    pub group: NetworkGroupId,
+    /// Prefix of the test ids (`why-not` gives `why-not-toggle`, `why-not-<vnet>`).
+    #[prop_or(AttrValue::Static("why-not"))]
+    pub testid: AttrValue,
+}
+
+/// The reasons of one VNet, one line each; a false condition also shows its whole trace.
+pub fn render_reasons(why: &NonMembership) -> Html {
+    html! {
+        <ul class="reasons why-not">
+            { for why.reasons.iter().map(|reason| html! {
+                <li class={classes!(matches!(reason, Reason::OutOfScope { .. }).then_some("warning"))}>
+                    { rich(&reason.to_string()) }
+                    if let Reason::ConditionFalse { condition, .. } = reason {
+                        <details>
+                            <summary>{ "the whole condition" }</summary>
+                            <ul class="conditions">{ render_condition(condition) }</ul>
+                        </details>
+                    }
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// The VNets of the design that are not in a group, each with why; computed when opened, since a large
+/// design has many.
+#[component]
+pub fn WhyNotList(props: &WhyNotListProps) -> Html {
+    let open = use_state(|| false);
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let model = &ctx.analysis.model;
+    let members = ctx.analysis.membership.members(&props.group);
+    let outside = model.vnets.len().saturating_sub(members.len());
+    if outside == 0 || !model.groups.contains_key(&props.group) {
+        return html! {};
+    }
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let t = &props.testid;
+    let list = (*open).then(|| {
+        let rows: Vec<(VnetId, NonMembership)> = model
+            .vnets
+            .keys()
+            .filter_map(|vnet| {
+                why_not(model, &ctx.analysis.membership, vnet, &props.group)
+                    .map(|why| (vnet.clone(), why))
+            })
+            .collect();
+        html! {
+            <ul class="vnm-list not-members" data-testid={format!("{t}-list")}>
+                { for rows.iter().map(|(vnet, why)| html! {
+                    <li key={vnet.to_string()} data-testid={format!("{t}-{}", vnet.name())}>
+                        <span class="name">{ vnet.name().to_owned() }</span>
+                        { render_reasons(why) }
+                    </li>
+                }) }
+            </ul>
+        }
+    });
+    let label = if outside == 1 {
+        "Why is 1 virtual network not a member?".to_owned()
+    } else {
+        format!("Why are {outside} virtual networks not members?")
+    };
+    html! {
+        <div class="why-not-block">
+            <button class="link" onclick={toggle} aria-expanded={open.to_string()} data-testid={format!("{t}-toggle")}>
+                { if *open { "Hide why the others are not members".to_owned() } else { label } }
+            </button>
+            { for list }
+        </div>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[expect(
+    clippy::expect_used,
+    reason = "a test fixture that does not parse is a failed test"
+)]
+mod tests {
+    use avnm_core::membership::why_not::why_not;
+    use avnm_core::model::{NetworkGroupId, VnetId};
+    use avnm_core::{Scenario, analyze};
+    use yew::LocalServerRenderer;
+    use yew::prelude::*;
+
+    #[derive(Properties, PartialEq)]
+    struct HostProps {
+        vnet: &'static str,
+        group: &'static str,
+    }
+
+    #[component]
+    fn Host(props: &HostProps) -> Html {
+        let text = include_str!("../../../static/examples/hub-spoke-guardrails.json");
+        let analysis = analyze(&Scenario::parse(text).expect("example"));
+        let find = |name: &str| {
+            analysis
+                .model
+                .vnets
+                .keys()
+                .find(|v| v.name() == name)
+                .cloned()
+                .expect("vnet")
+        };
+        let vnet: VnetId = find(props.vnet);
+        let group: NetworkGroupId = analysis
+            .model
+            .groups
+            .keys()
+            .find(|g| g.name() == props.group)
+            .cloned()
+            .expect("group");
+        match why_not(&analysis.model, &analysis.membership, &vnet, &group) {
+            Some(why) => super::render_reasons(&why),
+            None => html! { "member" },
+        }
+    }
+
+    fn render(vnet: &'static str, group: &'static str) -> String {
+        futures::executor::block_on(
+            LocalServerRenderer::<Host>::with_props(HostProps { vnet, group }).render(),
+        )
+    }
+
+    #[test]
+    fn a_failed_condition_names_its_field_and_the_value_found() {
+        // ng-production's policy requires `tags['env']` to equal `prod`; vnet-test-1 is tagged `env: test`
+        // (static/examples/hub-spoke-guardrails.json).
+        let html = render("vnet-test-1", "ng-production");
+        assert!(html.contains("the group has no static member"), "{html}");
+        assert!(html.contains("<code>avnm-ng-production</code>"), "{html}");
+        assert!(
+            html.contains("tags[&#x27;env&#x27;]") || html.contains("tags['env']"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>test</code>"),
+            "the value found: {html}"
+        );
+        assert!(render("vnet-prod-1", "ng-production").contains("-->member<!--"));
+    }
+
+    #[test]
+    fn a_static_group_names_its_members() {
+        // ng-test has the static members vnet-test-1 and vnet-test-2, and no policy.
+        let html = render("vnet-hub", "ng-test");
+        assert!(html.contains("no static member names it; they name <code>vnet-test-1</code>, <code>vnet-test-2</code>"), "{html}");
+        assert!(
+            html.contains("no Azure Policy definition adds virtual networks to the group"),
+            "{html}"
+        );
+    }
+}
