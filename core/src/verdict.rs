@@ -140,6 +140,47 @@ pub struct Step {
     pub summary: String,
 }
 
+/// The action of a rule in a trace or a list of effective rules: an admin rule's or an NSG rule's, spelt as Azure
+/// spells it (`Allow`, `AlwaysAllow`, `Deny`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RuleAccess {
+    /// Allow.
+    Allow,
+    /// AlwaysAllow (admin rules only).
+    AlwaysAllow,
+    /// Deny.
+    Deny,
+}
+
+impl std::fmt::Display for RuleAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleAccess::Allow => "Allow",
+            RuleAccess::AlwaysAllow => "AlwaysAllow",
+            RuleAccess::Deny => "Deny",
+        })
+    }
+}
+
+impl From<crate::model::Access> for RuleAccess {
+    fn from(access: crate::model::Access) -> Self {
+        match access {
+            crate::model::Access::Allow => RuleAccess::Allow,
+            crate::model::Access::AlwaysAllow => RuleAccess::AlwaysAllow,
+            crate::model::Access::Deny => RuleAccess::Deny,
+        }
+    }
+}
+
+impl From<crate::model::NsgAccess> for RuleAccess {
+    fn from(access: crate::model::NsgAccess) -> Self {
+        match access {
+            crate::model::NsgAccess::Allow => RuleAccess::Allow,
+            crate::model::NsgAccess::Deny => RuleAccess::Deny,
+        }
+    }
+}
+
 /// How one rule compared with the flow, field by field (Network Watcher's `rulesEvaluationResult`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -148,8 +189,8 @@ pub struct RuleEvaluation {
     pub rule: RuleRef,
     /// Its priority.
     pub priority: u32,
-    /// Its action: `Allow`, `Deny` or `AlwaysAllow`.
-    pub access: String,
+    /// Its action.
+    pub access: RuleAccess,
     /// Whether the protocol matched.
     pub protocol_matched: bool,
     /// Whether the source address matched.

@@ -75,7 +75,7 @@ pub fn verdict_markdown(verdict: &Verdict, flow: &Flow) -> String {
                 out,
                 "| {} | {} | {name} | {} | {} | {} | {} | {} |",
                 rule.priority,
-                cell(&rule.access),
+                cell(&rule.access.to_string()),
                 mark(rule.protocol_matched),
                 mark(rule.source_matched),
                 mark(rule.source_port_matched),

@@ -26,12 +26,45 @@ pub struct EffectiveRules {
     pub notes: Vec<String>,
 }
 
+/// What a stage of effective rules holds, spelt `AdminRules`, `SubnetNsg`, `NicNsg` in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum EffectiveStage {
+    /// The security admin rules of the VNet.
+    AdminRules,
+    /// The subnet's NSG.
+    SubnetNsg,
+    /// The NIC's NSG.
+    NicNsg,
+}
+
+impl std::fmt::Display for EffectiveStage {
+    /// The JSON spelling: `AdminRules`, `SubnetNsg`, `NicNsg`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EffectiveStage::AdminRules => "AdminRules",
+            EffectiveStage::SubnetNsg => "SubnetNsg",
+            EffectiveStage::NicNsg => "NicNsg",
+        })
+    }
+}
+
+impl EffectiveStage {
+    /// The stage as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EffectiveStage::AdminRules => "Security admin rules",
+            EffectiveStage::SubnetNsg => "Subnet NSG",
+            EffectiveStage::NicNsg => "NIC NSG",
+        }
+    }
+}
+
 /// The rules of one stage: admin rules, or an NSG.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleStage {
-    /// `AdminRules`, `SubnetNsg` or `NicNsg`.
-    pub stage: &'static str,
+    /// Admin rules, the subnet's NSG or the NIC's NSG.
+    pub stage: EffectiveStage,
     /// The network managers, or the NSG.
     pub evaluated: String,
     /// What it is applied to.
@@ -48,8 +81,8 @@ pub struct RuleView {
     pub id: RuleRef,
     /// Its priority.
     pub priority: u32,
-    /// `Allow`, `Deny` or `AlwaysAllow`.
-    pub access: String,
+    /// Its action.
+    pub access: crate::verdict::RuleAccess,
     /// Protocol.
     pub protocol: Protocol,
     /// Sources (`*` when empty).
@@ -81,7 +114,7 @@ fn port_texts(ranges: &[PortRange]) -> Vec<String> {
 fn nsg_stage(
     inputs: &Inputs<'_>,
     nsg: &NsgId,
-    stage: &'static str,
+    stage: EffectiveStage,
     applied_to: String,
     direction: Direction,
 ) -> Option<RuleStage> {
@@ -102,7 +135,7 @@ fn nsg_stage(
             RuleView {
                 id: RuleRef::Nsg(r.id.clone()),
                 priority: r.priority,
-                access: format!("{:?}", r.access),
+                access: r.access.into(),
                 protocol: r.protocol,
                 sources,
                 source_ports: port_texts(&r.source_ports),
@@ -154,7 +187,7 @@ fn admin_stage(
         .map(|r| RuleView {
             id: RuleRef::Admin(r.rule.id.clone()),
             priority: r.rule.priority,
-            access: format!("{:?}", r.rule.access),
+            access: r.rule.access.into(),
             protocol: r.rule.protocol,
             sources: texts(&r.rule.sources),
             source_ports: port_texts(&r.rule.source_ports),
@@ -163,7 +196,7 @@ fn admin_stage(
         })
         .collect();
     Some(RuleStage {
-        stage: "AdminRules",
+        stage: EffectiveStage::AdminRules,
         evaluated: set
             .managers
             .iter()
@@ -230,14 +263,24 @@ pub fn for_nic(inputs: &Inputs<'_>, nic_id: &NicId) -> Option<EffectiveRules> {
                 notes.extend(n);
             }
         }
-        let subnet_stage = subnet
-            .nsg
-            .as_ref()
-            .and_then(|n| nsg_stage(inputs, n, "SubnetNsg", subnet.id.to_string(), direction));
-        let nic_stage = nic
-            .nsg
-            .as_ref()
-            .and_then(|n| nsg_stage(inputs, n, "NicNsg", nic.id.to_string(), direction));
+        let subnet_stage = subnet.nsg.as_ref().and_then(|n| {
+            nsg_stage(
+                inputs,
+                n,
+                EffectiveStage::SubnetNsg,
+                subnet.id.to_string(),
+                direction,
+            )
+        });
+        let nic_stage = nic.nsg.as_ref().and_then(|n| {
+            nsg_stage(
+                inputs,
+                n,
+                EffectiveStage::NicNsg,
+                nic.id.to_string(),
+                direction,
+            )
+        });
         match direction {
             Direction::Inbound => stages.extend(subnet_stage.into_iter().chain(nic_stage)),
             Direction::Outbound => stages.extend(nic_stage.into_iter().chain(subnet_stage)),

@@ -116,7 +116,7 @@ impl<'a> Env<'a> {
         RuleEvaluation {
             rule: RuleRef::Admin(rule.id.clone()),
             priority: rule.priority,
-            access: format!("{:?}", rule.access),
+            access: rule.access.into(),
             protocol_matched: rule.protocol.matches(flow.protocol),
             source_matched: self.items_match(&rule.sources, flow.from),
             source_port_matched: !ports
@@ -167,7 +167,7 @@ impl<'a> Env<'a> {
         RuleEvaluation {
             rule: RuleRef::Nsg(rule.id.clone()),
             priority: rule.priority,
-            access: format!("{:?}", rule.access),
+            access: rule.access.into(),
             protocol_matched: rule.protocol.matches(flow.protocol),
             source_matched: side(&rule.sources, &rule.source_asgs, flow.from, asgs.source),
             source_port_matched: !ports

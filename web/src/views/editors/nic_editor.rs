@@ -100,15 +100,6 @@ fn render_configuration(ctx: &Ctx, nic: &NicId, i: usize, config: &IpConfigurati
     }
 }
 
-fn stage_name(stage: &str) -> &str {
-    match stage {
-        "AdminRules" => "Security admin rules",
-        "SubnetNsg" => "Subnet NSG",
-        "NicNsg" => "NIC NSG",
-        other => other,
-    }
-}
-
 fn render_stage(stage: &RuleStage) -> Html {
     let evaluated = stage
         .evaluated
@@ -118,7 +109,7 @@ fn render_stage(stage: &RuleStage) -> Html {
         .to_owned();
     html! {
         <div class="rule-stage">
-            <h5>{ stage_name(stage.stage) }{ " " }<code title={stage.evaluated.clone()}>{ evaluated }</code></h5>
+            <h5>{ stage.stage.label() }{ " " }<code title={stage.evaluated.clone()}>{ evaluated }</code></h5>
             if stage.rules.is_empty() {
                 <p class="empty">{ "No rule in this direction." }</p>
             } else {
@@ -131,10 +122,10 @@ fn render_stage(stage: &RuleStage) -> Html {
                         let ports = r.destination_ports.join(", ");
                         let service = if r.protocol.has_ports() && ports != "*" { format!("{} {ports}", r.protocol) } else { r.protocol.to_string() };
                         html! {
-                            <tr class={r.access.to_lowercase()}>
+                            <tr class={r.access.to_string().to_lowercase()}>
                                 <td>{ r.priority }</td>
                                 <td class="name" title={id.clone()}>{ id.rsplit('/').next().unwrap_or_default().to_owned() }</td>
-                                <td>{ r.access.clone() }</td>
+                                <td>{ r.access.to_string() }</td>
                                 <td>{ r.sources.join(", ") }<span class="muted">{ " → " }</span>{ r.destinations.join(", ") }</td>
                                 <td class="ports">{ service }</td>
                             </tr>

@@ -11,14 +11,14 @@ use crate::state::Selection;
 fn stage(s: &RuleStage) -> Html {
     html! {
         <section class="rule-stage">
-            <h4>{ format!("{} ", s.stage) }<code title={s.evaluated.clone()}>{ s.evaluated.rsplit('/').next().unwrap_or_default().to_owned() }</code></h4>
+            <h4>{ format!("{} ", s.stage.label()) }<code title={s.evaluated.clone()}>{ s.evaluated.rsplit('/').next().unwrap_or_default().to_owned() }</code></h4>
             <table class="rules">
                 <thead><tr><th>{ "Priority" }</th><th>{ "Name" }</th><th>{ "Action" }</th><th>{ "Protocol" }</th><th>{ "Source" }</th><th>{ "Src ports" }</th><th>{ "Destination" }</th><th>{ "Dst ports" }</th></tr></thead>
                 <tbody>
                 { for s.rules.iter().map(|r| html! {
-                    <tr class={r.access.to_lowercase()}>
+                    <tr class={r.access.to_string().to_lowercase()}>
                         <td>{ r.priority }</td><td title={r.id.to_string()}>{ r.id.to_string().rsplit('/').next().unwrap_or_default().to_owned() }</td>
-                        <td>{ r.access.clone() }</td><td>{ r.protocol.to_string() }</td>
+                        <td>{ r.access.to_string() }</td><td>{ r.protocol.to_string() }</td>
                         <td>{ r.sources.join(", ") }</td><td>{ r.source_ports.join(", ") }</td>
                         <td>{ r.destinations.join(", ") }</td><td>{ r.destination_ports.join(", ") }</td>
                     </tr>

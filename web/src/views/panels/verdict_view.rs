@@ -233,7 +233,7 @@ fn render_step(step: &Step) -> Html {
                         let mark = |b: bool| html! { <td class={if b { "yes" } else { "no" }}>{ if b { "✓" } else { "✗" } }</td> };
                         html! {
                             <tr class={classes!(hit.then_some("matched"))}>
-                                <td>{ r.priority }</td><td title={id.clone()}>{ id.rsplit('/').next().unwrap_or_default().to_owned() }</td><td>{ r.access.clone() }</td>
+                                <td>{ r.priority }</td><td title={id.clone()}>{ id.rsplit('/').next().unwrap_or_default().to_owned() }</td><td>{ r.access.to_string() }</td>
                                 { mark(r.protocol_matched) }{ mark(r.source_matched) }{ mark(r.source_port_matched) }{ mark(r.destination_matched) }{ mark(r.destination_port_matched) }
                             </tr>
                         }
