@@ -7,6 +7,7 @@ mod editor_view;
 mod editors;
 pub mod gallery;
 mod header_view;
+pub(crate) mod io;
 mod navigator_view;
 mod notice_view;
 mod panels;
