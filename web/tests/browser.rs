@@ -151,7 +151,8 @@ fn type_text(root: &Element, selector: &str, text: &str) {
         init
     })
     .expect("an input event");
-    area.dispatch_event(&event).expect("dispatch the input event");
+    area.dispatch_event(&event)
+        .expect("dispatch the input event");
 }
 
 #[wasm_bindgen_test]
@@ -189,5 +190,9 @@ async fn a_pasted_list_imports_with_its_report_and_loads_as_one_undoable_step() 
     click(&root, "[data-testid=import-dialog-close]");
     click(&root, "[data-testid=undo]");
     settle().await;
-    assert_eq!(text_of(&root, "nav"), before, "one undo brings the design back");
+    assert_eq!(
+        text_of(&root, "nav"),
+        before,
+        "one undo brings the design back"
+    );
 }
