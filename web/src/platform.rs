@@ -170,6 +170,11 @@ pub fn on_page_drop(on_files: Callback<ReadFiles>) -> PageDrop {
     }
 }
 
+/// Offers a JSON text file for download.
+pub fn download(name: &str, text: &str) {
+    download_text(name, text, "application/json");
+}
+
 /// Offers a text for download with its media type (`text/plain`, `image/svg+xml`).
 pub fn download_text(name: &str, text: &str, media_type: &str) {
     let blob = gloo::file::Blob::new_with_options(text, Some(media_type));

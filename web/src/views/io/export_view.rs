@@ -203,7 +203,10 @@ fn ExportDialog() -> Html {
                     });
                     *drawing.borrow_mut() = platform::download_png(&name, &text, PNG_SCALE, done);
                 } else {
-                    platform::download_text(&name, &text, media_type);
+                    match media_type {
+                        "application/json" => platform::download(&name, &text),
+                        other => platform::download_text(&name, &text, other),
+                    }
                     status.set(Some(Ok(format!("`{name}` downloaded"))));
                 }
             })
