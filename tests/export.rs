@@ -245,16 +245,31 @@ fn check_arm(name: &str, scenario: &Scenario) -> Value {
         .into_iter()
         .collect();
     // Nothing of the document is lost, and nothing is deployed that the document does not have (but the
-    // subscriptions' tags and their places under management groups, which the document gives another way).
+    // subscriptions' tags, their places under management groups and, in a tenant template, their display
+    // names as aliases, which the document gives another way).
     for id in document_ids(scenario) {
         assert!(deployed.contains(&id), "{name}: `{id}` is not deployed");
     }
     let ids = document_ids(scenario);
+    let named: BTreeSet<String> = scenario.document()["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["type"] == "Microsoft.Resources/subscriptions"
+                && r["properties"]["displayName"].is_string()
+        })
+        .map(|r| {
+            let guid = r["id"].as_str().unwrap().rsplit('/').next().unwrap();
+            format!("/providers/microsoft.subscription/aliases/{guid}").to_ascii_lowercase()
+        })
+        .collect();
     for id in &deployed {
         assert!(
             ids.contains(id)
                 || id.ends_with("/providers/microsoft.resources/tags/default")
-                || id.contains("/managementgroups/") && id.contains("/subscriptions/"),
+                || id.contains("/managementgroups/") && id.contains("/subscriptions/")
+                || tenant && named.contains(id),
             "{name}: `{id}` is not in the document"
         );
     }

@@ -110,6 +110,13 @@ pub fn export(scenario: &Scenario, format: Format) -> Exported {
     let mut report = ExportReport {
         lines: plan.notes.clone(),
     };
+    if format != Format::Arm {
+        report.lines.extend(
+            plan.subscription_names
+                .iter()
+                .map(plan::SubscriptionName::left_out),
+        );
+    }
     let text = match format {
         Format::Arm => arm::write(&plan, &mut report),
         Format::Bicep => bicep::write(&plan, &mut report),

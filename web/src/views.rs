@@ -9,6 +9,7 @@ mod editors;
 mod embed_view;
 pub mod gallery;
 mod header_view;
+pub(crate) mod io;
 pub mod lesson_view;
 mod lessons_gallery;
 mod navigator_view;

@@ -134,3 +134,65 @@ async fn the_verdict_panel_answers_for_the_first_intent() {
         "the first example's first intent is allowed"
     );
 }
+
+/// Sets a textarea's text as typing would: its value, then an `input` event.
+#[track_caller]
+fn type_text(root: &Element, selector: &str, text: &str) {
+    let area = root
+        .query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches `{selector}`"));
+    area.dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .expect("a textarea")
+        .set_value(text);
+    let event = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("an input event");
+    area.dispatch_event(&event)
+        .expect("dispatch the input event");
+}
+
+#[wasm_bindgen_test]
+async fn a_pasted_list_imports_with_its_report_and_loads_as_one_undoable_step() {
+    forget_saved_design();
+    let root = mount_app();
+    settle().await;
+    let before = text_of(&root, "nav");
+    click(&root, "[data-testid=import-open]");
+    settle().await;
+    // A `{"value": [...]}` list as Azure's REST API returns it, the VNet without `type`.
+    type_text(
+        &root,
+        "[data-testid=import-text]",
+        r#"{"value": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-pasted",
+                      "location": "westeurope",
+                      "properties": {"addressSpace": {"addressPrefixes": ["10.42.0.0/16"]}}}],
+            "nextLink": null}"#,
+    );
+    settle().await;
+    click(&root, "[data-testid=import-add]");
+    settle().await;
+    let report = text_of(&root, "[data-testid=import-report]");
+    assert!(
+        report.contains("pasted.json") && report.contains("value[0].type"),
+        "the report names the file and the inferred type's path: {report}"
+    );
+    click(&root, "[data-testid=import-load]");
+    settle().await;
+    let navigator = text_of(&root, "nav");
+    assert!(
+        navigator.contains("vnet-pasted"),
+        "the imported VNet is the design: {navigator}"
+    );
+    click(&root, "[data-testid=import-dialog-close]");
+    click(&root, "[data-testid=undo]");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "nav"),
+        before,
+        "one undo brings the design back"
+    );
+}

@@ -54,6 +54,14 @@ pub const TESTS: &[(&str, Test)] = &[
     ("add_a_vnet", add_a_vnet),
     ("describe_a_subscription", describe_a_subscription),
     (
+        "import_az_output_and_a_template",
+        import_az_output_and_a_template,
+    ),
+    (
+        "export_guardrails_in_every_format",
+        export_guardrails_in_every_format,
+    ),
+    (
         "lesson_exercise_turns_to_pass",
         lesson_exercise_turns_to_pass,
     ),
@@ -486,6 +494,207 @@ fn why_not_a_member(session: &mut Session, base_url: &str) -> Result<(), String>
     Ok(())
 }
 
+/// The shared folder of real Azure JSON: `$AVNM_SHARED/azure-samples`, else `shared/azure-samples` beside the
+/// repository (as the import tests find it).
+fn azure_samples() -> Result<PathBuf, String> {
+    let shared = std::env::var_os("AVNM_SHARED")
+        .map_or_else(|| workspace_root().join("../shared"), PathBuf::from);
+    let dir = shared.join("azure-samples");
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "the shared azure-samples folder is missing: looked for {} (set AVNM_SHARED)",
+            shown(&dir)
+        ))
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", shown(path)))
+}
+
+/// Pastes a text into the import dialog and adds it as a source.
+fn paste_source(session: &mut Session, text: &str) -> Result<(), String> {
+    type_into(session, "[data-testid=import-text]", text)?;
+    session.click(&session.find("[data-testid=import-add]")?)?;
+    Ok(())
+}
+
+/// Real Azure JSON pasted into the import dialog becomes a design with a report:
+/// - `az network vnet list` output: the list of the VNet that `az network vnet create` printed in Microsoft's
+///   executable docs (`bodies/cli-output/executable-docs/newVNet.json`: the list is the `az network vnet show`
+///   objects in an array, the CLI's flattened shape without `properties`);
+/// - the Azure Verified Module's connectivity configuration template (`languageVersion` 2.0, compiled from Bicep)
+///   with the parameters file of the import tests (`tests/import/parameters/`).
+///
+/// First a text with nothing to import is refused in one line and the design stays.
+fn import_az_output_and_a_template(session: &mut Session, base_url: &str) -> Result<(), String> {
+    let samples = azure_samples()?;
+    let created: Value = serde_json::from_str(&read_text(
+        &samples.join("bodies/cli-output/executable-docs/newVNet.json"),
+    )?)
+    .map_err(|e| format!("newVNet.json: {e}"))?;
+    let vnet = created
+        .get("newVNet")
+        .cloned()
+        .ok_or("newVNet.json has no `newVNet`")?;
+    let list = json!([vnet]).to_string();
+    let template = read_text(&samples.join(
+        "sources/Azure+bicep-registry-modules/avm/res/network/network-manager/connectivity-configuration/main.json",
+    ))?;
+    let parameters = read_text(
+        &workspace_root()
+            .join("tests/import/parameters/connectivity-configuration.parameters.json"),
+    )?;
+
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=import-open]")?)?;
+    paste_source(session, "{\"value\": []}")?;
+    session.wait_for_text("[data-testid=import-error]", "nothing to import")?;
+    session.wait_for_text("[data-testid=import-error]", "your design is unchanged")?;
+    let load = session.find("[data-testid=import-load]")?;
+    ensure(
+        session.attribute(&load, "disabled")?.is_some(),
+        "a refused import cannot be loaded",
+    )?;
+    session.click(&session.find("[aria-label='Remove pasted.json']")?)?;
+
+    paste_source(session, &list)?;
+    paste_source(session, &template)?;
+    paste_source(session, &parameters)?;
+    wait_for_count(session, "[data-testid=import-sources] li", 3)?;
+    // The report names each file and the JSON path of each thing read, skipped or inferred.
+    let report = "[data-testid=import-report]";
+    session.wait_for_text(report, "the Azure CLI's flattened shape")?;
+    session.wait_for_text(report, "myVNetb1404f")?;
+    session.wait_for_text(report, "resources.avmTelemetry")?;
+    session.wait_for_text(report, "an existing resource: the template refers to it")?;
+    session.wait_for_text(report, "resources.connectivityConfiguration")?;
+    session.wait_for_text(report, "the value of parameter hubs")?;
+    session.wait_for_text(
+        "[data-testid=import-status]",
+        "1 virtual network, 1 configuration",
+    )?;
+    session.screenshot(&artifact("import-report.png"))?;
+    session.click(&session.find("[data-testid=import-load]")?)?;
+    session.wait_for_text("[data-testid=import-status]", "Loaded from 3 sources")?;
+    session.click(&session.find("[data-testid=import-dialog-close]")?)?;
+    session.wait_for_text("nav", "myVNetb1404f")?;
+    session.wait_for_text("nav", "10.168.0.0/16")?;
+    // The template's configuration refers to a manager, a hub and a group that no source has: the diagnostics
+    // say so.
+    session.click(&session.find("[data-testid=tab-diagnostics]")?)?;
+    session.wait_for_text("[data-testid=diagnostics]", "networkManagers/nm-prod")?;
+    session.wait_for_text("[data-testid=diagnostics]", "virtualNetworks/hub")?;
+    // One undo brings the example back.
+    session.click(&session.find("[data-testid=undo]")?)?;
+    session.wait_for_text("nav", "vnet-hub")?;
+    Ok(())
+}
+
+/// The tests whose browser downloads files, into [`downloads`] (set in [`run_one`]).
+const DOWNLOADING: &[&str] = &["export_guardrails_in_every_format"];
+
+/// Where a test's browser puts its downloads (set in [`run_one`]).
+fn downloads(test: &str) -> PathBuf {
+    artifacts_dir()
+        .join("profiles")
+        .join(test)
+        .join("downloads")
+}
+
+/// Polls for up to 10 s until a downloaded file is complete and not empty, and returns its bytes.
+///
+/// Chromium holds a file of a type it deems dangerous (a shell script) as `Unconfirmed <n>.crdownload` until the
+/// user keeps it; with `held`, such a file counts as the download.
+fn downloaded(test: &str, name: &str, held: bool) -> Result<Vec<u8>, String> {
+    let path = downloads(test).join(name);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(bytes) = fs::read(&path)
+            && !bytes.is_empty()
+        {
+            return Ok(bytes);
+        }
+        if held {
+            let unconfirmed = fs::read_dir(downloads(test))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("Unconfirmed "))
+                .find_map(|e| fs::read(e.path()).ok().filter(|b| !b.is_empty()));
+            if let Some(bytes) = unconfirmed {
+                return Ok(bytes);
+            }
+        }
+        if Instant::now() > deadline {
+            let there: Vec<String> = fs::read_dir(downloads(test))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            return Err(format!(
+                "no download {} with something in it (the folder has {there:?})",
+                shown(&path)
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The guardrails example exported in every format: the dialog shows each text with what the format leaves out,
+/// and each download is a file under the name its tools expect, with the content of its format (the `az` script
+/// as Chromium holds it until the user keeps it, see [`downloaded`]).
+fn export_guardrails_in_every_format(session: &mut Session, base_url: &str) -> Result<(), String> {
+    const TEST: &str = "export_guardrails_in_every_format";
+    ensure(DOWNLOADING.contains(&TEST), "the test may download")?;
+    load_example(session, base_url, "hub-spoke-guardrails")?;
+    session.click(&session.find("[data-testid=export]")?)?;
+    for (format, file, shown_text, starts) in [
+        ("scenario", "design.json", "\"resources\"", "{"),
+        ("arm", "azuredeploy.json", "deploymentTemplate.json#", "{"),
+        ("bicep", "main.bicep", "targetScope", "//"),
+        ("terraform", "main.tf", "azurerm_network_manager", "#"),
+        ("az", "deploy.sh", "az network manager", "#!"),
+    ] {
+        session.click(&session.find(&format!("[data-testid=export-format-{format}]"))?)?;
+        session.wait_for_text("[data-testid=export-text]", shown_text)?;
+        session.click(&session.find(&format!("[data-testid='export-download-{file}']"))?)?;
+        let bytes = downloaded(TEST, file, file.ends_with(".sh"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        ensure(
+            text.starts_with(starts) && text.contains(shown_text),
+            format!(
+                "{file} starts {:?}",
+                text.chars().take(40).collect::<String>()
+            ),
+        )?;
+    }
+    // ARM cannot deploy a commit: the dialog says so.
+    session.click(&session.find("[data-testid=export-format-arm]")?)?;
+    session.wait_for_text("[data-testid=export-report]", "metadata.commits")?;
+    session.click(&session.find("[data-testid=export-format-svg]")?)?;
+    session.find("[data-testid=export-picture]")?;
+    session.click(&session.find("[data-testid='export-download-topology.svg']")?)?;
+    let svg = downloaded(TEST, "topology.svg", false)?;
+    ensure(
+        String::from_utf8_lossy(&svg).starts_with("<svg"),
+        "topology.svg is an SVG picture",
+    )?;
+    session.click(&session.find("[data-testid=export-format-png]")?)?;
+    session.click(&session.find("[data-testid='export-download-topology.png']")?)?;
+    session.wait_for_text("[data-testid=export-status]", "downloaded")?;
+    let png = downloaded(TEST, "topology.png", false)?;
+    ensure(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "topology.png is a PNG picture",
+    )?;
+    session.screenshot(&artifact("export.png"))?;
+    Ok(())
+}
+
 /// Renaming a VNet changes its id everywhere: its peering on the other VNet, the static member that names it and
 /// the NIC in its subnet follow. The manual peering added first still carries traffic after the rename, so the
 /// intent that the two test spokes are isolated fails with Allowed (and only that one); undo brings the old name
@@ -887,7 +1096,10 @@ fn run_one(
     let _ = fs::remove_dir_all(&profile);
     fs::create_dir_all(&profile)
         .map_err(|error| format!("cannot create {}: {error}", shown(&profile)))?;
-    let capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
+    let mut capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
+    if DOWNLOADING.contains(&name) {
+        allow_downloads(&mut capabilities, &profile.join("downloads"));
+    }
     let mut session = Session::new(driver, &capabilities)?;
     let outcome = test(&mut session, base_url).and_then(|()| own_origin_only(&session, base_url));
     if outcome.is_err() {
@@ -900,6 +1112,23 @@ fn run_one(
     let _ = fs::remove_dir_all(&profile);
     outcome?;
     Ok(deleted?)
+}
+
+/// Lets the session download files into `dir` without asking, several from one page too.
+fn allow_downloads(capabilities: &mut Value, dir: &Path) {
+    if let Some(options) = capabilities
+        .pointer_mut("/capabilities/alwaysMatch/goog:chromeOptions")
+        .and_then(Value::as_object_mut)
+    {
+        options.insert(
+            "prefs".to_owned(),
+            json!({
+                "download.default_directory": dir.to_string_lossy(),
+                "download.prompt_for_download": false,
+                "profile.default_content_setting_values.automatic_downloads": 1,
+            }),
+        );
+    }
 }
 
 /// Every resource the page loaded during a flow came from the page's own origin (or is data the page made): no

@@ -1,6 +1,7 @@
 //! The ARM deployment template: one nested deployment (`Microsoft.Resources/deployments`) per resource group,
 //! subscription and management group of the design, each with its own inner template, waiting for the
-//! deployments it refers to; management groups at the top of a tenant template; the commits in `metadata`.
+//! deployments it refers to; management groups and subscription aliases (display names) at the top of a tenant
+//! template; the commits in `metadata`.
 
 use serde_json::Value;
 
@@ -17,6 +18,7 @@ const MANAGEMENT_GROUP_SCHEMA: &str = "https://schema.management.azure.com/schem
 const TENANT_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#";
 const DEPLOYMENTS_API: &str = "2021-04-01";
+const ALIASES_API: &str = "2021-10-01";
 
 pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
     let units = plan.units(&mut report.lines);
@@ -45,7 +47,7 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         .find_map(|i| i.location.clone())
         .unwrap_or_else(|| "westeurope".to_owned());
 
-    let mut resources = Vec::new();
+    let mut resources = aliases(plan, tenant, report);
     for (u, unit) in units.iter().enumerate() {
         if unit.scope == Scope::Tenant {
             for &i in &unit.items {
@@ -111,6 +113,49 @@ pub(super) fn write(plan: &Plan, report: &mut ExportReport) -> String {
         ("resources".to_owned(), Json::Array(resources)),
     ]);
     template.pretty()
+}
+
+/// The display names of the design's subscriptions, which policy conditions read
+/// (`[subscription().displayName]`).
+///
+/// A tenant template names each subscription with a `Microsoft.Subscription/aliases` resource, the template's
+/// way to give a subscription a display name, which the import reads back.
+/// Azure keeps an alias's display name only when the alias creates the subscription
+/// (<https://learn.microsoft.com/azure/templates/microsoft.subscription/aliases>): for one that exists, the alias
+/// records the name without renaming it, and the report says so.
+/// A template of a narrower scope leaves the names out, as the other formats do: an alias there would need a
+/// tenant deployment, and with it rights at the tenant root, only to record a name.
+fn aliases(plan: &Plan, tenant: bool, report: &mut ExportReport) -> Vec<Json> {
+    let mut out = Vec::new();
+    for subscription in &plan.subscription_names {
+        if !tenant {
+            report.lines.push(subscription.left_out());
+            continue;
+        }
+        report.push(
+            subscription.path.clone(),
+            format!(
+                "the display name `{}` of subscription `{}` is written as a `Microsoft.Subscription/aliases` resource, which records it but does not rename an existing subscription: rename it with `az account subscription rename` if its name differs",
+                subscription.name, subscription.guid
+            ),
+        );
+        out.push(Json::Object(vec![
+            (
+                "type".to_owned(),
+                Json::str("Microsoft.Subscription/aliases"),
+            ),
+            ("apiVersion".to_owned(), Json::str(ALIASES_API)),
+            ("name".to_owned(), Json::str(arm_text(&subscription.guid))),
+            (
+                "properties".to_owned(),
+                Json::Value(arm_literal(&serde_json::json!({
+                    "subscriptionId": subscription.guid,
+                    "displayName": subscription.name,
+                }))),
+            ),
+        ]));
+    }
+    out
 }
 
 /// The names of the resource groups the units deploy into and the template does not create, in backticks.

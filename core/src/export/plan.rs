@@ -125,7 +125,34 @@ pub(crate) struct Plan {
     pub title: Option<String>,
     /// The document's `description`.
     pub description: Option<String>,
+    /// The subscriptions of the design that have a display name, in document order.
+    pub subscription_names: Vec<SubscriptionName>,
     index: BTreeMap<String, usize>,
+}
+
+/// A subscription's display name: policy conditions read it (`[subscription().displayName]`), but no template
+/// renames a subscription, so each format says what it does with it.
+#[derive(Clone, Debug)]
+pub(crate) struct SubscriptionName {
+    /// The subscription's GUID.
+    pub guid: String,
+    /// `properties.displayName`.
+    pub name: String,
+    /// JSON path of the subscription in the document.
+    pub path: String,
+}
+
+impl SubscriptionName {
+    /// The report line of a format that leaves the display name out.
+    pub fn left_out(&self) -> ReportLine {
+        ReportLine {
+            path: self.path.clone(),
+            message: format!(
+                "the display name `{}` of subscription `{}` is not deployable (subscriptions are created and renamed outside templates); the subscription must exist",
+                self.name, self.guid
+            ),
+        }
+    }
 }
 
 /// Keys Azure returns but does not take, at any depth.
@@ -442,12 +469,11 @@ impl Plan {
             .and_then(|p| p.get("displayName"))
             .and_then(Value::as_str)
         {
-            self.note(
-                path,
-                format!(
-                    "the display name `{name}` of subscription `{guid}` is not deployable (subscriptions are created and renamed outside templates); the subscription must exist"
-                ),
-            );
+            self.subscription_names.push(SubscriptionName {
+                guid: guid.to_owned(),
+                name: name.to_owned(),
+                path: path.to_owned(),
+            });
         }
         let Some(tags) = resource
             .get("tags")

@@ -128,6 +128,78 @@ fn management_groups_make_a_tenant_template_with_a_deployment_at_the_group() {
     assert!(bicep.contains("scope: managementGroup('mg-root')"));
 }
 
+#[test]
+fn a_tenant_template_names_subscriptions_with_aliases_that_the_import_reads_back() {
+    let mut document = management_group_design();
+    document["resources"].as_array_mut().unwrap().push(json!(
+        {"id": "/subscriptions/s1", "type": "Microsoft.Resources/subscriptions",
+         "properties": {"displayName": "Contoso Production"}}
+    ));
+    let design = scenario(document);
+    let text = check(
+        &design,
+        Format::Arm,
+        "resources[6]",
+        "the display name `Contoso Production` of subscription `s1` is written as a `Microsoft.Subscription/aliases` resource, which records it but does not rename an existing subscription",
+    );
+    let template: Value = serde_json::from_str(&text).unwrap();
+    let alias = &template["resources"][0];
+    assert_eq!(
+        alias,
+        &json!({"type": "Microsoft.Subscription/aliases", "apiVersion": "2021-10-01", "name": "s1",
+                "properties": {"subscriptionId": "s1", "displayName": "Contoso Production"}})
+    );
+    // Read back, the subscription has its name and the child group its parent.
+    let imported = crate::import::import(&[crate::import::Source::new("t.json", text)]).unwrap();
+    let back = imported.scenario().unwrap();
+    let model = back.model();
+    let subscription = model.subscriptions.values().next().unwrap();
+    assert_eq!(
+        subscription.display_name.as_deref(),
+        Some("Contoso Production")
+    );
+    let root = model
+        .management_groups
+        .values()
+        .find(|g| g.id.as_str() == MG)
+        .unwrap();
+    let children: Vec<&str> = root.child_groups.iter().map(|g| g.as_str()).collect();
+    assert_eq!(
+        children,
+        ["/providers/Microsoft.Management/managementGroups/mg-child"]
+    );
+    // Bicep, Terraform and az leave the name out, and say so.
+    for format in [Format::Bicep, Format::Terraform, Format::Az] {
+        check(
+            &design,
+            format,
+            "resources[6]",
+            "the display name `Contoso Production` of subscription `s1` is not deployable",
+        );
+    }
+}
+
+#[test]
+fn a_resource_group_template_leaves_subscription_names_out() {
+    let design = scenario(json!({"resources": [
+        {"id": "/subscriptions/s", "type": "Microsoft.Resources/subscriptions",
+         "properties": {"displayName": "Prod"}},
+        {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+         "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}
+    ]}));
+    let text = check(
+        &design,
+        Format::Arm,
+        "resources[0]",
+        "the display name `Prod` of subscription `s` is not deployable",
+    );
+    assert!(
+        !text.contains("Microsoft.Subscription/aliases"),
+        "an alias would need a tenant deployment"
+    );
+}
+
 fn peering(remote: &str) -> Value {
     json!({"name": format!("to-{}", remote.rsplit('/').next().unwrap()),
            "properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": true}})

@@ -383,6 +383,23 @@ impl Importer {
         let conditional = (lower == "microsoft.network/networkmanagers/networkgroups")
             .then(|| res.pointer("/properties/conditionalMembership").cloned())
             .flatten();
+        // A template names a management group's parent in `details.parent`; the scenario reads the tree from
+        // the parent's `children`.
+        if lower == "microsoft.management/managementgroups"
+            && let Some(parent) = res
+                .pointer("/properties/details/parent/id")
+                .and_then(Value::as_str)
+                .filter(|p| !p.is_empty())
+        {
+            let parent = resource::normalise_id(parent);
+            self.line(
+                ReportKind::Read,
+                &at(path, "properties.details.parent"),
+                format!("the management group `{id}` is a child of `{parent}`"),
+            );
+            self.links
+                .push((self.file.clone(), path.to_owned(), parent, id.clone()));
+        }
         self.resources.push(res);
         self.preview_members(&id, members, conditional, path);
     }

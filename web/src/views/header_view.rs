@@ -5,6 +5,7 @@ use avnm_core::scenario::{Change, deploy_everything};
 use yew::prelude::*;
 
 use super::designs_view::DesignsView;
+use super::io::{ExportView, ImportView};
 use super::share_view::ShareView;
 use crate::app::Ctx;
 use crate::platform;
@@ -46,7 +47,6 @@ fn sharing(dialog: &UseStateHandle<Option<Dialog>>) -> (Html, Html) {
 /// The header bar.
 #[component]
 pub fn HeaderView() -> Html {
-    let reader = use_mut_ref(|| None::<platform::Reading>);
     let theme = use_state(platform::theme);
     let dialog = use_state(|| None::<Dialog>);
     let Some(ctx) = use_context::<Ctx>() else {
@@ -62,28 +62,6 @@ pub fn HeaderView() -> Html {
         text: r#"{"resources": [], "commits": [], "intents": []}"#.into(),
         source: "the new design".into(),
     });
-    let export = {
-        let scenario = ctx.state.scenario.clone();
-        Callback::from(move |_: MouseEvent| platform::download("design.json", &scenario.to_json()))
-    };
-    let import = {
-        let dispatch = ctx.dispatch.clone();
-        let reader = reader;
-        Callback::from(move |e: Event| {
-            let dispatch = dispatch.clone();
-            let done =
-                Callback::from(
-                    move |(name, result): (String, Result<String, String>)| match result {
-                        Ok(text) => dispatch.emit(Action::Load { text, source: name }),
-                        Err(e) => dispatch.emit(Action::Load {
-                            text: String::new(),
-                            source: format!("{name} ({e})"),
-                        }),
-                    },
-                );
-            *reader.borrow_mut() = platform::read_file(&e, done);
-        })
-    };
     let toggle = {
         let theme = theme.clone();
         Callback::from(move |_: MouseEvent| {
@@ -108,11 +86,8 @@ pub fn HeaderView() -> Html {
                 <button onclick={redo} disabled={state.history.redoable() == 0} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
                 <button onclick={deploy} disabled={nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
                 <button onclick={new} title="Start an empty design">{ "New" }</button>
-                <label class="button" title="Load a scenario document from a file">
-                    { "Import" }
-                    <input type="file" accept=".json,application/json" onchange={import} class="visually-hidden" data-testid="import" />
-                </label>
-                <button onclick={export} title="Download the design as a scenario document" data-testid="export">{ "Export" }</button>
+                <ImportView />
+                <ExportView />
                 { sharing }
                 <button onclick={toggle} title="Switch between light and dark" aria-label="Toggle theme" data-testid="theme">
                     { if *theme == "dark" { "☀ Light" } else { "☾ Dark" } }

@@ -13,6 +13,7 @@ use crate::app::Ctx;
 use crate::components::rich;
 use crate::platform;
 use crate::state::Action;
+use crate::views::io::CopyView;
 
 /// Known endpoints to pick from: NIC addresses with their names.
 fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
@@ -125,18 +126,17 @@ pub fn VerdictView() -> Html {
     if source_value.is_err() {
         problems.push("the source port is a number from 0 to 65535".to_owned());
     }
-    let verdict = match (from_ip, to_ip, source_value) {
-        (Ok(f), Ok(t), Ok(sp)) if !needs_port || port_value.is_ok() => {
-            Some(ctx.analysis.verdict(&Flow {
-                from: f,
-                to: t,
-                protocol: *protocol,
-                port: port_value.ok(),
-                source_port: sp,
-            }))
-        }
+    let flow = match (from_ip, to_ip, source_value) {
+        (Ok(f), Ok(t), Ok(sp)) if !needs_port || port_value.is_ok() => Some(Flow {
+            from: f,
+            to: t,
+            protocol: *protocol,
+            port: port_value.ok(),
+            source_port: sp,
+        }),
         _ => None,
     };
+    let verdict = flow.map(|f| (ctx.analysis.verdict(&f), f));
     let list = endpoints(&ctx);
     html! {
         <div class="panel verdict-panel">
@@ -160,7 +160,10 @@ pub fn VerdictView() -> Html {
                 </datalist>
             </form>
             { for problems.iter().map(|p| html! { <p class="error" role="alert">{ p.clone() }</p> }) }
-            if let Some(v) = verdict { { render_verdict(&v) } }
+            if let Some((v, f)) = verdict {
+                { render_verdict(&v) }
+                <CopyView text={avnm_core::export::verdict_markdown(&v, &f)} label="Copy as Markdown" testid="verdict-markdown" />
+            }
         </div>
     }
 }

@@ -1,0 +1,464 @@
+//! Import: Azure JSON pasted, chosen or dropped on the page, read by `avnm_core::import` into one design, with
+//! the report of what was read, skipped, inferred and not evaluated, file by file and path by path.
+//!
+//! The dialog reads its sources as they are added and shows the report before anything is loaded; "Load" puts the
+//! design in the playground as one undoable step (`Action::Load`).
+//! A refused import loads nothing and says why in one line.
+//! The header's file input (`data-testid=import`) loads at once what imports, and opens the dialog on its report.
+
+use std::rc::Rc;
+
+use avnm_core::import::{ImportError, Imported, ReportKind, ReportLine, Source, import};
+use yew::prelude::*;
+
+use super::render_dialog;
+use crate::app::Ctx;
+use crate::components::rich;
+use crate::platform;
+use crate::state::Action;
+
+/// At most this many report lines are drawn; the count of the others is said.
+const SHOWN_LINES: usize = 400;
+
+/// What the dialog holds: the sources and what their import gives.
+#[derive(Clone, Default)]
+struct Sources {
+    /// The texts to import, in the order they were added.
+    list: Vec<Source>,
+    /// Files that could not be read, with why.
+    unreadable: Vec<(String, String)>,
+    /// The import of `list`, when it has something.
+    outcome: Option<Rc<Result<Imported, ImportError>>>,
+    /// What was loaded last, said after loading.
+    loaded: Option<String>,
+}
+
+impl PartialEq for Sources {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list
+            && self.unreadable == other.unreadable
+            && self.loaded == other.loaded
+            && match (&self.outcome, &other.outcome) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+impl Sources {
+    /// The sources with files added (a file already there by name is replaced), imported again.
+    fn with(&self, files: platform::ReadFiles) -> Sources {
+        let mut next = Sources {
+            loaded: None,
+            ..self.clone()
+        };
+        for (name, read) in files {
+            next.list.retain(|s| s.name != name);
+            next.unreadable.retain(|(n, _)| *n != name);
+            match read {
+                Ok(text) => next.list.push(Source::new(name, text)),
+                Err(why) => next.unreadable.push((name, why)),
+            }
+        }
+        next.imported()
+    }
+
+    /// The sources without one, imported again.
+    fn without(&self, name: &str) -> Sources {
+        let mut next = Sources {
+            loaded: None,
+            ..self.clone()
+        };
+        next.list.retain(|s| s.name != name);
+        next.unreadable.retain(|(n, _)| n != name);
+        next.imported()
+    }
+
+    fn imported(mut self) -> Sources {
+        self.outcome = (!self.list.is_empty()).then(|| Rc::new(import(&self.list)));
+        self
+    }
+
+    /// The load action of a successful import, named after its sources.
+    fn load(&self) -> Option<Action> {
+        let Some(Ok(imported)) = self.outcome.as_deref() else {
+            return None;
+        };
+        Some(Action::Load {
+            text: imported.to_json(),
+            source: self.names(),
+        })
+    }
+
+    /// `a.json`, `a.json and b.json`, `3 sources`.
+    fn names(&self) -> String {
+        match self.list.as_slice() {
+            [one] => format!("`{}`", one.name),
+            [a, b] => format!("`{}` and `{}`", a.name, b.name),
+            more => format!("{} sources", more.len()),
+        }
+    }
+}
+
+/// A name for pasted text that no source has yet: `pasted.json`, `pasted-2.json`...
+fn pasted_name(list: &[Source]) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                "pasted.json".to_owned()
+            } else {
+                format!("pasted-{n}.json")
+            }
+        })
+        .find(|name| !list.iter().any(|s| s.name == *name))
+        .unwrap_or_default()
+}
+
+/// What changes the dialog's sources.
+enum Step {
+    /// Files or pasted text added.
+    Add(platform::ReadFiles),
+    /// A source taken out, by name.
+    Remove(String),
+    /// Everything taken out.
+    Clear,
+    /// Sources read and imported elsewhere.
+    Set(Sources),
+    /// The import was loaded into the playground.
+    Loaded,
+}
+
+impl Reducible for Sources {
+    type Action = Step;
+
+    fn reduce(self: Rc<Self>, step: Step) -> Rc<Self> {
+        Rc::new(match step {
+            Step::Add(files) => self.with(files),
+            Step::Remove(name) => self.without(&name),
+            Step::Clear => Sources::default(),
+            Step::Set(sources) => sources,
+            Step::Loaded => Sources {
+                loaded: Some(self.names()),
+                ..(*self).clone()
+            },
+        })
+    }
+}
+
+/// The header's Import button and file input, and the import dialog.
+#[component]
+pub fn ImportView() -> Html {
+    let open = use_state(|| false);
+    let sources = use_reducer(Sources::default);
+    let paste = use_state(String::new);
+    let reading = use_mut_ref(|| None::<platform::Readings>);
+    let ctx = use_context::<Ctx>();
+    // Files dropped anywhere on the page join the sources and open the dialog.
+    {
+        let open = open.setter();
+        let sources = sources.dispatcher();
+        use_effect_with((), move |()| {
+            let listening = platform::on_page_drop(Callback::from(move |files| {
+                sources.dispatch(Step::Add(files));
+                open.set(true);
+            }));
+            move || std::mem::drop(listening)
+        });
+    }
+    let Some(ctx) = ctx else { return html! {} };
+
+    let show = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(true))
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |()| open.set(false))
+    };
+    // The header's file input: load what imports at once, and show the report.
+    let quick = {
+        let sources = sources.dispatcher();
+        let open = open.setter();
+        let dispatch = ctx.dispatch.clone();
+        let reading = reading.clone();
+        Callback::from(move |e: Event| {
+            let sources = sources.clone();
+            let open = open.clone();
+            let dispatch = dispatch.clone();
+            let done = Callback::from(move |files: platform::ReadFiles| {
+                let next = Sources::default().with(files);
+                let next = match next.load() {
+                    Some(action) => {
+                        dispatch.emit(action);
+                        Sources {
+                            loaded: Some(next.names()),
+                            ..next
+                        }
+                    }
+                    None => next,
+                };
+                sources.dispatch(Step::Set(next));
+                open.set(true);
+            });
+            *reading.borrow_mut() = platform::read_files(&e, &done);
+        })
+    };
+    let chosen = {
+        let sources = sources.dispatcher();
+        Callback::from(move |e: Event| {
+            let sources = sources.clone();
+            let done = Callback::from(move |files| sources.dispatch(Step::Add(files)));
+            *reading.borrow_mut() = platform::read_files(&e, &done);
+        })
+    };
+    let on_paste = {
+        let paste = paste.clone();
+        Callback::from(move |e: InputEvent| paste.set(platform::value(&e)))
+    };
+    let add_paste = {
+        let paste = paste.clone();
+        let sources = sources.clone();
+        Callback::from(move |_: MouseEvent| {
+            if paste.trim().is_empty() {
+                return;
+            }
+            let name = pasted_name(&sources.list);
+            sources.dispatch(Step::Add(vec![(name, Ok((*paste).clone()))]));
+            paste.set(String::new());
+        })
+    };
+    let clear = {
+        let sources = sources.dispatcher();
+        Callback::from(move |_: MouseEvent| sources.dispatch(Step::Clear))
+    };
+    let load = {
+        let sources = sources.clone();
+        let dispatch = ctx.dispatch;
+        Callback::from(move |_: MouseEvent| {
+            if let Some(action) = sources.load() {
+                dispatch.emit(action);
+                sources.dispatch(Step::Loaded);
+            }
+        })
+    };
+    let remove = {
+        let sources = sources.dispatcher();
+        Callback::from(move |name: String| sources.dispatch(Step::Remove(name)))
+    };
+
+    let body = html! {
+        <>
+            <p class="hint">{ "Paste, choose or drop Azure JSON: scenario documents, ARM GET bodies and " }<code>{ "{\"value\": [...]}" }</code>
+                { " lists, REST API example files, " }<code>{ "az ... -o json" }</code>{ " output, ARM templates with their parameters files. Several files are read together, as one design." }</p>
+            <div class="io-sources">
+                <label class="field io-paste"><span class="label">{ "Paste JSON" }</span>
+                    <textarea value={(*paste).clone()} oninput={on_paste} rows="6" spellcheck="false"
+                        placeholder="az network vnet list -o json, an ARM template..." data-testid="import-text" /></label>
+                <div class="io-actions">
+                    <button onclick={add_paste} disabled={paste.trim().is_empty()} data-testid="import-add">{ "Add pasted text" }</button>
+                    <label class="button" title="Choose one or more JSON files">
+                        { "Choose files…" }
+                        <input type="file" multiple=true accept=".json,application/json" onchange={chosen} class="visually-hidden" data-testid="import-files" />
+                    </label>
+                    <span class="hint">{ "or drop files anywhere on the page" }</span>
+                </div>
+            </div>
+            { render_sources(&sources, &remove) }
+            { render_outcome(&sources) }
+            <div class="io-footer">
+                <button onclick={clear} disabled={sources.list.is_empty() && sources.unreadable.is_empty()}>{ "Clear" }</button>
+                <button class="primary" onclick={load} disabled={sources.load().is_none() || sources.loaded.is_some()} data-testid="import-load">
+                    { "Load into the playground" }
+                </button>
+            </div>
+        </>
+    };
+    html! {
+        <>
+            <button onclick={show} title="Import Azure JSON: paste, choose or drop files" data-testid="import-open">{ "Import" }</button>
+            <input type="file" multiple=true accept=".json,application/json" onchange={quick} class="visually-hidden"
+                tabindex="-1" aria-label="Import files at once" data-testid="import" />
+            if *open { { render_dialog("Import", "import-dialog", close, body) } }
+        </>
+    }
+}
+
+fn render_sources(sources: &Sources, remove: &Callback<String>) -> Html {
+    if sources.list.is_empty() && sources.unreadable.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="io-source-list" data-testid="import-sources">
+            { for sources.list.iter().map(|s| {
+                let name = s.name.clone();
+                let onclick = remove.reform(move |_: MouseEvent| name.clone());
+                html! {
+                    <li key={s.name.clone()}>
+                        <code>{ s.name.clone() }</code>
+                        <span class="hint">{ format!(" {} characters", s.text.chars().count()) }</span>
+                        <button class="link" {onclick} aria-label={format!("Remove {}", s.name)}>{ "✕" }</button>
+                    </li>
+                }
+            }) }
+            { for sources.unreadable.iter().map(|(name, why)| html! {
+                <li key={name.clone()} class="error"><code>{ name.clone() }</code>{ format!(" could not be read: {why}") }</li>
+            }) }
+        </ul>
+    }
+}
+
+fn render_outcome(sources: &Sources) -> Html {
+    let Some(outcome) = sources.outcome.as_deref() else {
+        return html! {};
+    };
+    let (status, report): (Html, &[ReportLine]) = match outcome {
+        Ok(imported) => (render_summary(imported, sources), &imported.report),
+        Err(error) => (
+            html! {
+                <p class="error" role="alert" data-testid="import-error">
+                    { rich(&format!("{error}; your design is unchanged")) }
+                </p>
+            },
+            error.report(),
+        ),
+    };
+    html! {
+        <>
+            { status }
+            { render_report(report) }
+        </>
+    }
+}
+
+/// What the design read has, or that it was loaded.
+fn render_summary(imported: &Imported, sources: &Sources) -> Html {
+    match imported.scenario() {
+        Ok(scenario) => {
+            let model = scenario.model();
+            let counts = [
+                (model.vnets.len(), "virtual network", "virtual networks"),
+                (
+                    model.nsgs.len(),
+                    "network security group",
+                    "network security groups",
+                ),
+                (model.managers.len(), "network manager", "network managers"),
+                (model.groups.len(), "network group", "network groups"),
+                (
+                    model.connectivity_configs.len() + model.security_admin_configs.len(),
+                    "configuration",
+                    "configurations",
+                ),
+                (model.commits.len(), "commit", "commits"),
+                (model.intents.len(), "intent", "intents"),
+            ];
+            let has: Vec<String> = counts
+                .iter()
+                .filter(|(n, _, _)| *n > 0)
+                .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+                .collect();
+            let what = if has.is_empty() {
+                "resources the playground keeps but does not simulate".to_owned()
+            } else {
+                has.join(", ")
+            };
+            match &sources.loaded {
+                Some(names) => html! {
+                    <p class="io-status loaded" role="status" data-testid="import-status">
+                        { rich(&format!("Loaded from {names}: {what}. Undo brings your previous design back.")) }
+                    </p>
+                },
+                None => html! {
+                    <p class="io-status" role="status" data-testid="import-status">{ format!("Ready to load: {what}.") }</p>
+                },
+            }
+        }
+        Err(e) => html! {
+            <p class="error" role="alert" data-testid="import-error">
+                { rich(&format!("the import is not a design the playground can load: {e}; your design is unchanged")) }
+            </p>
+        },
+    }
+}
+
+fn kind_class(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::Read => "read",
+        ReportKind::Inferred => "inferred",
+        ReportKind::Duplicate | ReportKind::Unevaluated | ReportKind::Skipped => "skipped",
+        ReportKind::Refused => "refused",
+    }
+}
+
+/// The report: a count per kind, then one row per line, in input order.
+fn render_report(report: &[ReportLine]) -> Html {
+    let kinds = [
+        ReportKind::Read,
+        ReportKind::Inferred,
+        ReportKind::Skipped,
+        ReportKind::Duplicate,
+        ReportKind::Unevaluated,
+        ReportKind::Refused,
+    ];
+    let counts: Vec<String> = kinds
+        .iter()
+        .map(|k| (k, report.iter().filter(|l| l.kind == *k).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    let more = report.len().saturating_sub(SHOWN_LINES);
+    html! {
+        <div class="io-report">
+            <h3>{ "Report" }<span class="hint">{ format!(" {}", counts.join(", ")) }</span></h3>
+            <table class="rules" data-testid="import-report">
+                <thead><tr><th>{ "What" }</th><th>{ "File" }</th><th>{ "Path" }</th><th>{ "Why" }</th></tr></thead>
+                <tbody>
+                    { for report.iter().take(SHOWN_LINES).map(|line| html! {
+                        <tr class={classes!("io-line", kind_class(line.kind))}>
+                            <td><span class="tag">{ line.kind.to_string() }</span></td>
+                            <td><code>{ line.file.clone() }</code></td>
+                            <td>if !line.path.is_empty() { <code>{ line.path.clone() }</code> }</td>
+                            <td>{ rich(&line.message) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            if more > 0 { <p class="hint">{ format!("and {more} more lines") }</p> }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_import_together_and_a_refusal_loads_nothing() {
+        let vnet = r#"{"value": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+                      "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#;
+        let sources = Sources::default().with(vec![("vnets.json".into(), Ok(vnet.into()))]);
+        let Some(Action::Load { text, source }) = sources.load() else {
+            panic!("a list of one VNet imports")
+        };
+        assert_eq!(source, "`vnets.json`");
+        let scenario = avnm_core::Scenario::parse(&text).unwrap();
+        assert_eq!(scenario.model().vnets.len(), 1);
+
+        let refused = Sources::default().with(vec![("empty.json".into(), Ok("{}".into()))]);
+        assert!(refused.load().is_none(), "nothing to import loads nothing");
+        assert!(matches!(refused.outcome.as_deref(), Some(Err(_))));
+
+        let both = sources.with(vec![("empty.json".into(), Ok("{}".into()))]);
+        assert_eq!(both.names(), "`vnets.json` and `empty.json`");
+        assert!(both.load().is_some(), "one source that imports is enough");
+        assert_eq!(both.without("vnets.json").list.len(), 1);
+    }
+
+    #[test]
+    fn pasted_texts_get_names_no_source_has() {
+        assert_eq!(pasted_name(&[]), "pasted.json");
+        let one = [Source::new("pasted.json", "{}")];
+        assert_eq!(pasted_name(&one), "pasted-2.json");
+    }
+}
