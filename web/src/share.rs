@@ -82,6 +82,38 @@ fn tab_of(panel: Panel) -> Tab {
     }
 }
 
+/// The views a course page can embed, with their title and the height their iframe needs (`docs/embedding.md`).
+pub const EMBEDS: [(&str, &str, u32); 5] = [
+    ("topology", "Topology", 420),
+    ("verdict", "Verdict", 480),
+    ("membership", "Membership", 480),
+    ("matrix", "Reachability matrix", 520),
+    ("intents", "Intents", 360),
+];
+
+/// The HTML that embeds one view of the design in a course page: an iframe of the playground's address with
+/// `embed=<view>` (and, for the verdict, the flow on screen), the design in its `#v1.` fragment, sized for the view.
+pub fn embed_code(page: &str, fragment: &str, view: &str, query: &avnm_link::Query) -> String {
+    let (title, height) = EMBEDS
+        .iter()
+        .find(|(v, _, _)| *v == view)
+        .map_or(("Topology", 420), |(_, t, h)| (*t, *h));
+    let mut params = vec![format!("embed={view}")];
+    if view == "verdict"
+        && let (Some(from), Some(to)) = (query.from, query.to)
+    {
+        params.push(format!("from={from}"));
+        params.push(format!("to={to}"));
+        params.extend(query.protocol.map(|p| format!("protocol={p}")));
+        params.extend(query.port.map(|p| format!("port={p}")));
+    }
+    let base = page.split(['?', '#']).next().unwrap_or(page);
+    format!(
+        "<iframe src=\"{base}?{}#{fragment}\" width=\"720\" height=\"{height}\" title=\"AVNM Playground: {title}\" loading=\"lazy\"></iframe>",
+        params.join("&")
+    )
+}
+
 /// Whether a page fragment is meant as a share link (`v<N>.…`), rather than an anchor the page ignores.
 pub fn is_link(fragment: &str) -> bool {
     fragment
@@ -123,6 +155,32 @@ pub fn refusal(error: &LinkError) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_embed_code_frames_one_view_of_the_design_at_its_height() {
+        let query = avnm_link::Query::default();
+        assert_eq!(
+            embed_code(
+                "https://play.example.org/?lesson=x#v1.old",
+                "v1.abc",
+                "topology",
+                &query
+            ),
+            "<iframe src=\"https://play.example.org/?embed=topology#v1.abc\" width=\"720\" height=\"420\" title=\"AVNM Playground: Topology\" loading=\"lazy\"></iframe>"
+        );
+        let flow = avnm_link::Query {
+            from: Some("10.100.0.4".parse().unwrap()),
+            to: Some("10.11.0.4".parse().unwrap()),
+            protocol: Some(avnm_core::model::Protocol::Tcp),
+            port: Some(22),
+            source_port: None,
+        };
+        assert_eq!(
+            embed_code("http://127.0.0.1:8080/", "v1.abc", "verdict", &flow),
+            "<iframe src=\"http://127.0.0.1:8080/?embed=verdict&from=10.100.0.4&to=10.11.0.4&protocol=Tcp&port=22#v1.abc\" width=\"720\" height=\"480\" title=\"AVNM Playground: Verdict\" loading=\"lazy\"></iframe>"
+        );
+    }
+
     use super::*;
     use avnm_core::Scenario;
     use avnm_core::model::Protocol;

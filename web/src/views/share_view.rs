@@ -44,13 +44,15 @@ fn grouped(n: usize) -> String {
 pub fn ShareView(props: &ShareViewProps) -> Html {
     let ctx = use_context::<Ctx>();
     let copied = use_state(|| None::<bool>);
+    let embed_view = use_state(|| "topology".to_owned());
+    let embed_copied = use_state(|| None::<bool>);
     let source = ctx
         .as_ref()
         .map(|c| Source(c.state.scenario.clone(), share::view_of(&c.state)));
     let link = use_memo(source, |source| {
         source.as_ref().map(|Source(scenario, view)| {
             avnm_link::encode_scenario(scenario, view)
-                .map(|fragment| avnm_link::url(&platform::page_url(), &fragment))
+                .map(|fragment| (avnm_link::url(&platform::page_url(), &fragment), fragment))
                 .map_err(|e| e.to_string())
         })
     });
@@ -73,8 +75,28 @@ pub fn ShareView(props: &ShareViewProps) -> Html {
         Some(Err(e)) => {
             html! { <p class="error" role="alert" data-testid="share-error">{ format!("no link can be made: {e}") }</p> }
         }
-        Some(Ok(url)) => {
+        Some(Ok((url, fragment))) => {
             let fit = Fit::of(url.len());
+            let code = share::embed_code(
+                &platform::page_url(),
+                fragment,
+                &embed_view,
+                &ctx.state.query,
+            );
+            let copy_code = {
+                let (code, copied) = (code.clone(), embed_copied.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let copied = copied.clone();
+                    platform::copy(&code, Callback::from(move |ok| copied.set(Some(ok))));
+                })
+            };
+            let pick_view = {
+                let (view, copied) = (embed_view.clone(), embed_copied.clone());
+                Callback::from(move |e: Event| {
+                    view.set(platform::value(&e));
+                    copied.set(None);
+                })
+            };
             let copy = {
                 let url = url.clone();
                 let copied = copied.clone();
@@ -106,6 +128,25 @@ pub fn ShareView(props: &ShareViewProps) -> Html {
                     } else if fit == Fit::Long {
                         <button onclick={download} data-testid="share-download">{ "Download the file instead" }</button>
                     }
+                    <h3>{ "Embed in a course page" }</h3>
+                    <p class="hint">{ "An iframe that shows one view of this design, read-only, with a link to open it here (docs/embedding.md)." }</p>
+                    <label class="field">
+                        <span class="label">{ "View" }</span>
+                        <select onchange={pick_view} data-testid="share-embed-view">
+                            { for share::EMBEDS.iter().map(|(value, title, _)| html! {
+                                <option value={*value} selected={*value == embed_view.as_str()}>{ *title }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <textarea readonly=true value={code} rows="4" aria-label="Embed code" data-testid="share-embed-code" spellcheck="false" />
+                    <p class="hint">
+                        <button onclick={copy_code} data-testid="share-embed-copy">{ "Copy the embed code" }</button>
+                        { match *embed_copied {
+                            Some(true) => html! { <span class="copied" role="status">{ " copied to the clipboard" }</span> },
+                            Some(false) => html! { <span class="error" role="status">{ " the browser did not allow copying: select the code and copy it" }</span> },
+                            None => html! {},
+                        } }
+                    </p>
                 </>
             }
         }
