@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::ChangeError;
+use super::{ChangeError, missing};
 use crate::model::{
     AdminRuleId, ConfigurationId, Model, NetworkGroupId, NetworkManagerId, NicId, NsgRuleId,
     ResourceId, SubnetId, VnetId,
@@ -274,17 +274,6 @@ pub(crate) fn resource_path(model: &Model, id: &ResourceId) -> Option<Path> {
                         .map(|r| r.path.clone())
                 })
         })
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "called with owned texts and borrowed ids alike"
-)]
-fn missing(what: &'static str, id: impl ToString) -> ChangeError {
-    ChangeError::Missing {
-        what,
-        id: id.to_string(),
-    }
 }
 
 fn required(model: &Model, id: &ResourceId) -> Result<Path, ChangeError> {
