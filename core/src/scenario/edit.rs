@@ -293,11 +293,6 @@ pub mod template {
         Fragment(json!({"id": id, "type": kind}))
     }
 
-    /// An empty object, to clear a map such as `tags`.
-    pub fn empty_object() -> Fragment {
-        Fragment(json!({}))
-    }
-
     /// A subnet to append to a VNet's `properties.subnets`.
     pub fn subnet(vnet_id: &str, name: &str, prefix: &str) -> Fragment {
         Fragment(
@@ -746,39 +741,6 @@ pub mod template {
             "name": name, "type": "Microsoft.Authorization/policyAssignments",
             "properties": {"policyDefinitionId": definition_id, "scope": scope, "enforcementMode": "Default"}
         }))
-    }
-
-    /// An Azure Policy definition adding VNets whose tag has a value to a group, with its assignment at a scope.
-    pub fn tag_policy(
-        subscription: &str,
-        name: &str,
-        group_id: &str,
-        tag: &str,
-        value: &str,
-    ) -> [Fragment; 2] {
-        let definition = format!(
-            "/subscriptions/{subscription}/providers/Microsoft.Authorization/policyDefinitions/{name}"
-        );
-        [
-            Fragment(json!({
-                "id": definition, "name": name, "type": "Microsoft.Authorization/policyDefinitions",
-                "properties": {
-                    "displayName": name, "policyType": "Custom", "mode": "Microsoft.Network.Data",
-                    "policyRule": {
-                        "if": {"allOf": [
-                            {"field": "type", "equals": "Microsoft.Network/virtualNetworks"},
-                            {"field": format!("tags['{tag}']"), "equals": value}
-                        ]},
-                        "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": group_id}}
-                    }
-                }
-            })),
-            Fragment(json!({
-                "id": format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/policyAssignments/{name}-assignment"),
-                "name": format!("{name}-assignment"), "type": "Microsoft.Authorization/policyAssignments",
-                "properties": {"policyDefinitionId": definition, "scope": format!("/subscriptions/{subscription}"), "enforcementMode": "Default"}
-            })),
-        ]
     }
 }
 
