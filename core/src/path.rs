@@ -72,7 +72,9 @@ impl Path {
 
     /// The path of a member of the object here.
     pub fn key(&self, key: &str) -> Self {
-        let mut text = self.text.clone();
+        // One allocation: the parent's text, a dot and the key (quoted keys may grow it once more).
+        let mut text = String::with_capacity(self.text.len() + key.len() + 1);
+        text.push_str(&self.text);
         if bare(key) {
             if !text.is_empty() {
                 text.push('.');
@@ -93,9 +95,12 @@ impl Path {
 
     /// The path of an element of the array here.
     pub fn index(&self, index: usize) -> Self {
-        Path {
-            text: format!("{}[{index}]", self.text),
-        }
+        use std::fmt::Write as _;
+        let mut text = String::with_capacity(self.text.len() + 8);
+        text.push_str(&self.text);
+        // Writing to a `String` cannot fail.
+        let _ = write!(text, "[{index}]");
+        Path { text }
     }
 
     /// The path one segment further.

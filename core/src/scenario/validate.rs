@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::path::Path;
 use crate::model::*;
 
 /// Security admin rules per manager above which Azure's "100 rules in one level" limit applies (Q20).
@@ -636,11 +637,12 @@ fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
 /// starting with an alphanumeric and ending with an alphanumeric or an underscore.
 /// Microsoft.Resources `tagNames` 1-512 without `<>%&\?/`, and `tagNames / tagValues` up to 256 characters.
 fn names(model: &Model, out: &mut Vec<Diagnostic>) {
-    let mut check = |what: &str, name: &str, path: String, min: usize, max: usize| {
+    // The path is written only for a name that has a problem: a design has hundreds of thousands of names.
+    let mut check = |what: &str, name: &str, at: &Path, min: usize, max: usize| {
         if let Some(problem) = name_problem(name, min, max) {
             out.push(Diagnostic::error(
                 Code::InvalidName,
-                path,
+                at.key("name"),
                 format!("the {what} name `{}` {problem}", shown(name)),
             ));
         }
@@ -649,7 +651,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
         check(
             "virtual network",
             &vnet.name,
-            format!("{}.name", vnet.path),
+            &vnet.path,
             2,
             64,
         );
@@ -657,7 +659,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
             check(
                 "subnet",
                 &subnet.name,
-                format!("{}.name", subnet.path),
+                &subnet.path,
                 1,
                 80,
             );
@@ -666,7 +668,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
             check(
                 "peering",
                 peering.id.name(),
-                format!("{}.name", peering.path),
+                &peering.path,
                 1,
                 80,
             );
@@ -676,7 +678,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
         check(
             "network interface",
             nic.id.name(),
-            format!("{}.name", nic.path),
+            &nic.path,
             1,
             80,
         );
@@ -685,7 +687,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
         check(
             "network security group",
             nsg.id.name(),
-            format!("{}.name", nsg.path),
+            &nsg.path,
             1,
             80,
         );
@@ -693,7 +695,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
             check(
                 "security rule",
                 &rule.name,
-                format!("{}.name", rule.path),
+                &rule.path,
                 1,
                 80,
             );
