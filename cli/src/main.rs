@@ -242,8 +242,12 @@ fn read(file: &str) -> Result<(&'static Scenario, &'static Analysis), InputError
         std::fs::read_to_string(file).map_err(|e| InputError(format!("{file}: {e}")))?
     };
     let name = if file == "-" { "standard input" } else { file };
-    let scenario = Scenario::parse(&text).map_err(|e| InputError(format!("{name}: {e}")))?;
+    // The text is freed before the model is read from the JSON tree, so that the two never peak together.
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| InputError(format!("{name}: {}", avnm_core::FormatError::from(e))))?;
     drop(text);
+    let scenario =
+        Scenario::from_document(document).map_err(|e| InputError(format!("{name}: {e}")))?;
     let scenario: &'static Scenario = Box::leak(Box::new(scenario));
     let analysis: &'static Analysis = Box::leak(Box::new(analyze(scenario)));
     Ok((scenario, analysis))
