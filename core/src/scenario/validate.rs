@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path::Path;
 use crate::model::*;
+use crate::path::Path;
 
 /// Security admin rules per manager above which Azure's "100 rules in one level" limit applies (Q20).
 pub const ADMIN_RULES_PER_MANAGER: usize = 100;
@@ -648,57 +648,21 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
         }
     };
     for vnet in model.vnets.values() {
-        check(
-            "virtual network",
-            &vnet.name,
-            &vnet.path,
-            2,
-            64,
-        );
+        check("virtual network", &vnet.name, &vnet.path, 2, 64);
         for subnet in &vnet.subnets {
-            check(
-                "subnet",
-                &subnet.name,
-                &subnet.path,
-                1,
-                80,
-            );
+            check("subnet", &subnet.name, &subnet.path, 1, 80);
         }
         for peering in &vnet.peerings {
-            check(
-                "peering",
-                peering.id.name(),
-                &peering.path,
-                1,
-                80,
-            );
+            check("peering", peering.id.name(), &peering.path, 1, 80);
         }
     }
     for nic in model.nics.values() {
-        check(
-            "network interface",
-            nic.id.name(),
-            &nic.path,
-            1,
-            80,
-        );
+        check("network interface", nic.id.name(), &nic.path, 1, 80);
     }
     for nsg in model.nsgs.values() {
-        check(
-            "network security group",
-            nsg.id.name(),
-            &nsg.path,
-            1,
-            80,
-        );
+        check("network security group", nsg.id.name(), &nsg.path, 1, 80);
         for rule in nsg.rules.iter().filter(|r| !r.path.is_root()) {
-            check(
-                "security rule",
-                &rule.name,
-                &rule.path,
-                1,
-                80,
-            );
+            check("security rule", &rule.name, &rule.path, 1, 80);
         }
     }
     for vnet in model.vnets.values() {

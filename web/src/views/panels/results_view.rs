@@ -53,6 +53,21 @@ pub fn ResultsView() -> Html {
             </button>
         }
     });
+    // Results computed despite errors are Azure's answer to a design it would refuse: say so above every panel
+    // but the one that lists the errors (issue 9: the playground marks them as `avnm --allow-errors` does).
+    let best_effort = (errors > 0 && ctx.state.tab != Tab::Diagnostics).then(|| {
+        let onclick = ctx
+            .dispatch
+            .reform(|_: MouseEvent| Action::Show(Tab::Diagnostics));
+        let noun = if errors == 1 { "error" } else { "errors" };
+        html! {
+            <p class="best-effort" role="status" data-testid="best-effort">
+                <strong>{ "Best-effort results. " }</strong>
+                { format!("The design has {errors} {noun} that Azure would refuse; these results leave the values in error out. ") }
+                <button class="link" {onclick}>{ "Show the errors" }</button>
+            </p>
+        }
+    });
     let panel = match ctx.state.tab {
         Tab::Verdict => html! { <VerdictView key={ctx.state.loads} /> },
         Tab::Intents => html! { <IntentsView /> },
@@ -65,7 +80,7 @@ pub fn ResultsView() -> Html {
     html! {
         <>
             <div class="tabs" role="tablist" aria-label="Results">{ for tabs }</div>
-            <div class="tab-panel" role="tabpanel">{ panel }</div>
+            <div class="tab-panel" role="tabpanel">{ for best_effort }{ panel }</div>
         </>
     }
 }
@@ -88,14 +103,17 @@ mod tests {
     use crate::app::Ctx;
     use crate::state::{AppState, Tab};
 
+    const GUARDRAILS: &str = include_str!("../../../../static/examples/hub-spoke-guardrails.json");
+
     #[derive(Properties, PartialEq)]
     struct HostProps {
         tab: Tab,
+        text: &'static str,
     }
 
     #[component]
     fn Host(props: &HostProps) -> Html {
-        let text = include_str!("../../../../static/examples/hub-spoke-guardrails.json");
+        let text = props.text;
         let tab = props.tab;
         let state = use_reducer(move || {
             let mut state = AppState::new(Scenario::parse(text).expect("example"));
@@ -112,9 +130,36 @@ mod tests {
     }
 
     fn render(tab: Tab) -> String {
+        render_text(tab, GUARDRAILS)
+    }
+
+    fn render_text(tab: Tab, text: &'static str) -> String {
         futures::executor::block_on(
-            LocalServerRenderer::<Host>::with_props(HostProps { tab }).render(),
+            LocalServerRenderer::<Host>::with_props(HostProps { tab, text }).render(),
         )
+    }
+
+    #[test]
+    fn results_computed_despite_errors_say_they_are_best_effort() {
+        // The document of issue 9: one VNet whose prefix `10.0.0.300/16` is not an IP prefix, an error.
+        const BROKEN: &str = r#"{"resources": [{
+            "id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-a",
+            "type": "Microsoft.Network/virtualNetworks", "name": "vnet-a", "location": "westeurope",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.300/16"]}}}]}"#;
+        for tab in [Tab::Verdict, Tab::Membership, Tab::Topology] {
+            let html = render_text(tab, BROKEN);
+            assert!(html.contains("Best-effort results"), "{tab:?}: {html}");
+            assert!(
+                html.contains("The design has 1 error that Azure would refuse"),
+                "{tab:?}: {html}"
+            );
+        }
+        // The list of errors itself is not marked, and a design without errors never is.
+        assert!(!render_text(Tab::Diagnostics, BROKEN).contains("Best-effort"));
+        assert!(render_text(Tab::Diagnostics, BROKEN).contains("10.0.0.300/16"));
+        for tab in [Tab::Verdict, Tab::Membership, Tab::Topology] {
+            assert!(!render(tab).contains("Best-effort"), "{tab:?}");
+        }
     }
 
     #[test]
