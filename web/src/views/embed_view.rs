@@ -9,7 +9,8 @@ use avnm_link::{View, encode_scenario, url};
 use yew::prelude::*;
 
 use super::panels::{
-    IntentsView, MatrixView, MembershipView, ResultsView, TopologyView, VerdictView, render_verdict,
+    BestEffortNote, IntentsView, MatrixView, MembershipView, ResultsView, TopologyView,
+    VerdictView, render_verdict,
 };
 use super::{EditorView, LessonView, NavigatorView, NoticeView};
 use crate::app::Ctx;
@@ -24,9 +25,10 @@ pub struct EmbedFrameProps {
     pub page: Rc<Page>,
 }
 
-/// The result panel of a view.
+/// The result panel of a view, marked best-effort when the design has errors (the editor and lesson embeds show
+/// the tabbed results, which mark it themselves).
 fn panel(ctx: &Ctx, page: &Page, view: EmbedView) -> Html {
-    match view {
+    let single = match view {
         EmbedView::Topology => html! { <TopologyView /> },
         EmbedView::Membership => html! { <MembershipView /> },
         EmbedView::Matrix => html! { <MatrixView /> },
@@ -40,8 +42,9 @@ fn panel(ctx: &Ctx, page: &Page, view: EmbedView) -> Html {
             },
             None => html! { <VerdictView key={ctx.state.loads} /> },
         },
-        EmbedView::Editor | EmbedView::Lesson => html! { <ResultsView /> },
-    }
+        EmbedView::Editor | EmbedView::Lesson => return html! { <ResultsView /> },
+    };
+    html! { <><BestEffortNote />{ single }</> }
 }
 
 /// An embed.

@@ -10,7 +10,7 @@ mod rules_view;
 mod topology_view;
 mod verdict_view;
 
-pub use results_view::ResultsView;
+pub use results_view::{BestEffortNote, ResultsView};
 pub use verdict_view::render_verdict;
 
 pub(crate) use intents_view::IntentsView;

@@ -23,6 +23,36 @@ const TABS: [(Tab, &str); 7] = [
     (Tab::Diagnostics, "Diagnostics"),
 ];
 
+/// Results computed despite errors are an answer to a design Azure would refuse: above a result panel, this says
+/// so when the design has errors (issue 9: the playground marks them as `avnm --allow-errors` does), with a way
+/// to the list of errors. Nothing when there are none.
+#[component]
+pub fn BestEffortNote() -> Html {
+    let Some(ctx) = use_context::<Ctx>() else {
+        return html! {};
+    };
+    let errors = ctx
+        .analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors == 0 {
+        return html! {};
+    }
+    let onclick = ctx
+        .dispatch
+        .reform(|_: MouseEvent| Action::Show(Tab::Diagnostics));
+    let noun = if errors == 1 { "error" } else { "errors" };
+    html! {
+        <p class="best-effort" role="status" data-testid="best-effort">
+            <strong>{ "Best-effort results. " }</strong>
+            { format!("The design has {errors} {noun} that Azure would refuse; these results leave the values in error out. ") }
+            <button class="link" {onclick}>{ "Show the errors" }</button>
+        </p>
+    }
+}
+
 /// The tabbed result panels.
 #[component]
 pub fn ResultsView() -> Html {
@@ -53,21 +83,6 @@ pub fn ResultsView() -> Html {
             </button>
         }
     });
-    // Results computed despite errors are Azure's answer to a design it would refuse: say so above every panel
-    // but the one that lists the errors (issue 9: the playground marks them as `avnm --allow-errors` does).
-    let best_effort = (errors > 0 && ctx.state.tab != Tab::Diagnostics).then(|| {
-        let onclick = ctx
-            .dispatch
-            .reform(|_: MouseEvent| Action::Show(Tab::Diagnostics));
-        let noun = if errors == 1 { "error" } else { "errors" };
-        html! {
-            <p class="best-effort" role="status" data-testid="best-effort">
-                <strong>{ "Best-effort results. " }</strong>
-                { format!("The design has {errors} {noun} that Azure would refuse; these results leave the values in error out. ") }
-                <button class="link" {onclick}>{ "Show the errors" }</button>
-            </p>
-        }
-    });
     let panel = match ctx.state.tab {
         Tab::Verdict => html! { <VerdictView key={ctx.state.loads} /> },
         Tab::Intents => html! { <IntentsView /> },
@@ -80,7 +95,10 @@ pub fn ResultsView() -> Html {
     html! {
         <>
             <div class="tabs" role="tablist" aria-label="Results">{ for tabs }</div>
-            <div class="tab-panel" role="tabpanel">{ for best_effort }{ panel }</div>
+            <div class="tab-panel" role="tabpanel">
+                if ctx.state.tab != Tab::Diagnostics { <BestEffortNote /> }
+                { panel }
+            </div>
         </>
     }
 }
