@@ -13,16 +13,18 @@ use std::sync::Arc;
 /// Compares two strings ignoring ASCII case, byte by byte, without allocating.
 ///
 /// Ids compared in maps are mostly spelled alike for a long prefix (`/subscriptions/<guid>/resourceGroups/...`),
-/// so the identical leading 16-byte blocks are skipped with plain comparisons first; case is folded from the
+/// so the identical leading 8-byte blocks are skipped with plain comparisons first; case is folded from the
 /// first block that differs. Bytes equal as written are equal folded, so the order is the folded one.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Eight bytes at a time as one word: a call to `memcmp` per block costs more than the block.
+    let word = |block: &[u8]| u64::from_ne_bytes(<[u8; 8]>::try_from(block).unwrap_or_default());
     let same: usize = a
-        .chunks(16)
-        .zip(b.chunks(16))
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x.len())
-        .sum();
+        .chunks_exact(8)
+        .zip(b.chunks_exact(8))
+        .take_while(|(x, y)| word(x) == word(y))
+        .count()
+        * 8;
     let (a, b) = (
         a.get(same..).unwrap_or_default(),
         b.get(same..).unwrap_or_default(),
@@ -288,7 +290,7 @@ mod tests {
             "B".to_owned(),
             "_".to_owned(),
         ];
-        for cut in [0, 1, 15, 16, 17, 31, 32, 33, base.len()] {
+        for cut in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, base.len()] {
             let prefix = &base[..cut];
             words.push(prefix.to_owned());
             words.push(prefix.to_uppercase());
