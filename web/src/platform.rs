@@ -555,7 +555,7 @@ pub type ReadFiles = Vec<(String, Result<String, String>)>;
 
 /// The largest file read, 64 MiB: as much as a share link may hold. A larger file is refused before it is
 /// read, with its size, so the page never holds hundreds of megabytes for a file it cannot use.
-pub const MAX_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Files being read; dropping it cancels the reading.
 pub struct Readings(
@@ -563,14 +563,16 @@ pub struct Readings(
     Vec<gloo::file::callbacks::FileReader>,
 );
 
-/// A size for people: `812 bytes`, `3.4 MB`.
-pub fn size_text(bytes: f64) -> String {
-    if bytes < 1000.0 {
-        format!("{bytes} bytes")
-    } else if bytes < 1_000_000.0 {
-        format!("{:.1} kB", bytes / 1000.0)
+/// A size for people: `840 B`, `12.4 KB`, `3.1 MB`.
+pub fn size_text(bytes: u64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "sizes are far below 2^53")]
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} KB", b / 1e3)
     } else {
-        format!("{:.1} MB", bytes / 1_000_000.0)
+        format!("{:.1} MB", b / 1e6)
     }
 }
 
@@ -628,7 +630,6 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
     }
     let slots = Rc::new(RefCell::new(vec![None; files.len()]));
     let finish = {
-        let slots = slots.clone();
         let done = done.clone();
         move |i: usize, name: String, read: Result<String, String>| {
             let complete = {
@@ -647,7 +648,7 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
     let mut readers = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let name = file.name();
-        let size = file.size() as f64;
+        let size = file.size();
         if size > MAX_FILE_BYTES {
             finish(
                 i,
@@ -867,8 +868,10 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(size_text(812.0), "812 bytes");
-        assert_eq!(size_text(70_000_000.0), "70.0 MB");
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size_text(840), "840 B");
+        assert_eq!(size_text(12_400), "12.4 KB");
+        assert_eq!(size_text(3_100_000), "3.1 MB");
+        assert_eq!(size_text(70_000_000), "70.0 MB");
     }
 }
