@@ -42,8 +42,9 @@ struct Boot {
     state: AppState,
     /// What is still to be read after the first frame.
     then: Then,
-    /// Whether to look in the journal first (not for a design opened from a link).
-    recover: bool,
+    /// The index of saved designs before anything is autosaved, to compare with the journal (not for a design
+    /// opened from a link).
+    recover: Option<library::Library>,
 }
 
 /// What start-up reads after the first frame.
@@ -71,7 +72,7 @@ fn boot() -> Boot {
                 return Boot {
                     state,
                     then: Then::Nothing,
-                    recover: false,
+                    recover: None,
                 };
             }
             Err(message) => notice = Some(message),
@@ -98,7 +99,7 @@ fn boot() -> Boot {
     Boot {
         state,
         then,
-        recover: true,
+        recover: Some(library::load()),
     }
 }
 
@@ -131,25 +132,40 @@ fn listen_for_links(dispatch: UseReducerDispatcher<AppState>) -> impl FnOnce() {
     move || drop(listener)
 }
 
-/// Reads what start-up left for after the first frame: a design the journal holds in a newer state than
-/// `localStorage` (when `recover`), else the stored undo history, or a design kept in IndexedDB.
+/// Reads what start-up left for after the first frame: the stored undo history, or a design kept in IndexedDB; and,
+/// given the index as start-up found it (`recover`), a design the journal holds in a newer state.
 /// `ready` is set when it is done: until then nothing is autosaved, so a placeholder never overwrites a design.
 fn finish_boot(
     then: Then,
-    recover: bool,
+    recover: Option<library::Library>,
     design: Rc<Scenario>,
     dispatch: UseReducerDispatcher<AppState>,
     ready: Rc<Cell<bool>>,
 ) {
-    if recover {
-        // The journal first: a design newer than what `localStorage` holds wins over it.
-        library::recover(Callback::from(
-            move |found: Option<library::Recovered>| match found {
-                Some(recovered) => open_recovered(recovered, dispatch.clone(), ready.clone()),
-                None => finish_boot(then, false, design.clone(), dispatch.clone(), ready.clone()),
-            },
-        ));
-        return;
+    if let Some(index) = recover {
+        // A design in IndexedDB is read after the journal, so that an older copy never replaces a recovered one;
+        // otherwise the journal is read beside what start-up does at once.
+        let (dispatch, ready) = (dispatch.clone(), ready.clone());
+        if let Then::Design(_) = then {
+            library::recover(
+                index,
+                Callback::from(move |found: Option<library::Recovered>| match found {
+                    Some(recovered) => open_recovered(recovered, dispatch.clone(), ready.clone()),
+                    None => {
+                        finish_boot(then, None, design.clone(), dispatch.clone(), ready.clone())
+                    }
+                }),
+            );
+            return;
+        }
+        library::recover(
+            index,
+            Callback::from(move |found: Option<library::Recovered>| {
+                if let Some(recovered) = found {
+                    open_recovered(recovered, dispatch.clone(), ready.clone());
+                }
+            }),
+        );
     }
     match then {
         Then::Nothing => ready.set(true),
@@ -254,7 +270,7 @@ impl PartialEq for Design {
 pub fn App() -> Html {
     let page = use_memo((), |()| Page::from_query(&platform::query()));
     let playground = page.embed.is_none();
-    let then = use_mut_ref(|| (Then::Nothing, false));
+    let then = use_mut_ref(|| (Then::Nothing, None));
     let state = use_reducer({
         let (page, then) = (page.clone(), then.clone());
         move || {
@@ -275,7 +291,7 @@ pub fn App() -> Html {
     {
         let design = state.scenario.clone();
         let dispatch = state.dispatcher();
-        let (then, recover) = *then.borrow();
+        let (then, recover) = then.borrow().clone();
         let ready = ready.clone();
         use_effect_with((), move |()| -> Box<dyn FnOnce()> {
             if playground {

@@ -278,9 +278,11 @@ pub struct Recovered {
     pub name: String,
 }
 
-/// Looks in the journal for a design newer than what `localStorage` holds (its saved design changed earlier, or
-/// is not in the index at all); such a design becomes the current saved design again and is passed to `done`.
-pub fn recover(done: Callback<Option<Recovered>>) {
+/// Looks in the journal for a design newer than what `localStorage` held at start-up (`index`, read before
+/// anything was autosaved): the journal's design is in the index but changed earlier there, or the index holds
+/// no design at all (the browser was killed before it wrote any). Such a design becomes the current saved design
+/// again and is passed to `done`.
+pub fn recover(index: Library, done: Callback<Option<Recovered>>) {
     keep::fetch_journal(
         JOURNAL,
         Callback::from(move |record: Option<String>| {
@@ -288,13 +290,19 @@ pub fn recover(done: Callback<Option<Recovered>>) {
                 .as_deref()
                 .and_then(read_journal)
                 .and_then(|(id, changed, text)| {
+                    let newer = match index.get(id) {
+                        Some(saved) => saved.changed < changed,
+                        None => index.designs.is_empty(),
+                    };
+                    if !newer {
+                        return None;
+                    }
+                    let scenario = Scenario::parse(text).ok()?;
                     let mut library = load();
                     let id = match library.get(id) {
-                        Some(saved) if saved.changed >= changed => return None,
                         Some(_) => id,
                         None => library.add(text, None, changed),
                     };
-                    let scenario = Scenario::parse(text).ok()?;
                     library.current = Some(id);
                     let name = library.get(id).map(|d| d.name.clone()).unwrap_or_default();
                     store(&library);
