@@ -486,7 +486,8 @@ fn storage_fixture(name: &str) -> Result<String, String> {
     fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Empties the page's storage, writes `items` into `localStorage` as they are, and reloads the page.
+/// Empties the page's storage (`localStorage` and IndexedDB), writes `items` into `localStorage` as they are, and
+/// reloads the page.
 fn start_with_storage(
     session: &mut Session,
     base_url: &str,
@@ -495,8 +496,10 @@ fn start_with_storage(
     session.goto(base_url)?;
     session.find("[data-testid=app-title]")?;
     let pairs: Vec<Value> = items.iter().map(|(k, v)| json!([k, v])).collect();
+    // Older versions kept nothing in IndexedDB: its database (with this version's autosave journal) goes too.
     session.execute(
-        "localStorage.clear(); for (const [k, v] of arguments[0]) localStorage.setItem(k, v);",
+        "localStorage.clear(); indexedDB.deleteDatabase('avnm-playground');\
+         for (const [k, v] of arguments[0]) localStorage.setItem(k, v);",
         &[Value::Array(pairs)],
     )?;
     session.goto(base_url)?;
