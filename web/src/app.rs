@@ -42,12 +42,15 @@ struct Boot {
     state: AppState,
     /// What is still to be read after the first frame.
     then: Then,
+    /// The index of saved designs before anything is autosaved, to compare with the journal (not for a design
+    /// opened from a link).
+    recover: Option<library::Library>,
 }
 
 /// What start-up reads after the first frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Then {
-    /// Nothing: the design came from a link or an example.
+    /// Nothing: the design came from a link.
     Nothing,
     /// The undo history of the saved design on screen.
     History(u32),
@@ -69,6 +72,7 @@ fn boot() -> Boot {
                 return Boot {
                     state,
                     then: Then::Nothing,
+                    recover: None,
                 };
             }
             Err(message) => notice = Some(message),
@@ -92,7 +96,11 @@ fn boot() -> Boot {
     if let Some(message) = notice {
         state = state.reduce(Action::Notify(message));
     }
-    Boot { state, then }
+    Boot {
+        state,
+        then,
+        recover: Some(library::load()),
+    }
 }
 
 /// Opens a share link: its design becomes a new saved design, the one on screen, and the address loses its
@@ -124,14 +132,41 @@ fn listen_for_links(dispatch: UseReducerDispatcher<AppState>) -> impl FnOnce() {
     move || drop(listener)
 }
 
-/// Reads what start-up left for after the first frame: the stored undo history, or a design kept in IndexedDB.
+/// Reads what start-up left for after the first frame: the stored undo history, or a design kept in IndexedDB; and,
+/// given the index as start-up found it (`recover`), a design the journal holds in a newer state.
 /// `ready` is set when it is done: until then nothing is autosaved, so a placeholder never overwrites a design.
 fn finish_boot(
     then: Then,
+    recover: Option<library::Library>,
     design: Rc<Scenario>,
     dispatch: UseReducerDispatcher<AppState>,
     ready: Rc<Cell<bool>>,
 ) {
+    if let Some(index) = recover {
+        // A design in IndexedDB is read after the journal, so that an older copy never replaces a recovered one;
+        // otherwise the journal is read beside what start-up does at once.
+        let (dispatch, ready) = (dispatch.clone(), ready.clone());
+        if let Then::Design(_) = then {
+            library::recover(
+                index,
+                Callback::from(move |found: Option<library::Recovered>| match found {
+                    Some(recovered) => open_recovered(recovered, dispatch.clone(), ready.clone()),
+                    None => {
+                        finish_boot(then, None, design.clone(), dispatch.clone(), ready.clone())
+                    }
+                }),
+            );
+            return;
+        }
+        library::recover(
+            index,
+            Callback::from(move |found: Option<library::Recovered>| {
+                if let Some(recovered) = found {
+                    open_recovered(recovered, dispatch.clone(), ready.clone());
+                }
+            }),
+        );
+    }
     match then {
         Then::Nothing => ready.set(true),
         Then::History(id) => library::fetch_history(
@@ -161,6 +196,32 @@ fn finish_boot(
             }),
         ),
     }
+}
+
+/// Puts a design recovered from the journal on screen, with its stored history, and says so.
+fn open_recovered(
+    recovered: library::Recovered,
+    dispatch: UseReducerDispatcher<AppState>,
+    ready: Rc<Cell<bool>>,
+) {
+    let library::Recovered { scenario, id, name } = recovered;
+    let scenario = Rc::new(scenario);
+    library::fetch_history(
+        id,
+        Callback::from(move |history: History| {
+            ready.set(true);
+            dispatch.dispatch(Action::Open(Rc::new(Opened {
+                scenario: scenario.clone(),
+                history,
+                selection: Selection::Overview,
+                tab: Tab::Verdict,
+                query: Query::default(),
+            })));
+            dispatch.dispatch(Action::Notify(format!(
+                "the last changes to `{name}` were recovered: the browser closed before it had kept them"
+            )));
+        }),
+    );
 }
 
 /// Compares histories by identity, so the stored history is written only when it changes.
@@ -209,7 +270,7 @@ impl PartialEq for Design {
 pub fn App() -> Html {
     let page = use_memo((), |()| Page::from_query(&platform::query()));
     let playground = page.embed.is_none();
-    let then = use_mut_ref(|| Then::Nothing);
+    let then = use_mut_ref(|| (Then::Nothing, None));
     let state = use_reducer({
         let (page, then) = (page.clone(), then.clone());
         move || {
@@ -217,8 +278,12 @@ pub fn App() -> Html {
             if let Some(state) = embed::initial(&page, &platform::fragment().unwrap_or_default()) {
                 return state;
             }
-            let Boot { state, then: next } = boot();
-            *then.borrow_mut() = next;
+            let Boot {
+                state,
+                then: next,
+                recover,
+            } = boot();
+            *then.borrow_mut() = (next, recover);
             state
         }
     });
@@ -226,11 +291,11 @@ pub fn App() -> Html {
     {
         let design = state.scenario.clone();
         let dispatch = state.dispatcher();
-        let then = *then.borrow();
+        let (then, recover) = then.borrow().clone();
         let ready = ready.clone();
         use_effect_with((), move |()| -> Box<dyn FnOnce()> {
             if playground {
-                finish_boot(then, design, dispatch.clone(), ready);
+                finish_boot(then, recover, design, dispatch.clone(), ready);
                 Box::new(listen_for_links(dispatch))
             } else {
                 Box::new(|| ())

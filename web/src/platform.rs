@@ -213,6 +213,26 @@ pub mod keep {
         }
     }
 
+    /// Writes `text` under `key` in IndexedDB at once, whatever its size, and forgets why it could not.
+    ///
+    /// Chromium writes `localStorage` to disk seconds after a change (it batches commits), so a browser killed
+    /// right after an edit loses it there; an IndexedDB transaction is on disk once it completes. This is the copy
+    /// that survives a crash; `localStorage` stays the copy read on the first frame.
+    pub fn journal(key: &str, text: String) {
+        let key = key.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = indexed_put(&key, &text).await;
+        });
+    }
+
+    /// Reads what [`journal`] wrote under `key`; `done` gets `None` when there is nothing or IndexedDB fails.
+    pub fn fetch_journal(key: &str, done: Callback<Option<String>>) {
+        let key = key.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            done.emit(indexed_get(&key).await.ok().flatten());
+        });
+    }
+
     /// Keeps `text` under `key` in `localStorage` only; `false` when it has no room.
     pub fn set_text(key: &str, text: &str) -> bool {
         LocalStorage::raw().set_item(key, text).is_ok()
@@ -533,11 +553,71 @@ pub fn tell_parent(origins: &[String], message: &impl serde::Serialize, design: 
 /// What reading files gives: each file's name and its text, or why it could not be read.
 pub type ReadFiles = Vec<(String, Result<String, String>)>;
 
+/// The largest file read, 64 MiB: as much as a share link may hold. A larger file is refused before it is
+/// read, with its size, so the page never holds hundreds of megabytes for a file it cannot use.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Files being read; dropping it cancels the reading.
 pub struct Readings(
     #[allow(dead_code, reason = "kept alive until every read completes")]
     Vec<gloo::file::callbacks::FileReader>,
 );
+
+/// A size for people: `840 B`, `12.4 KB`, `3.1 MB`.
+pub fn size_text(bytes: u64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "sizes are far below 2^53")]
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
+/// A file's bytes as text: UTF-8 (a byte order mark is dropped), or UTF-16 when its byte order mark says so; else
+/// why not, with the offset of the first byte that is not UTF-8.
+pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = bytes
+            .chunks(2)
+            .map(|pair| {
+                unit([
+                    pair.first().copied().unwrap_or(0),
+                    pair.get(1).copied().unwrap_or(0),
+                ])
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "it is not valid UTF-16 text".to_owned())
+    };
+    match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => {
+            return std::str::from_utf8(rest)
+                .map(str::to_owned)
+                .map_err(|e| not_utf8(&bytes, e.valid_up_to() + 3));
+        }
+        [0xFF, 0xFE, rest @ ..] => return utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => return utf16(rest, u16::from_be_bytes),
+        _ => {}
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        not_utf8(e.as_bytes(), at)
+    })
+}
+
+/// Why a text is not UTF-8: the offset of its first bad byte, and that byte.
+fn not_utf8(bytes: &[u8], at: usize) -> String {
+    let byte = bytes
+        .get(at.min(bytes.len()))
+        .map(|b| format!(" (`0x{b:02x}`)"))
+        .unwrap_or_default();
+    let line = bytes.iter().take(at).filter(|b| **b == b'\n').count() + 1;
+    format!(
+        "it is not UTF-8 text: the byte at offset {at}{byte}, on line {line}, is not valid UTF-8"
+    )
+}
 
 /// Reads every file of a list and calls `done` once, with the files in the list's order.
 fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Readings> {
@@ -549,28 +629,43 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
         return None;
     }
     let slots = Rc::new(RefCell::new(vec![None; files.len()]));
-    let readers = files
-        .iter()
-        .enumerate()
-        .map(|(i, file)| {
-            let name = file.name();
-            let slots = slots.clone();
-            let done = done.clone();
-            gloo::file::callbacks::read_as_text(file, move |result| {
-                let complete = {
-                    let mut slots = slots.borrow_mut();
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some((name, result.map_err(|e| e.to_string())));
-                    }
-                    slots.iter().all(Option::is_some)
-                };
-                if complete {
-                    let read: ReadFiles = slots.borrow_mut().drain(..).flatten().collect();
-                    done.emit(read);
+    let finish = {
+        let done = done.clone();
+        move |i: usize, name: String, read: Result<String, String>| {
+            let complete = {
+                let mut slots = slots.borrow_mut();
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some((name, read));
                 }
-            })
-        })
-        .collect();
+                slots.iter().all(Option::is_some)
+            };
+            if complete {
+                let read: ReadFiles = slots.borrow_mut().drain(..).flatten().collect();
+                done.emit(read);
+            }
+        }
+    };
+    let mut readers = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.name();
+        let size = file.size();
+        if size > MAX_FILE_BYTES {
+            finish(
+                i,
+                name,
+                Err(format!(
+                    "it is {}, more than the 64 MiB the playground reads",
+                    size_text(size)
+                )),
+            );
+            continue;
+        }
+        let finish = finish.clone();
+        readers.push(gloo::file::callbacks::read_as_bytes(file, move |result| {
+            let read = result.map_err(|e| e.to_string()).and_then(text_of);
+            finish(i, name, read);
+        }));
+    }
     Some(Readings(readers))
 }
 
@@ -743,4 +838,40 @@ pub fn copy_text(text: &str, done: Callback<Result<(), String>>) {
                 .map_err(|_| "the browser did not allow copying to the clipboard".to_owned()),
         );
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{size_text, text_of};
+
+    #[test]
+    fn a_file_that_is_not_utf8_says_where() {
+        assert_eq!(text_of(b"{}".to_vec()), Ok("{}".to_owned()));
+        assert_eq!(
+            text_of(b"\xef\xbb\xbf{\"a\": 1}".to_vec()),
+            Ok("{\"a\": 1}".to_owned()),
+            "a byte order mark is dropped"
+        );
+        // Latin-1 `é` (0xE9) on the second line, after 17 bytes.
+        assert_eq!(
+            text_of(b"{\n  \"title\": \"caf\xe9\"}".to_vec()),
+            Err("it is not UTF-8 text: the byte at offset 17 (`0xe9`), on line 2, is not valid UTF-8".to_owned())
+        );
+        assert_eq!(
+            text_of(b"\xef\xbb\xbf\xff".to_vec()),
+            Err("it is not UTF-8 text: the byte at offset 3 (`0xff`), on line 1, is not valid UTF-8".to_owned()),
+            "the offset counts the byte order mark"
+        );
+        // UTF-16 with its byte order mark, as Windows tools write it.
+        assert_eq!(text_of(b"\xff\xfe{\0}\0".to_vec()), Ok("{}".to_owned()));
+        assert_eq!(text_of(b"\xfe\xff\0{\0}".to_vec()), Ok("{}".to_owned()));
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size_text(840), "840 B");
+        assert_eq!(size_text(12_400), "12.4 KB");
+        assert_eq!(size_text(3_100_000), "3.1 MB");
+        assert_eq!(size_text(70_000_000), "70.0 MB");
+    }
 }

@@ -40,6 +40,19 @@ fn forget_saved_design() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
         let _ = storage.clear();
     }
+    forget_indexed_db();
+}
+
+/// Deletes the playground's IndexedDB database (designs too large for `localStorage` and the autosave journal), so
+/// that no design of an earlier test is recovered from it; the app's next open waits for the deletion.
+fn forget_indexed_db() {
+    let window = gloo::utils::window();
+    if let Ok(factory) = js_sys::Reflect::get(&window, &"indexedDB".into())
+        && let Ok(delete) = js_sys::Reflect::get(&factory, &"deleteDatabase".into())
+        && let Some(delete) = delete.dyn_ref::<js_sys::Function>()
+    {
+        let _ = delete.call1(&factory, &"avnm-playground".into());
+    }
 }
 
 /// Clicks the element matching `selector` inside `root`.

@@ -8,6 +8,10 @@
 //! A failing test leaves a screenshot in `target/e2e/<name>-failure.png`; chromedriver's log is
 //! `target/e2e/chromedriver.log`.
 //!
+//! Flows that need more than one session on one profile (a browser killed and started again) or the served
+//! directory are [`FlowTest`]s in [`FLOW_TESTS`], run after [`TESTS`]: they get a [`Flow`].
+//! `AVNM_E2E=<part>,<part>` runs only the flows whose name has one of the parts.
+//!
 //! # Adding a test
 //!
 //! Write a function `fn my_flow(session: &mut Session, base_url: &str) -> Result<(), String>` below [`smoke`] and
@@ -41,6 +45,8 @@ use crate::error::{Error, io, shown};
 use crate::serve::Background;
 use crate::tally::Counts;
 use crate::webdriver::{ChromeDriver, Session, chrome_capabilities};
+
+mod hostile;
 
 /// An end-to-end test: drives `session` from the page at `base_url`, and says why it failed.
 pub type Test = fn(&mut Session, &str) -> Result<(), String>;
@@ -79,7 +85,101 @@ pub const TESTS: &[(&str, Test)] = &[
         a_share_link_opens_in_a_fresh_profile,
     ),
     ("a_cut_link_keeps_the_design", a_cut_link_keeps_the_design),
+    (
+        "huge_files_keep_the_design",
+        hostile::huge_files_keep_the_design,
+    ),
+    (
+        "invalid_utf8_names_the_byte",
+        hostile::invalid_utf8_names_the_byte,
+    ),
+    (
+        "huge_links_keep_the_design",
+        hostile::huge_links_keep_the_design,
+    ),
+    ("hostile_links_stay_text", hostile::hostile_links_stay_text),
+    (
+        "older_storage_still_opens",
+        hostile::older_storage_still_opens,
+    ),
+    ("a_full_store_says_so", hostile::a_full_store_says_so),
 ];
+
+/// A flow that needs more than one browser session on its profile, or the served files: see [`Flow`].
+pub type FlowTest = fn(&Flow) -> Result<(), String>;
+
+/// The flows that start their own sessions, run after [`TESTS`].
+pub const FLOW_TESTS: &[(&str, FlowTest)] = &[
+    (
+        "autosave_survives_a_killed_browser",
+        hostile::autosave_survives_a_killed_browser,
+    ),
+    (
+        "hostile_lesson_stays_text",
+        hostile::hostile_lesson_stays_text,
+    ),
+];
+
+/// What a [`FlowTest`] gets: the page, the served directory, and sessions on one profile that outlives them.
+pub struct Flow<'a> {
+    browser: &'a Browser,
+    driver: &'a ChromeDriver,
+    /// The flow's profile (`--user-data-dir`), kept across its sessions and removed after the flow.
+    profile: PathBuf,
+    /// The page, ending in `/`.
+    pub base_url: &'a str,
+    /// The directory served at `base_url` (the release bundle).
+    pub dist: &'a Path,
+}
+
+impl Flow<'_> {
+    /// Starts a browser session on the flow's profile.
+    pub fn session(&self) -> Result<Session, String> {
+        let capabilities = chrome_capabilities(
+            self.browser.chromium.as_deref(),
+            &chrome_args(&self.profile),
+        );
+        Ok(Session::new(self.driver, &capabilities)?)
+    }
+
+    /// Kills the browser of the flow's profile with SIGKILL, as a crash or a killed tab would end it: no unload,
+    /// no shutdown, nothing flushed. Its process id is the one in the profile's `SingletonLock`
+    /// (`<host>-<pid>`), which Chromium writes when it starts.
+    pub fn kill(&self, session: Session) -> Result<(), String> {
+        let lock = self.profile.join("SingletonLock");
+        let target =
+            fs::read_link(&lock).map_err(|e| format!("cannot read {}: {e}", shown(&lock)))?;
+        let pid = target
+            .to_string_lossy()
+            .rsplit_once('-')
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+            .ok_or_else(|| format!("no process id in {}", target.display()))?;
+        // The browser and every process it started (renderers, the storage and network services), at once.
+        let mut pids = vec![pid];
+        let mut i = 0;
+        while let Some(&parent) = pids.get(i) {
+            pids.extend(children(parent));
+            i += 1;
+        }
+        let ids: Vec<String> = pids.iter().map(u32::to_string).collect();
+        let status = std::process::Command::new("kill")
+            .arg("-KILL")
+            .args(&ids)
+            .status()
+            .map_err(|e| format!("cannot run kill: {e}"))?;
+        ensure(
+            status.success(),
+            format!("kill -KILL {ids:?} failed: {status}"),
+        )?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while pids.iter().any(|p| alive(*p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The session's browser is gone: chromedriver's answer to ending it does not matter.
+        let _ = session.delete();
+        Ok(())
+    }
+}
 
 /// Loads an example from the gallery.
 fn load_example(session: &mut Session, base_url: &str, name: &str) -> Result<(), String> {
@@ -1072,6 +1172,33 @@ pub fn artifact(name: &str) -> PathBuf {
     artifacts_dir().join(name)
 }
 
+/// The state letter and parent of a process, from `/proc/<pid>/stat` (`pid (name) S ppid ...`).
+fn proc_stat(pid: u32) -> Option<(char, u32)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let parent = fields.next()?.parse().ok()?;
+    Some((state, parent))
+}
+
+/// Whether a process runs (a zombie waiting to be reaped does not).
+fn alive(pid: u32) -> bool {
+    proc_stat(pid).is_some_and(|(state, _)| state != 'Z')
+}
+
+/// The processes whose parent is `pid`.
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| proc_stat(*child).is_some_and(|(_, parent)| parent == pid))
+        .collect()
+}
+
 /// Serves `dist`, starts chromedriver, runs [`TESTS`], and adds their counts to `counts`.
 ///
 /// chromedriver and the server are stopped on every path out of here, failures included (both stop when dropped).
@@ -1088,17 +1215,27 @@ pub fn run(browser: &Browser, dist: &Path, counts: &mut Counts) -> Result<(), Er
 
     let start = Instant::now();
     let mut own = Counts::default();
-    for &(name, test) in TESTS {
-        match run_one(browser, &driver, server.url(), name, test) {
-            Ok(()) => {
-                own.passed += 1;
-                println!("e2e {name} ... ok");
-            }
-            Err(reason) => {
-                own.failed += 1;
-                println!("e2e {name} ... FAILED: {reason}");
-            }
+    // `AVNM_E2E=<part of a name>,<another>` runs only the flows whose name has one of them (while working on them).
+    let only = std::env::var("AVNM_E2E").unwrap_or_default();
+    let chosen = |name: &str| only.split(',').any(|part| name.contains(part));
+    let mut tally = |name: &str, outcome: Result<(), String>| match outcome {
+        Ok(()) => {
+            own.passed += 1;
+            println!("e2e {name} ... ok");
         }
+        Err(reason) => {
+            own.failed += 1;
+            println!("e2e {name} ... FAILED: {reason}");
+        }
+    };
+    for &(name, test) in TESTS.iter().filter(|(name, _)| chosen(name)) {
+        tally(name, run_one(browser, &driver, server.url(), name, test));
+    }
+    for &(name, test) in FLOW_TESTS.iter().filter(|(name, _)| chosen(name)) {
+        tally(
+            name,
+            run_flow(browser, &driver, server.url(), dist, name, test),
+        );
     }
     println!("{}", result_line(own, start.elapsed()));
     *counts += own;
@@ -1160,6 +1297,31 @@ fn run_in_session(
     let _ = fs::remove_dir_all(&profile);
     outcome?;
     Ok(deleted?)
+}
+
+/// Runs a [`FlowTest`] with a fresh profile, removed after it (the flow takes its own screenshots).
+fn run_flow(
+    browser: &Browser,
+    driver: &ChromeDriver,
+    base_url: &str,
+    dist: &Path,
+    name: &str,
+    test: FlowTest,
+) -> Result<(), String> {
+    let profile = artifacts_dir().join("profiles").join(name);
+    let _ = fs::remove_dir_all(&profile);
+    fs::create_dir_all(&profile)
+        .map_err(|error| format!("cannot create {}: {error}", shown(&profile)))?;
+    let flow = Flow {
+        browser,
+        driver,
+        profile: profile.clone(),
+        base_url,
+        dist,
+    };
+    let outcome = test(&flow);
+    let _ = fs::remove_dir_all(&profile);
+    outcome
 }
 
 /// Lets the session download files into `dir` without asking, several from one page too.

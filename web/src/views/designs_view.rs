@@ -19,19 +19,6 @@ pub struct DesignsViewProps {
     pub on_close: Callback<()>,
 }
 
-/// A size for people: `840 B`, `12.4 KB`, `3.1 MB`.
-fn size(bytes: usize) -> String {
-    #[expect(clippy::cast_precision_loss, reason = "sizes are far below 2^53")]
-    let b = bytes as f64;
-    if bytes < 1000 {
-        format!("{bytes} B")
-    } else if bytes < 1_000_000 {
-        format!("{:.1} KB", b / 1e3)
-    } else {
-        format!("{:.1} MB", b / 1e6)
-    }
-}
-
 /// The "My designs" dialog.
 #[component]
 pub fn DesignsView(props: &DesignsViewProps) -> Html {
@@ -144,7 +131,7 @@ pub fn DesignsView(props: &DesignsViewProps) -> Html {
                 <div class="design-about">
                     { name }
                     <span class="hint">
-                        { format!("{} · changed {}", size(saved.size), keep::date(saved.changed)) }
+                        { format!("{} · changed {}", platform::size_text(u64::try_from(saved.size).unwrap_or(u64::MAX)), keep::date(saved.changed)) }
                         if current { <strong>{ " · on screen" }</strong> }
                     </span>
                 </div>
@@ -176,17 +163,5 @@ pub fn DesignsView(props: &DesignsViewProps) -> Html {
                 </div>
             </div>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::size;
-
-    #[test]
-    fn sizes_read_as_people_say_them() {
-        assert_eq!(size(840), "840 B");
-        assert_eq!(size(12_400), "12.4 KB");
-        assert_eq!(size(3_100_000), "3.1 MB");
     }
 }

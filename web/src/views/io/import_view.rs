@@ -302,7 +302,7 @@ fn render_sources(sources: &Sources, remove: &Callback<String>) -> Html {
                 }
             }) }
             { for sources.unreadable.iter().map(|(name, why)| html! {
-                <li key={name.clone()} class="error"><code>{ name.clone() }</code>{ format!(" could not be read: {why}") }</li>
+                <li key={name.clone()} class="error" data-testid="import-unreadable"><code>{ name.clone() }</code>{ rich(&format!(" could not be read: {why}")) }</li>
             }) }
         </ul>
     }
@@ -310,7 +310,14 @@ fn render_sources(sources: &Sources, remove: &Callback<String>) -> Html {
 
 fn render_outcome(sources: &Sources) -> Html {
     let Some(outcome) = sources.outcome.as_deref() else {
-        return html! {};
+        if sources.unreadable.is_empty() {
+            return html! {};
+        }
+        return html! {
+            <p class="error" role="alert" data-testid="import-error">
+                { "nothing to import: no file could be read; your design is unchanged" }
+            </p>
+        };
     };
     let (status, report): (Html, &[ReportLine]) = match outcome {
         Ok(imported) => (render_summary(imported, sources), &imported.report),
