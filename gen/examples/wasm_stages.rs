@@ -26,7 +26,9 @@ pub struct Design {
 
 impl std::fmt::Debug for Design {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Design").field("bytes", &self.text.len()).finish()
+        f.debug_struct("Design")
+            .field("bytes", &self.text.len())
+            .finish()
     }
 }
 
@@ -38,7 +40,8 @@ impl Design {
     /// The name is not a tier's.
     #[wasm_bindgen(constructor)]
     pub fn new(tier: &str) -> Result<Design, JsError> {
-        let tier = Tier::from_name(tier).ok_or_else(|| JsError::new(&format!("`{tier}` is not a tier")))?;
+        let tier = Tier::from_name(tier)
+            .ok_or_else(|| JsError::new(&format!("`{tier}` is not a tier")))?;
         Ok(Design {
             text: avnm_gen::design(&tier.params()),
         })
@@ -55,15 +58,22 @@ impl Design {
     /// The design does not load (it always does: the generator writes valid designs).
     pub fn run(&self) -> Result<String, JsError> {
         let mut now = performance_now;
-        let timings = stages::run(&self.text, &mut now).map_err(|e| JsError::new(&e.to_string()))?;
-        let pairs: Vec<(&str, f64)> = timings.iter().map(|(stage, ms)| (stage.name(), *ms)).collect();
+        let timings =
+            stages::run(&self.text, &mut now).map_err(|e| JsError::new(&e.to_string()))?;
+        let pairs: Vec<(&str, f64)> = timings
+            .iter()
+            .map(|(stage, ms)| (stage.name(), *ms))
+            .collect();
         serde_json::to_string(&pairs).map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// The bytes the wasm memory holds now (it only grows), to say what fits in wasm32's 4 GiB.
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
-        #[expect(clippy::cast_precision_loss, reason = "at most 65,536 pages, far below 2^53")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "at most 65,536 pages, far below 2^53"
+        )]
         let pages = core::arch::wasm32::memory_size(0) as f64;
         pages * 65_536.0
     }

@@ -38,7 +38,7 @@ pub const STAGES: [&str; 8] = [
 ];
 
 /// The stage left out of the geometric mean: it is a part of `parse`, which is in it already.
-const PART_OF_PARSE: &str = "parse: JSON tree only";
+pub const PART_OF_PARSE: &str = "parse: JSON tree only";
 
 /// Stages faster than this natively are left out of the geometric mean: the browser's `performance.now()` is
 /// coarsened to 0.1 ms, so their ratio would be noise.
@@ -143,14 +143,19 @@ pub fn bench(options: &Options) -> Result<(), Error> {
             }
         }
     }
+    println!("{}", machine_line());
     println!(
         "median of {} runs; native: {} clock; wasm: wall clock (`performance.now()`), {}",
         options.runs,
-        if options.cpu { "the thread's CPU" } else { "wall" },
+        if options.cpu {
+            "the thread's CPU"
+        } else {
+            "wall"
+        },
         if options.wasm {
             "headless Chromium, profile `web-release`"
         } else {
-            "not measured (--no-browser)"
+            "not measured"
         }
     );
     println!();
@@ -165,6 +170,68 @@ pub fn bench(options: &Options) -> Result<(), Error> {
         print!("{}", report.text());
     }
     Ok(())
+}
+
+/// How long the first page may take to load before it is tried once more in a new browser.
+const PAGE_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A browser with a fresh profile `target/bench/profiles/<name>` at `url`, whose scripts may run for `timeout`.
+///
+/// A fresh headless Chromium now and then never finishes its first navigation (the end-to-end tests see it
+/// too); the page is then tried once more in a new browser. The caller deletes the session, then the profile.
+fn open_session(
+    browser: &crate::browser::Browser,
+    driver: &ChromeDriver,
+    name: &str,
+    url: &str,
+    timeout: Duration,
+) -> Result<(crate::webdriver::Session, std::path::PathBuf), String> {
+    let profile = target_dir().join("bench").join("profiles").join(name);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile)
+            .map_err(|e| format!("cannot create {}: {e}", shown(&profile)))?;
+        let capabilities = crate::webdriver::chrome_capabilities(
+            browser.chromium.as_deref(),
+            &crate::e2e::chrome_args(&profile),
+        );
+        let session =
+            crate::webdriver::Session::new(driver, &capabilities).map_err(|e| e.to_string())?;
+        // Once the page is there, a command may wait for its busy main thread as long as a script may run.
+        let opened = session
+            .set_timeouts(timeout, PAGE_LOAD_TIMEOUT)
+            .and_then(|()| session.goto(url))
+            .and_then(|()| session.set_timeouts(timeout, timeout));
+        match opened {
+            Ok(()) => return Ok((session, profile)),
+            Err(e) if tries < 2 => {
+                eprintln!(
+                    "xtask: bench: the page did not load ({e}); trying once more in a new browser"
+                );
+                let _ = session.delete();
+            }
+            Err(e) => {
+                let _ = session.delete();
+                let _ = std::fs::remove_dir_all(&profile);
+                return Err(e.to_string());
+            }
+        }
+    }
+}
+
+/// The machine the figures come from: its cores and how busy it was (Linux's load average), since a busy
+/// machine inflates every wall-clock figure.
+fn machine_line() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .map_or_else(String::new, |load| {
+            format!(", 1-minute load average {load} after the stages")
+        });
+    format!("machine: {cores} cores{load}")
 }
 
 /// Runs `avnm-stages` on the tiers asked for and reads its lines.
@@ -228,7 +295,11 @@ pub fn geometric_mean<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Option<(f6
     let logs: Vec<f64> = rows
         .into_iter()
         .filter(|r| r.stage != PART_OF_PARSE && r.native_ms >= MIN_NATIVE_MS)
-        .filter_map(|r| r.wasm_ms.filter(|w| *w > 0.0).map(|w| (w / r.native_ms).ln()))
+        .filter_map(|r| {
+            r.wasm_ms
+                .filter(|w| *w > 0.0)
+                .map(|w| (w / r.native_ms).ln())
+        })
         .collect();
     if logs.is_empty() {
         return None;
@@ -241,7 +312,11 @@ pub fn geometric_mean<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Option<(f6
 /// The line that says the geometric mean of some rows against the target.
 fn mean_line(label: &str, mean: Option<(f64, usize)>) -> Option<String> {
     let (mean, n) = mean?;
-    let verdict = if mean <= TARGET_RATIO { "met" } else { "missed" };
+    let verdict = if mean <= TARGET_RATIO {
+        "met"
+    } else {
+        "missed"
+    };
     Some(format!(
         "{label}geometric mean of wasm/native over {n} stages: {mean:.2} (target {TARGET_RATIO} or less: {verdict})"
     ))
@@ -407,7 +482,9 @@ mod tests {
             row("t2", "parse", 100.0, Some(400.0)),
         ]);
         assert!(
-            text.contains("geometric mean of wasm/native over 1 stages: 4.00 (target 1.6 or less: missed)"),
+            text.contains(
+                "geometric mean of wasm/native over 1 stages: 4.00 (target 1.6 or less: missed)"
+            ),
             "{text}"
         );
         assert!(

@@ -39,7 +39,8 @@ subcommands:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
-  bench [--tiers t1,t2,t3] [--t3] [--runs N] [--cpu] [--no-browser] [--no-page] [--timeout S]
+  bench [--tiers t1,t2,t3] [--t3] [--runs N] [--cpu] [--timeout S]
+        [--no-browser] [--no-wasm] [--no-page]
                        time each stage of the engine (parse, membership, goal state, topology,
                        security index, 10,000 traced verdicts, matrix) on the generated tiers
                        (default T1 and T2; --t3 adds T3) natively in release (median of N runs,
@@ -47,7 +48,7 @@ subcommands:
                        headless Chromium (web-release), with their ratio and its geometric mean;
                        then the playground page: the longest main-thread task of importing each
                        tier, an edit and opening each panel, and what the first page transfers
-                       (--no-page leaves the page out, --no-browser both browser parts; a browser
+                       (--no-wasm and --no-page leave either out, --no-browser both; a browser
                        step is given up after S seconds, default 120)
   bench criterion [ARGS]
                        run the criterion benchmarks: `cargo bench -p avnm-gen -- ARGS`
@@ -124,7 +125,9 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "criterion" if first => return Task::Criterion(args.collect()),
-            "--t3" if !options.tiers.iter().any(|t| t == "t3") => options.tiers.push("t3".to_owned()),
+            "--t3" if !options.tiers.iter().any(|t| t == "t3") => {
+                options.tiers.push("t3".to_owned())
+            }
             "--t3" => {}
             "--cpu" => options.cpu = true,
             "--no-browser" => {
@@ -132,6 +135,7 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
                 options.page = false;
             }
             "--no-page" => options.page = false,
+            "--no-wasm" => options.wasm = false,
             "--tiers" => match args.next() {
                 Some(list) => match parse_tiers(&list) {
                     Ok(tiers) => options.tiers = tiers,
@@ -301,7 +305,14 @@ mod tests {
             }),
         );
         check(
-            &["bench", "--tiers", "t3,t1", "--no-browser", "--timeout", "30"],
+            &[
+                "bench",
+                "--tiers",
+                "t3,t1",
+                "--no-browser",
+                "--timeout",
+                "30",
+            ],
             &Task::Bench(bench::Options {
                 tiers: tiers(&["t1", "t3"]),
                 wasm: false,
@@ -311,9 +322,10 @@ mod tests {
             }),
         );
         check(
-            &["bench", "--tiers", "t1", "--t3"],
+            &["bench", "--tiers", "t1", "--t3", "--no-wasm"],
             &Task::Bench(bench::Options {
                 tiers: tiers(&["t1", "t3"]),
+                wasm: false,
                 ..bench::Options::default()
             }),
         );

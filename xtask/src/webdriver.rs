@@ -123,7 +123,7 @@ impl ChromeDriver {
     }
 
     /// [`ChromeDriver::start`], with requests that may each take up to `request_timeout` (the benchmark runs
-    /// scripts that take minutes; see also [`Session::set_script_timeout`]).
+    /// scripts that take minutes; see also [`Session::set_timeouts`]).
     pub fn start_with_timeout(
         program: &Path,
         log: &Path,
@@ -350,10 +350,14 @@ impl Session {
     }
 
     /// How long a script run by [`Session::execute`] or [`Session::execute_async`] may take (the W3C default is
-    /// 30 s).
-    pub fn set_script_timeout(&self, timeout: Duration) -> Result<(), Error> {
-        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        self.post("/timeouts", &json!({ "script": ms })).map(drop)
+    /// 30 s), and a page load (300 s).
+    pub fn set_timeouts(&self, script: Duration, page_load: Duration) -> Result<(), Error> {
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        self.post(
+            "/timeouts",
+            &json!({ "script": ms(script), "pageLoad": ms(page_load) }),
+        )
+        .map(drop)
     }
 
     /// Saves a PNG screenshot of the viewport to `path`, creating its directory.

@@ -4,8 +4,8 @@
 //! For each of these actions the page reports its **longest main-thread task**: a `PerformanceObserver` for
 //! `longtask` entries (tasks of 50 ms or more) is installed in the page by [`HARNESS`] before the first action, and
 //! [`measure`] arms it, acts, waits for what the action shows, then lets the page settle ([`SETTLE`]: no DOM
-//! change and no busy main thread for [`QUIET_MS`]). It also says when the page last changed after the action
-//! ("settled after"), which is when the result was on screen.
+//! change and no busy main thread for [`QUIET_MS`]). It also says when the page last changed or ended a long
+//! task after the action ("settled after"): when the result was on screen.
 //!
 //! A step that takes longer than `--timeout` is given up ("did not finish in N s") and the tier's later steps are
 //! not run, since the page is still busy. The first page of the first tier also gives the transfer size: every
@@ -26,10 +26,9 @@ use super::wasm::why;
 use crate::browser::Browser;
 use crate::cmd::Cmd;
 use crate::dist::{gzip_len, kib, target_dir};
-use crate::e2e::chrome_args;
 use crate::error::{Error, io, shown};
 use crate::serve::{Background, request_path};
-use crate::webdriver::{Session, chrome_capabilities};
+use crate::webdriver::Session;
 
 /// How long the page must stay unchanged, with a free main thread, to count as settled.
 const QUIET_MS: u64 = 500;
@@ -58,17 +57,18 @@ pub const PANELS: [(&str, &str); 7] = [
 /// Installed in the page once: the `longtask` observer, a DOM observer that notes the last change and when an
 /// armed condition (a selector whose text holds a needle) first holds, and the page's uncaught errors.
 /// `arm(selector, needle)` starts a measurement and says whether the condition holds already; `report()` gives
-/// the tasks (their durations, ms), the errors, and when the condition held and the page last changed (ms after
-/// arming). Returns whether the browser gives `longtask` entries.
+/// the tasks (their durations, ms), the errors, when the condition held, and when the page settled: its last
+/// DOM change or the end of its last long task (which lays out and paints what the DOM changes asked for),
+/// whichever is later (ms after arming). Returns whether the browser gives `longtask` entries.
 const HARNESS: &str = r"
 if (window.__bench) { return window.__bench.longtask; }
 const b = window.__bench = { tasks: [], errors: [], t0: performance.now(), done: null, lastMutation: null,
-  lastChange: performance.now(), condition: null, longtask: false };
+  lastTask: null, lastChange: performance.now(), condition: null, longtask: false };
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const end = e.startTime + e.duration;
-      if (end > b.t0) { b.tasks.push(e.duration); }
+      if (end > b.t0) { b.tasks.push(e.duration); b.lastTask = Math.max(b.lastTask || 0, end); }
       b.lastChange = Math.max(b.lastChange, end);
     }
   }).observe({ type: 'longtask', buffered: true });
@@ -90,12 +90,12 @@ new MutationObserver(() => {
 b.arm = (selector, needle) => {
   b.condition = selector === null ? null : [selector, needle];
   const already = met();
-  b.tasks = []; b.errors = []; b.done = null; b.lastMutation = null;
+  b.tasks = []; b.errors = []; b.done = null; b.lastMutation = null; b.lastTask = null;
   b.t0 = performance.now(); b.lastChange = b.t0;
   return already;
 };
 b.report = () => ({ tasks: b.tasks, errors: b.errors, done: b.done,
-  settled: b.lastMutation === null ? 0 : b.lastMutation - b.t0 });
+  settled: Math.max(b.lastMutation || b.t0, b.lastTask || b.t0) - b.t0 });
 return b.longtask;
 ";
 
@@ -195,14 +195,25 @@ pub fn run(
     for (k, tier) in options.tiers.iter().enumerate() {
         let file = write_design(tier)?;
         eprintln!("xtask: bench: the playground page with {tier}");
-        let profile = target_dir()
-            .join("bench")
-            .join("profiles")
-            .join(format!("page-{tier}"));
-        let _ = fs::remove_dir_all(&profile);
-        fs::create_dir_all(&profile).map_err(io(format!("create {}", shown(&profile))))?;
-        let capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
-        let session = Session::new(driver, &capabilities)?;
+        let label = tier.to_uppercase();
+        let (session, profile) = match super::open_session(
+            browser,
+            driver,
+            &format!("page-{tier}"),
+            server.url(),
+            options.timeout,
+        ) {
+            Ok(opened) => opened,
+            Err(why) => {
+                report.measures.push(Measure {
+                    tier: label,
+                    action: "open the page".to_owned(),
+                    outcome: Outcome::Failed(why),
+                });
+                let _ = fs::remove_file(&file);
+                continue;
+            }
+        };
         let mut measures = Vec::new();
         let outcome = tier_flow(
             &session,
@@ -212,7 +223,6 @@ pub fn run(
             &mut measures,
             (k == 0).then_some(&mut report.transfer),
         );
-        let label = tier.to_uppercase();
         if let Err(why) = outcome {
             measures.push(Measure {
                 tier: label.clone(),
@@ -220,10 +230,12 @@ pub fn run(
                 outcome: Outcome::Failed(why),
             });
         }
-        report.measures.extend(measures.into_iter().map(|m| Measure {
-            tier: label.clone(),
-            ..m
-        }));
+        report
+            .measures
+            .extend(measures.into_iter().map(|m| Measure {
+                tier: label.clone(),
+                ..m
+            }));
         let _ = session.delete();
         let _ = fs::remove_dir_all(&profile);
         // The file is regenerated in a second; T2's is 130 MB.
@@ -262,10 +274,6 @@ fn tier_flow(
     transfer: Option<&mut Result<Transfer, String>>,
 ) -> Result<(), String> {
     session
-        .set_script_timeout(timeout)
-        .map_err(|e| e.to_string())?;
-    session.goto(base_url).map_err(|e| e.to_string())?;
-    session
         .find("[data-testid=app-title]")
         .map_err(|e| e.to_string())?;
     if let Some(transfer) = transfer {
@@ -277,7 +285,9 @@ fn tier_flow(
         .as_bool()
         .unwrap_or(false);
     if !longtask {
-        eprintln!("xtask: bench: this Chromium gives no `longtask` entries; the longest task is not measured");
+        eprintln!(
+            "xtask: bench: this Chromium gives no `longtask` entries; the longest task is not measured"
+        );
     }
 
     let size = fs::metadata(file).map(|m| m.len()).unwrap_or(0);
@@ -401,8 +411,15 @@ fn measure(
     act: impl FnOnce() -> Result<(), crate::webdriver::Error>,
 ) -> Outcome {
     let start = Instant::now();
-    let timed_out = |e: &crate::webdriver::Error| {
-        start.elapsed() >= timeout || why(e, timeout).starts_with("did not finish")
+    // While the page's main thread is busy, chromedriver's commands wait for it and may give up with a timeout
+    // of their own before ours: such a command is sent again until our time is up.
+    let patiently = |command: &mut dyn FnMut() -> Result<Value, crate::webdriver::Error>| loop {
+        match command() {
+            Err(e) if is_timeout(&e) && start.elapsed() < timeout => {
+                eprintln!("xtask: bench: the page is busy ({e}); asking again");
+            }
+            other => return other,
+        }
     };
     let outcome = (|| {
         let (selector, needle) = condition.map_or((Value::Null, ""), |(s, n)| (s.into(), n));
@@ -418,10 +435,12 @@ fn measure(
         act()?;
         if condition.is_some() {
             loop {
-                let state = session.execute(
-                    "const b = window.__bench; return [b.done, b.errors[0] === undefined ? null : b.errors[0]];",
-                    &[],
-                )?;
+                let state = patiently(&mut || {
+                    session.execute(
+                        "const b = window.__bench; return [b.done, b.errors[0] === undefined ? null : b.errors[0]];",
+                        &[],
+                    )
+                })?;
                 if let Some(error) = state.get(1).and_then(Value::as_str) {
                     return Ok(Outcome::Failed(format!("the page threw `{error}`")));
                 }
@@ -434,15 +453,25 @@ fn measure(
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        let left = timeout.saturating_sub(start.elapsed()).max(Duration::from_secs(1));
-        let report = settle(session, left)?;
+        let report = patiently(&mut || {
+            let left = timeout
+                .saturating_sub(start.elapsed())
+                .max(Duration::from_secs(1));
+            settle(session, left)
+        })?;
         Ok(read_report(&report, timeout, longtask))
     })();
     match outcome {
         Ok(outcome) => outcome,
-        Err(e) if timed_out(&e) => Outcome::TimedOut(timeout.as_secs()),
+        Err(e) if is_timeout(&e) => Outcome::TimedOut(timeout.as_secs()),
         Err(e) => Outcome::Failed(why(&e, timeout)),
     }
+}
+
+/// Whether a WebDriver command failed for want of time (ours, or chromedriver's waiting for a busy page).
+fn is_timeout(error: &crate::webdriver::Error) -> bool {
+    let text = error.to_string().to_ascii_lowercase();
+    text.contains("timeout") || text.contains("timed out")
 }
 
 /// The outcome the harness's report says.
@@ -467,10 +496,7 @@ fn read_report(report: &Value, timeout: Duration, longtask: bool) -> Outcome {
         .unwrap_or_default();
     Outcome::Done {
         tasks,
-        settled_ms: report
-            .get("settled")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0),
+        settled_ms: report.get("settled").and_then(Value::as_f64).unwrap_or(0.0),
         longtask,
     }
 }
@@ -557,14 +583,18 @@ impl Report {
         let _ = writeln!(
             out,
             "Playground page (served release bundle, headless Chromium; longest main-thread task from `longtask` \
-             entries, which only tasks of 50 ms or more make; settled: when the page last changed)"
+             entries, which only tasks of 50 ms or more make; settled: the end of the last DOM change or long task)"
         );
         let _ = writeln!(
             out,
             "| tier | {:<48} | {:>16} | {:>13} | {:>16} |",
             "action", "longest task ms", "tasks ≥ 50 ms", "settled after ms"
         );
-        let _ = writeln!(out, "|------|{:-<50}|{:->18}|{:->15}|{:->18}|", "", "", "", "");
+        let _ = writeln!(
+            out,
+            "|------|{:-<50}|{:->18}|{:->15}|{:->18}|",
+            "", "", "", ""
+        );
         for m in &self.measures {
             let (longest, count, settled) = match &m.outcome {
                 Outcome::Done {
@@ -638,7 +668,11 @@ mod tests {
         // 10,000 zero bytes are 10,000 raw and a few dozen gzipped.
         assert_eq!(transfer.files[1].1, 10_000);
         assert!(transfer.files[1].2 < 100, "{:?}", transfer.files[1]);
-        assert!(transfer.line().starts_with("first page: 3 files, "), "{}", transfer.line());
+        assert!(
+            transfer.line().starts_with("first page: 3 files, "),
+            "{}",
+            transfer.line()
+        );
         assert!(transfer.line().contains("within the budget of 250 KiB"));
         assert!(
             transfer_of(&["http://127.0.0.1:4321/missing.js"], base, &dir).is_err(),
@@ -684,11 +718,26 @@ mod tests {
         };
         let text = report.text();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[3].contains("|              120 |             2 |              300 |"), "{}", lines[3]);
-        assert!(lines[4].contains("|             < 50 |             0 |               20 |"), "{}", lines[4]);
+        assert!(
+            lines[3].contains("|              120 |             2 |              300 |"),
+            "{}",
+            lines[3]
+        );
+        assert!(
+            lines[4].contains("|             < 50 |             0 |               20 |"),
+            "{}",
+            lines[4]
+        );
         assert!(lines[5].contains("did not finish in 120 s"), "{}", lines[5]);
-        assert!(lines[6].contains("not run: the page was still busy"), "{}", lines[6]);
-        assert_eq!(lines.last(), Some(&"first page: not measured: not measured"));
+        assert!(
+            lines[6].contains("not run: the page was still busy"),
+            "{}",
+            lines[6]
+        );
+        assert_eq!(
+            lines.last(),
+            Some(&"first page: not measured: not measured")
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! Each tier gets a fresh browser (a fresh wasm memory): the page generates the tier's design in wasm (the same
 //! deterministic generator, so the same text: its length is checked against the native run's), then runs every
-//! stage `runs` times, parsing from the text each time, timed with `performance.now()`.
+//! stage once without counting it (V8 compiles as it runs), then `runs` times, parsing from the text each time,
+//! timed with `performance.now()`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,10 +17,9 @@ use super::{Options, Row};
 use crate::browser::Browser;
 use crate::cmd::Cmd;
 use crate::dist::{WASM_TARGET, bindgen, target_dir};
-use crate::e2e::chrome_args;
 use crate::error::{Error, io, shown};
 use crate::serve::Background;
-use crate::webdriver::{self, ChromeDriver, Session, chrome_capabilities};
+use crate::webdriver::{self, ChromeDriver, Session};
 
 /// The example of `avnm-gen` that holds the wasm entry (and the stem of the files wasm-bindgen writes).
 const EXAMPLE: &str = "wasm_stages";
@@ -27,7 +27,8 @@ const EXAMPLE: &str = "wasm_stages";
 /// The page: one module script, which starts the wasm and hands its `Design` class to WebDriver's scripts.
 const INDEX_HTML: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>avnm stages</title>\
 <link rel=\"icon\" href=\"data:,\"></head>\n<body><script type=\"module\" src=\"start.js\"></script></body></html>\n";
-const START_JS: &str = "import init, { Design } from \"./wasm_stages.js\";\nawait init();\nwindow.Design = Design;\n";
+const START_JS: &str =
+    "import init, { Design } from \"./wasm_stages.js\";\nawait init();\nwindow.Design = Design;\n";
 
 /// How long the page may take to start its wasm.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,6 +40,8 @@ pub struct Measured {
     pub bytes: u64,
     /// The size of the wasm memory after the runs (it only grows: the peak).
     pub memory_bytes: f64,
+    /// The time of every stage together in the first run, which is not counted (V8 compiles as it goes).
+    pub first_run_ms: f64,
     /// Each stage's times, one per run.
     pub samples: Vec<(String, Vec<f64>)>,
 }
@@ -86,12 +89,31 @@ impl Measured {
                 self.bytes, row.bytes
             ));
         }
+        let counted: Vec<f64> = self
+            .samples
+            .iter()
+            .filter(|(stage, _)| stage != super::PART_OF_PARSE)
+            .filter_map(|(_, list)| median(list))
+            .collect();
         notes.push(format!(
-            "{tier_name}: wasm memory after the runs: {:.0} MiB of wasm32's 4,096",
+            "{tier_name}: wasm: the first run (not counted) took {:.0} ms, the median runs {:.0} ms; wasm memory \
+             after the runs: {:.0} MiB of wasm32's 4,096",
+            self.first_run_ms,
+            counted.iter().sum::<f64>(),
             self.memory_bytes / 1_048_576.0
         ));
         notes
     }
+}
+
+/// The time of every stage of one run's `[[stage, ms], ...]` together, but the part of parse timed on its own.
+fn total_ms(run: &Value) -> f64 {
+    run.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|pair| pair.get(0).and_then(Value::as_str) != Some(super::PART_OF_PARSE))
+        .filter_map(|pair| pair.get(1).and_then(Value::as_f64))
+        .sum()
 }
 
 /// The median of a list (the upper one of an even count).
@@ -133,6 +155,9 @@ pub fn build() -> Result<PathBuf, Error> {
     Ok(dir)
 }
 
+/// What the wasm run of a tier gave, or why it gave nothing.
+pub type TierOutcome = Result<Measured, String>;
+
 /// Serves `dir` and runs the stages of each tier of `options` in a fresh browser; a tier that fails (out of
 /// memory, out of time) says why and the others still run.
 pub fn run(
@@ -140,7 +165,7 @@ pub fn run(
     driver: &ChromeDriver,
     dir: &Path,
     options: &Options,
-) -> Result<Vec<(String, Result<Measured, String>)>, Error> {
+) -> Result<Vec<(String, TierOutcome)>, Error> {
     let server = Background::start(dir)?;
     let mut out = Vec::new();
     for tier in &options.tiers {
@@ -159,28 +184,22 @@ fn run_tier(
     tier: &str,
     options: &Options,
 ) -> Result<Measured, String> {
-    let profile = target_dir()
-        .join("bench")
-        .join("profiles")
-        .join(format!("wasm-{tier}"));
-    let _ = fs::remove_dir_all(&profile);
-    fs::create_dir_all(&profile)
-        .map_err(|e| format!("cannot create {}: {e}", shown(&profile)))?;
-    let capabilities = chrome_capabilities(browser.chromium.as_deref(), &chrome_args(&profile));
-    let session = Session::new(driver, &capabilities).map_err(|e| e.to_string())?;
-    let outcome = measure(&session, url, tier, options);
+    let (session, profile) = super::open_session(
+        browser,
+        driver,
+        &format!("wasm-{tier}"),
+        url,
+        options.timeout,
+    )?;
+    let outcome = measure(&session, tier, options);
     let _ = session.delete();
     let _ = fs::remove_dir_all(&profile);
     outcome
 }
 
-/// Starts the page, generates the design and runs the stages.
-fn measure(session: &Session, url: &str, tier: &str, options: &Options) -> Result<Measured, String> {
+/// Waits for the page to start, generates the design and runs the stages.
+fn measure(session: &Session, tier: &str, options: &Options) -> Result<Measured, String> {
     let failed = |e: webdriver::Error| why(&e, options.timeout);
-    session
-        .set_script_timeout(options.timeout)
-        .map_err(failed)?;
-    session.goto(url).map_err(failed)?;
     let deadline = Instant::now() + START_TIMEOUT;
     while session
         .execute("return typeof window.Design === 'function'", &[])
@@ -206,8 +225,17 @@ fn measure(session: &Session, url: &str, tier: &str, options: &Options) -> Resul
     let mut measured = Measured {
         bytes,
         memory_bytes: 0.0,
+        first_run_ms: 0.0,
         samples: Vec::new(),
     };
+    // The first run is not counted: V8 first compiles wasm with its baseline compiler and optimises hot
+    // functions while they run, so a first run times the compilers as much as the code.
+    let first = session
+        .execute("return window.design.run();", &[])
+        .map_err(failed)?;
+    let first: Value = serde_json::from_str(first.as_str().unwrap_or_default())
+        .map_err(|e| format!("a run gave `{first}`, not JSON: {e}"))?;
+    measured.first_run_ms = total_ms(&first);
     for _ in 0..options.runs {
         let text = session
             .execute("return window.design.run();", &[])
@@ -250,6 +278,7 @@ mod tests {
         let mut measured = Measured {
             bytes: 12,
             memory_bytes: 64.0 * 1_048_576.0,
+            first_run_ms: 90.0,
             samples: Vec::new(),
         };
         measured
@@ -276,11 +305,28 @@ mod tests {
         assert_eq!(rows[0].wasm_ms, Some(20.0));
         assert_eq!(rows[1].wasm_ms, Some(3.0));
         assert_eq!(rows[2].wasm_ms, None);
-        assert_eq!(notes, ["T1: wasm memory after the runs: 64 MiB of wasm32's 4,096"]);
+        assert_eq!(
+            notes,
+            [
+                "T1: wasm: the first run (not counted) took 90 ms, the median runs 23 ms; wasm memory after the \
+              runs: 64 MiB of wasm32's 4,096"
+            ]
+        );
+        assert_eq!(
+            total_ms(&json!([
+                ["parse", 30.0],
+                ["parse: JSON tree only", 20.0],
+                ["matrix", 2.5]
+            ])),
+            32.5
+        );
 
         rows[0].bytes = 13;
         let notes = measured.merge_into("t1", &mut rows);
-        assert!(notes[0].contains("12 bytes, the native one 13"), "{notes:?}");
+        assert!(
+            notes[0].contains("12 bytes, the native one 13"),
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -297,6 +343,9 @@ mod tests {
         );
         assert!(why(&error("RuntimeError: unreachable"), timeout).starts_with("the wasm stopped"));
         assert!(why(&error("tab crashed"), timeout).starts_with("the page crashed"));
-        assert!(why(&error("TypeError: x is undefined"), timeout).ends_with("TypeError: x is undefined"));
+        assert!(
+            why(&error("TypeError: x is undefined"), timeout)
+                .ends_with("TypeError: x is undefined")
+        );
     }
 }
