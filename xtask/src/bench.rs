@@ -172,18 +172,24 @@ pub fn bench(options: &Options) -> Result<(), Error> {
     Ok(())
 }
 
-/// How long the first page may take to load before it is tried once more in a new browser.
-const PAGE_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the first page may take to show what it shows first (`ready`, a script returning `true`).
+const PAGE_LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A browser with a fresh profile `target/bench/profiles/<name>` at `url`, whose scripts may run for `timeout`.
+/// How many fresh browsers a page is tried in before it is given up.
+const PAGE_TRIES: u32 = 3;
+
+/// A browser with a fresh profile `target/bench/profiles/<name>` at `url`, once the script `ready` returns
+/// `true` there; its scripts, and its commands waiting for a busy page, may take up to `timeout`.
 ///
-/// A fresh headless Chromium now and then never finishes its first navigation (the end-to-end tests see it
-/// too); the page is then tried once more in a new browser. The caller deletes the session, then the profile.
+/// The navigation does not wait for the page's load event (page load strategy `none`): a fresh headless
+/// Chromium now and then never reports it (the end-to-end tests see it too), so `ready` says when the page is
+/// there; a page that does not get ready is tried again in a new browser. The caller deletes the session, then
+/// the profile.
 fn open_session(
     browser: &crate::browser::Browser,
     driver: &ChromeDriver,
     name: &str,
-    url: &str,
+    (url, ready): (&str, &str),
     timeout: Duration,
 ) -> Result<(crate::webdriver::Session, std::path::PathBuf), String> {
     let profile = target_dir().join("bench").join("profiles").join(name);
@@ -193,31 +199,57 @@ fn open_session(
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile)
             .map_err(|e| format!("cannot create {}: {e}", shown(&profile)))?;
-        let capabilities = crate::webdriver::chrome_capabilities(
+        let mut capabilities = crate::webdriver::chrome_capabilities(
             browser.chromium.as_deref(),
             &crate::e2e::chrome_args(&profile),
         );
+        if let Some(always) = capabilities
+            .pointer_mut("/capabilities/alwaysMatch")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            always.insert("pageLoadStrategy".to_owned(), "none".into());
+        }
         let session =
             crate::webdriver::Session::new(driver, &capabilities).map_err(|e| e.to_string())?;
-        // Once the page is there, a command may wait for its busy main thread as long as a script may run.
         let opened = session
-            .set_timeouts(timeout, PAGE_LOAD_TIMEOUT)
+            .set_timeouts(timeout, timeout)
             .and_then(|()| session.goto(url))
-            .and_then(|()| session.set_timeouts(timeout, timeout));
+            .map_err(|e| e.to_string())
+            .and_then(|()| wait_until(&session, ready, PAGE_LOAD_TIMEOUT));
         match opened {
             Ok(()) => return Ok((session, profile)),
-            Err(e) if tries < 2 => {
-                eprintln!(
-                    "xtask: bench: the page did not load ({e}); trying once more in a new browser"
-                );
+            Err(e) if tries < PAGE_TRIES => {
+                eprintln!("xtask: bench: the page did not load ({e}); trying again in a new browser");
                 let _ = session.delete();
             }
             Err(e) => {
                 let _ = session.delete();
                 let _ = std::fs::remove_dir_all(&profile);
-                return Err(e.to_string());
+                return Err(format!("the page did not load in {PAGE_TRIES} browsers: {e}"));
             }
         }
+    }
+}
+
+/// Polls the script `ready` until it returns `true`, for `timeout` at most.
+fn wait_until(
+    session: &crate::webdriver::Session,
+    ready: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let start = std::time::Instant::now();
+    loop {
+        // Before the new document exists, a script may fail or see the blank page: both mean not yet.
+        if session.execute(ready, &[]).ok() == Some(serde_json::Value::Bool(true)) {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(format!(
+                "`{ready}` was not true after {} s",
+                timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

@@ -196,11 +196,12 @@ pub fn run(
         let file = write_design(tier)?;
         eprintln!("xtask: bench: the playground page with {tier}");
         let label = tier.to_uppercase();
+        let ready = "return document.querySelector('[data-testid=app-title]') !== null";
         let (session, profile) = match super::open_session(
             browser,
             driver,
             &format!("page-{tier}"),
-            server.url(),
+            (server.url(), ready),
             options.timeout,
         ) {
             Ok(opened) => opened,
@@ -273,9 +274,6 @@ fn tier_flow(
     out: &mut Vec<Measure>,
     transfer: Option<&mut Result<Transfer, String>>,
 ) -> Result<(), String> {
-    session
-        .find("[data-testid=app-title]")
-        .map_err(|e| e.to_string())?;
     if let Some(transfer) = transfer {
         *transfer = first_page(session, base_url);
     }

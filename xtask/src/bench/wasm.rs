@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -29,9 +29,6 @@ const INDEX_HTML: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset
 <link rel=\"icon\" href=\"data:,\"></head>\n<body><script type=\"module\" src=\"start.js\"></script></body></html>\n";
 const START_JS: &str =
     "import init, { Design } from \"./wasm_stages.js\";\nawait init();\nwindow.Design = Design;\n";
-
-/// How long the page may take to start its wasm.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the wasm run of one tier gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,11 +181,12 @@ fn run_tier(
     tier: &str,
     options: &Options,
 ) -> Result<Measured, String> {
+    let ready = "return typeof window.Design === 'function'";
     let (session, profile) = super::open_session(
         browser,
         driver,
         &format!("wasm-{tier}"),
-        url,
+        (url, ready),
         options.timeout,
     )?;
     let outcome = measure(&session, tier, options);
@@ -197,23 +195,9 @@ fn run_tier(
     outcome
 }
 
-/// Waits for the page to start, generates the design and runs the stages.
+/// Generates the design and runs the stages.
 fn measure(session: &Session, tier: &str, options: &Options) -> Result<Measured, String> {
     let failed = |e: webdriver::Error| why(&e, options.timeout);
-    let deadline = Instant::now() + START_TIMEOUT;
-    while session
-        .execute("return typeof window.Design === 'function'", &[])
-        .map_err(failed)?
-        != Value::Bool(true)
-    {
-        if Instant::now() > deadline {
-            return Err(format!(
-                "the page did not start its wasm in {} s",
-                START_TIMEOUT.as_secs()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
     let bytes = session
         .execute(
             "window.design = new Design(arguments[0]); return window.design.bytes();",
