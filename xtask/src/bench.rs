@@ -63,6 +63,9 @@ pub struct Options {
     pub cpu: bool,
     /// Run the stages as wasm in headless Chromium.
     pub wasm: bool,
+    /// The cargo profile of the wasm stages: `web-release` (optimised for size, as the playground ships) unless
+    /// told otherwise, to see what the profile costs.
+    pub wasm_profile: String,
     /// Measure the playground page (and its transfer size).
     pub page: bool,
     /// How long one step in the browser may take (a wasm run of the stages, an import, a panel) before it is
@@ -77,6 +80,7 @@ impl Default for Options {
             runs: 3,
             cpu: false,
             wasm: true,
+            wasm_profile: "web-release".to_owned(),
             page: true,
             timeout: Duration::from_secs(120),
         }
@@ -111,7 +115,7 @@ pub fn bench(options: &Options) -> Result<(), Error> {
     // Everything is built before anything is timed, so no build runs beside a measurement of ours.
     Cmd::cargo(&["build", "--release", "-p", "avnm-gen", "--bins"]).run()?;
     let stages_page = if options.wasm {
-        Some(wasm::build()?)
+        Some(wasm::build(&options.wasm_profile)?)
     } else {
         None
     };
@@ -153,9 +157,9 @@ pub fn bench(options: &Options) -> Result<(), Error> {
             "wall"
         },
         if options.wasm {
-            "headless Chromium, profile `web-release`"
+            format!("headless Chromium, profile `{}`", options.wasm_profile)
         } else {
-            "not measured"
+            "not measured".to_owned()
         }
     );
     println!();
@@ -219,13 +223,17 @@ fn open_session(
         match opened {
             Ok(()) => return Ok((session, profile)),
             Err(e) if tries < PAGE_TRIES => {
-                eprintln!("xtask: bench: the page did not load ({e}); trying again in a new browser");
+                eprintln!(
+                    "xtask: bench: the page did not load ({e}); trying again in a new browser"
+                );
                 let _ = session.delete();
             }
             Err(e) => {
                 let _ = session.delete();
                 let _ = std::fs::remove_dir_all(&profile);
-                return Err(format!("the page did not load in {PAGE_TRIES} browsers: {e}"));
+                return Err(format!(
+                    "the page did not load in {PAGE_TRIES} browsers: {e}"
+                ));
             }
         }
     }

@@ -40,12 +40,13 @@ subcommands:
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
   bench [--tiers t1,t2,t3] [--t3] [--runs N] [--cpu] [--timeout S]
-        [--no-browser] [--no-wasm] [--no-page]
+        [--no-browser] [--no-wasm] [--no-page] [--wasm-profile PROFILE]
                        time each stage of the engine (parse, membership, goal state, topology,
                        security index, 10,000 traced verdicts, matrix) on the generated tiers
                        (default T1 and T2; --t3 adds T3) natively in release (median of N runs,
                        default 3; wall clock, or the thread's CPU time with --cpu) and as wasm in
-                       headless Chromium (web-release), with their ratio and its geometric mean;
+                       headless Chromium (profile web-release, as the playground ships, unless
+                       --wasm-profile names another), with their ratio and its geometric mean;
                        then the playground page: the longest main-thread task of importing each
                        tier, an edit and opening each panel, and what the first page transfers
                        (--no-wasm and --no-page leave either out, --no-browser both; a browser
@@ -136,6 +137,10 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
             }
             "--no-page" => options.page = false,
             "--no-wasm" => options.wasm = false,
+            "--wasm-profile" => match args.next() {
+                Some(profile) => options.wasm_profile = profile,
+                None => return Task::Invalid("`--wasm-profile` needs a value".to_owned()),
+            },
             "--tiers" => match args.next() {
                 Some(list) => match parse_tiers(&list) {
                     Ok(tiers) => options.tiers = tiers,

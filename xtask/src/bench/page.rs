@@ -33,6 +33,17 @@ use crate::webdriver::Session;
 /// How long the page must stay unchanged, with a free main thread, to count as settled.
 const QUIET_MS: u64 = 500;
 
+/// A page that has not changed for this long without showing what an action should show has failed (a page
+/// whose `data-testid`s changed, say), rather than being slow.
+const GIVE_UP_QUIET_MS: f64 = 10_000.0;
+
+/// What [`measure`] polls while it waits: when the armed condition held (or null), the page's first uncaught
+/// error (or null), and how long the page has not changed (ms). A poll that comes a second or more after the
+/// one before found the main thread busy, which counts as a change.
+const POLL: &str = "const b = window.__bench; const now = performance.now(); \
+    if (now - b.lastPoll >= 1000) { b.lastChange = Math.max(b.lastChange, now); } b.lastPoll = now; \
+    return [b.done, b.errors[0] === undefined ? null : b.errors[0], now - b.lastChange];";
+
 /// The budget of issue 8 for what the first page transfers, in KiB of gzip.
 const TRANSFER_BUDGET_KIB: u64 = 250;
 
@@ -91,7 +102,7 @@ b.arm = (selector, needle) => {
   b.condition = selector === null ? null : [selector, needle];
   const already = met();
   b.tasks = []; b.errors = []; b.done = null; b.lastMutation = null; b.lastTask = null;
-  b.t0 = performance.now(); b.lastChange = b.t0;
+  b.t0 = performance.now(); b.lastChange = b.t0; b.lastPoll = b.t0;
   return already;
 };
 b.report = () => ({ tasks: b.tasks, errors: b.errors, done: b.done,
@@ -313,8 +324,11 @@ fn tier_flow(
         let outcome = run_step(session, &step, timeout, longtask);
         match &outcome {
             Outcome::TimedOut(_) => stopped = Some("the page was still busy".to_owned()),
-            Outcome::Failed(why) if matches!(step, Step::Import(_)) || why.contains("crashed") => {
+            Outcome::Failed(_) if matches!(step, Step::Import(_)) => {
                 stopped = Some("the import failed".to_owned());
+            }
+            Outcome::Failed(why) if why.contains("crashed") => {
+                stopped = Some("the page crashed".to_owned());
             }
             _ => {}
         }
@@ -433,17 +447,18 @@ fn measure(
         act()?;
         if condition.is_some() {
             loop {
-                let state = patiently(&mut || {
-                    session.execute(
-                        "const b = window.__bench; return [b.done, b.errors[0] === undefined ? null : b.errors[0]];",
-                        &[],
-                    )
-                })?;
+                let state = patiently(&mut || session.execute(POLL, &[]))?;
                 if let Some(error) = state.get(1).and_then(Value::as_str) {
                     return Ok(Outcome::Failed(format!("the page threw `{error}`")));
                 }
                 if state.get(0).is_some_and(Value::is_number) {
                     break;
+                }
+                if state.get(2).and_then(Value::as_f64).unwrap_or(0.0) >= GIVE_UP_QUIET_MS {
+                    return Ok(Outcome::Failed(format!(
+                        "the page stood still for {} s without showing `{needle}` in {selector}",
+                        GIVE_UP_QUIET_MS / 1000.0
+                    )));
                 }
                 if start.elapsed() >= timeout {
                     return Ok(Outcome::TimedOut(timeout.as_secs()));

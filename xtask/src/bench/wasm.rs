@@ -120,8 +120,9 @@ fn median(list: &[f64]) -> Option<f64> {
     sorted.get(sorted.len() / 2).copied()
 }
 
-/// Builds the wasm entry with the `web-release` profile and writes the page into `target/bench/wasm-stages/`.
-pub fn build() -> Result<PathBuf, Error> {
+/// Builds the wasm entry with `profile` (`web-release`, as the playground ships) and writes the page into
+/// `target/bench/wasm-stages/`.
+pub fn build(profile: &str) -> Result<PathBuf, Error> {
     Cmd::cargo(&[
         "build",
         "-p",
@@ -131,12 +132,14 @@ pub fn build() -> Result<PathBuf, Error> {
         "--target",
         WASM_TARGET,
         "--profile",
-        "web-release",
+        profile,
     ])
     .run()?;
+    // Cargo's directory for the `dev` profile is `debug`.
+    let dir_name = if profile == "dev" { "debug" } else { profile };
     let wasm = target_dir()
         .join(WASM_TARGET)
-        .join("web-release")
+        .join(dir_name)
         .join("examples")
         .join(format!("{EXAMPLE}.wasm"));
     let dir = target_dir().join("bench").join("wasm-stages");
