@@ -130,7 +130,7 @@ const START: &str = "start.js";
 const START_JS: &str = "import init from \"./avnm-web.js\";\ninit();\n";
 
 /// Runs wasm-bindgen in-process: `wasm-bindgen --target web --no-typescript --out-dir OUT WASM`.
-fn bindgen(wasm: &Path, out: &Path) -> Result<(), Error> {
+pub fn bindgen(wasm: &Path, out: &Path) -> Result<(), Error> {
     let args: Vec<OsString> = vec![
         "wasm-bindgen".into(),
         "--target".into(),
@@ -193,7 +193,7 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 }
 
 /// The size of `bytes` after `gzip -9`.
-fn gzip_len(bytes: &[u8]) -> io::Result<u64> {
+pub fn gzip_len(bytes: &[u8]) -> io::Result<u64> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?.len() as u64)
@@ -205,7 +205,7 @@ fn size_line(name: &str, raw: u64, gzipped: u64) -> String {
 }
 
 /// A byte count in KiB with one decimal.
-fn kib(bytes: u64) -> String {
+pub fn kib(bytes: u64) -> String {
     #[expect(clippy::cast_precision_loss, reason = "sizes are far below 2^53")]
     let kib = bytes as f64 / 1024.0;
     format!("{kib:.1} KiB")

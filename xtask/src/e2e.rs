@@ -1369,7 +1369,7 @@ fn own_origin_only(session: &Session, base_url: &str) -> Result<(), String> {
 
 /// The Chromium flags of an end-to-end session: headless, root-friendly, a fixed window and a fresh profile, plus the
 /// flags that keep it off the network.
-fn chrome_args(profile: &Path) -> Vec<String> {
+pub fn chrome_args(profile: &Path) -> Vec<String> {
     [
         "--headless=new",
         "--no-sandbox",

@@ -39,11 +39,18 @@ subcommands:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
                        e2e (WebDriver end-to-end tests on the served release build)
-  bench [--t3] [--runs N] [--cpu]
+  bench [--tiers t1,t2,t3] [--t3] [--runs N] [--cpu] [--timeout S]
+        [--no-browser] [--no-wasm] [--no-page] [--wasm-profile PROFILE]
                        time each stage of the engine (parse, membership, goal state, topology,
-                       security index, 10,000 traced verdicts, matrix) on the generated tiers T1 and T2
-                       (and T3) in release, and print the table (median of N runs, default 3; wall
-                       clock, or the thread's CPU time with --cpu)
+                       security index, 10,000 traced verdicts, matrix) on the generated tiers
+                       (default T1 and T2; --t3 adds T3) natively in release (median of N runs,
+                       default 3; wall clock, or the thread's CPU time with --cpu) and as wasm in
+                       headless Chromium (profile web-release, as the playground ships, unless
+                       --wasm-profile names another), with their ratio and its geometric mean;
+                       then the playground page: the longest main-thread task of importing each
+                       tier, an edit and opening each panel, and what the first page transfers
+                       (--no-wasm and --no-page leave either out, --no-browser both; a browser
+                       step is given up after S seconds, default 120)
   bench criterion [ARGS]
                        run the criterion benchmarks: `cargo bench -p avnm-gen -- ARGS`
   help                 print this text
@@ -112,25 +119,68 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
     }
 }
 
-/// Reads the arguments of `bench`: `criterion ARGS...`, or `--t3`, `--cpu` and `--runs N` in any order.
+/// Reads the arguments of `bench`: `criterion ARGS...`, or its options in any order.
 fn parse_bench(mut args: impl Iterator<Item = String>) -> Task {
     let mut options = bench::Options::default();
     let mut first = true;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "criterion" if first => return Task::Criterion(args.collect()),
-            "--t3" => options.t3 = true,
+            "--t3" if !options.tiers.iter().any(|t| t == "t3") => {
+                options.tiers.push("t3".to_owned())
+            }
+            "--t3" => {}
             "--cpu" => options.cpu = true,
-            "--runs" => match args.next().map(|n| n.parse::<usize>()) {
-                Some(Ok(n)) if n > 0 => options.runs = n,
-                Some(_) => return Task::Invalid("`--runs` needs a positive number".to_owned()),
-                None => return Task::Invalid("`--runs` needs a value".to_owned()),
+            "--no-browser" => {
+                options.wasm = false;
+                options.page = false;
+            }
+            "--no-page" => options.page = false,
+            "--no-wasm" => options.wasm = false,
+            "--wasm-profile" => match args.next() {
+                Some(profile) => options.wasm_profile = profile,
+                None => return Task::Invalid("`--wasm-profile` needs a value".to_owned()),
             },
+            "--tiers" => match args.next() {
+                Some(list) => match parse_tiers(&list) {
+                    Ok(tiers) => options.tiers = tiers,
+                    Err(message) => return Task::Invalid(message),
+                },
+                None => return Task::Invalid("`--tiers` needs a value".to_owned()),
+            },
+            "--runs" | "--timeout" => {
+                let number = match args.next().map(|n| n.parse::<u64>()) {
+                    Some(Ok(n)) if n > 0 => n,
+                    Some(_) => return Task::Invalid(format!("`{arg}` needs a positive number")),
+                    None => return Task::Invalid(format!("`{arg}` needs a value")),
+                };
+                if arg == "--runs" {
+                    options.runs = usize::try_from(number).unwrap_or(usize::MAX);
+                } else {
+                    options.timeout = std::time::Duration::from_secs(number);
+                }
+            }
             _ => return Task::Invalid(format!("unexpected argument `{arg}` to `bench`")),
         }
         first = false;
     }
     Task::Bench(options)
+}
+
+/// Reads `t1,t2`: tiers of [`bench::TIERS`], each once, put in their order.
+fn parse_tiers(list: &str) -> Result<Vec<String>, String> {
+    let named: Vec<&str> = list.split(',').map(str::trim).collect();
+    if let Some(bad) = named.iter().find(|t| !bench::TIERS.contains(t)) {
+        return Err(format!(
+            "`{bad}` is not a tier (tiers: {})",
+            bench::TIERS.join(", ")
+        ));
+    }
+    Ok(bench::TIERS
+        .iter()
+        .filter(|t| named.contains(t))
+        .map(|t| (*t).to_owned())
+        .collect())
 }
 
 /// Reads the arguments of `serve`: nothing, `--port PORT` or `--port=PORT`.
@@ -246,23 +296,55 @@ mod tests {
     }
 
     #[test]
-    fn bench_takes_tier_three_and_runs() {
+    fn bench_takes_tiers_runs_and_what_to_leave_out() {
         check(&["bench"], &Task::Bench(bench::Options::default()));
+        let tiers = |list: &[&str]| list.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
         check(
-            &["bench", "--runs", "5", "--t3", "--cpu"],
+            &["bench", "--runs", "5", "--t3", "--cpu", "--no-page"],
             &Task::Bench(bench::Options {
-                t3: true,
+                tiers: tiers(&["t1", "t2", "t3"]),
                 runs: 5,
                 cpu: true,
+                page: false,
+                ..bench::Options::default()
             }),
+        );
+        check(
+            &[
+                "bench",
+                "--tiers",
+                "t3,t1",
+                "--no-browser",
+                "--timeout",
+                "30",
+            ],
+            &Task::Bench(bench::Options {
+                tiers: tiers(&["t1", "t3"]),
+                wasm: false,
+                page: false,
+                timeout: std::time::Duration::from_secs(30),
+                ..bench::Options::default()
+            }),
+        );
+        check(
+            &["bench", "--tiers", "t1", "--t3", "--no-wasm"],
+            &Task::Bench(bench::Options {
+                tiers: tiers(&["t1", "t3"]),
+                wasm: false,
+                ..bench::Options::default()
+            }),
+        );
+        check(
+            &["bench", "--tiers", "t1,t4"],
+            &Task::Invalid("`t4` is not a tier (tiers: t1, t2, t3)".to_owned()),
         );
         check(
             &["bench", "--runs", "0"],
             &Task::Invalid("`--runs` needs a positive number".to_owned()),
         );
         check(
-            &["bench", "--runs"],
-            &Task::Invalid("`--runs` needs a value".to_owned()),
+            &["bench", "--timeout"],
+            &Task::Invalid("`--timeout` needs a value".to_owned()),
         );
         check(
             &["bench", "t4"],

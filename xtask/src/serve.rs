@@ -36,8 +36,8 @@ pub struct Background {
     server: Arc<tiny_http::Server>,
     /// Set before the thread is unblocked, so that it knows to stop.
     stop: Arc<AtomicBool>,
-    /// The thread answering requests.
-    thread: Option<JoinHandle<()>>,
+    /// The threads answering requests.
+    threads: Vec<JoinHandle<()>>,
     /// `http://127.0.0.1:PORT/`.
     url: String,
 }
@@ -45,17 +45,26 @@ pub struct Background {
 impl Background {
     /// Serves `dir` on 127.0.0.1 at a free port, quietly.
     pub fn start(dir: &Path) -> Result<Self, Error> {
+        Self::start_with_threads(dir, 1)
+    }
+
+    /// [`Background::start`] with `threads` threads answering requests, so that one response the browser is
+    /// slow to take does not hold up the others (the benchmark's pages stalled now and then with one thread:
+    /// the app's wasm was never asked for while a stylesheet was being answered).
+    pub fn start_with_threads(dir: &Path, threads: usize) -> Result<Self, Error> {
         let server = Arc::new(bind("127.0.0.1:0")?);
         let url = base_url(&server);
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (server, stop, dir) = (Arc::clone(&server), Arc::clone(&stop), dir.to_owned());
-            thread::spawn(move || answer_requests(&server, &dir, &stop, false))
-        };
+        let threads = (0..threads.max(1))
+            .map(|_| {
+                let (server, stop, dir) = (Arc::clone(&server), Arc::clone(&stop), dir.to_owned());
+                thread::spawn(move || answer_requests(&server, &dir, &stop, false))
+            })
+            .collect();
         Ok(Self {
             server,
             stop,
-            thread: Some(thread),
+            threads,
             url,
         })
     }
@@ -77,8 +86,11 @@ impl fmt::Debug for Background {
 impl Drop for Background {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
+        // Each unblock is queued and ends one `recv`: one per thread.
+        for _ in &self.threads {
+            self.server.unblock();
+        }
+        for thread in self.threads.drain(..) {
             // A panic in the thread has already been printed; there is nothing more to report.
             let _ = thread.join();
         }

@@ -119,6 +119,16 @@ impl ChromeDriver {
     /// Starts `program --port=PORT` on a free port, with its output going to the file `log`, and waits until it is
     /// ready.
     pub fn start(program: &Path, log: &Path) -> Result<Self, Error> {
+        Self::start_with_timeout(program, log, REQUEST_TIMEOUT)
+    }
+
+    /// [`ChromeDriver::start`], with requests that may each take up to `request_timeout` (the benchmark runs
+    /// scripts that take minutes; see also [`Session::set_timeouts`]).
+    pub fn start_with_timeout(
+        program: &Path,
+        log: &Path,
+        request_timeout: Duration,
+    ) -> Result<Self, Error> {
         let port = free_port()?;
         let log_file =
             fs::File::create(log).map_err(io_error(format!("create `{}`", log.display())))?;
@@ -135,7 +145,7 @@ impl ChromeDriver {
         let mut driver = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
-            agent: agent(),
+            agent: agent(request_timeout),
         };
         driver.wait_until_ready(log)?;
         Ok(driver)
@@ -186,11 +196,11 @@ fn free_port() -> Result<u16, Error> {
 }
 
 /// The HTTP client: no proxy (chromedriver is local), errors as values, a generous timeout.
-fn agent() -> ureq::Agent {
+fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .proxy(None)
         .http_status_as_error(false)
-        .timeout_global(Some(REQUEST_TIMEOUT))
+        .timeout_global(Some(timeout))
         .build()
         .new_agent()
 }
@@ -331,6 +341,23 @@ impl Session {
     /// Prefer the element commands: a test that needs a script is usually testing the DOM, not the app.
     pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value, Error> {
         self.post("/execute/sync", &json!({ "script": script, "args": args }))
+    }
+
+    /// Runs the asynchronous `script` (a function body whose last argument is the callback that returns its result)
+    /// in the page and returns what it passed to the callback.
+    pub fn execute_async(&self, script: &str, args: &[Value]) -> Result<Value, Error> {
+        self.post("/execute/async", &json!({ "script": script, "args": args }))
+    }
+
+    /// How long a script run by [`Session::execute`] or [`Session::execute_async`] may take (the W3C default is
+    /// 30 s), and a page load (300 s).
+    pub fn set_timeouts(&self, script: Duration, page_load: Duration) -> Result<(), Error> {
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        self.post(
+            "/timeouts",
+            &json!({ "script": ms(script), "pageLoad": ms(page_load) }),
+        )
+        .map(drop)
     }
 
     /// Saves a PNG screenshot of the viewport to `path`, creating its directory.
