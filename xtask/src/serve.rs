@@ -43,9 +43,11 @@ pub struct Background {
 }
 
 impl Background {
-    /// Serves `dir` on 127.0.0.1 at a free port, quietly.
+    /// Serves `dir` on 127.0.0.1 at a free port, quietly, with four threads answering (with one, a page now and
+    /// then never got its wasm: see [`Background::start_with_threads`]; the end-to-end flows whose first page
+    /// timed out were most likely that).
     pub fn start(dir: &Path) -> Result<Self, Error> {
-        Self::start_with_threads(dir, 1)
+        Self::start_with_threads(dir, 4)
     }
 
     /// [`Background::start`] with `threads` threads answering requests, so that one response the browser is
