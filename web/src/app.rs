@@ -10,7 +10,7 @@ use avnm_link::Query;
 
 use crate::embed::{self, use_message_api};
 use crate::page::Page;
-use crate::state::{Action, AppState, History, Opened, Restored, Selection, Tab};
+use crate::state::{Action, AppState, History, Opened, Restored, Selection, Started, Tab};
 use crate::views::lesson_view::{Teach, use_teach};
 use crate::views::{
     EditorView, EmbedFrame, HeaderView, LessonView, NavigatorView, NoticeView, ResultsView, gallery,
@@ -53,6 +53,8 @@ enum Then {
     History(u32),
     /// The saved design on screen and its history, kept in IndexedDB.
     Design(u32),
+    /// The first example, fetched: nothing is saved yet (a new visitor).
+    Example,
 }
 
 /// The design to start with: a share link in the address, else the design on screen last time, else the first
@@ -83,12 +85,12 @@ fn boot() -> Boot {
         library::Start::Indexed(id) => (Some(Scenario::default()), Then::Design(id)),
         library::Start::Nothing => (None, Then::Nothing),
     };
-    let design = design.or_else(|| {
-        gallery::EXAMPLES
-            .first()
-            .and_then(|e| Scenario::parse(e.text).ok())
-    });
-    let mut state = AppState::new(design.unwrap_or_default());
+    // With nothing to show, the first example is fetched after the first frame.
+    let (design, then) = match design {
+        Some(design) => (design, then),
+        None => (Scenario::default(), Then::Example),
+    };
+    let mut state = AppState::new(design);
     if let Some(message) = notice {
         state = state.reduce(Action::Notify(message));
     }
@@ -144,6 +146,10 @@ fn finish_boot(
                 })));
             }),
         ),
+        Then::Example => match gallery::EXAMPLES.first() {
+            Some(first) => start_with_example(first.name, None, design, dispatch, Some(ready)),
+            None => ready.set(true),
+        },
         Then::Design(id) => library::open(
             id,
             Callback::from(move |opened: Result<(Scenario, History), String>| {
@@ -161,6 +167,50 @@ fn finish_boot(
             }),
         ),
     }
+}
+
+/// Fetches the example `name` and shows it in place of `placeholder`, the design start-up showed meanwhile (unless
+/// something else replaced it since: a lesson's design, a design loaded by the user); `item` selects the resource an
+/// embed's URL names. `ready`, when given, is set once the answer arrives (see [`finish_boot`]).
+pub fn start_with_example(
+    name: &str,
+    item: Option<String>,
+    placeholder: Rc<Scenario>,
+    dispatch: UseReducerDispatcher<AppState>,
+    ready: Option<Rc<Cell<bool>>>,
+) {
+    let name = name.to_owned();
+    gallery::fetch_example(
+        &name.clone(),
+        Callback::from(move |fetched: Result<String, String>| {
+            if let Some(ready) = &ready {
+                ready.set(true);
+            }
+            let read = fetched.and_then(|text| {
+                Scenario::parse(&text)
+                    .map_err(|e| format!("the example `{name}` cannot be read: {e}"))
+            });
+            match read {
+                Ok(scenario) => {
+                    let selection = item
+                        .as_deref()
+                        .and_then(|item| embed::selection_of(scenario.model(), item))
+                        .unwrap_or_default();
+                    dispatch.dispatch(Action::Start(Rc::new(Started {
+                        placeholder: placeholder.clone(),
+                        opened: Opened {
+                            scenario: Rc::new(scenario),
+                            history: History::default(),
+                            selection,
+                            tab: Tab::Verdict,
+                            query: Query::default(),
+                        },
+                    })));
+                }
+                Err(message) => dispatch.dispatch(Action::Notify(message)),
+            }
+        }),
+    );
 }
 
 /// Compares histories by identity, so the stored history is written only when it changes.
@@ -227,12 +277,15 @@ pub fn App() -> Html {
         let design = state.scenario.clone();
         let dispatch = state.dispatcher();
         let then = *then.borrow();
-        let ready = ready.clone();
+        let (ready, page) = (ready.clone(), page.clone());
         use_effect_with((), move |()| -> Box<dyn FnOnce()> {
             if playground {
                 finish_boot(then, design, dispatch.clone(), ready);
                 Box::new(listen_for_links(dispatch))
             } else {
+                if let Some(example) = embed::example_of(&page) {
+                    start_with_example(example.name, page.item.clone(), design, dispatch, None);
+                }
                 Box::new(|| ())
             }
         });
