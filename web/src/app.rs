@@ -146,10 +146,14 @@ fn finish_boot(
                 })));
             }),
         ),
-        Then::Example => match gallery::EXAMPLES.first() {
-            Some(first) => start_with_example(first.name, None, design, dispatch, Some(ready)),
-            None => ready.set(true),
-        },
+        Then::Example => {
+            // The empty design shown meanwhile is never saved (see `use_autosave`); a design the user loads
+            // before the example arrives is.
+            ready.set(true);
+            if let Some(first) = gallery::EXAMPLES.first() {
+                start_with_example(first.name, None, design, dispatch);
+            }
+        }
         Then::Design(id) => library::open(
             id,
             Callback::from(move |opened: Result<(Scenario, History), String>| {
@@ -171,21 +175,17 @@ fn finish_boot(
 
 /// Fetches the example `name` and shows it in place of `placeholder`, the design start-up showed meanwhile (unless
 /// something else replaced it since: a lesson's design, a design loaded by the user); `item` selects the resource an
-/// embed's URL names. `ready`, when given, is set once the answer arrives (see [`finish_boot`]).
+/// embed's URL names.
 pub fn start_with_example(
     name: &str,
     item: Option<String>,
     placeholder: Rc<Scenario>,
     dispatch: UseReducerDispatcher<AppState>,
-    ready: Option<Rc<Cell<bool>>>,
 ) {
     let name = name.to_owned();
     gallery::fetch_example(
         &name.clone(),
         Callback::from(move |fetched: Result<String, String>| {
-            if let Some(ready) = &ready {
-                ready.set(true);
-            }
             let read = fetched.and_then(|text| {
                 Scenario::parse(&text)
                     .map_err(|e| format!("the example `{name}` cannot be read: {e}"))
@@ -224,15 +224,19 @@ impl PartialEq for Steps {
 }
 
 /// Keeps the design on screen and its history in the browser as they change, once start-up is done.
+///
+/// The design the page started with is never saved again: it is already saved (the design on screen last time, a
+/// link's design), or a placeholder shown until the saved design or the first example arrives.
 #[hook]
 fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
     let notify = {
         let dispatch = state.dispatcher();
         Callback::from(move |message: String| dispatch.dispatch(Action::Notify(message)))
     };
+    let first = use_mut_ref(|| state.scenario.clone());
     let saving = ready.clone();
     use_effect_with(Design(state.scenario.clone()), move |d| {
-        if saving.get() {
+        if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
             library::autosave(&d.0, &notify);
         }
     });
@@ -284,7 +288,7 @@ pub fn App() -> Html {
                 Box::new(listen_for_links(dispatch))
             } else {
                 if let Some(example) = embed::example_of(&page) {
-                    start_with_example(example.name, page.item.clone(), design, dispatch, None);
+                    start_with_example(example.name, page.item.clone(), design, dispatch);
                 }
                 Box::new(|| ())
             }

@@ -670,7 +670,7 @@ mod tests {
             text: "{\"resources\": []}".into(),
             source: "a lesson".into(),
         });
-        let after = loaded.reduce(Action::Start(started.clone()));
+        let after = loaded.reduce(Action::Start(started));
         assert!(
             Rc::ptr_eq(&after.scenario, &loaded.scenario),
             "the lesson's design stays"

@@ -91,6 +91,8 @@ pub fn GalleryView() -> Html {
         return html! {};
     };
     let doc_title = ctx.analysis.model.vnets.len();
+    // The example being fetched: its button says so (`aria-busy`) until it arrives or fails.
+    let loading = use_state(|| None::<&'static str>);
     html! {
         <section class="editor-panel overview">
             <h2>{ "Try an Azure Virtual Network Manager design" }</h2>
@@ -102,21 +104,26 @@ pub fn GalleryView() -> Html {
             <h3>{ "Examples" }</h3>
             <ul class="gallery">
                 { for EXAMPLES.iter().map(|example| {
-                    let dispatch = ctx.dispatch.clone();
+                    let (dispatch, setter) = (ctx.dispatch.clone(), loading.setter());
                     let load = Callback::from(move |_: MouseEvent| {
-                        let dispatch = dispatch.clone();
+                        setter.set(Some(example.name));
+                        let (dispatch, setter) = (dispatch.clone(), setter.clone());
                         fetch_example(example.name, Callback::from(move |fetched: Result<String, String>| {
+                            setter.set(None);
                             dispatch.emit(match fetched {
                                 Ok(text) => Action::Load { text, source: format!("the example `{}.json`", example.name) },
                                 Err(e) => Action::Notify(e),
                             });
                         }));
                     });
+                    let busy = *loading == Some(example.name);
                     html! {
                         <li class="card">
                             <h4>{ example.title }</h4>
                             <p>{ example.description }</p>
-                            <button class="primary" onclick={load} data-testid={format!("load-{}", example.name)}>{ "Load" }</button>
+                            <button class="primary" onclick={load} aria-busy={busy.then_some("true")} data-testid={format!("load-{}", example.name)}>
+                                { if busy { "Loading…" } else { "Load" } }
+                            </button>
                         </li>
                     }
                 }) }
