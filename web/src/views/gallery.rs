@@ -77,11 +77,14 @@ pub fn fetch_example(name: &str, done: Callback<Result<String, String>>) {
     platform::fetch_text(
         example_url(&name),
         Callback::from(move |fetched: Result<String, String>| {
-            done.emit(
-                fetched.map_err(|e| format!("the example `{name}` could not be loaded: {e}")),
-            );
+            done.emit(fetched.map_err(|e| not_loaded(&name, &e)));
         }),
     );
+}
+
+/// Why the example `name` is not shown, after the fetch of its file failed for the reason `error`.
+fn not_loaded(name: &str, error: &str) -> String {
+    format!("the example `{name}` could not be loaded, your design is unchanged: {error}")
 }
 
 /// The overview and gallery.
@@ -140,7 +143,21 @@ mod tests {
 
     use avnm_core::scenario::About;
 
-    use super::EXAMPLES;
+    use super::{EXAMPLES, example_url, not_loaded};
+
+    #[test]
+    fn a_failed_fetch_names_the_example_and_the_file() {
+        let url = example_url("hub-spoke-guardrails");
+        assert_eq!(url, "static/examples/hub-spoke-guardrails.json");
+        assert_eq!(
+            not_loaded(
+                "hub-spoke-guardrails",
+                &format!("`{url}` could not be fetched: the server answered 404")
+            ),
+            "the example `hub-spoke-guardrails` could not be loaded, your design is unchanged: \
+             `static/examples/hub-spoke-guardrails.json` could not be fetched: the server answered 404"
+        );
+    }
 
     /// The gallery lists every file of `static/examples/`, once, with the title and description the file itself
     /// gives, so that the list cannot drift from the files the page fetches.
