@@ -10,7 +10,7 @@ use avnm_link::Query;
 
 use crate::embed::{self, use_message_api};
 use crate::page::Page;
-use crate::state::{Action, AppState, History, Opened, Restored, Selection, Tab};
+use crate::state::{Action, AppState, History, Opened, Restored, Selection, Started, Tab};
 use crate::views::lesson_view::{Teach, use_teach};
 use crate::views::{
     EditorView, EmbedFrame, HeaderView, LessonView, NavigatorView, NoticeView, ResultsView, gallery,
@@ -56,6 +56,8 @@ enum Then {
     History(u32),
     /// The saved design on screen and its history, kept in IndexedDB.
     Design(u32),
+    /// The first example, fetched: nothing is saved yet (a new visitor).
+    Example,
 }
 
 /// The design to start with: a share link in the address, else the design on screen last time, else the first
@@ -87,12 +89,12 @@ fn boot() -> Boot {
         library::Start::Indexed(id) => (Some(Scenario::default()), Then::Design(id)),
         library::Start::Nothing => (None, Then::Nothing),
     };
-    let design = design.or_else(|| {
-        gallery::EXAMPLES
-            .first()
-            .and_then(|e| Scenario::parse(e.text).ok())
-    });
-    let mut state = AppState::new(design.unwrap_or_default());
+    // With nothing to show, the first example is fetched after the first frame.
+    let (design, then) = match design {
+        Some(design) => (design, then),
+        None => (Scenario::default(), Then::Example),
+    };
+    let mut state = AppState::new(design);
     if let Some(message) = notice {
         state = state.reduce(Action::Notify(message));
     }
@@ -179,6 +181,14 @@ fn finish_boot(
                 })));
             }),
         ),
+        Then::Example => {
+            // The empty design shown meanwhile is never saved (see `use_autosave`); a design the user loads
+            // before the example arrives is.
+            ready.set(true);
+            if let Some(first) = gallery::EXAMPLES.first() {
+                start_with_example(first.name, None, design, dispatch);
+            }
+        }
         Then::Design(id) => library::open(
             id,
             Callback::from(move |opened: Result<(Scenario, History), String>| {
@@ -224,6 +234,46 @@ fn open_recovered(
     );
 }
 
+/// Fetches the example `name` and shows it in place of `placeholder`, the design start-up showed meanwhile (unless
+/// something else replaced it since: a lesson's design, a design loaded by the user); `item` selects the resource an
+/// embed's URL names.
+pub fn start_with_example(
+    name: &str,
+    item: Option<String>,
+    placeholder: Rc<Scenario>,
+    dispatch: UseReducerDispatcher<AppState>,
+) {
+    let name = name.to_owned();
+    gallery::fetch_example(
+        &name.clone(),
+        Callback::from(move |fetched: Result<String, String>| {
+            let read = fetched.and_then(|text| {
+                Scenario::parse(&text)
+                    .map_err(|e| format!("the example `{name}` cannot be read: {e}"))
+            });
+            match read {
+                Ok(scenario) => {
+                    let selection = item
+                        .as_deref()
+                        .and_then(|item| embed::selection_of(scenario.model(), item))
+                        .unwrap_or_default();
+                    dispatch.dispatch(Action::Start(Rc::new(Started {
+                        placeholder: placeholder.clone(),
+                        opened: Opened {
+                            scenario: Rc::new(scenario),
+                            history: History::default(),
+                            selection,
+                            tab: Tab::Verdict,
+                            query: Query::default(),
+                        },
+                    })));
+                }
+                Err(message) => dispatch.dispatch(Action::Notify(message)),
+            }
+        }),
+    );
+}
+
 /// Compares histories by identity, so the stored history is written only when it changes.
 #[derive(Clone)]
 struct Steps(History);
@@ -235,15 +285,19 @@ impl PartialEq for Steps {
 }
 
 /// Keeps the design on screen and its history in the browser as they change, once start-up is done.
+///
+/// The design the page started with is never saved again: it is already saved (the design on screen last time, a
+/// link's design), or a placeholder shown until the saved design or the first example arrives.
 #[hook]
 fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
     let notify = {
         let dispatch = state.dispatcher();
         Callback::from(move |message: String| dispatch.dispatch(Action::Notify(message)))
     };
+    let first = use_mut_ref(|| state.scenario.clone());
     let saving = ready.clone();
     use_effect_with(Design(state.scenario.clone()), move |d| {
-        if saving.get() {
+        if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
             library::autosave(&d.0, &notify);
         }
     });
@@ -292,12 +346,15 @@ pub fn App() -> Html {
         let design = state.scenario.clone();
         let dispatch = state.dispatcher();
         let (then, recover) = then.borrow().clone();
-        let ready = ready.clone();
+        let (ready, page) = (ready.clone(), page.clone());
         use_effect_with((), move |()| -> Box<dyn FnOnce()> {
             if playground {
                 finish_boot(then, recover, design, dispatch.clone(), ready);
                 Box::new(listen_for_links(dispatch))
             } else {
+                if let Some(example) = embed::example_of(&page) {
+                    start_with_example(example.name, page.item.clone(), design, dispatch);
+                }
                 Box::new(|| ())
             }
         });

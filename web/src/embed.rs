@@ -16,7 +16,7 @@ use yew::prelude::*;
 use crate::page::{EmbedView, Page};
 use crate::platform::{self, Inbound};
 use crate::state::{Action, AppState, Selection};
-use crate::views::gallery::EXAMPLES;
+use crate::views::gallery::{self, Example};
 
 /// A message the embed sends.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -131,19 +131,11 @@ pub fn origins(page: &Page) -> Vec<String> {
         .collect()
 }
 
-/// The state an embed starts with: the example it names or the design of its link (`#v1.`), else an empty
-/// design until the page sends one; the editor embed shows its item. `None` for the whole playground.
+/// The state an embed starts with: the design of its link (`#v1.`), else an empty design until the page sends one
+/// or the example it names arrives (see [`example_of`]); the editor embed shows its item. `None` for the whole
+/// playground.
 pub fn initial(page: &Page, fragment: &str) -> Option<AppState> {
     page.embed?;
-    let example = page
-        .example
-        .as_deref()
-        .and_then(|name| {
-            EXAMPLES
-                .iter()
-                .find(|e| e.file.trim_end_matches(".json") == name)
-        })
-        .and_then(|e| Scenario::parse(e.text).ok());
     let linked = || {
         fragment
             .starts_with("v")
@@ -151,12 +143,22 @@ pub fn initial(page: &Page, fragment: &str) -> Option<AppState> {
             .flatten()
             .map(|d| d.scenario)
     };
-    let design = example.or_else(linked).unwrap_or_default();
-    let mut state = AppState::new(design);
+    let design = if example_of(page).is_some() {
+        None
+    } else {
+        linked()
+    };
+    let mut state = AppState::new(design.unwrap_or_default());
     if let Some(item) = &page.item {
         state.selection = selection_of(state.scenario.model(), item).unwrap_or_default();
     }
     Some(state)
+}
+
+/// The shipped example an embed's URL names (`example=<name>`), fetched once the embed is shown.
+pub fn example_of(page: &Page) -> Option<&'static Example> {
+    page.embed?;
+    page.example.as_deref().and_then(gallery::example)
 }
 
 /// The editor that shows a resource named by its id or its name (the first match, in the navigator's order).
@@ -322,7 +324,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_embed_starts_on_its_example_and_item() {
+    fn an_embed_fetches_its_example_and_selects_its_item_in_it() {
         let pairs = [
             ("embed", "editor"),
             ("example", "hub-spoke-guardrails"),
@@ -330,15 +332,38 @@ mod tests {
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()));
         let page = Page::from_query(&pairs);
+        assert_eq!(
+            example_of(&page).map(|e| e.name),
+            Some("hub-spoke-guardrails")
+        );
         let state = initial(&page, "").unwrap();
-        assert!(!state.scenario.model().vnets.is_empty());
-        let Selection::Vnet(id) = &state.selection else {
-            panic!("{:?}", state.selection)
+        assert!(
+            state.scenario.model().vnets.is_empty(),
+            "an empty design shows until the example arrives"
+        );
+        let text = include_str!("../../static/examples/hub-spoke-guardrails.json");
+        let fetched = Scenario::parse(text).unwrap();
+        let Some(Selection::Vnet(id)) = selection_of(fetched.model(), "vnet-hub") else {
+            panic!("vnet-hub is not selected")
         };
         assert_eq!(id.name(), "vnet-hub");
         assert!(
             initial(&Page::default(), "").is_none(),
             "the playground starts as before"
+        );
+    }
+
+    #[test]
+    fn an_unknown_example_is_not_fetched() {
+        let pairs = [("embed", "topology"), ("example", "no-such-example")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let page = Page::from_query(&pairs);
+        assert!(example_of(&page).is_none());
+        let playground =
+            Page::from_query(&[("example".to_owned(), "hub-spoke-guardrails".to_owned())]);
+        assert!(
+            example_of(&playground).is_none(),
+            "only embeds read `example`"
         );
     }
 

@@ -384,6 +384,22 @@ impl PartialEq for Restored {
     }
 }
 
+/// A design start-up fetched (the first example, an embed's example), shown in place of the placeholder design
+/// shown meanwhile, unless something else (a lesson, a loaded design) replaced the placeholder since.
+#[derive(Clone, Debug)]
+pub struct Started {
+    /// The design shown while the fetch was under way.
+    pub placeholder: Rc<Scenario>,
+    /// What to open.
+    pub opened: Opened,
+}
+
+impl PartialEq for Started {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.placeholder, &other.placeholder) && self.opened == other.opened
+    }
+}
+
 /// Everything that changes the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -410,6 +426,8 @@ pub enum Action {
     Open(Rc<Opened>),
     /// Give the design on screen the history stored for it, unless it was edited meanwhile.
     Restore(Rc<Restored>),
+    /// Open a design start-up fetched, unless the placeholder it replaces is no longer on screen.
+    Start(Rc<Started>),
     /// Remember the flow in the verdict panel.
     Query(Query),
     /// Tell the user something that did not happen (a link that could not be opened, a design not kept).
@@ -496,6 +514,10 @@ impl AppState {
                 ..self.clone()
             },
             Action::Restore(_) => self.clone(),
+            Action::Start(started) if Rc::ptr_eq(&started.placeholder, &self.scenario) => {
+                self.reduce(Action::Open(Rc::new(started.opened.clone())))
+            }
+            Action::Start(_) => self.clone(),
             Action::Query(query) => AppState {
                 query,
                 ..self.clone()
@@ -622,6 +644,37 @@ mod tests {
         assert!(renamed.scenario.model().vnets.contains_key(now));
         let removed = renamed.reduce(Action::Change(Change::Remove(now.as_str().into())));
         assert_eq!(removed.selection, Selection::Overview);
+    }
+
+    /// The first example arrives after the first frame: it replaces the empty design shown meanwhile, with no
+    /// step to undo, but never a design that replaced the placeholder first (a lesson's, one the user loaded).
+    #[test]
+    fn a_fetched_start_replaces_only_the_placeholder() {
+        let text = include_str!("../../static/examples/hub-spoke-guardrails.json");
+        let empty = AppState::new(Scenario::default());
+        let started = Rc::new(Started {
+            placeholder: empty.scenario.clone(),
+            opened: Opened {
+                scenario: Rc::new(Scenario::parse(text).unwrap()),
+                history: History::default(),
+                selection: Selection::Overview,
+                tab: Tab::Verdict,
+                query: Query::default(),
+            },
+        });
+        let shown = empty.reduce(Action::Start(started.clone()));
+        assert!(Rc::ptr_eq(&shown.scenario, &started.opened.scenario));
+        assert_eq!(shown.history.undoable(), 0, "nothing to undo");
+
+        let loaded = empty.reduce(Action::Load {
+            text: "{\"resources\": []}".into(),
+            source: "a lesson".into(),
+        });
+        let after = loaded.reduce(Action::Start(started));
+        assert!(
+            Rc::ptr_eq(&after.scenario, &loaded.scenario),
+            "the lesson's design stays"
+        );
     }
 
     /// Random sequences of changes (valid and refused), undos and redos, against a plain list of documents: the

@@ -35,6 +35,49 @@ async fn settle() {
     yew::scheduler::flush().await;
 }
 
+/// Yields to the browser's event loop (a fetch's answer is a task) until `done` holds, for up to 5 s.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..250 {
+        settle().await;
+        if done() {
+            return;
+        }
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = gloo::utils::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+    }
+    panic!("waited 5 s for {what}");
+}
+
+/// Waits until a new visitor's page shows the first example, which it fetches after the first frame.
+async fn started(root: &Element) {
+    until("the first example", || {
+        root.query_selector("nav")
+            .ok()
+            .flatten()
+            .and_then(|nav| nav.text_content())
+            .is_some_and(|text| text.contains("Subscription"))
+    })
+    .await;
+}
+
+/// Loads an example from the gallery: clicks its button and waits until its file has been fetched (the button is
+/// `aria-busy` meanwhile) and the design shown.
+async fn load_example(root: &Element, name: &str) {
+    let selector = format!("[data-testid=load-{name}]");
+    click(root, &selector);
+    until(&format!("the example `{name}`"), || {
+        root.query_selector(&selector)
+            .ok()
+            .flatten()
+            .is_some_and(|button| !button.has_attribute("aria-busy"))
+    })
+    .await;
+    settle().await;
+}
+
 /// Starts from a clean slate: no design saved by an earlier test.
 fn forget_saved_design() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
@@ -93,9 +136,8 @@ async fn app_shows_its_title() {
 async fn loading_an_example_fills_the_navigator_and_its_intents_pass() {
     forget_saved_design();
     let root = mount_app();
-    settle().await;
-    click(&root, "[data-testid=load-ssh-exception-for-one-team]");
-    settle().await;
+    started(&root).await;
+    load_example(&root, "ssh-exception-for-one-team").await;
     let navigator = text_of(&root, "nav");
     assert!(
         navigator.contains("Subscription"),
@@ -114,10 +156,9 @@ async fn loading_an_example_fills_the_navigator_and_its_intents_pass() {
 async fn undo_restores_the_design_before_a_load() {
     forget_saved_design();
     let root = mount_app();
-    settle().await;
+    started(&root).await;
     let before = text_of(&root, "nav");
-    click(&root, "[data-testid=load-regional-vs-global-mesh]");
-    settle().await;
+    load_example(&root, "regional-vs-global-mesh").await;
     assert_ne!(text_of(&root, "nav"), before, "the new design is shown");
     click(&root, "[data-testid=undo]");
     settle().await;
@@ -139,7 +180,7 @@ async fn undo_restores_the_design_before_a_load() {
 async fn the_verdict_panel_answers_for_the_first_intent() {
     forget_saved_design();
     let root = mount_app();
-    settle().await;
+    started(&root).await;
     let decision = text_of(&root, "[data-testid=verdict-decision]");
     assert_eq!(
         decision.trim(),
@@ -172,7 +213,7 @@ fn type_text(root: &Element, selector: &str, text: &str) {
 async fn a_pasted_list_imports_with_its_report_and_loads_as_one_undoable_step() {
     forget_saved_design();
     let root = mount_app();
-    settle().await;
+    started(&root).await;
     let before = text_of(&root, "nav");
     click(&root, "[data-testid=import-open]");
     settle().await;

@@ -52,6 +52,33 @@ async fn until(what: &str, done: impl Fn() -> bool) {
     panic!("waited 5 s for {what}");
 }
 
+/// Waits until a new visitor's page shows the first example, which it fetches after the first frame.
+async fn started(root: &Element) {
+    until("the first example", || {
+        root.query_selector("nav")
+            .ok()
+            .flatten()
+            .and_then(|nav| nav.text_content())
+            .is_some_and(|text| text.contains("Subscription"))
+    })
+    .await;
+}
+
+/// Loads an example from the gallery: clicks its button and waits until its file has been fetched (the button is
+/// `aria-busy` meanwhile) and the design shown.
+async fn load_example(root: &Element, name: &str) {
+    let selector = format!("[data-testid=load-{name}]");
+    click(root, &selector);
+    until(&format!("the example `{name}`"), || {
+        root.query_selector(&selector)
+            .ok()
+            .flatten()
+            .is_some_and(|button| !button.has_attribute("aria-busy"))
+    })
+    .await;
+    settle().await;
+}
+
 /// A fresh profile: nothing saved, no fragment.
 fn fresh() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
@@ -160,8 +187,8 @@ async fn share_link(root: &Element) -> String {
 /// to a test spoke in the verdict panel.
 async fn a_design_and_a_view() -> Element {
     let root = mount_app().await;
-    click(&root, "[data-testid=load-hub-spoke-guardrails]");
-    settle().await;
+    started(&root).await;
+    load_example(&root, "hub-spoke-guardrails").await;
     type_into(&root, "[data-testid=verdict-from]", "10.100.0.4");
     type_into(&root, "[data-testid=verdict-to]", "10.11.0.4");
     type_into(&root, "[data-testid=verdict-port]", "22");
@@ -249,8 +276,7 @@ async fn damaged_and_cut_links_keep_the_design_and_say_why() {
     let fragment = link.split_once('#').expect("a fragment").1.to_owned();
     // The design on screen is a different one, saved in this browser.
     let root = mount_app().await;
-    click(&root, "[data-testid=load-regional-vs-global-mesh]");
-    settle().await;
+    load_example(&root, "regional-vs-global-mesh").await;
     let mine = text_of(&root, "nav");
 
     let cut = &fragment[..fragment.len() / 2];
@@ -293,8 +319,8 @@ async fn damaged_and_cut_links_keep_the_design_and_say_why() {
 async fn saved_designs_are_listed_renamed_duplicated_opened_and_deleted() {
     fresh();
     let root = mount_app().await;
-    click(&root, "[data-testid=load-regional-vs-global-mesh]");
-    settle().await;
+    started(&root).await;
+    load_example(&root, "regional-vs-global-mesh").await;
     let mesh = text_of(&root, "nav");
     click(&root, "[data-testid=my-designs]");
     settle().await;
@@ -323,8 +349,7 @@ async fn saved_designs_are_listed_renamed_duplicated_opened_and_deleted() {
 
     // Another design on screen, then the copy opened again.
     click(&root, "[data-testid=designs-close]");
-    click(&root, "[data-testid=load-hub-spoke-guardrails]");
-    settle().await;
+    load_example(&root, "hub-spoke-guardrails").await;
     assert_ne!(text_of(&root, "nav"), mesh);
     click(&root, "[data-testid=my-designs]");
     settle().await;
@@ -363,9 +388,9 @@ async fn saved_designs_are_listed_renamed_duplicated_opened_and_deleted() {
 async fn undo_survives_a_reload() {
     fresh();
     let root = mount_app().await;
+    started(&root).await;
     let example = text_of(&root, "nav");
-    click(&root, "[data-testid=load-regional-vs-global-mesh]");
-    settle().await;
+    load_example(&root, "regional-vs-global-mesh").await;
     let mesh = text_of(&root, "nav");
     let reloaded = mount_app().await;
     assert_eq!(text_of(&reloaded, "nav"), mesh);
@@ -385,6 +410,7 @@ async fn undo_survives_a_reload() {
 async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
     fresh();
     let root = mount_app().await;
+    started(&root).await;
     let storage = gloo::utils::window()
         .local_storage()
         .expect("local storage")
@@ -403,8 +429,7 @@ async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
     for key in fillers.iter().rev().take(1) {
         let _ = storage.remove_item(key);
     }
-    click(&root, "[data-testid=load-regional-vs-global-mesh]");
-    settle().await;
+    load_example(&root, "regional-vs-global-mesh").await;
     let mesh = text_of(&root, "nav");
     until("the design in IndexedDB", || {
         storage
@@ -449,8 +474,7 @@ async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
             size /= 2;
         }
     }
-    click(&reloaded, "[data-testid=load-hub-spoke-guardrails]");
-    settle().await;
+    load_example(&reloaded, "hub-spoke-guardrails").await;
     let notice = text_of(&reloaded, "[data-testid=notice]");
     assert!(
         notice.contains("your design could not be kept in this browser"),

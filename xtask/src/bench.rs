@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::browser::ensure_browser;
 use crate::cmd::Cmd;
-use crate::dist::{Profile, dist, ensure_wasm_target, target_dir};
+use crate::dist::{Profile, WasmOpt, dist, ensure_wasm_target, target_dir};
 use crate::error::{Error, io, shown};
 use crate::webdriver::ChromeDriver;
 
@@ -120,7 +120,7 @@ pub fn bench(options: &Options) -> Result<(), Error> {
         None
     };
     let dist_dir = if options.page {
-        Some(dist(Profile::Release)?)
+        Some(dist(Profile::Release, WasmOpt::Run)?)
     } else {
         None
     };

@@ -163,7 +163,15 @@ pub const WASM_TEST_ARGS: &[&str] = &[
 
 /// Runs `xtask wasm-test-runner ARGS…` as the wasm-bindgen test runner: cargo calls it with the test wasm and the
 /// test harness arguments.
+///
+/// It runs from the workspace root: the runner's server answers what is not its own from the current directory, so
+/// the app under test fetches `static/examples/…` and `static/lessons/…` as the served bundle does.
 pub fn wasm_test_runner(args: Vec<String>) -> Result<(), Error> {
+    let root = workspace_root();
+    env::set_current_dir(&root).map_err(crate::error::io(format!(
+        "enter the workspace root `{}`",
+        root.display()
+    )))?;
     let argv = std::iter::once("wasm-bindgen-test-runner".to_owned()).chain(args);
     wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv)
         .map_err(|error| Error::Bindgen(format!("{error:#}")))

@@ -54,6 +54,10 @@ pub type Test = fn(&mut Session, &str) -> Result<(), String>;
 /// Every end-to-end test, by name, in the order they run. Add new flows here (see the module docs).
 pub const TESTS: &[(&str, Test)] = &[
     ("smoke", smoke),
+    (
+        "the_first_page_fetches_what_the_budget_counts",
+        the_first_page_fetches_what_the_budget_counts,
+    ),
     ("edit_rule_changes_verdict", edit_rule_changes_verdict),
     ("commits_change_the_diagram", commits_change_the_diagram),
     ("bad_json_keeps_the_design", bad_json_keeps_the_design),
@@ -181,10 +185,79 @@ impl Flow<'_> {
     }
 }
 
-/// Loads an example from the gallery.
+/// Loads an example from the gallery: clicks its button and waits until its file has been fetched (the button is
+/// `aria-busy` meanwhile), so that what the flow does next applies to the example.
 fn load_example(session: &mut Session, base_url: &str, name: &str) -> Result<(), String> {
     session.goto(base_url)?;
-    session.click(&session.find(&format!("[data-testid=load-{name}]"))?)?;
+    let selector = format!("[data-testid=load-{name}]");
+    session.click(&session.find(&selector)?)?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let busy = session.execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.hasAttribute('aria-busy') : true;",
+            &[selector.as_str().into()],
+        )?;
+        if busy == Value::Bool(false) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the example `{name}` did not load within 10 s"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The files of the page at `base_url` that the browser has fetched so far, relative to it (the page itself is
+/// `index.html`), sorted.
+fn fetched_files(session: &mut Session, base_url: &str) -> Result<Vec<String>, String> {
+    let names = session.execute(
+        "return performance.getEntriesByType('resource').map(e => e.name)",
+        &[],
+    )?;
+    let mut files: Vec<String> = names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|name| name.strip_prefix(base_url))
+        .map(|name| name.split(['?', '#']).next().unwrap_or(name).to_owned())
+        .collect();
+    files.push("index.html".to_owned());
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// A new visitor's first page fetches exactly the files that the size budget of `cargo xtask test` counts
+/// (`dist::first_page_files`), and no lesson or other example: those are fetched when opened.
+fn the_first_page_fetches_what_the_budget_counts(
+    session: &mut Session,
+    base_url: &str,
+) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.wait_for_text("nav", "Subscription")?;
+    session.wait_for_text("[data-testid=lessons]", "Start")?;
+    let fetched = fetched_files(session, base_url)?;
+    let mut counted =
+        crate::dist::first_page_files(&crate::dist::dist_dir()).map_err(|e| e.to_string())?;
+    counted.sort();
+    ensure(
+        fetched == counted,
+        format!(
+            "the first page fetched {}, the budget counts {}",
+            fetched.join(", "),
+            counted.join(", ")
+        ),
+    )?;
+    load_example(session, base_url, "regional-vs-global-mesh")?;
+    session.wait_for_text("nav", "webshop")?;
+    let after = fetched_files(session, base_url)?;
+    ensure(
+        after
+            .iter()
+            .any(|f| f == "static/examples/regional-vs-global-mesh.json"),
+        format!("loading an example fetched {}", after.join(", ")),
+    )?;
     Ok(())
 }
 
@@ -1138,6 +1211,8 @@ fn a_share_link_opens_in_a_fresh_profile(
 /// A link cut in half in a fresh profile: a notice says so, and the playground shows its usual first design.
 fn a_cut_link_keeps_the_design(session: &mut Session, base_url: &str) -> Result<(), String> {
     session.goto(base_url)?;
+    // A new visitor's first design is the first example, fetched after the first frame.
+    session.wait_for_text("nav", "Subscription")?;
     let first = text_of(session, "nav")?;
     let (link, _) = kept_link()?;
     let fragment = link.split_once('#').map(|(_, f)| f).unwrap_or_default();

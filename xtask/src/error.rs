@@ -40,6 +40,9 @@ pub enum Error {
         /// The reason given by the server.
         reason: String,
     },
+    /// The bundle's first page is larger than its budget; the message gives the figures.
+    #[error("{0}")]
+    Budget(String),
     /// The benchmark runner printed something the table cannot read.
     #[error("{0}")]
     Bench(String),

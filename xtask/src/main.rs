@@ -34,7 +34,8 @@ usage: cargo xtask <subcommand>
 
 subcommands:
   serve [--port PORT]  build dist/ (release) and serve it on http://127.0.0.1:PORT/ (default 8080)
-  dist [--debug]       build the playground into dist/ (release unless --debug) and print its sizes
+  dist [--debug]       build the playground into dist/ (release unless --debug) and print its sizes;
+                       the release wasm goes through wasm-opt (binaryen from npm, in target/binaryen)
   test [PHASE...]      run every check of the project, or only the phases named, in this order:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
@@ -221,7 +222,7 @@ fn main() -> ExitCode {
         Task::Test(only) => phases::run(&only),
         Task::Bench(options) => report(bench::bench(&options)),
         Task::Criterion(args) => criterion(&args),
-        Task::Dist(profile) => report(dist::dist(profile).map(drop)),
+        Task::Dist(profile) => report(dist::dist(profile, dist::WasmOpt::Run).map(drop)),
         Task::Serve(port) => report(serve::serve(port)),
         Task::WasmTestRunner(args) => report(browser::wasm_test_runner(args)),
         Task::Invalid(message) => {

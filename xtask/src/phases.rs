@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::browser::{WASM_TEST_ARGS, ensure_browser, wasm_test_command};
 use crate::cmd::Cmd;
-use crate::dist::{Profile, WASM_TARGET, dist, dist_dir, ensure_wasm_target};
+use crate::dist::{
+    Profile, WASM_TARGET, WasmOpt, check_first_page, dist, dist_dir, ensure_wasm_target,
+};
 use crate::e2e;
 use crate::error::Error;
 use crate::tally::Counts;
@@ -30,7 +32,9 @@ enum Step {
     /// runner in headless Chromium); counted like [`Step::CargoTest`].
     WasmTest(&'static [&'static str]),
     /// `cargo xtask dist` with this profile.
-    Dist(Profile),
+    Dist(Profile, WasmOpt),
+    /// Fails when the first page of `dist/` transfers more than its budget of gzip ([`check_first_page`]).
+    FirstPageBudget,
     /// The WebDriver end-to-end tests of [`e2e::TESTS`] against `dist/`; counted like [`Step::CargoTest`].
     E2e,
 }
@@ -85,7 +89,13 @@ const PHASES: &[Phase] = &[
     },
     Phase {
         name: "e2e",
-        steps: &[Step::EnsureBrowser, Step::Dist(Profile::Release), Step::E2e],
+        // Without wasm-opt: it costs 1–2 minutes of CPU and leaves the gzip size the budget checks about the same.
+        steps: &[
+            Step::EnsureBrowser,
+            Step::Dist(Profile::Release, WasmOpt::Skip),
+            Step::FirstPageBudget,
+            Step::E2e,
+        ],
     },
 ];
 
@@ -161,9 +171,10 @@ fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), Error> {
             Step::WasmTest(args) => {
                 wasm_test_command(&ensure_browser()?, args)?.run_counting(counts)?
             }
-            Step::Dist(profile) => {
-                dist(*profile)?;
+            Step::Dist(profile, wasm_opt) => {
+                dist(*profile, *wasm_opt)?;
             }
+            Step::FirstPageBudget => check_first_page(&dist_dir())?,
             Step::E2e => e2e::run(&ensure_browser()?, &dist_dir(), counts)?,
         }
     }

@@ -17,12 +17,12 @@ use std::thread::{self, JoinHandle};
 
 use tiny_http::{Header, Method, Request, Response};
 
-use crate::dist::{Profile, dist};
+use crate::dist::{Profile, WasmOpt, dist};
 use crate::error::{Error, shown};
 
 /// `cargo xtask serve`: builds the release bundle, then serves it on `http://127.0.0.1:PORT/` until interrupted.
 pub fn serve(port: u16) -> Result<(), Error> {
-    let dir = dist(Profile::Release)?;
+    let dir = dist(Profile::Release, WasmOpt::Run)?;
     let server = bind(&format!("127.0.0.1:{port}"))?;
     let url = base_url(&server);
     println!("serving {} on {url} (Ctrl-C to stop)", shown(&dir));

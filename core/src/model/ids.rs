@@ -290,7 +290,23 @@ mod tests {
             "B".to_owned(),
             "_".to_owned(),
         ];
-        for cut in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, base.len()] {
+        for cut in [
+            0,
+            1,
+            7,
+            8,
+            9,
+            15,
+            16,
+            17,
+            23,
+            24,
+            25,
+            31,
+            32,
+            33,
+            base.len(),
+        ] {
             let prefix = &base[..cut];
             words.push(prefix.to_owned());
             words.push(prefix.to_uppercase());

@@ -22,14 +22,6 @@ use crate::page::Page;
 use crate::platform;
 use crate::state::Action;
 
-/// The shipped lessons, in the order of the story they tell (`static/lessons/<id>.json`).
-pub const LESSONS: [&str; 4] = [
-    "network-groups",
-    "connectivity",
-    "security-admin-rules",
-    "commits-goal-state",
-];
-
 /// Where a shipped lesson is fetched from, relative to the page.
 pub fn lesson_url(id: &str) -> String {
     format!("static/lessons/{id}.json")
@@ -446,7 +438,10 @@ mod tests {
             .filter_map(|name| name.strip_suffix(".json").map(ToOwned::to_owned))
             .collect();
         files.sort();
-        let mut listed: Vec<String> = LESSONS.iter().map(|s| (*s).to_owned()).collect();
+        let mut listed: Vec<String> = super::super::lessons_gallery::LESSON_CARDS
+            .iter()
+            .map(|card| card.id.to_owned())
+            .collect();
         listed.sort();
         assert_eq!(files, listed);
     }

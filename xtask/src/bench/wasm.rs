@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{Options, Row};
 use crate::browser::Browser;
 use crate::cmd::Cmd;
-use crate::dist::{WASM_TARGET, bindgen, target_dir};
+use crate::dist::{Profile, WASM_TARGET, bindgen, target_dir};
 use crate::error::{Error, io, shown};
 use crate::serve::Background;
 use crate::webdriver::{self, ChromeDriver, Session};
@@ -147,7 +147,8 @@ pub fn build(profile: &str) -> Result<PathBuf, Error> {
         fs::remove_dir_all(&dir).map_err(io(format!("remove {}", shown(&dir))))?;
     }
     fs::create_dir_all(&dir).map_err(io(format!("create {}", shown(&dir))))?;
-    bindgen(&wasm, &dir)?;
+    // Without its name section, as the playground's bundle is served.
+    bindgen(&wasm, &dir, Profile::Release)?;
     for (name, text) in [("index.html", INDEX_HTML), ("start.js", START_JS)] {
         let path = dir.join(name);
         fs::write(&path, text).map_err(io(format!("write {}", shown(&path))))?;
