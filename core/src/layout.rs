@@ -965,17 +965,24 @@ mod tests {
         let (model, topology) = (&analysis.model, &analysis.topology);
         assert!(model.vnets.len() > AGGREGATE_LIMIT);
         let o = overview(model, topology);
-        let regions: Vec<(&str, usize, Vec<(&str, usize)>, usize, usize, usize)> = o
+        // Region, VNets, hubs with their spokes, other linked, unlinked, connected groups.
+        let regions: Vec<String> = o
             .regions
             .iter()
             .map(|r| {
-                (
-                    r.region.as_str(),
+                let hubs: Vec<String> = r
+                    .hubs
+                    .iter()
+                    .map(|h| format!("{} {}", h.hub.name(), h.spokes))
+                    .collect();
+                format!(
+                    "{} {} [{}] {} {} {}",
+                    r.region,
                     r.vnets,
-                    r.hubs.iter().map(|h| (h.hub.name(), h.spokes)).collect(),
+                    hubs.join(", "),
                     r.linked,
                     r.unlinked,
-                    r.groups,
+                    r.groups
                 )
             })
             .collect();
@@ -983,9 +990,9 @@ mod tests {
         assert_eq!(
             regions,
             [
-                ("eastus", 334, vec![("vnet-2-000", 333)], 0, 0, 1),
-                ("northeurope", 334, vec![("vnet-1-000", 333)], 0, 0, 1),
-                ("westeurope", 334, vec![("vnet-0-000", 333)], 0, 0, 1),
+                "eastus 334 [vnet-2-000 333] 0 0 1",
+                "northeurope 334 [vnet-1-000 333] 0 0 1",
+                "westeurope 334 [vnet-0-000 333] 0 0 1",
             ]
         );
         assert!(o.links.is_empty());
@@ -1024,8 +1031,16 @@ mod tests {
         // Opening a region draws its VNets only, apart, with the rings of its own connected group.
         let region = build_of(model, topology, |v| v.location.as_str() == "northeurope");
         assert_eq!(region.nodes.len(), 334);
-        assert!(region.nodes.iter().all(|n| n.vnet.name().starts_with("vnet-1-")));
-        assert_eq!(region.groups.iter().map(Vec::len).collect::<Vec<_>>(), [0, 5, 0]);
+        assert!(
+            region
+                .nodes
+                .iter()
+                .all(|n| n.vnet.name().starts_with("vnet-1-"))
+        );
+        assert_eq!(
+            region.groups.iter().map(Vec::len).collect::<Vec<_>>(),
+            [0, 5, 0]
+        );
         for (i, a) in region.nodes.iter().enumerate() {
             for b in &region.nodes[i + 1..] {
                 assert!(

@@ -55,7 +55,10 @@ pub fn value(event: &Event) -> String {
 /// Where the element an event was listened on is scrolled to, and how tall it is on screen, in CSS pixels:
 /// `(scrollTop, clientHeight)`.
 pub fn scroll_of(event: &Event) -> Option<(f64, f64)> {
-    let element = event.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let element = event
+        .current_target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?;
     Some((
         f64::from(element.scroll_top()),
         f64::from(element.client_height()),

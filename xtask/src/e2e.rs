@@ -906,9 +906,15 @@ fn large_design() -> Value {
                        "networkManagerScopeAccesses": ["Connectivity"]}})];
     let mut configurations = Vec::new();
     for (r, region) in LARGE_REGIONS.iter().enumerate() {
-        let vnet = |name: &str| format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet-{region}-{name}");
+        let vnet = |name: &str| {
+            format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet-{region}-{name}")
+        };
         for k in 0..LARGE_PER_REGION {
-            let (name, role) = if k == 0 { ("hub".to_owned(), "hub") } else { (format!("{k:04}"), "spoke") };
+            let (name, role) = if k == 0 {
+                ("hub".to_owned(), "hub")
+            } else {
+                (format!("{k:04}"), "spoke")
+            };
             let prefix = format!("10.{}.{}.0/24", r * 4 + k / 256, k % 256);
             resources.push(json!({
                 "id": vnet(&name), "type": "Microsoft.Network/virtualNetworks", "location": region,
@@ -917,9 +923,12 @@ fn large_design() -> Value {
                                "subnets": [{"name": "default", "properties": {"addressPrefix": prefix}}]}}));
         }
         let group = format!("{manager}/networkGroups/ng-spokes-{region}");
-        let definition = format!("{sub}/providers/Microsoft.Authorization/policyDefinitions/spokes-{region}");
-        resources.push(json!({"id": group, "type": "Microsoft.Network/networkManagers/networkGroups",
-                              "properties": {"memberType": "VirtualNetwork"}}));
+        let definition =
+            format!("{sub}/providers/Microsoft.Authorization/policyDefinitions/spokes-{region}");
+        resources.push(
+            json!({"id": group, "type": "Microsoft.Network/networkManagers/networkGroups",
+                              "properties": {"memberType": "VirtualNetwork"}}),
+        );
         resources.push(json!({
             "id": definition, "type": "Microsoft.Authorization/policyDefinitions",
             "properties": {"mode": "Microsoft.Network.Data", "policyRule": {
@@ -964,7 +973,11 @@ fn a_large_design_lists_and_draws_what_is_on_screen(
 ) -> Result<(), String> {
     session.goto(base_url)?;
     session.click(&session.find("[data-testid='nav-Document (JSON)']")?)?;
-    type_into(session, "[data-testid=json-editor]", &large_design().to_string())?;
+    type_into(
+        session,
+        "[data-testid=json-editor]",
+        &large_design().to_string(),
+    )?;
     session.click(&session.find("[data-testid=json-apply]")?)?;
     session.wait_for_text("[data-testid=nav-kind-vnets]", "3000")?;
 
@@ -977,22 +990,34 @@ fn a_large_design_lists_and_draws_what_is_on_screen(
         "with 2,997 memberships the groups start collapsed",
     )?;
     session.click(&session.find("[data-testid=membership-toggle-ng-spokes-westeurope]")?)?;
-    let member = |k: usize| format!("[data-testid=membership-member-ng-spokes-westeurope-vnet-westeurope-{k:04}]");
+    let member = |k: usize| {
+        format!("[data-testid=membership-member-ng-spokes-westeurope-vnet-westeurope-{k:04}]")
+    };
     session.find(&member(1))?;
     let rendered = count(session, "[data-testid^=membership-member-]")?;
     ensure(
         rendered > 0 && rendered < 100,
         format!("{rendered} of 999 members are rendered, not only those in view"),
     )?;
-    ensure(count(session, &member(999))? == 0, "the last member is not rendered before scrolling")?;
+    ensure(
+        count(session, &member(999))? == 0,
+        "the last member is not rendered before scrolling",
+    )?;
     session.screenshot(&artifact("large-membership.png"))?;
     scroll_to_end(session, "[data-testid=membership-list]")?;
     session.click(&session.find(&member(999))?)?;
     session.wait_for_text("[data-testid=membership-detail]", "spokes-westeurope")?;
     session.wait_for_text("[data-testid=membership-detail]", "vnet-westeurope-0999")?;
     // The filter keeps the groups whose members match.
-    type_into(session, "[data-testid=membership-filter]", "northeurope-0042")?;
-    session.wait_for_text("[data-testid=membership-group-ng-spokes-northeurope]", "1 of 999 members")?;
+    type_into(
+        session,
+        "[data-testid=membership-filter]",
+        "northeurope-0042",
+    )?;
+    session.wait_for_text(
+        "[data-testid=membership-group-ng-spokes-northeurope]",
+        "1 of 999 members",
+    )?;
     wait_for_count(session, "[data-testid^=membership-group-]", 1)?;
 
     type_into(session, "[data-testid=nav-filter]", "eastus-0777")?;

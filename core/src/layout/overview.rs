@@ -19,8 +19,8 @@ const TITLE: f64 = 40.0;
 const SLOT: (f64, f64) = (170.0, 150.0);
 /// Hubs per row inside a region box.
 const HUBS_PER_ROW: usize = 4;
-/// Height of the line of counts at the bottom of a region box.
-const FOOTER: f64 = 34.0;
+/// Height of the two lines of counts at the bottom of a region box.
+const FOOTER: f64 = 52.0;
 /// Space between region boxes.
 const GAP: f64 = 48.0;
 /// The narrowest region box.
@@ -90,10 +90,19 @@ pub struct RegionLink {
 
 /// The spokes of a hub: its peers in its own region that are not hubs themselves, in id order.
 pub fn spokes_of<'a>(model: &'a Model, topology: &'a Topology, hub: &VnetId) -> Vec<&'a VnetId> {
+    spokes_among(model, topology, &hubs(model, topology), hub)
+}
+
+/// [`spokes_of`], the hubs of the design given.
+fn spokes_among<'a>(
+    model: &'a Model,
+    topology: &'a Topology,
+    hubs: &BTreeSet<VnetId>,
+    hub: &VnetId,
+) -> Vec<&'a VnetId> {
     let Some(region) = model.vnets.get(hub).map(|v| &v.location) else {
         return Vec::new();
     };
-    let hubs = hubs(model, topology);
     let mut out: Vec<&VnetId> = topology
         .peers_of(hub)
         .filter(|p| !hubs.contains(*p))
@@ -133,13 +142,16 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
     let mut boxes: Vec<RegionBox> = regions
         .iter()
         .map(|(region, vnets)| {
-            let region_hubs: Vec<&VnetId> =
-                vnets.iter().copied().filter(|v| hubs.contains(*v)).collect();
+            let region_hubs: Vec<&VnetId> = vnets
+                .iter()
+                .copied()
+                .filter(|v| hubs.contains(*v))
+                .collect();
             let mut spokes: BTreeSet<&VnetId> = BTreeSet::new();
             let hub_boxes: Vec<HubBox> = region_hubs
                 .iter()
                 .map(|hub| {
-                    let of = spokes_of(model, topology, hub);
+                    let of = spokes_among(model, topology, &hubs, hub);
                     let n = of.len();
                     spokes.extend(of);
                     HubBox {

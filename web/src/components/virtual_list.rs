@@ -45,7 +45,10 @@ pub fn window(count: usize, row_height: u32, top: f64, viewport: f64) -> (usize,
     // A position past the end (the list got shorter) shows its last rows.
     let first = first.min(count.saturating_sub(shown.saturating_sub(1)));
     let start = first.saturating_sub(MARGIN).min(count);
-    let end = first.saturating_add(shown).saturating_add(MARGIN).min(count);
+    let end = first
+        .saturating_add(shown)
+        .saturating_add(MARGIN)
+        .min(count);
     (start, end.max(start))
 }
 
@@ -58,13 +61,16 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     let h = props.row_height.max(1);
     let (start, end) = window(props.count, h, top, viewport);
     let onscroll = {
-        let scroll = scroll.clone();
         let (count, height) = (props.count, props.height);
         Callback::from(move |e: Event| {
             let Some((top, viewport)) = platform::scroll_of(&e) else {
                 return;
             };
-            let viewport = if viewport > 0.0 { viewport } else { f64::from(height) };
+            let viewport = if viewport > 0.0 {
+                viewport
+            } else {
+                f64::from(height)
+            };
             let (old_top, old_viewport) = *scroll;
             // Render again only when other rows come into view.
             if window(count, h, top, viewport) != window(count, h, old_top, old_viewport) {

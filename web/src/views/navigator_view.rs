@@ -43,7 +43,7 @@ impl Kind {
         match self {
             Kind::Vnet => "Virtual networks",
             Kind::Nic => "Network interfaces",
-            Kind::Nsg => "Network security groups",
+            Kind::Nsg => "NSGs",
         }
     }
 
@@ -61,6 +61,17 @@ impl Kind {
 struct Same(Rc<avnm_core::Scenario>);
 
 impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The entries of a design, compared by identity (comparing tens of thousands of entries at each render would cost
+/// what the memo saves).
+#[derive(Clone)]
+struct Entries(Rc<BTreeMap<Kind, Vec<Entry>>>);
+
+impl PartialEq for Entries {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
@@ -154,12 +165,13 @@ fn NetworkList() -> Html {
     let filter = use_state(String::new);
     let open = use_state(BTreeSet::<Kind>::new);
     let entries = use_memo(ctx.as_ref().map(|c| Same(c.state.scenario.clone())), |d| {
-        d.as_ref().map_or_else(BTreeMap::new, |d| entries(d.0.model()))
+        d.as_ref()
+            .map_or_else(BTreeMap::new, |d| entries(d.0.model()))
     });
     let needle = filter.trim().to_lowercase();
     let rows = use_memo(
-        (entries.clone(), needle.clone(), (*open).clone()),
-        |(entries, needle, open)| network_rows(entries, needle, open),
+        (Entries(entries.clone()), needle.clone(), (*open).clone()),
+        |(entries, needle, open)| network_rows(&entries.0, needle, open),
     );
     let Some(ctx) = ctx else {
         return html! {};
@@ -169,7 +181,7 @@ fn NetworkList() -> Html {
         Callback::from(move |e: InputEvent| filter.set(platform::value(&e)))
     };
     let row = {
-        let (rows, entries, open, ctx) = (rows.clone(), entries.clone(), open.clone(), ctx.clone());
+        let rows = rows.clone();
         let filtering = !needle.is_empty();
         Callback::from(move |i: usize| match rows.get(i) {
             Some(Row::Heading(kind, kept, total)) => {
@@ -184,7 +196,11 @@ fn NetworkList() -> Html {
                         open.set(next);
                     })
                 };
-                let count = if kept == total { total.to_string() } else { format!("{kept} of {total}") };
+                let count = if kept == total {
+                    total.to_string()
+                } else {
+                    format!("{kept} of {total}")
+                };
                 html! {
                     <button class="nav-kind" onclick={toggle} aria-expanded={is_open.to_string()} disabled={filtering}
                         data-testid={format!("nav-kind-{}", kind.slug())}>

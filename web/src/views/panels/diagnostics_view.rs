@@ -67,13 +67,17 @@ pub fn DiagnosticsView() -> Html {
                 })
                 .collect(),
         );
-        let errors = sorted.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = sorted
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let on_filter = {
             let filter = filter.clone();
             Callback::from(move |e: InputEvent| filter.set(platform::value(&e)))
         };
         let row = {
-            let (analysis, kept, dispatch) = (ctx.analysis.clone(), kept.clone(), ctx.dispatch.clone());
+            let (analysis, kept, dispatch) =
+                (ctx.analysis.clone(), kept.clone(), ctx.dispatch.clone());
             Callback::from(move |i: usize| {
                 let Some(d) = kept.get(i).and_then(|&k| analysis.diagnostics.get(k)) else {
                     return html! {};
@@ -82,7 +86,11 @@ pub fn DiagnosticsView() -> Html {
                     let selection = selection_for(&analysis.model, &d.path);
                     dispatch.reform(move |_: MouseEvent| Action::Select(selection.clone()))
                 };
-                let level = if d.severity == Severity::Error { "error" } else { "warning" };
+                let level = if d.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
                 html! {
                     <>
                         <span class={classes!("badge", level)}>{ level }</span>

@@ -15,8 +15,8 @@
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
-use avnm_core::model::Location;
 use crate::components::virtual_list::VirtualList;
+use avnm_core::model::Location;
 
 use avnm_core::model::Protocol;
 use avnm_core::security::matrix::Matrix;
@@ -341,10 +341,15 @@ fn render_counts(c: [usize; 3]) -> Html {
 }
 
 /// The matrix of a large design, counted by region; a source region opens into its VNets.
-fn render_by_region(ctx: &Ctx, matrix: &Rc<Matrix>, opened: &UseStateHandle<Option<usize>>) -> Html {
+fn render_by_region(
+    ctx: &Ctx,
+    matrix: &Rc<Matrix>,
+    opened: &UseStateHandle<Option<usize>>,
+) -> Html {
     let agg = Rc::new(by_region(&ctx.analysis, matrix));
     let k = agg.regions.len();
-    let columns = format!("grid-template-columns: minmax(160px, 1.2fr) repeat({k}, minmax(120px, 1fr));");
+    let columns =
+        format!("grid-template-columns: minmax(160px, 1.2fr) repeat({k}, minmax(120px, 1fr));");
     let region_rows = agg.regions.iter().enumerate().map(|(a, (region, size))| {
         let is_open = **opened == Some(a);
         let toggle = {

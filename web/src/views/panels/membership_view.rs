@@ -61,7 +61,13 @@ fn rows(analysis: &Analysis, filter: &str, expanded: &BTreeMap<NetworkGroupId, b
     let needle = filter.trim().to_lowercase();
     let vnets = analysis.model.vnets.len();
     let open_by_default = !needle.is_empty()
-        || analysis.membership.groups.values().map(Vec::len).sum::<usize>() <= EXPANDED_LIMIT;
+        || analysis
+            .membership
+            .groups
+            .values()
+            .map(Vec::len)
+            .sum::<usize>()
+            <= EXPANDED_LIMIT;
     let mut out = Vec::new();
     for (group, members) in &analysis.membership.groups {
         let kept: Vec<usize> = if matches(group.name(), &needle) {
@@ -177,10 +183,9 @@ pub fn MembershipView() -> Html {
         Callback::from(move |e: InputEvent| filter.set(platform::value(&e)))
     };
     let row = {
-        let (a, list, expanded, detail, dispatch) = (
+        let (a, list, detail, dispatch) = (
             a.clone(),
             list.clone(),
-            expanded.clone(),
             detail.clone(),
             ctx.dispatch.clone(),
         );
@@ -269,7 +274,8 @@ fn render_row(
             };
             let select = {
                 let group = group.clone();
-                dispatch.reform(move |_: MouseEvent| Action::Select(Selection::Group(group.clone())))
+                dispatch
+                    .reform(move |_: MouseEvent| Action::Select(Selection::Group(group.clone())))
             };
             let total = a.membership.members(group).len();
             let count = if *kept == total {
@@ -298,7 +304,11 @@ fn render_row(
                 let (detail, group, i) = (detail.clone(), group.clone(), *i);
                 Callback::from(move |_: MouseEvent| {
                     let d = Detail::Member(group.clone(), i);
-                    detail.set(if *detail == Some(d.clone()) { None } else { Some(d) });
+                    detail.set(if *detail == Some(d.clone()) {
+                        None
+                    } else {
+                        Some(d)
+                    });
                 })
             };
             html! {
@@ -318,7 +328,11 @@ fn render_row(
             let toggle = {
                 let (detail, group) = (detail.clone(), group.clone());
                 Callback::from(move |_: MouseEvent| {
-                    detail.set(if open { None } else { Some(Detail::WhyNot(group.clone())) });
+                    detail.set(if open {
+                        None
+                    } else {
+                        Some(Detail::WhyNot(group.clone()))
+                    });
                 })
             };
             let label = if *outside == 1 {

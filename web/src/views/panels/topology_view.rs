@@ -147,13 +147,17 @@ enum Drawing {
     Overview(Rc<Overview>),
 }
 
-fn drawing(a: &Analysis, focus: &Focus) -> Drawing {
+fn drawing(a: &Analysis, focus: &Focus, overview: Option<&Rc<Overview>>) -> Drawing {
     let (model, topology) = (&a.model, &a.topology);
     if model.vnets.len() <= layout::AGGREGATE_LIMIT {
         return Drawing::Nodes(Rc::new(layout::build(model, topology)));
     }
     match focus {
-        Focus::Overview => Drawing::Overview(Rc::new(layout::overview(model, topology))),
+        Focus::Overview => Drawing::Overview(
+            overview
+                .cloned()
+                .unwrap_or_else(|| Rc::new(layout::overview(model, topology))),
+        ),
         Focus::Region(region) => Drawing::Nodes(Rc::new(layout::build_of(model, topology, |v| {
             &v.location == region
         }))),
@@ -175,8 +179,15 @@ pub fn TopologyView() -> Html {
     let ctx = use_context::<Ctx>();
     let focus = use_state(|| Focus::Overview);
     let analysis = ctx.as_ref().map(|c| Same(c.analysis.clone()));
+    // Kept while a region or a hub is open, so that going back to it is at once.
+    let overview = use_memo(analysis.clone(), |a| {
+        a.as_ref()
+            .filter(|a| a.0.model.vnets.len() > layout::AGGREGATE_LIMIT)
+            .map(|a| Rc::new(layout::overview(&a.0.model, &a.0.topology)))
+    });
     let drawn = use_memo((analysis, (*focus).clone()), |(a, focus)| {
-        a.as_ref().map(|a| drawing(&a.0, focus))
+        a.as_ref()
+            .map(|a| drawing(&a.0, focus, overview.as_ref().as_ref()))
     });
     // `None` follows the drawing: fitted to it, whatever the design becomes.
     let view = use_state(|| None::<ViewBox>);
@@ -415,14 +426,14 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
                 </g>
                 { for o.regions.iter().map(|r| {
                     let (onclick, onkeydown) = activate(Focus::Region(r.region.clone()));
-                    let footer = {
+                    let counts = {
                         let mut parts = Vec::new();
                         if r.linked > 0 { parts.push(format!("{} other linked", r.linked)); }
                         if r.unlinked > 0 { parts.push(format!("{} not linked", r.unlinked)); }
-                        if r.groups > 0 { parts.push(plural(r.groups, "connected group", "connected groups")); }
                         if r.hubs.is_empty() && parts.is_empty() { parts.push("no hub".to_owned()); }
                         parts.join(" · ")
                     };
+                    let groups = (r.groups > 0).then(|| plural(r.groups, "connected group", "connected groups"));
                     html! {
                         <g class="region-box" key={r.region.as_str().to_owned()} role="button" tabindex="0" {onclick} {onkeydown}
                             aria-label={format!("Region {}, {}: open", r.region, plural(r.vnets, "VNet", "VNets"))}
@@ -446,7 +457,8 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
                                     </g>
                                 }
                             }) }
-                            <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 16.0)}>{ footer }</text>
+                            <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 34.0)}>{ counts }</text>
+                            if let Some(g) = groups { <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 16.0)}>{ g }</text> }
                         </g>
                     }
                 }) }
