@@ -12,6 +12,8 @@
 //! its two label lines.
 //! No two footprints overlap, and each footprint is inside its zone.
 //! Past [`LABEL_LIMIT`] VNets the nodes are drawn small and without labels, so the footprints shrink too.
+//! Past [`AGGREGATE_LIMIT`] VNets a front end draws the [`overview`] instead (a box per region with its hubs and
+//! their spoke counts) and, on demand, one region or one hub with its spokes through [`build_of`].
 //!
 //! The layout depends only on the model and the topology, and both iterate in id order, so the same design
 //! always gives the same picture.
@@ -23,8 +25,15 @@ use std::f64::consts::{PI, TAU};
 use crate::connectivity::Topology;
 use crate::model::{ConfigurationId, Location, Model, Topology as Shape, Vnet, VnetId};
 
+mod overview;
+
+pub use overview::{HubBox, Overview, RegionBox, RegionLink, overview, spokes_of};
+
 /// Past this many VNets, nodes are drawn small and without labels.
 pub const LABEL_LIMIT: usize = 200;
+
+/// Past this many VNets, the diagram is drawn aggregated ([`overview`]): regions, and hubs with their spoke counts.
+pub const AGGREGATE_LIMIT: usize = 300;
 
 /// How many distinct colours configurations are given; the colour of a configuration is its position among
 /// the design's connectivity configurations, modulo this.
@@ -211,12 +220,21 @@ const ASPECT: f64 = 1.2;
 /// assert_eq!(diagram.nodes[0].kind, layout::Kind::Unlinked);
 /// ```
 pub fn build(model: &Model, topology: &Topology) -> Layout {
-    let labels = model.vnets.len() <= LABEL_LIMIT;
+    build_of(model, topology, |_| true)
+}
+
+/// Places the VNets of a design that `keep` chooses, as [`build`] places a whole design: a region, or a hub
+/// and its spokes, opened from the [`overview`] of a large design.
+///
+/// The other VNets have no node; a connected group's rings are only those around chosen members.
+pub fn build_of(model: &Model, topology: &Topology, keep: impl Fn(&Vnet) -> bool) -> Layout {
+    let chosen: Vec<&Vnet> = model.vnets.values().filter(|v| keep(v)).collect();
+    let labels = chosen.len() <= LABEL_LIMIT;
     let m = if labels { LABELLED } else { COMPACT };
     let hubs = hubs(model, topology);
 
     let mut regions: BTreeMap<&Location, Vec<&Vnet>> = BTreeMap::new();
-    for vnet in model.vnets.values() {
+    for vnet in chosen {
         regions.entry(&vnet.location).or_default().push(vnet);
     }
     // Largest regions first, so that zones of a row are alike in size; then by name.
@@ -935,6 +953,138 @@ mod tests {
             layout.height
         );
         assert!(layout.width < 2.0 * layout.height && layout.height < 2.0 * layout.width);
+    }
+
+    /// Regions and hubs with their spoke counts, from `many_vnets`: three regions of `n` VNets, each a hub with
+    /// `n - 1` spokes and nothing else, no peering across regions (the mesh is regional), one connected group
+    /// per region.
+    #[test]
+    fn a_large_design_is_drawn_as_regions_and_hubs_with_their_counts() {
+        let text = many_vnets(334);
+        let analysis = analysed(&text);
+        let (model, topology) = (&analysis.model, &analysis.topology);
+        assert!(model.vnets.len() > AGGREGATE_LIMIT);
+        let o = overview(model, topology);
+        // Region, VNets, hubs with their spokes, other linked, unlinked, connected groups.
+        let regions: Vec<String> = o
+            .regions
+            .iter()
+            .map(|r| {
+                let hubs: Vec<String> = r
+                    .hubs
+                    .iter()
+                    .map(|h| format!("{} {}", h.hub.name(), h.spokes))
+                    .collect();
+                format!(
+                    "{} {} [{}] {} {} {}",
+                    r.region,
+                    r.vnets,
+                    hubs.join(", "),
+                    r.linked,
+                    r.unlinked,
+                    r.groups
+                )
+            })
+            .collect();
+        // Equal sizes: by name.
+        assert_eq!(
+            regions,
+            [
+                "eastus 334 [vnet-2-000 333] 0 0 1",
+                "northeurope 334 [vnet-1-000 333] 0 0 1",
+                "westeurope 334 [vnet-0-000 333] 0 0 1",
+            ]
+        );
+        assert!(o.links.is_empty());
+        // Boxes apart and inside the diagram, each hub inside its box.
+        for (i, a) in o.regions.iter().enumerate() {
+            assert!(a.x + a.width <= o.width + 1e-9 && a.y + a.height <= o.height + 1e-9);
+            for h in &a.hubs {
+                assert!(h.x - h.radius >= a.x && h.x + h.radius <= a.x + a.width);
+                assert!(h.y - h.radius >= a.y && h.y + h.radius <= a.y + a.height);
+            }
+            for b in &o.regions[i + 1..] {
+                assert!(
+                    a.x + a.width <= b.x
+                        || b.x + b.width <= a.x
+                        || a.y + a.height <= b.y
+                        || b.y + b.height <= a.y
+                );
+            }
+        }
+        // Opening a hub draws it with its spokes, and nothing else.
+        let hub = &o.regions[2].hubs[0].hub;
+        let spokes = spokes_of(model, topology, hub);
+        assert_eq!(spokes.len(), 333);
+        let keep: BTreeSet<&VnetId> = spokes.iter().copied().chain([hub]).collect();
+        let opened = build_of(model, topology, |v| keep.contains(&v.id));
+        assert_eq!(opened.nodes.len(), 334);
+        assert_eq!(opened.zones.len(), 1);
+        assert_eq!(opened.node(hub).map(|n| n.kind), Some(Kind::Hub));
+        assert!(
+            opened
+                .nodes
+                .iter()
+                .filter(|n| &n.vnet != hub)
+                .all(|n| n.kind == Kind::Spoke)
+        );
+        // Opening a region draws its VNets only, apart, with the rings of its own connected group.
+        let region = build_of(model, topology, |v| v.location.as_str() == "northeurope");
+        assert_eq!(region.nodes.len(), 334);
+        assert!(
+            region
+                .nodes
+                .iter()
+                .all(|n| n.vnet.name().starts_with("vnet-1-"))
+        );
+        assert_eq!(
+            region.groups.iter().map(Vec::len).collect::<Vec<_>>(),
+            [0, 5, 0]
+        );
+        for (i, a) in region.nodes.iter().enumerate() {
+            for b in &region.nodes[i + 1..] {
+                assert!(
+                    (a.x - b.x).abs() >= a.half_width + b.half_width
+                        || (a.y - b.y).abs() >= a.half_height + b.half_height
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn peerings_across_regions_are_counted_between_their_boxes() {
+        // The multi-region example: hubs in westeurope and eastus, each with its spokes; the two hubs are
+        // peered with each other (a manual global peering), the only peering across regions.
+        let (_, analysis) = example(EXAMPLES[3]);
+        let o = overview(&analysis.model, &analysis.topology);
+        let named: Vec<(&str, &str, usize)> = o
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    o.regions[l.regions[0]].region.as_str(),
+                    o.regions[l.regions[1]].region.as_str(),
+                    l.peerings,
+                )
+            })
+            .collect();
+        let crossing: Vec<(String, String)> = analysis
+            .topology
+            .peerings
+            .iter()
+            .filter_map(|l| {
+                let a = &analysis.model.vnets[&l.vnets[0]].location;
+                let b = &analysis.model.vnets[&l.vnets[1]].location;
+                (a != b).then(|| (a.to_string(), b.to_string()))
+            })
+            .collect();
+        assert_eq!(named.iter().map(|l| l.2).sum::<usize>(), crossing.len());
+        assert!(
+            named
+                .iter()
+                .any(|(a, b, _)| [*a, *b] == ["westeurope", "eastus"]),
+            "{named:?}"
+        );
     }
 
     #[test]

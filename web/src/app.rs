@@ -36,6 +36,29 @@ impl PartialEq for Ctx {
     }
 }
 
+/// How many intents the design has and how many fail, computed once per analysis (each is a traced verdict),
+/// not at every render of the frame.
+#[hook]
+pub fn use_intent_counts(ctx: Option<&Ctx>) -> (usize, usize) {
+    let counts = use_memo(ctx.map(|c| Analysed(c.analysis.clone())), |a| {
+        a.as_ref().map_or((0, 0), |a| {
+            let results = a.0.check();
+            (results.len(), results.iter().filter(|r| !r.passed).count())
+        })
+    });
+    *counts
+}
+
+/// An analysis, compared by identity.
+#[derive(Clone)]
+struct Analysed(Rc<Analysis>);
+
+impl PartialEq for Analysed {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// How the playground starts.
 struct Boot {
     /// The first state.

@@ -1,6 +1,6 @@
 //! The widgets the editors and panels share: validated fields, a field that commits when left, selects and
 //! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists, rich
-//! text, lesson Markdown, and why a VNet is not in a network group.
+//! text, lesson Markdown, why a VNet is not in a network group, and a list that renders only the rows in view.
 
 pub mod commit_field;
 pub mod condition;
@@ -10,6 +10,7 @@ pub mod field;
 pub mod markdown;
 pub mod rich;
 pub mod tag_table;
+pub mod virtual_list;
 pub mod why_not;
 
 pub use commit_field::CommitField;

@@ -52,6 +52,17 @@ pub fn value(event: &Event) -> String {
     String::new()
 }
 
+/// Where the element a scroll event came from is scrolled to, and how tall it is on screen, in CSS pixels:
+/// `(scrollTop, clientHeight)`. A scroll event does not bubble, so its target is the scrolled element (Yew listens
+/// at its root, which is the event's current target).
+pub fn scroll_of(event: &Event) -> Option<(f64, f64)> {
+    let element = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    Some((
+        f64::from(element.scroll_top()),
+        f64::from(element.client_height()),
+    ))
+}
+
 /// Whether the checkbox an event came from is checked.
 pub fn checked(event: &Event) -> bool {
     event

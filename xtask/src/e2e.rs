@@ -107,6 +107,10 @@ pub const TESTS: &[(&str, Test)] = &[
         hostile::older_storage_still_opens,
     ),
     ("a_full_store_says_so", hostile::a_full_store_says_so),
+    (
+        "a_large_design_lists_and_draws_what_is_on_screen",
+        a_large_design_lists_and_draws_what_is_on_screen,
+    ),
 ];
 
 /// A flow that needs more than one browser session on its profile, or the served files: see [`Flow`].
@@ -1052,6 +1056,168 @@ fn tour(session: &mut Session, base_url: &str) -> Result<(), String> {
     )?;
     std::thread::sleep(Duration::from_millis(300));
     session.screenshot(&artifact("tour-dark.png"))?;
+    Ok(())
+}
+
+/// Regions of [`large_design`].
+const LARGE_REGIONS: [&str; 3] = ["westeurope", "northeurope", "eastus"];
+/// VNets per region of [`large_design`]: a hub and 999 spokes.
+const LARGE_PER_REGION: usize = 1_000;
+
+/// A design of 3,000 VNets, built here so that every count below follows from its construction: in each region
+/// of [`LARGE_REGIONS`] a hub `vnet-<region>-hub` tagged `role: hub` and spokes `vnet-<region>-0001` to
+/// `vnet-<region>-0999` tagged `role: spoke`; a network group `ng-spokes-<region>` per region whose policy adds the
+/// VNets tagged `role: spoke` in that region (999 members each), and a hub-and-spoke configuration per region over
+/// it, all committed.
+fn large_design() -> Value {
+    let sub = "/subscriptions/00000000-0000-4000-8000-0000000000aa";
+    let rg = format!("{sub}/resourceGroups/rg-net");
+    let manager = format!("{rg}/providers/Microsoft.Network/networkManagers/nm");
+    let mut resources = vec![json!({
+        "id": manager, "type": "Microsoft.Network/networkManagers", "location": "westeurope",
+        "properties": {"networkManagerScopes": {"managementGroups": [], "subscriptions": [sub]},
+                       "networkManagerScopeAccesses": ["Connectivity"]}})];
+    let mut configurations = Vec::new();
+    for (r, region) in LARGE_REGIONS.iter().enumerate() {
+        let vnet = |name: &str| {
+            format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet-{region}-{name}")
+        };
+        for k in 0..LARGE_PER_REGION {
+            let (name, role) = if k == 0 {
+                ("hub".to_owned(), "hub")
+            } else {
+                (format!("{k:04}"), "spoke")
+            };
+            let prefix = format!("10.{}.{}.0/24", r * 4 + k / 256, k % 256);
+            resources.push(json!({
+                "id": vnet(&name), "type": "Microsoft.Network/virtualNetworks", "location": region,
+                "tags": {"role": role},
+                "properties": {"addressSpace": {"addressPrefixes": [prefix]},
+                               "subnets": [{"name": "default", "properties": {"addressPrefix": prefix}}]}}));
+        }
+        let group = format!("{manager}/networkGroups/ng-spokes-{region}");
+        let definition =
+            format!("{sub}/providers/Microsoft.Authorization/policyDefinitions/spokes-{region}");
+        resources.push(
+            json!({"id": group, "type": "Microsoft.Network/networkManagers/networkGroups",
+                              "properties": {"memberType": "VirtualNetwork"}}),
+        );
+        resources.push(json!({
+            "id": definition, "type": "Microsoft.Authorization/policyDefinitions",
+            "properties": {"mode": "Microsoft.Network.Data", "policyRule": {
+                "if": {"allOf": [{"field": "tags['role']", "equals": "spoke"}, {"field": "location", "equals": region}]},
+                "then": {"effect": "addToNetworkGroup", "details": {"networkGroupId": group}}}}}));
+        resources.push(json!({
+            "id": format!("{sub}/providers/Microsoft.Authorization/policyAssignments/spokes-{region}"),
+            "type": "Microsoft.Authorization/policyAssignments",
+            "properties": {"policyDefinitionId": definition, "scope": sub}}));
+        let configuration = format!("{manager}/connectivityConfigurations/cc-{region}");
+        resources.push(json!({
+            "id": configuration, "type": "Microsoft.Network/networkManagers/connectivityConfigurations",
+            "properties": {"connectivityTopology": "HubAndSpoke",
+                           "hubs": [{"resourceId": vnet("hub"), "resourceType": "Microsoft.Network/virtualNetworks"}],
+                           "appliesToGroups": [{"networkGroupId": group, "groupConnectivity": "None"}]}}));
+        configurations.push(configuration);
+    }
+    json!({
+        "title": "Three regions of a thousand VNets",
+        "resources": resources,
+        "commits": [{"networkManagerId": manager, "commitType": "Connectivity",
+                     "configurationIds": configurations, "targetLocations": LARGE_REGIONS}],
+    })
+}
+
+/// Scrolls the element matching `selector` to its end, as a user dragging its scroll bar down does.
+fn scroll_to_end(session: &mut Session, selector: &str) -> Result<(), String> {
+    session.find(selector)?;
+    let script = "const e = document.querySelector(arguments[0]); e.scrollTop = e.scrollHeight; \
+                  e.dispatchEvent(new Event('scroll'));";
+    session.execute(script, &[selector.into()])?;
+    Ok(())
+}
+
+/// On a design of 3,000 VNets ([`large_design`]): the membership panel shows each group collapsed to its count,
+/// an opened group renders only the members in view and scrolling brings the last ones, and a member says why it
+/// is one; the navigator's filter finds a VNet among them; the topology is drawn by region with each hub's spoke
+/// count, and a region opens into its VNets.
+fn a_large_design_lists_and_draws_what_is_on_screen(
+    session: &mut Session,
+    base_url: &str,
+) -> Result<(), String> {
+    session.goto(base_url)?;
+    session.click(&session.find("[data-testid='nav-Document (JSON)']")?)?;
+    type_into(
+        session,
+        "[data-testid=json-editor]",
+        &large_design().to_string(),
+    )?;
+    session.click(&session.find("[data-testid=json-apply]")?)?;
+    session.wait_for_text("[data-testid=nav-kind-vnets]", "3000")?;
+
+    session.click(&session.find("[data-testid=tab-membership]")?)?;
+    let group = "[data-testid=membership-group-ng-spokes-westeurope]";
+    session.wait_for_text(group, "999 members")?;
+    session.wait_for_text("[data-testid=membership-summary]", "2997 memberships")?;
+    ensure(
+        count(session, "[data-testid^=membership-member-]")? == 0,
+        "with 2,997 memberships the groups start collapsed",
+    )?;
+    session.click(&session.find("[data-testid=membership-toggle-ng-spokes-westeurope]")?)?;
+    let member = |k: usize| {
+        format!("[data-testid=membership-member-ng-spokes-westeurope-vnet-westeurope-{k:04}]")
+    };
+    session.find(&member(1))?;
+    let rendered = count(session, "[data-testid^=membership-member-]")?;
+    ensure(
+        rendered > 0 && rendered < 100,
+        format!("{rendered} of 999 members are rendered, not only those in view"),
+    )?;
+    ensure(
+        count(session, &member(999))? == 0,
+        "the last member is not rendered before scrolling",
+    )?;
+    session.screenshot(&artifact("large-membership.png"))?;
+    scroll_to_end(session, "[data-testid=membership-list]")?;
+    session.click(&session.find(&member(999))?)?;
+    session.wait_for_text("[data-testid=membership-detail]", "spokes-westeurope")?;
+    session.wait_for_text("[data-testid=membership-detail]", "vnet-westeurope-0999")?;
+    // The filter keeps the groups whose members match.
+    type_into(
+        session,
+        "[data-testid=membership-filter]",
+        "northeurope-0042",
+    )?;
+    session.wait_for_text(
+        "[data-testid=membership-group-ng-spokes-northeurope]",
+        "1 of 999 members",
+    )?;
+    wait_for_count(session, "[data-testid^=membership-group-]", 1)?;
+
+    type_into(session, "[data-testid=nav-filter]", "eastus-0777")?;
+    session.wait_for_text("[data-testid=nav-kind-vnets]", "1 of 3000")?;
+    session.click(&session.find("[data-testid=nav-vnet-eastus-0777]")?)?;
+    session.wait_for_text("main h2", "vnet-eastus-0777")?;
+
+    session.click(&session.find("[data-testid=tab-topology]")?)?;
+    session.wait_for_text("[data-testid=topology-region-westeurope]", "1000 VNets")?;
+    session.wait_for_text(
+        "[data-testid=topology-hub-vnet-westeurope-hub]",
+        "999 spokes",
+    )?;
+    ensure(
+        count(session, "[data-testid^=topology-node-]")? == 0,
+        "the overview draws no VNet one by one",
+    )?;
+    session.screenshot(&artifact("large-topology-overview.png"))?;
+    session.click(&session.find("[data-testid=topology-region-northeurope]")?)?;
+    session.find("[data-testid=topology-node-vnet-northeurope-0500]")?;
+    wait_for_count(session, "[data-testid^=topology-node-]", 1000)?;
+    ensure(
+        count(session, "[data-testid=topology-node-vnet-westeurope-0500]")? == 0,
+        "an opened region draws its own VNets only",
+    )?;
+    session.click(&session.find("[data-testid=topology-back]")?)?;
+    session.find("[data-testid=topology-overview]")?;
     Ok(())
 }
 

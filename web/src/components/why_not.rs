@@ -2,6 +2,9 @@
 //! every way in and where it stops, from `avnm_core::membership::why_not`: no static member names it, the
 //! condition test that failed with the field's value, an assignment that does not reach it, the manager's scope.
 
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
 use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
 use avnm_core::model::{NetworkGroupId, VnetId};
 use yew::prelude::*;
@@ -9,6 +12,7 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::components::condition::render_condition;
 use crate::components::rich;
+use crate::components::virtual_list::VirtualList;
 
 /// Properties of [`WhyNotList`].
 #[derive(Properties, PartialEq)]
@@ -18,7 +22,16 @@ pub struct WhyNotListProps {
     /// Prefix of the test ids (`why-not` gives `why-not-toggle`, `why-not-<vnet>`).
     #[prop_or(AttrValue::Static("why-not"))]
     pub testid: AttrValue,
+    /// Whether the list starts open.
+    #[prop_or(false)]
+    pub open: bool,
 }
+
+/// Up to this many VNets outside the group, each is shown with all its reasons; past it, one line each in a
+/// list that renders only the rows in view, and the reasons of the one chosen below it.
+const WHOLE_LIMIT: usize = 30;
+/// Height of a row of the long list, in CSS pixels.
+const ROW: u32 = 30;
 
 /// The reasons of one VNet, one line each; a false condition also shows its whole trace.
 pub fn render_reasons(why: &NonMembership) -> Html {
@@ -39,11 +52,12 @@ pub fn render_reasons(why: &NonMembership) -> Html {
     }
 }
 
-/// The VNets of the design that are not in a group, each with why; computed when opened, since a large
-/// design has many.
+/// The VNets of the design that are not in a group, each with why; computed when opened and, in a large
+/// design, only for the rows in view.
 #[component]
 pub fn WhyNotList(props: &WhyNotListProps) -> Html {
-    let open = use_state(|| false);
+    let open = use_state(|| props.open);
+    let chosen = use_state(|| None::<VnetId>);
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -59,23 +73,80 @@ pub fn WhyNotList(props: &WhyNotListProps) -> Html {
     };
     let t = &props.testid;
     let list = (*open).then(|| {
-        let rows: Vec<(VnetId, NonMembership)> = model
-            .vnets
-            .keys()
-            .filter_map(|vnet| {
-                why_not(model, &ctx.analysis.membership, vnet, &props.group)
-                    .map(|why| (vnet.clone(), why))
-            })
-            .collect();
-        html! {
-            <ul class="vnm-list not-members" data-testid={format!("{t}-list")}>
-                { for rows.iter().map(|(vnet, why)| html! {
-                    <li key={vnet.to_string()} data-testid={format!("{t}-{}", vnet.name())}>
+        let member_ids: BTreeSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
+        let outside_ids: Rc<Vec<VnetId>> = Rc::new(
+            model
+                .vnets
+                .keys()
+                .filter(|v| !member_ids.contains(v.as_str()))
+                .cloned()
+                .collect(),
+        );
+        if outside_ids.len() <= WHOLE_LIMIT {
+            let rows: Vec<(VnetId, NonMembership)> = outside_ids
+                .iter()
+                .filter_map(|vnet| {
+                    why_not(model, &ctx.analysis.membership, vnet, &props.group)
+                        .map(|why| (vnet.clone(), why))
+                })
+                .collect();
+            return html! {
+                <ul class="vnm-list not-members" data-testid={format!("{t}-list")}>
+                    { for rows.iter().map(|(vnet, why)| html! {
+                        <li key={vnet.to_string()} data-testid={format!("{t}-{}", vnet.name())}>
+                            <span class="name">{ vnet.name().to_owned() }</span>
+                            { render_reasons(why) }
+                        </li>
+                    }) }
+                </ul>
+            };
+        }
+        let row = {
+            let (analysis, ids, group, chosen, t) = (
+                ctx.analysis.clone(),
+                outside_ids.clone(),
+                props.group.clone(),
+                chosen.clone(),
+                t.clone(),
+            );
+            Callback::from(move |i: usize| {
+                let Some(vnet) = ids.get(i) else {
+                    return html! {};
+                };
+                let first = why_not(&analysis.model, &analysis.membership, vnet, &group)
+                    .and_then(|why| why.reasons.first().map(ToString::to_string))
+                    .unwrap_or_default();
+                let is_chosen = chosen.as_ref() == Some(vnet);
+                let choose = {
+                    let (chosen, vnet) = (chosen.clone(), vnet.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        chosen.set(if is_chosen { None } else { Some(vnet.clone()) });
+                    })
+                };
+                html! {
+                    <button class={classes!("member-row", is_chosen.then_some("chosen"))} onclick={choose}
+                        aria-pressed={is_chosen.to_string()} data-testid={format!("{t}-{}", vnet.name())}>
                         <span class="name">{ vnet.name().to_owned() }</span>
-                        { render_reasons(why) }
-                    </li>
-                }) }
-            </ul>
+                        <span class="member-source">{ rich(&first) }</span>
+                    </button>
+                }
+            })
+        };
+        let reasons = chosen.as_ref().and_then(|vnet| {
+            let why = why_not(model, &ctx.analysis.membership, vnet, &props.group)?;
+            Some(html! {
+                <div class="why-not-chosen" data-testid={format!("{t}-chosen")}>
+                    <span class="name">{ vnet.name().to_owned() }</span>
+                    { render_reasons(&why) }
+                </div>
+            })
+        });
+        html! {
+            <>
+                <VirtualList count={outside_ids.len()} row_height={ROW} height={300} {row}
+                    class="not-members" testid={format!("{t}-list")} label="Virtual networks that are not members" />
+                { for reasons }
+            </>
         }
     });
     let label = if outside == 1 {

@@ -1,7 +1,13 @@
 //! The navigator: the design as a tree, by subscription and resource group for the network, by manager for
 //! Virtual Network Manager, then deployments, intents and the document.
+//!
+//! A design of more than [`TREE_LIMIT`] network resources is listed by kind instead (virtual networks, network
+//! interfaces, network security groups), each kind collapsed to its count and, when opened, a list that renders
+//! only the rows in view; a filter finds resources by name. Network groups past [`TREE_LIMIT`] are listed the same
+//! way under their manager.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use avnm_core::model::Model;
 use avnm_core::model::config::Topology;
@@ -10,25 +16,242 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::plural;
+use crate::components::virtual_list::VirtualList;
+use crate::platform;
 use crate::state::{Action, Selection};
 
 /// An entry of the navigator: what it selects, its label and a detail line.
 type Entry = (Selection, String, Option<String>);
 
+/// Past this many network resources (VNets, NICs and NSGs), the navigator lists them by kind.
+pub const TREE_LIMIT: usize = 300;
+/// Height of a navigator row in the long lists, in CSS pixels.
+const ROW: u32 = 40;
+
+/// The kinds of network resources, in the order they are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Vnet,
+    Nic,
+    Nsg,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Vnet, Kind::Nic, Kind::Nsg];
+
+    fn title(self) -> &'static str {
+        match self {
+            Kind::Vnet => "Virtual networks",
+            Kind::Nic => "Network interfaces",
+            Kind::Nsg => "NSGs",
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Kind::Vnet => "vnets",
+            Kind::Nic => "nics",
+            Kind::Nsg => "nsgs",
+        }
+    }
+}
+
+/// The design, compared by identity.
+#[derive(Clone)]
+struct Same(Rc<avnm_core::Scenario>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The entries of a design, compared by identity (comparing tens of thousands of entries at each render would cost
+/// what the memo saves).
+#[derive(Clone)]
+struct Entries(Rc<BTreeMap<Kind, Vec<Entry>>>);
+
+impl PartialEq for Entries {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The network resources of a design, by kind, each with its entry.
+fn entries(model: &Model) -> BTreeMap<Kind, Vec<Entry>> {
+    let mut out: BTreeMap<Kind, Vec<Entry>> = BTreeMap::new();
+    out.insert(Kind::Vnet, model.vnets.values().map(vnet_entry).collect());
+    out.insert(Kind::Nic, model.nics.values().map(nic_entry).collect());
+    out.insert(Kind::Nsg, model.nsgs.values().map(nsg_entry).collect());
+    out
+}
+
+fn vnet_entry(vnet: &avnm_core::model::Vnet) -> Entry {
+    let space = vnet
+        .address_space
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        Selection::Vnet(vnet.id.clone()),
+        vnet.name.clone(),
+        Some(format!("{} · {space}", vnet.location)),
+    )
+}
+
+fn nsg_entry(nsg: &avnm_core::model::Nsg) -> Entry {
+    (
+        Selection::Nsg(nsg.id.clone()),
+        nsg.id.name().to_owned(),
+        Some(format!(
+            "NSG · {}",
+            plural(nsg.rules.len(), "rule", "rules")
+        )),
+    )
+}
+
+fn nic_entry(nic: &avnm_core::model::Nic) -> Entry {
+    let ip = nic
+        .ip_configurations
+        .iter()
+        .find_map(|c| c.address)
+        .map(|a| a.to_string());
+    (
+        Selection::Nic(nic.id.clone()),
+        nic.id.name().to_owned(),
+        ip.map(|a| format!("NIC · {a}")),
+    )
+}
+
+/// A row of the long network list: a kind with how many of its resources the filter keeps and how many it has,
+/// or the resource at a position of its kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Row {
+    Heading(Kind, usize, usize),
+    Item(Kind, usize),
+}
+
+/// The rows of the long network list for a filter (lowercase) and the kinds opened; a filter opens every kind.
+fn network_rows(
+    entries: &BTreeMap<Kind, Vec<Entry>>,
+    needle: &str,
+    open: &BTreeSet<Kind>,
+) -> Vec<Row> {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let all = entries.get(&kind).map_or(&[][..], Vec::as_slice);
+        let kept: Vec<usize> = all
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| needle.is_empty() || e.1.to_lowercase().contains(needle))
+            .map(|(i, _)| i)
+            .collect();
+        if all.is_empty() || (kept.is_empty() && !needle.is_empty()) {
+            continue;
+        }
+        out.push(Row::Heading(kind, kept.len(), all.len()));
+        if open.contains(&kind) || !needle.is_empty() {
+            out.extend(kept.into_iter().map(|i| Row::Item(kind, i)));
+        }
+    }
+    out
+}
+
+/// The network resources of a large design, by kind, with a filter.
+#[component]
+fn NetworkList() -> Html {
+    let ctx = use_context::<Ctx>();
+    let filter = use_state(String::new);
+    let open = use_state(BTreeSet::<Kind>::new);
+    let entries = use_memo(ctx.as_ref().map(|c| Same(c.state.scenario.clone())), |d| {
+        d.as_ref()
+            .map_or_else(BTreeMap::new, |d| entries(d.0.model()))
+    });
+    let needle = filter.trim().to_lowercase();
+    let rows = use_memo(
+        (Entries(entries.clone()), needle.clone(), (*open).clone()),
+        |(entries, needle, open)| network_rows(&entries.0, needle, open),
+    );
+    let Some(ctx) = ctx else {
+        return html! {};
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| filter.set(platform::value(&e)))
+    };
+    let row = {
+        let rows = rows.clone();
+        let filtering = !needle.is_empty();
+        Callback::from(move |i: usize| match rows.get(i) {
+            Some(Row::Heading(kind, kept, total)) => {
+                let is_open = filtering || open.contains(kind);
+                let toggle = {
+                    let (open, kind) = (open.clone(), *kind);
+                    Callback::from(move |_: MouseEvent| {
+                        let mut next = (*open).clone();
+                        if !next.remove(&kind) {
+                            next.insert(kind);
+                        }
+                        open.set(next);
+                    })
+                };
+                let count = if kept == total {
+                    total.to_string()
+                } else {
+                    format!("{kept} of {total}")
+                };
+                html! {
+                    <button class="nav-kind" onclick={toggle} aria-expanded={is_open.to_string()} disabled={filtering}
+                        data-testid={format!("nav-kind-{}", kind.slug())}>
+                        <span class="chevron" aria-hidden="true">{ if is_open { "▾" } else { "▸" } }</span>
+                        <span class="nav-label">{ kind.title() }</span>
+                        <span class="count">{ count }</span>
+                    </button>
+                }
+            }
+            Some(Row::Item(kind, k)) => match entries.get(kind).and_then(|e| e.get(*k)) {
+                Some((selection, label, detail)) => {
+                    button(&ctx, selection.clone(), label.clone(), detail.clone(), 2)
+                }
+                None => html! {},
+            },
+            None => html! {},
+        })
+    };
+    html! {
+        <div class="nav-network">
+            <input type="search" class="filter" placeholder="Filter by name" aria-label="Filter network resources by name"
+                value={(*filter).clone()} oninput={on_filter} data-testid="nav-filter" />
+            if rows.is_empty() { <p class="empty">{ "Nothing matches the filter." }</p> }
+            <VirtualList count={rows.len()} row_height={ROW} height={520} {row} class="nav-list"
+                testid="nav-network-list" label="Network resources" />
+        </div>
+    }
+}
+
 fn item(ctx: &Ctx, selection: Selection, label: String, detail: Option<String>, depth: u8) -> Html {
+    html! { <li>{ button(ctx, selection, label, detail, depth) }</li> }
+}
+
+fn button(
+    ctx: &Ctx,
+    selection: Selection,
+    label: String,
+    detail: Option<String>,
+    depth: u8,
+) -> Html {
     let selected = ctx.state.selection == selection;
     let onclick = {
         ctx.dispatch
             .reform(move |_: MouseEvent| Action::Select(selection.clone()))
     };
     html! {
-        <li>
-            <button class={classes!("nav-item", format!("depth-{depth}"), selected.then_some("selected"))}
-                aria-current={selected.then_some("true")} {onclick} data-testid={format!("nav-{label}")}>
-                <span class="nav-label">{ label }</span>
-                if let Some(d) = detail { <span class="nav-detail">{ d }</span> }
-            </button>
-        </li>
+        <button class={classes!("nav-item", format!("depth-{depth}"), selected.then_some("selected"))}
+            aria-current={selected.then_some("true")} {onclick} data-testid={format!("nav-{label}")} title={label.clone()}>
+            <span class="nav-label">{ label }</span>
+            if let Some(d) = detail { <span class="nav-detail">{ d }</span> }
+        </button>
     }
 }
 
@@ -53,11 +276,14 @@ fn subscription_label(
 /// The navigator.
 #[component]
 pub fn NavigatorView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else {
+    let ctx = use_context::<Ctx>();
+    let (intents, failing) = crate::app::use_intent_counts(ctx.as_ref());
+    let Some(ctx) = ctx else {
         return html! {};
     };
     let model = ctx.state.scenario.model();
 
+    let large = model.vnets.len() + model.nics.len() + model.nsgs.len() > TREE_LIMIT;
     // Network resources by subscription and resource group.
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
     let mut place = |id: &str, entry: Entry| {
@@ -70,49 +296,16 @@ pub fn NavigatorView() -> Html {
             .or_default()
             .push(entry);
     };
-    for vnet in model.vnets.values() {
-        let space = vnet
-            .address_space
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        place(
-            vnet.id.as_str(),
-            (
-                Selection::Vnet(vnet.id.clone()),
-                vnet.name.clone(),
-                Some(format!("{} · {space}", vnet.location)),
-            ),
-        );
-    }
-    for nsg in model.nsgs.values() {
-        place(
-            nsg.id.as_str(),
-            (
-                Selection::Nsg(nsg.id.clone()),
-                nsg.id.name().to_owned(),
-                Some(format!(
-                    "NSG · {}",
-                    plural(nsg.rules.len(), "rule", "rules")
-                )),
-            ),
-        );
-    }
-    for nic in model.nics.values() {
-        let ip = nic
-            .ip_configurations
-            .iter()
-            .find_map(|c| c.address)
-            .map(|a| a.to_string());
-        place(
-            nic.id.as_str(),
-            (
-                Selection::Nic(nic.id.clone()),
-                nic.id.name().to_owned(),
-                ip.map(|a| format!("NIC · {a}")),
-            ),
-        );
+    if !large {
+        for vnet in model.vnets.values() {
+            place(vnet.id.as_str(), vnet_entry(vnet));
+        }
+        for nsg in model.nsgs.values() {
+            place(nsg.id.as_str(), nsg_entry(nsg));
+        }
+        for nic in model.nics.values() {
+            place(nic.id.as_str(), nic_entry(nic));
+        }
     }
 
     let network = tree.into_iter().map(|(sub, groups)| {
@@ -132,10 +325,29 @@ pub fn NavigatorView() -> Html {
     });
 
     let managers = model.managers.values().map(|manager| {
-        let groups = model.groups.values().filter(|g| g.manager == manager.id).map(|g| {
-            let count = ctx.analysis.membership.members(&g.id).len();
-            item(&ctx, Selection::Group(g.id.clone()), g.id.name().to_owned(), Some(format!("network group · {}", plural(count, "member", "members"))), 2)
-        });
+        let ids: Vec<_> = model.groups.values().filter(|g| g.manager == manager.id).map(|g| g.id.clone()).collect();
+        let group_item = {
+            let ctx = ctx.clone();
+            move |id: &avnm_core::model::NetworkGroupId| {
+                let count = ctx.analysis.membership.members(id).len();
+                button(&ctx, Selection::Group(id.clone()), id.name().to_owned(), Some(format!("network group · {}", plural(count, "member", "members"))), 2)
+            }
+        };
+        let groups = if ids.len() > TREE_LIMIT {
+            let ids = Rc::new(ids);
+            let row = {
+                let ids = ids.clone();
+                Callback::from(move |i: usize| ids.get(i).map(&group_item).unwrap_or_default())
+            };
+            html! {
+                <li>
+                    <span class="nav-heading depth-1">{ format!("Network groups · {}", ids.len()) }</span>
+                    <VirtualList count={ids.len()} row_height={ROW} height={400} {row} class="nav-list" label="Network groups" testid="nav-groups-list" />
+                </li>
+            }
+        } else {
+            html! { <>{ for ids.iter().map(|id| html! { <li>{ group_item(id) }</li> }) }</> }
+        };
         let connectivity = model.connectivity_configs.values().filter(|c| c.manager == manager.id).map(|c| {
             let topology = match c.topology {
                 Topology::HubAndSpoke => "hub and spoke",
@@ -157,7 +369,7 @@ pub fn NavigatorView() -> Html {
         html! {
             <>
                 { item(&ctx, Selection::Manager(manager.id.clone()), manager.id.name().to_owned(), Some("network manager".to_owned()), 1) }
-                { for groups }
+                { groups }
                 { for connectivity }
                 { for security }
             </>
@@ -165,15 +377,13 @@ pub fn NavigatorView() -> Html {
     });
 
     let commits = model.commits.len();
-    let intents = ctx.analysis.check();
-    let failing = intents.iter().filter(|r| !r.passed).count();
     html! {
         <div class="navigator-tree">
             <h2>{ "Network" }</h2>
             if model.vnets.is_empty() {
                 <p class="empty">{ "No virtual networks yet: load an example, import a design, or add one from the overview." }</p>
             }
-            <ul>{ for network }</ul>
+            if large { <NetworkList /> } else { <ul>{ for network }</ul> }
             <h2>{ "Virtual Network Manager" }</h2>
             if model.managers.is_empty() {
                 <p class="empty">{ "No network manager yet." }</p>
@@ -183,7 +393,7 @@ pub fn NavigatorView() -> Html {
             <ul>
                 { item(&ctx, Selection::Hierarchy, "Scopes".to_owned(), Some(format!("{}, {}", plural(model.management_groups.len(), "management group", "management groups"), plural(model.subscriptions.len(), "subscription", "subscriptions"))), 1) }
                 { item(&ctx, Selection::Deployments, "Deployments".to_owned(), Some(plural(commits, "commit", "commits")), 1) }
-                { item(&ctx, Selection::Intents, "Intents".to_owned(), Some(if failing == 0 { format!("{} passing", intents.len()) } else { format!("{failing} failing") }), 1) }
+                { item(&ctx, Selection::Intents, "Intents".to_owned(), Some(if failing == 0 { format!("{intents} passing") } else { format!("{failing} failing") }), 1) }
                 { item(&ctx, Selection::Document, "Document (JSON)".to_owned(), None, 1) }
             </ul>
         </div>

@@ -81,6 +81,11 @@ impl Sources {
     }
 
     /// The load action of a successful import, named after its sources.
+    /// Whether the sources import, so that "Load" can load them (without writing the design out).
+    fn loadable(&self) -> bool {
+        matches!(self.outcome.as_deref(), Some(Ok(_)))
+    }
+
     fn load(&self) -> Option<Action> {
         let Some(Ok(imported)) = self.outcome.as_deref() else {
             return None;
@@ -247,39 +252,42 @@ pub fn ImportView() -> Html {
         Callback::from(move |name: String| sources.dispatch(Step::Remove(name)))
     };
 
-    let body = html! {
-        <>
-            <p class="hint">{ "Paste, choose or drop Azure JSON: scenario documents, ARM GET bodies and " }<code>{ "{\"value\": [...]}" }</code>
-                { " lists, REST API example files, " }<code>{ "az ... -o json" }</code>{ " output, ARM templates with their parameters files. Several files are read together, as one design." }</p>
-            <div class="io-sources">
-                <label class="field io-paste"><span class="label">{ "Paste JSON" }</span>
-                    <textarea value={(*paste).clone()} oninput={on_paste} rows="6" spellcheck="false"
-                        placeholder="az network vnet list -o json, an ARM template..." data-testid="import-text" /></label>
-                <div class="io-actions">
-                    <button onclick={add_paste} disabled={paste.trim().is_empty()} data-testid="import-add">{ "Add pasted text" }</button>
-                    <label class="button" title="Choose one or more JSON files">
-                        { "Choose files…" }
-                        <input type="file" multiple=true accept=".json,application/json" onchange={chosen} class="visually-hidden" data-testid="import-files" />
-                    </label>
-                    <span class="hint">{ "or drop files anywhere on the page" }</span>
+    // Built only while the dialog is open: the sources of a large design are large.
+    let body = move || {
+        html! {
+            <>
+                <p class="hint">{ "Paste, choose or drop Azure JSON: scenario documents, ARM GET bodies and " }<code>{ "{\"value\": [...]}" }</code>
+                    { " lists, REST API example files, " }<code>{ "az ... -o json" }</code>{ " output, ARM templates with their parameters files. Several files are read together, as one design." }</p>
+                <div class="io-sources">
+                    <label class="field io-paste"><span class="label">{ "Paste JSON" }</span>
+                        <textarea value={(*paste).clone()} oninput={on_paste} rows="6" spellcheck="false"
+                            placeholder="az network vnet list -o json, an ARM template..." data-testid="import-text" /></label>
+                    <div class="io-actions">
+                        <button onclick={add_paste} disabled={paste.trim().is_empty()} data-testid="import-add">{ "Add pasted text" }</button>
+                        <label class="button" title="Choose one or more JSON files">
+                            { "Choose files…" }
+                            <input type="file" multiple=true accept=".json,application/json" onchange={chosen} class="visually-hidden" data-testid="import-files" />
+                        </label>
+                        <span class="hint">{ "or drop files anywhere on the page" }</span>
+                    </div>
                 </div>
-            </div>
-            { render_sources(&sources, &remove) }
-            { render_outcome(&sources) }
-            <div class="io-footer">
-                <button onclick={clear} disabled={sources.list.is_empty() && sources.unreadable.is_empty()}>{ "Clear" }</button>
-                <button class="primary" onclick={load} disabled={sources.load().is_none() || sources.loaded.is_some()} data-testid="import-load">
-                    { "Load into the playground" }
-                </button>
-            </div>
-        </>
+                { render_sources(&sources, &remove) }
+                { render_outcome(&sources) }
+                <div class="io-footer">
+                    <button onclick={clear} disabled={sources.list.is_empty() && sources.unreadable.is_empty()}>{ "Clear" }</button>
+                    <button class="primary" onclick={load} disabled={!sources.loadable() || sources.loaded.is_some()} data-testid="import-load">
+                        { "Load into the playground" }
+                    </button>
+                </div>
+            </>
+        }
     };
     html! {
         <>
             <button onclick={show} title="Import Azure JSON: paste, choose or drop files" data-testid="import-open">{ "Import" }</button>
             <input type="file" multiple=true accept=".json,application/json" onchange={quick} class="visually-hidden"
                 tabindex="-1" aria-label="Import files at once" data-testid="import" />
-            if *open { { render_dialog("Import", "import-dialog", close, body) } }
+            if *open { { render_dialog("Import", "import-dialog", close, body()) } }
         </>
     }
 }

@@ -3,13 +3,20 @@
 //! Rows are sources and columns destinations.
 //! Up to [`LABELLED_LIMIT`] VNets every cell shows a symbol and has its own element; up to [`DRAWN_LIMIT`] the
 //! cells are small, unlabelled and painted as three SVG paths (one per verdict, with a pattern each); past
-//! that only the totals are shown.
-//! Past [`AUTO_LIMIT`] VNets the matrix is computed only when the user asks, once per analysis.
+//! that the pairs are counted by region (a table of source regions by destination regions, each cell the
+//! allowed, denied and unreachable pairs), and a source region opens into its VNets, one row each in a list that
+//! renders only the rows in view.
+//! Past [`AUTO_LIMIT`] VNets the matrix is computed only when the user asks, once per analysis; past
+//! [`COMPUTE_LIMIT`] it is not offered, since every pair would be held in the page.
 //! Pointing at a cell, or moving with the arrow keys, shows the pair, the endpoints that stand for the two
 //! VNets and the deciding rule; the cell is found from the pointer's offset in the grid, so the cells carry
 //! no listeners and are not drawn again while the pointer moves.
 
+use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
+
+use crate::components::virtual_list::VirtualList;
+use avnm_core::model::Location;
 
 use avnm_core::model::Protocol;
 use avnm_core::security::matrix::Matrix;
@@ -29,6 +36,10 @@ const DRAWN_LIMIT: usize = 400;
 /// once against all others, about 0.2 s natively for 1,000 VNets and a few times that in the browser, and the
 /// page does not respond meanwhile.
 const AUTO_LIMIT: usize = 500;
+/// Past this many VNets, the matrix is not computed in the page: 2,000 VNets are 4,000,000 cells.
+const COMPUTE_LIMIT: usize = 2_000;
+/// Height of a row of a region's VNets, in CSS pixels.
+const ROW: u32 = 28;
 /// Side of a labelled cell, in CSS pixels.
 const CELL: i32 = 24;
 /// Space between labelled cells.
@@ -147,6 +158,8 @@ pub fn MatrixView() -> Html {
     let active = use_state(|| None::<(usize, usize)>);
     // The analysis whose large matrix the user asked for; an edit makes a new analysis and asks again.
     let requested = use_state(|| None::<Weak<Analysis>>);
+    // The source region opened in the table by region.
+    let opened = use_state(|| None::<usize>);
     let port_value = port.trim().parse::<u16>();
     let needs_port = protocol.has_ports();
     // Protocols without ports ignore the port, so any number does.
@@ -207,7 +220,18 @@ pub fn MatrixView() -> Html {
     } else if port_invalid {
         html! { <p class="error" role="alert">{ "the port is a number from 0 to 65535" }</p> }
     } else if let Some(matrix) = (*matrix).clone() {
-        render_matrix(&ctx, &matrix, &active)
+        if Mode::of(matrix.vnets.len()) == Mode::Totals {
+            render_by_region(&ctx, &matrix, &opened)
+        } else {
+            render_matrix(&ctx, &matrix, &active)
+        }
+    } else if ctx.analysis.model.vnets.len() > COMPUTE_LIMIT {
+        let n = ctx.analysis.model.vnets.len();
+        html! {
+            <div class="matrix-ask" data-testid="matrix-too-large">
+                <p>{ format!("{n} VNets make {} pairs, too many to compute in the page (it holds every pair). Up to {COMPUTE_LIMIT} VNets the matrix is counted by region here; `avnm matrix` computes any size.", n * n) }</p>
+            </div>
+        }
     } else {
         let n = ctx.analysis.model.vnets.len();
         let onclick = {
@@ -226,6 +250,172 @@ pub fn MatrixView() -> Html {
             { controls }
             { body }
         </div>
+    }
+}
+
+/// The pairs of a matrix counted by the regions of their source and destination.
+struct ByRegion {
+    /// The regions, most VNets first, then by name.
+    regions: Vec<(Location, usize)>,
+    /// The region of each VNet of the matrix, as an index into `regions`.
+    of: Vec<usize>,
+    /// `counts[a][b]`: allowed, denied and unreachable pairs from region `a` to region `b`.
+    counts: Vec<Vec<[usize; 3]>>,
+}
+
+fn slot(d: Decision) -> usize {
+    match d {
+        Decision::Allowed => 0,
+        Decision::Denied => 1,
+        Decision::Unreachable => 2,
+    }
+}
+
+fn by_region(analysis: &Analysis, matrix: &Matrix) -> ByRegion {
+    let mut sizes: BTreeMap<Location, usize> = BTreeMap::new();
+    for id in &matrix.vnets {
+        if let Some(v) = analysis.model.vnets.get(id) {
+            *sizes.entry(v.location.clone()).or_insert(0) += 1;
+        }
+    }
+    let mut regions: Vec<(Location, usize)> = sizes.into_iter().collect();
+    regions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let index: BTreeMap<&Location, usize> = regions
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| (r, i))
+        .collect();
+    let of: Vec<usize> = matrix
+        .vnets
+        .iter()
+        .map(|id| {
+            analysis
+                .model
+                .vnets
+                .get(id)
+                .and_then(|v| index.get(&v.location).copied())
+                .unwrap_or(0)
+        })
+        .collect();
+    let k = regions.len();
+    let mut counts = vec![vec![[0usize; 3]; k]; k];
+    for (i, row) in matrix.cells.iter().enumerate() {
+        let a = of.get(i).copied().unwrap_or(0);
+        for (j, cell) in row.iter().enumerate() {
+            let b = of.get(j).copied().unwrap_or(0);
+            if let Some(c) = counts
+                .get_mut(a)
+                .and_then(|r| r.get_mut(b))
+                .and_then(|c| c.get_mut(slot(cell.verdict)))
+            {
+                *c += 1;
+            }
+        }
+    }
+    ByRegion {
+        regions,
+        of,
+        counts,
+    }
+}
+
+/// A cell of counts: a bar split by verdict, and the numbers.
+fn render_counts(c: [usize; 3]) -> Html {
+    let total = c.iter().sum::<usize>().max(1) as f64;
+    let pct = |n: usize| format!("{:.2}%", 100.0 * n as f64 / total);
+    let [allowed, denied, unreachable] = c;
+    html! {
+        <div class="agg" title={format!("{allowed} allowed, {denied} denied, {unreachable} unreachable")}>
+            <div class="agg-bar" aria-hidden="true">
+                <span class="allowed" style={format!("width: {}", pct(allowed))}></span>
+                <span class="denied" style={format!("width: {}", pct(denied))}></span>
+                <span class="unreachable" style={format!("width: {}", pct(unreachable))}></span>
+            </div>
+            <div class="agg-numbers">
+                <span class="allowed">{ format!("✓ {allowed}") }</span>
+                <span class="denied">{ format!("✕ {denied}") }</span>
+                <span class="unreachable">{ format!("– {unreachable}") }</span>
+            </div>
+        </div>
+    }
+}
+
+/// The matrix of a large design, counted by region; a source region opens into its VNets.
+fn render_by_region(
+    ctx: &Ctx,
+    matrix: &Rc<Matrix>,
+    opened: &UseStateHandle<Option<usize>>,
+) -> Html {
+    let agg = Rc::new(by_region(&ctx.analysis, matrix));
+    let k = agg.regions.len();
+    let columns =
+        format!("grid-template-columns: minmax(160px, 1.2fr) repeat({k}, minmax(120px, 1fr));");
+    let region_rows = agg.regions.iter().enumerate().map(|(a, (region, size))| {
+        let is_open = **opened == Some(a);
+        let toggle = {
+            let opened = opened.clone();
+            Callback::from(move |_: MouseEvent| opened.set(if is_open { None } else { Some(a) }))
+        };
+        let vnets: Rc<Vec<usize>> = Rc::new((0..matrix.vnets.len()).filter(|&i| agg.of.get(i) == Some(&a)).collect());
+        let list = is_open.then(|| {
+            let row = {
+                let (matrix, agg, vnets, analysis, dispatch) = (matrix.clone(), agg.clone(), vnets.clone(), ctx.analysis.clone(), ctx.dispatch.clone());
+                let columns = columns.clone();
+                Callback::from(move |r: usize| {
+                    let Some(&i) = vnets.get(r) else { return html! {} };
+                    let Some(id) = matrix.vnets.get(i) else { return html! {} };
+                    let mut counts = vec![[0usize; 3]; agg.regions.len()];
+                    for (j, cell) in matrix.cells.get(i).into_iter().flatten().enumerate() {
+                        if let Some(c) = agg.of.get(j).and_then(|&b| counts.get_mut(b)).and_then(|c| c.get_mut(slot(cell.verdict))) {
+                            *c += 1;
+                        }
+                    }
+                    let name = analysis.model.vnets.get(id).map_or_else(|| id.name().to_owned(), |v| v.name.clone());
+                    let select = {
+                        let id = id.clone();
+                        dispatch.reform(move |_: MouseEvent| Action::Select(Selection::Vnet(id.clone())))
+                    };
+                    html! {
+                        <div class="agg-row vnet" style={columns.clone()}>
+                            <button class="link head" onclick={select} title={format!("Select {name}")}>{ name }</button>
+                            { for counts.into_iter().map(|c| {
+                                let [allowed, denied, unreachable] = c;
+                                html! { <span class="agg-numbers small"><span class="allowed">{ format!("✓ {allowed}") }</span><span class="denied">{ format!("✕ {denied}") }</span><span class="unreachable">{ format!("– {unreachable}") }</span></span> }
+                            }) }
+                        </div>
+                    }
+                })
+            };
+            html! {
+                <VirtualList count={vnets.len()} row_height={ROW} height={360} {row} class="agg-vnets"
+                    testid={format!("matrix-region-vnets-{region}")} label={format!("VNets of {region}")} />
+            }
+        });
+        html! {
+            <>
+                <div class="agg-row" style={columns.clone()} role="row">
+                    <button class="head region" onclick={toggle} aria-expanded={is_open.to_string()} data-testid={format!("matrix-region-{region}")}>
+                        <span class="chevron" aria-hidden="true">{ if is_open { "▾" } else { "▸" } }</span>
+                        <strong>{ region.to_string() }</strong><span class="muted">{ format!(" {size}") }</span>
+                    </button>
+                    { for agg.counts.get(a).into_iter().flatten().map(|c| render_counts(*c)) }
+                </div>
+                { for list }
+            </>
+        }
+    });
+    html! {
+        <>
+            { render_totals(matrix) }
+            <p class="muted">{ format!("{} VNets are too many to draw pair by pair: the pairs are counted from each source region (rows) to each destination region (columns). Open a region for its VNets.", matrix.vnets.len()) }</p>
+            <div class="matrix-regions" role="table" data-testid="matrix-by-region">
+                <div class="agg-row heads" style={columns.clone()} role="row">
+                    <span class="corner muted">{ "from ↓ to →" }</span>
+                    { for agg.regions.iter().map(|(r, n)| html! { <span class="head"><strong>{ r.to_string() }</strong><span class="muted">{ format!(" {n}") }</span></span> }) }
+                </div>
+                { for region_rows }
+            </div>
+        </>
     }
 }
 
@@ -252,16 +442,6 @@ fn render_matrix(
 ) -> Html {
     let n = matrix.vnets.len();
     let mode = Mode::of(n);
-    if mode == Mode::Totals {
-        return html! {
-            <>
-                { render_totals(matrix) }
-                <p class="empty" data-testid="matrix-too-large">
-                    { format!("{n} VNets make {} pairs, too many to draw: the totals above count them all.", n * n) }
-                </p>
-            </>
-        };
-    }
     let names: Vec<String> = matrix
         .vnets
         .iter()

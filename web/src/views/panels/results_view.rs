@@ -56,7 +56,9 @@ pub fn BestEffortNote() -> Html {
 /// The tabbed result panels.
 #[component]
 pub fn ResultsView() -> Html {
-    let Some(ctx) = use_context::<Ctx>() else {
+    let ctx = use_context::<Ctx>();
+    let (_, failing) = crate::app::use_intent_counts(ctx.as_ref());
+    let Some(ctx) = ctx else {
         return html! {};
     };
     let errors = ctx
@@ -66,7 +68,6 @@ pub fn ResultsView() -> Html {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = ctx.analysis.diagnostics.len() - errors;
-    let failing = ctx.analysis.check().iter().filter(|r| !r.passed).count();
     let tabs = TABS.iter().map(|(tab, name)| {
         let selected = ctx.state.tab == *tab;
         let onclick = ctx.dispatch.reform(move |_: MouseEvent| Action::Show(*tab));

@@ -1,14 +1,60 @@
 //! Effective rules of a VNet or NIC, in evaluation order.
+//!
+//! The network interface or VNet is picked from a list narrowed by a filter (a design can have tens of
+//! thousands); a stage of more than [`TABLE_LIMIT`] rules is a list that renders only the rows in view.
+
+use std::rc::Rc;
 
 use avnm_core::model::{NicId, VnetId};
-use avnm_core::security::effective::{EffectiveRules, RuleStage};
+use avnm_core::security::effective::{EffectiveRules, RuleStage, RuleView};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::virtual_list::VirtualList;
 use crate::platform;
 use crate::state::Selection;
 
+/// Past this many rules, a stage is a list that renders only the rows in view.
+const TABLE_LIMIT: usize = 40;
+/// At most this many targets are offered in the picker at once; the filter narrows them.
+const PICKER_LIMIT: usize = 200;
+/// Height of a rule row, in CSS pixels.
+const ROW: u32 = 24;
+
+/// The last segment of a rule's id: its name.
+fn short(id: &str) -> String {
+    id.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+fn grid_row(r: &RuleView) -> Html {
+    let id = r.id.to_string();
+    let sources = r.sources.join(", ");
+    let destinations = r.destinations.join(", ");
+    html! {
+        <div class={classes!("rule-row", r.access.to_string().to_lowercase())}>
+            <span>{ r.priority }</span><span title={id.clone()}>{ short(&id) }</span>
+            <span>{ r.access.to_string() }</span><span>{ r.protocol.to_string() }</span>
+            <span title={sources.clone()}>{ sources }</span><span>{ r.source_ports.join(", ") }</span>
+            <span title={destinations.clone()}>{ destinations }</span><span>{ r.destination_ports.join(", ") }</span>
+        </div>
+    }
+}
+
 fn stage(s: &RuleStage) -> Html {
+    if s.rules.len() > TABLE_LIMIT {
+        let rules = Rc::new(s.rules.clone());
+        let row = Callback::from(move |i: usize| rules.get(i).map(grid_row).unwrap_or_default());
+        return html! {
+            <section class="rule-stage">
+                <h4>{ format!("{} ", s.stage.label()) }<code title={s.evaluated.clone()}>{ short(&s.evaluated) }</code>
+                    <span class="muted">{ format!(" · {} rules", s.rules.len()) }</span></h4>
+                <div class="rule-grid">
+                    <div class="rule-head"><span>{ "Priority" }</span><span>{ "Name" }</span><span>{ "Action" }</span><span>{ "Protocol" }</span><span>{ "Source" }</span><span>{ "Src ports" }</span><span>{ "Destination" }</span><span>{ "Dst ports" }</span></div>
+                    <VirtualList count={s.rules.len()} row_height={ROW} height={360} {row} class="rule-list" label="Rules in evaluation order" />
+                </div>
+            </section>
+        };
+    }
     html! {
         <section class="rule-stage">
             <h4>{ format!("{} ", s.stage.label()) }<code title={s.evaluated.clone()}>{ s.evaluated.rsplit('/').next().unwrap_or_default().to_owned() }</code></h4>
@@ -59,11 +105,16 @@ pub fn RulesView() -> Html {
             .map(|id| format!("nic:{id}")),
     });
     let target = use_state(|| initial.clone().unwrap_or_default());
+    let filter = use_state(String::new);
     let Some(ctx) = ctx else { return html! {} };
     let model = &ctx.analysis.model;
     let onchange = {
         let target = target.clone();
         Callback::from(move |e: Event| target.set(platform::value(&e)))
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| filter.set(platform::value(&e)))
     };
     let rules = if let Some(id) = target.strip_prefix("nic:") {
         ctx.analysis.effective_nic_rules(&NicId::new(id))
@@ -72,18 +123,47 @@ pub fn RulesView() -> Html {
     } else {
         None
     };
+    // The targets the filter keeps, at most PICKER_LIMIT of each kind, and the current one always.
+    let needle = filter.trim().to_lowercase();
+    let keep = |name: &str, value: &str| {
+        *target == value || needle.is_empty() || name.to_lowercase().contains(&needle)
+    };
+    let nics: Vec<(String, String)> = model
+        .nics
+        .keys()
+        .map(|id| (format!("nic:{id}"), id.name().to_owned()))
+        .filter(|(v, name)| keep(name, v))
+        .take(PICKER_LIMIT)
+        .collect();
+    let vnets: Vec<(String, String)> = model
+        .vnets
+        .values()
+        .map(|vnet| (format!("vnet:{}", vnet.id), vnet.name.clone()))
+        .filter(|(v, name)| keep(name, v))
+        .take(PICKER_LIMIT)
+        .collect();
+    let targets = model.nics.len() + model.vnets.len();
+    let offered = nics.len() + vnets.len();
+    let option = |(v, name): &(String, String)| {
+        html! { <option value={v.clone()} selected={*target == *v}>{ name.clone() }</option> }
+    };
     html! {
         <div class="panel rules-panel">
-            <label class="field"><span class="label">{ "Rules of" }</span>
-                <select {onchange} data-testid="rules-target">
-                    <optgroup label="Network interfaces (admin rules and NSGs)">
-                    { for model.nics.keys().map(|id| { let v = format!("nic:{id}"); html! { <option value={v.clone()} selected={*target == v}>{ id.name().to_owned() }</option> } }) }
-                    </optgroup>
-                    <optgroup label="Virtual networks (admin rules)">
-                    { for model.vnets.values().map(|vnet| { let v = format!("vnet:{}", vnet.id); html! { <option value={v.clone()} selected={*target == v}>{ vnet.name.clone() }</option> } }) }
-                    </optgroup>
-                </select>
-            </label>
+            <div class="rule-picker">
+                <label class="field"><span class="label">{ "Rules of" }</span>
+                    <select {onchange} data-testid="rules-target">
+                        <optgroup label="Network interfaces (admin rules and NSGs)">{ for nics.iter().map(option) }</optgroup>
+                        <optgroup label="Virtual networks (admin rules)">{ for vnets.iter().map(option) }</optgroup>
+                    </select>
+                </label>
+                if targets > PICKER_LIMIT {
+                    <label class="field"><span class="label">{ format!("Find one of {targets}") }</span>
+                        <input type="search" class="filter" placeholder="Filter by name" value={(*filter).clone()}
+                            oninput={on_filter} data-testid="rules-filter" />
+                    </label>
+                }
+            </div>
+            if offered < targets { <p class="muted">{ format!("{offered} of {targets} offered: type in the filter to find the others.") }</p> }
             if let Some(r) = rules { { render(&r) } } else { <p class="empty">{ "Pick a network interface or a virtual network." }</p> }
         </div>
     }

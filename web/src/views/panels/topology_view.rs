@@ -2,6 +2,8 @@
 //! the colour of their configuration; drag to pan, wheel or buttons to zoom, click or Enter to select a VNet.
 //!
 //! Where everything goes is decided by `avnm_core::layout`; this panel draws it and keeps the view box.
+//! Past `layout::AGGREGATE_LIMIT` VNets it draws `layout::overview` instead (a box per region, its hubs with
+//! their spoke counts, the peerings between regions counted), and a region or a hub with its spokes on demand.
 //! Pointer positions come from a transparent HTML surface under the drawing, inside a `foreignObject`: its
 //! `offsetX`/`offsetY` are in the drawing's own units whatever the zoom, so no element size is needed.
 
@@ -9,8 +11,10 @@ use std::rc::Rc;
 
 use avnm_core::Analysis;
 use avnm_core::connectivity::{ConnectedGroup, Link, Origin};
-use avnm_core::layout::{self, Kind, Layout, Node};
-use avnm_core::model::{ConfigurationId, Topology as Shape, Vnet, VnetId};
+use std::collections::BTreeSet;
+
+use avnm_core::layout::{self, Kind, Layout, Node, Overview};
+use avnm_core::model::{ConfigurationId, Location, Topology as Shape, Vnet, VnetId};
 use yew::prelude::*;
 
 use crate::app::Ctx;
@@ -51,11 +55,16 @@ struct ViewBox {
 impl ViewBox {
     /// The whole drawing, with a margin, at least [`MIN_VIEW`].
     fn fit(layout: &Layout) -> Self {
-        let w = (layout.width + 2.0 * MARGIN).max(MIN_VIEW.0);
-        let h = (layout.height + 2.0 * MARGIN).max(MIN_VIEW.1);
+        Self::around(layout.width, layout.height)
+    }
+
+    /// A drawing of this size, with a margin, at least [`MIN_VIEW`].
+    fn around(width: f64, height: f64) -> Self {
+        let w = (width + 2.0 * MARGIN).max(MIN_VIEW.0);
+        let h = (height + 2.0 * MARGIN).max(MIN_VIEW.1);
         ViewBox {
-            x: (layout.width - w) / 2.0,
-            y: (layout.height - h) / 2.0,
+            x: (width - w) / 2.0,
+            y: (height - h) / 2.0,
             w,
             h,
         }
@@ -120,17 +129,85 @@ fn wheel_factor(e: &WheelEvent) -> f64 {
     STEP.powf((pixels / 100.0).clamp(-1.0, 1.0))
 }
 
+/// What the diagram of a large design shows.
+#[derive(Clone, Debug, PartialEq)]
+enum Focus {
+    /// The regions and hubs, with counts.
+    Overview,
+    /// The VNets of one region.
+    Region(Location),
+    /// A hub and its spokes.
+    Hub(VnetId),
+}
+
+/// What is drawn: the VNets themselves, or the aggregated overview of a large design.
+#[derive(Clone)]
+enum Drawing {
+    Nodes(Rc<Layout>),
+    Overview(Rc<Overview>),
+}
+
+fn drawing(a: &Analysis, focus: &Focus, overview: Option<&Rc<Overview>>) -> Drawing {
+    let (model, topology) = (&a.model, &a.topology);
+    if model.vnets.len() <= layout::AGGREGATE_LIMIT {
+        return Drawing::Nodes(Rc::new(layout::build(model, topology)));
+    }
+    match focus {
+        Focus::Overview => Drawing::Overview(
+            overview
+                .cloned()
+                .unwrap_or_else(|| Rc::new(layout::overview(model, topology))),
+        ),
+        Focus::Region(region) => Drawing::Nodes(Rc::new(layout::build_of(model, topology, |v| {
+            &v.location == region
+        }))),
+        Focus::Hub(hub) => {
+            let keep: BTreeSet<&VnetId> = layout::spokes_of(model, topology, hub)
+                .into_iter()
+                .chain([hub])
+                .collect();
+            Drawing::Nodes(Rc::new(layout::build_of(model, topology, |v| {
+                keep.contains(&v.id)
+            })))
+        }
+    }
+}
+
 /// The topology panel.
 #[component]
 pub fn TopologyView() -> Html {
     let ctx = use_context::<Ctx>();
+    let focus = use_state(|| Focus::Overview);
     let analysis = ctx.as_ref().map(|c| Same(c.analysis.clone()));
-    let layout = use_memo(analysis, |a| {
+    // Kept while a region or a hub is open, so that going back to it is at once.
+    let overview = use_memo(analysis.clone(), |a| {
         a.as_ref()
-            .map(|a| Rc::new(layout::build(&a.0.model, &a.0.topology)))
+            .filter(|a| a.0.model.vnets.len() > layout::AGGREGATE_LIMIT)
+            .map(|a| Rc::new(layout::overview(&a.0.model, &a.0.topology)))
+    });
+    let drawn = use_memo((analysis, (*focus).clone()), |(a, focus)| {
+        a.as_ref()
+            .map(|a| drawing(&a.0, focus, overview.as_ref().as_ref()))
     });
     // `None` follows the drawing: fitted to it, whatever the design becomes.
     let view = use_state(|| None::<ViewBox>);
+    let open = {
+        let (focus, view) = (focus.clone(), view.clone());
+        Callback::from(move |next: Focus| {
+            view.set(None);
+            focus.set(next);
+        })
+    };
+    let layout = match (*drawn).clone() {
+        Some(Drawing::Nodes(layout)) => Some(layout),
+        Some(Drawing::Overview(overview)) => {
+            return match &ctx {
+                Some(ctx) => render_overview(&ctx.analysis, &overview, &open),
+                None => html! {},
+            };
+        }
+        None => None,
+    };
     // Where the drag started, in drawing units, while the background is dragged.
     let grab = use_state(|| None::<(f64, f64)>);
     let on_select = use_callback(
@@ -141,7 +218,7 @@ pub fn TopologyView() -> Html {
             }
         },
     );
-    let (Some(ctx), Some(layout)) = (ctx, (*layout).clone()) else {
+    let (Some(ctx), Some(layout)) = (ctx, layout) else {
         return html! {};
     };
     let analysis = &ctx.analysis;
@@ -242,8 +319,23 @@ pub fn TopologyView() -> Html {
         1.0 / PRECISION
     );
     let nothing_deployed = topology.peerings.is_empty() && topology.connected_groups.is_empty();
+    let back = (model.vnets.len() > layout::AGGREGATE_LIMIT).then(|| {
+        let to_overview = open.reform(|_: MouseEvent| Focus::Overview);
+        let what = match &*focus {
+            Focus::Region(r) => format!("region {r}"),
+            Focus::Hub(h) => format!("hub {} and its spokes", h.name()),
+            Focus::Overview => String::new(),
+        };
+        html! {
+            <nav class="topology-crumbs" aria-label="Diagram">
+                <button class="link" onclick={to_overview} data-testid="topology-back">{ "All regions" }</button>
+                <span class="muted">{ " › " }</span><strong>{ what }</strong>
+            </nav>
+        }
+    });
     html! {
         <div class="panel topology-panel">
+            { for back }
             <div class="topology-toolbar">
                 <span class="muted" data-testid="topology-summary">{ summary(analysis, &layout) }</span>
                 <span class="zoom-buttons" role="group" aria-label="Zoom">
@@ -270,6 +362,108 @@ pub fn TopologyView() -> Html {
                 <Diagram analysis={analysis.clone()} layout={layout.clone()} selected={selected} on_select={on_select} />
             </svg>
             { legend(analysis, &layout) }
+        </div>
+    }
+}
+
+/// The aggregated diagram of a large design: a box per region with its hubs and their spoke counts, the
+/// peerings between regions counted on the lines that join their boxes; a region or a hub opens on click.
+fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) -> Html {
+    let fit = ViewBox::around(o.width, o.height);
+    let vnets = analysis.model.vnets.len();
+    let t = &analysis.topology;
+    let centre = |i: usize| {
+        o.regions
+            .get(i)
+            .map(|r| (r.x + r.width / 2.0, r.y + r.height / 2.0))
+    };
+    let activate = |focus: Focus| {
+        let (click, key) = (focus.clone(), focus);
+        (
+            {
+                let open = open.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    open.emit(click.clone());
+                })
+            },
+            {
+                let open = open.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        open.emit(key.clone());
+                    }
+                })
+            },
+        )
+    };
+    html! {
+        <div class="panel topology-panel">
+            <div class="topology-toolbar">
+                <span class="muted" data-testid="topology-summary">
+                    { format!("{} in {} · {} · {} · drawn by region past {} VNets: open a region or a hub to draw its VNets",
+                        plural(vnets, "VNet", "VNets"), plural(o.regions.len(), "region", "regions"),
+                        plural(t.peerings.len(), "peering", "peerings"),
+                        plural(t.connected_groups.len(), "connected group", "connected groups"), layout::AGGREGATE_LIMIT) }
+                </span>
+            </div>
+            <svg class="topology-svg overview" viewBox={fit.attr()} preserveAspectRatio="xMidYMid meet" role="group"
+                style={format!("aspect-ratio: {:.0} / {:.0};", fit.w, fit.h)}
+                aria-label="Topology by region: each region with its hubs and their spoke counts" data-testid="topology-overview">
+                <g class="region-links">
+                    { for o.links.iter().filter_map(|l| {
+                        let (a, b) = (centre(l.regions[0])?, centre(l.regions[1])?);
+                        let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                        Some(html! {
+                            <g class="region-link">
+                                <line x1={num(a.0)} y1={num(a.1)} x2={num(b.0)} y2={num(b.1)} />
+                                <text x={num(mx)} y={num(my - 6.0)} text-anchor="middle">{ plural(l.peerings, "peering", "peerings") }</text>
+                            </g>
+                        })
+                    }) }
+                </g>
+                { for o.regions.iter().map(|r| {
+                    let (onclick, onkeydown) = activate(Focus::Region(r.region.clone()));
+                    let counts = {
+                        let mut parts = Vec::new();
+                        if r.linked > 0 { parts.push(format!("{} other linked", r.linked)); }
+                        if r.unlinked > 0 { parts.push(format!("{} not linked", r.unlinked)); }
+                        if r.hubs.is_empty() && parts.is_empty() { parts.push("no hub".to_owned()); }
+                        parts.join(" · ")
+                    };
+                    let groups = (r.groups > 0).then(|| plural(r.groups, "connected group", "connected groups"));
+                    html! {
+                        <g class="region-box" key={r.region.as_str().to_owned()} role="button" tabindex="0" {onclick} {onkeydown}
+                            aria-label={format!("Region {}, {}: open", r.region, plural(r.vnets, "VNet", "VNets"))}
+                            data-testid={format!("topology-region-{}", r.region)}>
+                            <title>{ format!("Draw the {} of {}", plural(r.vnets, "VNet", "VNets"), r.region) }</title>
+                            <rect x={num(r.x)} y={num(r.y)} width={num(r.width)} height={num(r.height)} rx="14" />
+                            <text class="region-title" x={num(r.x + 16.0)} y={num(r.y + 27.0)}>
+                                { r.region.to_string() }<tspan class="muted" dx="8">{ plural(r.vnets, "VNet", "VNets") }</tspan>
+                            </text>
+                            { for r.hubs.iter().map(|h| {
+                                let (onclick, onkeydown) = activate(Focus::Hub(h.hub.clone()));
+                                html! {
+                                    <g class="hub-agg" role="button" tabindex="0" {onclick} {onkeydown}
+                                        aria-label={format!("Hub {} with {}: open", h.hub.name(), plural(h.spokes, "spoke", "spokes"))}
+                                        data-testid={format!("topology-hub-{}", h.hub.name())}>
+                                        <title>{ format!("Draw {} and its {}", h.hub.name(), plural(h.spokes, "spoke", "spokes")) }</title>
+                                        <circle class="halo" cx={num(h.x)} cy={num(h.y)} r={num(h.radius)} />
+                                        <circle class="core" cx={num(h.x)} cy={num(h.y)} r="11" />
+                                        <text class="name" x={num(h.x)} y={num(h.y + h.radius + 17.0)} text-anchor="middle">{ clip(h.hub.name()) }</text>
+                                        <text class="spokes" x={num(h.x)} y={num(h.y + h.radius + 32.0)} text-anchor="middle">{ plural(h.spokes, "spoke", "spokes") }</text>
+                                    </g>
+                                }
+                            }) }
+                            <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 34.0)}>{ counts }</text>
+                            if let Some(g) = groups { <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 16.0)}>{ g }</text> }
+                        </g>
+                    }
+                }) }
+            </svg>
+            <p class="muted topology-hint">{ "Each circle is a hub, sized by its spoke count; a line between regions counts the peerings that cross them." }</p>
         </div>
     }
 }

@@ -1,0 +1,266 @@
+//! The aggregated diagram of a large design: one box per region, holding its hubs each with its spoke count,
+//! and how many of the region's other VNets are linked or not; lines between regions count the peerings that
+//! cross them.
+//!
+//! A front end draws this past [`super::AGGREGATE_LIMIT`] VNets and opens a region or a hub on demand with
+//! [`super::build_of`], choosing the VNets with [`spokes_of`] for a hub.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{ASPECT, Rows, hubs, wrap};
+use crate::connectivity::Topology;
+use crate::model::{Location, Model, VnetId};
+
+/// Padding inside a region box.
+const PAD: f64 = 16.0;
+/// Height of a region box's title.
+const TITLE: f64 = 40.0;
+/// Width and height of the slot of one hub: its circle and two label lines.
+const SLOT: (f64, f64) = (170.0, 150.0);
+/// Hubs per row inside a region box.
+const HUBS_PER_ROW: usize = 4;
+/// Height of the two lines of counts at the bottom of a region box.
+const FOOTER: f64 = 52.0;
+/// Space between region boxes.
+const GAP: f64 = 48.0;
+/// The narrowest region box.
+const MIN_WIDTH: f64 = 280.0;
+
+/// The aggregated diagram of a design.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overview {
+    /// Width of the whole diagram.
+    pub width: f64,
+    /// Height of the whole diagram.
+    pub height: f64,
+    /// One box per region, the regions with the most VNets first, then by name.
+    pub regions: Vec<RegionBox>,
+    /// The regions that peerings join, with how many peerings join them.
+    pub links: Vec<RegionLink>,
+}
+
+/// A region, drawn as a box holding its hubs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionBox {
+    /// The region.
+    pub region: Location,
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+    /// How many VNets the region has.
+    pub vnets: usize,
+    /// The hubs of the region, in id order.
+    pub hubs: Vec<HubBox>,
+    /// VNets linked by a peering or a connected group that are neither a hub nor a spoke of a hub of the region.
+    pub linked: usize,
+    /// VNets that nothing links.
+    pub unlinked: usize,
+    /// How many connected groups have a member in the region.
+    pub groups: usize,
+}
+
+/// A hub, drawn as a circle sized by its spoke count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HubBox {
+    /// The hub.
+    pub hub: VnetId,
+    /// Centre, horizontally.
+    pub x: f64,
+    /// Centre, vertically.
+    pub y: f64,
+    /// Radius of the circle.
+    pub radius: f64,
+    /// How many spokes it has in its region ([`spokes_of`]).
+    pub spokes: usize,
+}
+
+/// Two regions that peerings join.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionLink {
+    /// Indices of the two regions in [`Overview::regions`], the smaller first.
+    pub regions: [usize; 2],
+    /// How many peerings join a VNet of one to a VNet of the other.
+    pub peerings: usize,
+}
+
+/// The spokes of a hub: its peers in its own region that are not hubs themselves, in id order.
+pub fn spokes_of<'a>(model: &'a Model, topology: &'a Topology, hub: &VnetId) -> Vec<&'a VnetId> {
+    spokes_among(model, topology, &hubs(model, topology), hub)
+}
+
+/// [`spokes_of`], the hubs of the design given.
+fn spokes_among<'a>(
+    model: &'a Model,
+    topology: &'a Topology,
+    hubs: &BTreeSet<VnetId>,
+    hub: &VnetId,
+) -> Vec<&'a VnetId> {
+    let Some(region) = model.vnets.get(hub).map(|v| &v.location) else {
+        return Vec::new();
+    };
+    let mut out: Vec<&VnetId> = topology
+        .peers_of(hub)
+        .filter(|p| !hubs.contains(*p))
+        .filter(|p| model.vnets.get(*p).is_some_and(|v| &v.location == region))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The radius of a hub with this many spokes: grows with the number's order of magnitude.
+fn radius(spokes: usize) -> f64 {
+    (14.0 + 10.0 * ((spokes as f64) + 1.0).log10()).min(52.0)
+}
+
+/// Lays out the aggregated diagram of a design.
+///
+/// ```
+/// use avnm_core::{Scenario, analyze, layout};
+/// let scenario = Scenario::parse(r#"{"resources": [{
+///     "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+///     "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+///     "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#).unwrap();
+/// let analysis = analyze(&scenario);
+/// let overview = layout::overview(&analysis.model, &analysis.topology);
+/// assert_eq!(overview.regions.len(), 1);
+/// assert_eq!((overview.regions[0].vnets, overview.regions[0].unlinked), (1, 1));
+/// ```
+pub fn overview(model: &Model, topology: &Topology) -> Overview {
+    let hubs = hubs(model, topology);
+    let mut regions: BTreeMap<&Location, Vec<&VnetId>> = BTreeMap::new();
+    for vnet in model.vnets.values() {
+        regions.entry(&vnet.location).or_default().push(&vnet.id);
+    }
+    let mut regions: Vec<(&Location, Vec<&VnetId>)> = regions.into_iter().collect();
+    regions.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+
+    let mut boxes: Vec<RegionBox> = regions
+        .iter()
+        .map(|(region, vnets)| {
+            let region_hubs: Vec<&VnetId> = vnets
+                .iter()
+                .copied()
+                .filter(|v| hubs.contains(*v))
+                .collect();
+            let mut spokes: BTreeSet<&VnetId> = BTreeSet::new();
+            let hub_boxes: Vec<HubBox> = region_hubs
+                .iter()
+                .map(|hub| {
+                    let of = spokes_among(model, topology, &hubs, hub);
+                    let n = of.len();
+                    spokes.extend(of);
+                    HubBox {
+                        hub: (*hub).clone(),
+                        x: 0.0,
+                        y: 0.0,
+                        radius: radius(n),
+                        spokes: n,
+                    }
+                })
+                .collect();
+            let (mut linked, mut unlinked) = (0, 0);
+            for vnet in vnets {
+                if hubs.contains(*vnet) || spokes.contains(vnet) {
+                    continue;
+                }
+                if topology.peers_of(vnet).next().is_some()
+                    || topology.groups_of(vnet).next().is_some()
+                {
+                    linked += 1;
+                } else {
+                    unlinked += 1;
+                }
+            }
+            let groups = topology
+                .connected_groups
+                .iter()
+                .filter(|g| {
+                    g.vnets
+                        .iter()
+                        .any(|v| model.vnets.get(v).is_some_and(|v| &v.location == *region))
+                })
+                .count();
+            let columns = hub_boxes.len().clamp(1, HUBS_PER_ROW);
+            let rows = hub_boxes.len().div_ceil(HUBS_PER_ROW);
+            let width = (2.0 * PAD + columns as f64 * SLOT.0).max(MIN_WIDTH);
+            let height = TITLE + rows as f64 * SLOT.1 + FOOTER + PAD;
+            RegionBox {
+                region: (*region).clone(),
+                x: 0.0,
+                y: 0.0,
+                width,
+                height,
+                vnets: vnets.len(),
+                hubs: hub_boxes,
+                linked,
+                unlinked,
+                groups,
+            }
+        })
+        .collect();
+
+    // Boxes in rows, wrapping at the width that makes the diagram's shape closest to ASPECT.
+    let sizes: Vec<(f64, f64)> = boxes.iter().map(|b| (b.width, b.height)).collect();
+    let mut best: Option<(f64, Rows)> = None;
+    let mut limit = 0.0;
+    for (w, _) in &sizes {
+        limit += w + if limit > 0.0 { GAP } else { 0.0 };
+        let rows = wrap(&sizes, limit, GAP);
+        let miss = ((rows.width / rows.height.max(1.0)) / ASPECT).ln().abs();
+        if best.as_ref().is_none_or(|b| miss < b.0) {
+            best = Some((miss, rows));
+        }
+    }
+    let Rows {
+        corners,
+        width,
+        height,
+    } = best.map(|b| b.1).unwrap_or_default();
+    for (b, (x, y)) in boxes.iter_mut().zip(corners) {
+        b.x = x;
+        b.y = y;
+        let columns = b.hubs.len().clamp(1, HUBS_PER_ROW);
+        let left = x + (b.width - columns as f64 * SLOT.0) / 2.0;
+        for (k, hub) in b.hubs.iter_mut().enumerate() {
+            let (col, row) = ((k % HUBS_PER_ROW) as f64, (k / HUBS_PER_ROW) as f64);
+            hub.x = left + (col + 0.5) * SLOT.0;
+            // The circle in the upper part of the slot, its two label lines below.
+            hub.y = y + TITLE + row * SLOT.1 + 56.0;
+        }
+    }
+
+    let index: BTreeMap<&Location, usize> = boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (&b.region, i))
+        .collect();
+    let mut crossing: BTreeMap<[usize; 2], usize> = BTreeMap::new();
+    for link in &topology.peerings {
+        let [a, b] = &link.vnets;
+        let region = |v: &VnetId| {
+            model
+                .vnets
+                .get(v)
+                .and_then(|v| index.get(&v.location).copied())
+        };
+        if let (Some(i), Some(j)) = (region(a), region(b))
+            && i != j
+        {
+            *crossing.entry([i.min(j), i.max(j)]).or_insert(0) += 1;
+        }
+    }
+    Overview {
+        width,
+        height,
+        regions: boxes,
+        links: crossing
+            .into_iter()
+            .map(|(regions, peerings)| RegionLink { regions, peerings })
+            .collect(),
+    }
+}
