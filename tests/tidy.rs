@@ -68,12 +68,17 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The text of a Rust file without its test modules (`#[cfg(test)] mod x { ... }`, found by matching braces) and
 /// without comment lines, so that a scan reads the whole file and only the code that ships.
 fn shipped_code(text: &str) -> String {
-    const TEST: &str = "#[cfg(test)]";
+    // `#[cfg(test)]`, and `#[cfg(all(test, ...))]` (tests that run only natively, say).
+    const TESTS: [&str; 2] = ["#[cfg(test)]", "#[cfg(all(test,"];
     let mut out = String::new();
     let mut rest = text;
-    while let Some(at) = rest.find(TEST) {
+    while let Some((at, test)) = TESTS
+        .iter()
+        .filter_map(|test| rest.find(test).map(|at| (at, test)))
+        .min()
+    {
         out.push_str(&rest[..at]);
-        let after = &rest[at + TEST.len()..];
+        let after = &rest[at + test.len()..];
         let head_end = after.find(['{', ';']).unwrap_or(after.len());
         if after[..head_end].contains("mod ") && after[head_end..].starts_with('{') {
             let mut depth = 0usize;
@@ -166,6 +171,13 @@ fn the_code_scan_skips_test_modules_only() {
     );
     assert!(!code.contains("fn t()"), "{code}");
     assert!(shipped_code("#[cfg(test)]\nmod tests;\nfn c() {}").contains("fn c()"));
+    let native = "fn a() {}\n#[cfg(all(test, not(target_arch = \"wasm32\")))]\nmod tests {\n    fn t() { x(\"{\\\"properties\\\": {}}\"); }\n}\nfn b() {}\n";
+    let code = shipped_code(native);
+    assert!(code.contains("fn a()") && code.contains("fn b()"), "{code}");
+    assert!(
+        !code.contains("properties"),
+        "a test module for native targets only is a test module: {code}"
+    );
 }
 
 /// The modules of `core` that a file refers to with `crate::...` paths, grouped imports included.
