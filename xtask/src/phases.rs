@@ -12,6 +12,7 @@ use crate::cmd::Cmd;
 use crate::dist::{Profile, WASM_TARGET, dist, dist_dir, ensure_wasm_target};
 use crate::e2e;
 use crate::error::Error;
+use crate::fuzz;
 use crate::tally::Counts;
 
 /// One step of a phase.
@@ -31,6 +32,8 @@ enum Step {
     WasmTest(&'static [&'static str]),
     /// `cargo xtask dist` with this profile.
     Dist(Profile),
+    /// Every fuzz target for this many seconds (`cargo xtask fuzz --seconds N`).
+    Fuzz(u64),
     /// The WebDriver end-to-end tests of [`e2e::TESTS`] against `dist/`; counted like [`Step::CargoTest`].
     E2e,
 }
@@ -67,6 +70,10 @@ const PHASES: &[Phase] = &[
     Phase {
         name: "test",
         steps: &[Step::CargoTest(&["test", "--workspace", "--no-fail-fast"])],
+    },
+    Phase {
+        name: "fuzz",
+        steps: &[Step::Fuzz(fuzz::CI_SECONDS)],
     },
     Phase {
         name: "wasm-build",
@@ -164,6 +171,10 @@ fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), Error> {
             Step::Dist(profile) => {
                 dist(*profile)?;
             }
+            Step::Fuzz(seconds) => fuzz::fuzz(&fuzz::Options {
+                target: None,
+                seconds: *seconds,
+            })?,
             Step::E2e => e2e::run(&ensure_browser()?, &dist_dir(), counts)?,
         }
     }
@@ -199,7 +210,15 @@ mod tests {
         let names: Vec<_> = PHASES.iter().map(|phase| phase.name).collect();
         assert_eq!(
             names,
-            ["fmt", "clippy", "test", "wasm-build", "browser", "e2e"]
+            [
+                "fmt",
+                "clippy",
+                "test",
+                "fuzz",
+                "wasm-build",
+                "browser",
+                "e2e"
+            ]
         );
         let unique: BTreeSet<_> = names.iter().collect();
         assert_eq!(unique.len(), names.len(), "phase names must be unique");

@@ -10,7 +10,9 @@
 
 mod functions;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::{Map, Value, json};
 
@@ -245,6 +247,33 @@ impl Parser {
     }
 }
 
+/// The most work the expressions of one import may do, in units: one per function call, per character of a
+/// string, item of an array or member of an object that a call returns, and per copy a `copy` loop makes.
+///
+/// Variables that refer to each other can double a value at each step (`concat(variables('v'), variables('v'))`)
+/// and loops multiply through nested deployments, so without a limit a small template could take exponential
+/// time and memory.
+pub(crate) const MAX_WORK: usize = 1 << 24;
+
+/// The work done so far, shared by every [`Context`] of one import (a nested deployment's included).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Work(Rc<Cell<usize>>);
+
+impl Work {
+    /// Counts `units` more; fails once the total is past [`MAX_WORK`], and from then on at every call.
+    pub(crate) fn add(&self, units: usize) -> Eval<()> {
+        let total = self.0.get().saturating_add(units);
+        self.0.set(total);
+        if total > MAX_WORK {
+            fail(format!(
+                "the template's expressions and loops do more than {MAX_WORK} units of work (calls, and characters or items of the values they make), the import's limit"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Where the template is deployed, and the values its expressions read.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Context {
@@ -269,6 +298,8 @@ pub(crate) struct Context {
     /// The deployment's scope when it is not a resource group (`/subscriptions/s`, a management group's id, or
     /// empty for the tenant): where `resourceId()` without a resource group points.
     pub(crate) scope_prefix: Option<String>,
+    /// The work done so far by the import's expressions and loops.
+    pub(crate) work: Work,
 }
 
 /// Evaluates every expression in a JSON value: strings that are expressions are replaced by their value.
@@ -323,7 +354,17 @@ pub(crate) fn eval(expr: &Expr, cx: &mut Context) -> Eval<Value> {
                 )),
             }
         }
-        Expr::Call(name, args) => call(name, args, cx),
+        Expr::Call(name, args) => {
+            cx.work.add(1)?;
+            let value = call(name, args, cx)?;
+            cx.work.add(match &value {
+                Value::String(s) => s.len(),
+                Value::Array(items) => items.len(),
+                Value::Object(map) => map.len(),
+                _ => 0,
+            })?;
+            Ok(value)
+        }
     }
 }
 

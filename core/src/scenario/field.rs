@@ -10,16 +10,22 @@ use crate::model::{AddressItem as Item, PortRange};
 /// 120 characters, so that pasted text never makes a message longer than a line.
 pub(crate) fn shown(text: &str) -> String {
     const MAX: usize = 120;
+    let mut out = escaped(text.chars().take(MAX));
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Text on one line: control characters (line breaks, tabs...) escaped as Rust writes them (`\n`).
+pub(crate) fn escaped(text: impl IntoIterator<Item = char>) -> String {
     let mut out = String::new();
-    for c in text.chars().take(MAX) {
+    for c in text {
         if c.is_control() {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
         }
-    }
-    if text.chars().nth(MAX).is_some() {
-        out.push('…');
     }
     out
 }
