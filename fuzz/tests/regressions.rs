@@ -36,7 +36,13 @@ fn every_regression_input_passes_its_target() {
         for file in files(&regressions().join(name)) {
             count += 1;
             let data = std::fs::read(&file).expect("a regression file");
+            let started = std::time::Instant::now();
             let outcome = catch_unwind(AssertUnwindSafe(|| body(&data)));
+            eprintln!(
+                "{name} {}: {:.2} s",
+                file.file_name().unwrap_or_default().to_string_lossy(),
+                started.elapsed().as_secs_f64()
+            );
             let problem = match outcome {
                 Ok(Ok(())) => continue,
                 Ok(Err(problem)) => problem,

@@ -286,7 +286,7 @@ impl Reader {
         let input = spec.get("input").cloned().unwrap_or(Value::Null);
         let mut items = Vec::new();
         for i in 0..count {
-            cx.work.add(1)?;
+            cx.work.copy()?;
             cx.copy.insert(name.clone(), i);
             let item = expr::eval_value(&input, cx);
             cx.copy.remove(&name);
@@ -325,7 +325,7 @@ impl Reader {
         match count(copy.get("count"), cx) {
             Ok(n) => {
                 for i in 0..n {
-                    if let Err(why) = cx.work.add(1) {
+                    if let Err(why) = cx.work.copy() {
                         let written = copy.get("count").cloned().unwrap_or(Value::Null);
                         self.unevaluated(
                             &join(path, "copy.count"),

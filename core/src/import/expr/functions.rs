@@ -466,7 +466,9 @@ pub(super) fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
                 a.checked_rem(b)
             };
             let Some(result) = result else {
-                return fail(format!("`{name}` of {a} by {b} is past the largest integer"));
+                return fail(format!(
+                    "`{name}` of {a} by {b} is past the largest integer"
+                ));
             };
             json!(result)
         }
