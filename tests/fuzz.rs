@@ -910,7 +910,7 @@ fn example_texts() -> Vec<String> {
 }
 
 /// Opens a link as the playground does: an error is one line; a link that opens holds a design that loads.
-fn open_link(input: Value) -> Result<Option<usize>, String> {
+fn open_link(input: &Value) -> Result<Option<usize>, String> {
     let link = input.as_str().unwrap_or_default();
     match avnm_link::decode(link) {
         Err(e) => one_line(&e.to_string(), "a link error").map(|()| None),
@@ -1053,7 +1053,7 @@ fn mutated_links() -> impl Strategy<Value = Value> {
 
 #[test]
 fn fuzz_share_links() {
-    run_checked("links", mutated_links(), cases() * 5, open_link);
+    run_checked("links", mutated_links(), cases() * 5, |v| open_link(&v));
 }
 
 #[test]
@@ -1215,7 +1215,7 @@ fn import_inputs() -> Vec<(String, String)> {
 }
 
 /// Imports files as `avnm import` does: an error and every report line is one line; what is imported loads.
-fn import_and_load(input: Value) -> Result<Option<usize>, String> {
+fn import_and_load(input: &Value) -> Result<Option<usize>, String> {
     let sources: Vec<Source> = input
         .as_array()
         .into_iter()
@@ -1356,7 +1356,9 @@ fn mutated_imports() -> impl Strategy<Value = Value> {
 
 #[test]
 fn fuzz_imports_of_mutated_azure_samples() {
-    run_checked("imports", mutated_imports(), cases(), import_and_load);
+    run_checked("imports", mutated_imports(), cases(), |v| {
+        import_and_load(&v)
+    });
 }
 
 /// An ARM template expression of the functions the import evaluates, nested up to `depth`, reading variables
@@ -1482,7 +1484,9 @@ fn generated_templates() -> impl Strategy<Value = Value> {
 
 #[test]
 fn fuzz_imports_of_templates_with_generated_expressions() {
-    run_checked("templates", generated_templates(), cases(), import_and_load);
+    run_checked("templates", generated_templates(), cases(), |v| {
+        import_and_load(&v)
+    });
 }
 
 /// A template whose variables double at each step: `v<i+1>` is `v<i>` twice, 64 steps, so that `v64` would be
