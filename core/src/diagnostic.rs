@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::field::escaped;
+
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,7 +90,7 @@ pub struct Diagnostic {
     pub code: Code,
     /// JSON path of the field it concerns (`resources[3].properties.priority`), or empty.
     pub path: crate::path::Path,
-    /// One readable line.
+    /// One readable line (control characters of user text in it, line breaks included, are escaped).
     pub message: String,
 }
 
@@ -103,7 +105,7 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             path: path.into(),
-            message: message.into(),
+            message: escaped(message.into().chars()),
         }
     }
 
@@ -117,7 +119,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             code,
             path: path.into(),
-            message: message.into(),
+            message: escaped(message.into().chars()),
         }
     }
 }
