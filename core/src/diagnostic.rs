@@ -8,8 +8,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::field::escaped;
-
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -140,6 +138,20 @@ impl fmt::Display for Diagnostic {
             )
         }
     }
+}
+
+/// Text on one line: control characters (line breaks, tabs...) escaped as Rust writes them (`\n`), so that user
+/// text in a message never breaks it over lines.
+pub(crate) fn escaped(text: impl IntoIterator<Item = char>) -> String {
+    let mut out = String::new();
+    for c in text {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! with the same rules the engine reads the document by.
 
 use super::edit::FieldValue;
+pub(crate) use crate::diagnostic::escaped;
 use crate::model::address::{AddressItem, parse_prefix};
 use crate::model::{AddressItem as Item, PortRange};
 
@@ -13,19 +14,6 @@ pub(crate) fn shown(text: &str) -> String {
     let mut out = escaped(text.chars().take(MAX));
     if text.chars().nth(MAX).is_some() {
         out.push('…');
-    }
-    out
-}
-
-/// Text on one line: control characters (line breaks, tabs...) escaped as Rust writes them (`\n`).
-pub(crate) fn escaped(text: impl IntoIterator<Item = char>) -> String {
-    let mut out = String::new();
-    for c in text {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
     }
     out
 }
