@@ -8,8 +8,11 @@
 //! `target/fuzz/` (or `AVNM_FUZZ_DIR`) and named in the failure, to become a regression file.
 //! Limits that say what they are: conditions nested deeper than the format's limit, management groups in a
 //! cycle, a 50 MB document.
-//! The generator is proptest's (structured, seeded); coverage-guided fuzzing needs a nightly toolchain
-//! (cargo-fuzz) or AFL++ built from source (cargo-afl), neither of which this project installs.
+//! Share links (the examples' links cut, flipped, re-versioned, declaring more data than they hold, a million
+//! characters long) and imports (the Azure samples with values swapped, removed and retyped; templates whose
+//! expressions are generated, nested, cyclic or exponential) are fuzzed the same way.
+//! The generator is proptest's (structured, seeded); the coverage-guided fuzzing (libFuzzer) is `fuzz/`, run by
+//! `cargo xtask fuzz`.
 
 #![allow(
     clippy::panic,
@@ -22,6 +25,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+use avnm_core::import::{Source, import};
 use avnm_core::model::Protocol;
 use avnm_core::{Flow, Scenario, analyze};
 use proptest::collection::vec;
@@ -120,8 +124,18 @@ fn exercise(document: Value) -> Result<Option<usize>, String> {
 
 /// Runs a target: every generated input through [`exercise`], panics caught; failing inputs are written out.
 fn run(target: &str, strategy: impl Strategy<Value = Value>) {
+    run_checked(target, strategy, cases(), exercise);
+}
+
+/// Runs `cases` generated inputs through `check` (which says whether the input loaded, and how many VNets it
+/// has), panics caught; failing inputs are written out.
+fn run_checked(
+    target: &str,
+    strategy: impl Strategy<Value = Value>,
+    cases: usize,
+    check: impl Fn(Value) -> Result<Option<usize>, String>,
+) {
     let seed = seed();
-    let cases = cases();
     let started = std::time::Instant::now();
     let mut runner = TestRunner::new(Config {
         rng_seed: RngSeed::Fixed(seed),
@@ -131,7 +145,7 @@ fn run(target: &str, strategy: impl Strategy<Value = Value>) {
     let (mut loaded, mut with_vnets) = (0usize, 0usize);
     for case in 0..cases {
         let input = strategy.new_tree(&mut runner).expect("an input").current();
-        let outcome = catch_unwind(AssertUnwindSafe(|| exercise(input.clone())));
+        let outcome = catch_unwind(AssertUnwindSafe(|| check(input.clone())));
         let problem = match outcome {
             Ok(Ok(vnets)) => {
                 loaded += usize::from(vnets.is_some());
@@ -875,4 +889,682 @@ fn a_50_mb_document_loads_and_analyses() {
         text.len() / 1_000_000,
         started.elapsed().as_secs_f64()
     );
+}
+
+// --- share links --------------------------------------------------------------------------------------------
+
+/// The shipped examples, as text.
+fn example_texts() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/examples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("static/examples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("an example"))
+        .collect()
+}
+
+/// Opens a link as the playground does: an error is one line; a link that opens holds a design that loads.
+fn open_link(input: &Value) -> Result<Option<usize>, String> {
+    let link = input.as_str().unwrap_or_default();
+    match avnm_link::decode(link) {
+        Err(e) => one_line(&e.to_string(), "a link error").map(|()| None),
+        Ok(decoded) => {
+            let scenario = Scenario::parse(&decoded.document)
+                .map_err(|e| format!("an opened link's design does not load: {e}"))?;
+            Ok(Some(scenario.model().vnets.len()))
+        }
+    }
+}
+
+const LINK_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Prefixes in place of `v1.`: older, newer, huge and malformed versions.
+const VERSIONS: &[&str] = &[
+    "v0.",
+    "v2.",
+    "v10.",
+    "v4294967295.",
+    "v4294967296.",
+    "v99999999999999999999999.",
+    "v.",
+    "V1.",
+    "v1",
+    "1.",
+    "v01.",
+    "v-1.",
+    "v1..",
+    "",
+];
+
+/// Text put before a fragment: a whole URL, a bare `#`, or more `#`s.
+const BEFORE: &[&str] = &[
+    "https://example.org/playground/#",
+    "#",
+    "https://example.org/?q=a#b#",
+    "##",
+    "https://example.org/",
+    " \n\t",
+];
+
+/// Raw deflate stored blocks that declare more bytes than follow (RFC 1951 §3.2.4: `LEN`, then its complement
+/// `NLEN`), base64url-encoded: a link whose data says it is far larger than it is.
+fn declared(len: u16, following: usize, complement_right: bool) -> String {
+    use base64_free::encode;
+    let [lo, hi] = len.to_le_bytes();
+    let nlen = if complement_right { !len } else { len };
+    let [nlo, nhi] = nlen.to_le_bytes();
+    let mut bytes = vec![0x01, lo, hi, nlo, nhi];
+    bytes.extend(std::iter::repeat_n(b'{', following));
+    format!("v1.{}", encode(&bytes))
+}
+
+/// base64url without padding, written here so that the tests do not share the encoder under test.
+mod base64_free {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                chunk.get(1).copied().unwrap_or(0),
+                chunk.get(2).copied().unwrap_or(0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            }
+        }
+        out
+    }
+}
+
+/// Valid links of the examples, then damaged: cut, characters flipped to other link characters or to
+/// characters no link has, whitespace inserted, versions changed, parts repeated, put in URLs, or replaced by
+/// stored blocks that declare more data than they hold.
+fn mutated_links() -> impl Strategy<Value = Value> {
+    let links: Vec<String> = example_texts()
+        .iter()
+        .map(|text| {
+            avnm_link::encode(text, &avnm_link::View::default()).expect("an example's link")
+        })
+        .collect();
+    let edit = (
+        0usize..9,
+        any::<prop::sample::Index>(),
+        any::<u16>(),
+        any::<u8>(),
+    );
+    (prop::sample::select(links), vec(edit, 1..4)).prop_map(|(link, edits)| {
+        let mut link = link.into_bytes();
+        for (kind, at, n, byte) in edits {
+            let i = at.index(link.len().max(1));
+            match kind {
+                0 => link.truncate(i),
+                1 => {
+                    if let Some(b) = link.get_mut(i) {
+                        *b = LINK_CHARS[usize::from(byte) % LINK_CHARS.len()];
+                    }
+                }
+                2 => {
+                    if let Some(b) = link.get_mut(i) {
+                        *b = *b"+/=%!\"'<> \0~."
+                            .get(usize::from(byte) % 13)
+                            .unwrap_or(&b'+');
+                    }
+                }
+                3 => {
+                    let v = VERSIONS[usize::from(byte) % VERSIONS.len()];
+                    let rest = link.get(3..).unwrap_or_default().to_vec();
+                    link = v.bytes().chain(rest).collect();
+                }
+                4 => {
+                    let ws = [b' ', b'\n', b'\r', b'\t'][usize::from(byte) % 4];
+                    link.insert(i.min(link.len()), ws);
+                }
+                5 => {
+                    let end = (i + usize::from(n)).min(link.len());
+                    let part = link.get(i..end).unwrap_or_default().to_vec();
+                    link.splice(i..i, part);
+                }
+                6 => {
+                    let before = BEFORE[usize::from(byte) % BEFORE.len()];
+                    link.splice(0..0, before.bytes());
+                }
+                7 => link = declared(n, usize::from(byte), byte % 2 == 0).into_bytes(),
+                _ => {
+                    // Random bytes after the prefix, as base64url.
+                    let random: Vec<u8> = (0..usize::from(n % 512))
+                        .map(|k| (k as u8).wrapping_mul(byte | 1).wrapping_add(n as u8))
+                        .collect();
+                    link = format!("v1.{}", base64_free::encode(&random)).into_bytes();
+                }
+            }
+        }
+        Value::String(String::from_utf8_lossy(&link).into_owned())
+    })
+}
+
+#[test]
+fn fuzz_share_links() {
+    run_checked("links", mutated_links(), cases() * 5, |v| open_link(&v));
+}
+
+#[test]
+fn a_link_cut_before_its_end_says_it_is_cut() {
+    for text in example_texts() {
+        let link = avnm_link::encode(&text, &avnm_link::View::default()).unwrap();
+        for end in (3..link.len() - 4).step_by(97) {
+            assert_eq!(
+                avnm_link::decode(&link[..end]).unwrap_err(),
+                avnm_link::LinkError::Truncated,
+                "cut at {end} of {}",
+                link.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn stored_blocks_declaring_more_than_they_hold_are_cut_or_damaged() {
+    // LEN = 65,535 with its complement and 10 bytes following: the data ends early.
+    assert_eq!(
+        avnm_link::decode(&declared(u16::MAX, 10, true)).unwrap_err(),
+        avnm_link::LinkError::Truncated
+    );
+    // LEN without its complement: invalid deflate data (RFC 1951 §3.2.4).
+    assert!(matches!(
+        avnm_link::decode(&declared(u16::MAX, 10, false)).unwrap_err(),
+        avnm_link::LinkError::Corrupt(_)
+    ));
+}
+
+#[test]
+fn versions_other_than_one_are_refused_with_what_they_are() {
+    let link = avnm_link::encode(r#"{"resources": []}"#, &avnm_link::View::default()).unwrap();
+    let data = &link[3..];
+    for (prefix, newer) in [
+        ("v2.", Some(2)),
+        ("v10.", Some(10)),
+        ("v0.", None),
+        ("v.", None),
+    ] {
+        let error = avnm_link::decode(&format!("{prefix}{data}")).unwrap_err();
+        match newer {
+            Some(version) => assert_eq!(error, avnm_link::LinkError::Newer { version }, "{prefix}"),
+            None => assert_eq!(error, avnm_link::LinkError::NotALink, "{prefix}"),
+        }
+    }
+}
+
+#[test]
+fn a_million_character_fragment_is_refused_or_opened_in_one_pass() {
+    let started = std::time::Instant::now();
+    // A million link characters that are not deflate data.
+    let junk = format!("v1.{}", "A".repeat(1_000_000));
+    assert!(matches!(
+        avnm_link::decode(&junk).unwrap_err(),
+        avnm_link::LinkError::Corrupt(_)
+    ));
+    // A million characters of whitespace and `#`: not a link.
+    let blank = format!("https://example.org/#{}", " \n#".repeat(333_334));
+    assert_eq!(
+        avnm_link::decode(&blank).unwrap_err(),
+        avnm_link::LinkError::NotALink
+    );
+    // A link of about a million characters that holds a design: a title of incompressible text.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let title: String = (0..1_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(LINK_CHARS[(x % 64) as usize])
+        })
+        .collect();
+    let document = json!({ "title": title, "resources": [] }).to_string();
+    let link = avnm_link::encode(&document, &avnm_link::View::default()).unwrap();
+    assert!(
+        link.len() >= 1_000_000,
+        "the link is {} characters",
+        link.len()
+    );
+    let opened = avnm_link::decode(&link).unwrap();
+    assert_eq!(opened.document, document);
+    // Deeply nested JSON inside a sound link: refused by the JSON reader's depth limit, not a stack overflow.
+    let nested = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    let packed = stored_deflate(format!(r#"{{"view":{{}},"design":{nested}}}"#).as_bytes());
+    let deep = format!("v1.{}", base64_free::encode(&packed));
+    assert!(matches!(
+        avnm_link::decode(&deep).unwrap_err(),
+        avnm_link::LinkError::Corrupt(_) | avnm_link::LinkError::NotADesign(_)
+    ));
+    eprintln!(
+        "million-character links: {:.2} s in all ({} characters for the design)",
+        started.elapsed().as_secs_f64(),
+        link.len()
+    );
+}
+
+/// Raw deflate of `bytes` in stored blocks (RFC 1951 §3.2.4), written here: no compression needed for a test
+/// that only needs a sound stream.
+fn stored_deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let chunks: Vec<&[u8]> = bytes.chunks(65_535).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        out.push(u8::from(i + 1 == chunks.len()));
+        let len = u16::try_from(chunk.len()).unwrap();
+        out.extend(len.to_le_bytes());
+        out.extend((!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out
+}
+
+// --- imports ------------------------------------------------------------------------------------------------
+
+/// The Azure samples (`../shared/azure-samples`, or `$AVNM_SHARED/azure-samples`, as `import.rs` reads them) and
+/// the examples, as `(name, text)`.
+fn import_inputs() -> Vec<(String, String)> {
+    let shared = std::env::var_os("AVNM_SHARED").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+        PathBuf::from,
+    );
+    let dir = shared.join("azure-samples");
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() >= 40,
+        "the shared azure-samples folder is missing: looked for `{}` (or set AVNM_SHARED)",
+        dir.display()
+    );
+    let mut inputs: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    inputs.extend(
+        example_texts()
+            .into_iter()
+            .take(2)
+            .enumerate()
+            .map(|(i, t)| (format!("example-{i}.json"), t)),
+    );
+    inputs
+}
+
+/// Imports files as `avnm import` does: an error and every report line is one line; what is imported loads.
+fn import_and_load(input: &Value) -> Result<Option<usize>, String> {
+    let sources: Vec<Source> = input
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|file| {
+            Source::new(
+                file["name"].as_str().unwrap_or_default(),
+                file["text"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    match import(&sources) {
+        Err(e) => {
+            one_line(&e.to_string(), "an import error")?;
+            for line in e.report() {
+                one_line(&line.to_string(), "a report line")?;
+            }
+            Ok(None)
+        }
+        Ok(imported) => {
+            for line in &imported.report {
+                one_line(&line.to_string(), "a report line")?;
+            }
+            let scenario = imported
+                .scenario()
+                .map_err(|e| format!("an import made a document that does not load: {e}"))?;
+            let analysis = analyze(&scenario);
+            for d in &analysis.diagnostics {
+                one_line(&d.message, "a diagnostic")?;
+            }
+            Ok(Some(scenario.model().vnets.len()))
+        }
+    }
+}
+
+/// A value of another type than the one it replaces, or a hostile one.
+fn retyped() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        Just(json!(true)),
+        Just(json!(-1)),
+        Just(json!(1e308)),
+        Just(json!(u64::MAX)),
+        Just(json!("")),
+        Just(json!("[concat('a', 'b')]")),
+        Just(json!("[[not an expression]")),
+        Just(json!("[parameters('missing')]")),
+        Just(json!("line\nbreak")),
+        Just(json!([])),
+        Just(json!({})),
+        Just(json!([[[[[[[[[[]]]]]]]]]])),
+        leaf(),
+    ]
+}
+
+/// The Azure samples and examples, a few at once, each with values swapped between places, removed, retyped,
+/// or its text cut short.
+fn mutated_imports() -> impl Strategy<Value = Value> {
+    let inputs = import_inputs();
+    let file = (
+        prop::sample::select(inputs),
+        vec(
+            (
+                0usize..4,
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                retyped(),
+            ),
+            0..5,
+        ),
+    );
+    vec(file, 1..3).prop_map(|files| {
+        let files: Vec<Value> = files
+            .into_iter()
+            .map(|((name, text), edits)| {
+                let Ok(mut value) = serde_json::from_str::<Value>(&text) else {
+                    return json!({ "name": name, "text": text });
+                };
+                let mut cut = None;
+                for (kind, a, b, new) in edits {
+                    let mut all = Vec::new();
+                    paths(&value, &mut Vec::new(), &mut all);
+                    let pa = all[a.index(all.len())].clone();
+                    let pb = all[b.index(all.len())].clone();
+                    match kind {
+                        0 => {
+                            // Swap two values that are not inside one another.
+                            if pa.starts_with(&pb) || pb.starts_with(&pa) {
+                                continue;
+                            }
+                            let va = at_path(&mut value, &pa).map(Value::take);
+                            let vb = at_path(&mut value, &pb).map(Value::take);
+                            if let (Some(va), Some(vb)) = (va, vb) {
+                                *at_path(&mut value, &pa).unwrap() = vb;
+                                *at_path(&mut value, &pb).unwrap() = va;
+                            }
+                        }
+                        1 => {
+                            // Remove a member or an item.
+                            if let Some((last, parent)) = pa.split_last()
+                                && let Some(container) = at_path(&mut value, parent)
+                            {
+                                match (container, last) {
+                                    (Value::Object(map), Value::String(k)) => {
+                                        map.remove(k);
+                                    }
+                                    (Value::Array(items), Value::Number(i)) => {
+                                        let i = i.as_u64().unwrap() as usize;
+                                        if i < items.len() {
+                                            items.remove(i);
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = at_path(&mut value, &pa) {
+                                *v = new;
+                            }
+                        }
+                        _ => cut = Some(b.index(text.len().max(1))),
+                    }
+                }
+                let mut text = serde_json::to_string_pretty(&value).unwrap();
+                if let Some(at) = cut {
+                    let at = (0..=at.min(text.len()))
+                        .rev()
+                        .find(|i| text.is_char_boundary(*i));
+                    text.truncate(at.unwrap_or(0));
+                }
+                json!({ "name": name, "text": text })
+            })
+            .collect();
+        Value::Array(files)
+    })
+}
+
+#[test]
+fn fuzz_imports_of_mutated_azure_samples() {
+    run_checked("imports", mutated_imports(), cases(), |v| {
+        import_and_load(&v)
+    });
+}
+
+/// An ARM template expression of the functions the import evaluates, nested up to `depth`, reading variables
+/// that may refer to each other (cycles included), parameters and loop indexes, with extreme numbers.
+fn expression(depth: u32) -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        prop::sample::select(vec![
+            "0",
+            "1",
+            "-1",
+            "800",
+            "10000",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "'a'",
+            "''",
+            "'it''s'",
+            "'10.0.0.0/16'",
+            "true",
+            "null",
+            "variables('v0')",
+            "variables('v1')",
+            "variables('v2')",
+            "variables('missing')",
+            "parameters('p')",
+            "parameters('missing')",
+            "copyIndex()",
+            "copyIndex('loop', 9223372036854775807)",
+            "resourceGroup().location",
+            "subscription().subscriptionId",
+            "resourceGroup()['name']",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    leaf.prop_recursive(depth, 64, 3, |inner| {
+        (
+            prop::sample::select(vec![
+                "concat",
+                "format",
+                "string",
+                "int",
+                "json",
+                "toLower",
+                "replace",
+                "split",
+                "join",
+                "substring",
+                "padLeft",
+                "length",
+                "contains",
+                "equals",
+                "if",
+                "coalesce",
+                "createArray",
+                "createObject",
+                "union",
+                "first",
+                "last",
+                "take",
+                "skip",
+                "range",
+                "add",
+                "sub",
+                "mul",
+                "div",
+                "mod",
+                "min",
+                "max",
+                "less",
+                "greater",
+                "not",
+                "and",
+                "or",
+                "resourceId",
+                "subscriptionResourceId",
+                "tryGet",
+                "items",
+                "array",
+                "map",
+                "filter",
+                "lambda",
+                "reference",
+                "guid",
+            ]),
+            vec(inner, 0..4),
+        )
+            .prop_map(|(f, args)| format!("{f}({})", args.join(", ")))
+    })
+}
+
+/// ARM templates whose variables, parameter defaults, names, prefixes and copy counts are generated expressions.
+fn generated_templates() -> impl Strategy<Value = Value> {
+    let expr = || expression(5).prop_map(|e| format!("[{e}]"));
+    (vec(expr(), 3), expr(), vec(expr(), 5), any::<bool>()).prop_map(|(variables, default, fields, nested)| {
+        let vnet = json!({
+            "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01",
+            "name": fields[0], "location": fields[1],
+            "copy": { "name": "loop", "count": fields[2] },
+            "tags": { "t": fields[3] },
+            "properties": { "addressSpace": { "addressPrefixes": [fields[4]] },
+                            "copy": [{ "name": "subnets", "count": fields[2],
+                                       "input": { "name": fields[0], "properties": { "addressPrefix": fields[4] } } }] },
+        });
+        let resources = if nested {
+            json!([{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner",
+                     "copy": { "name": "outer", "count": fields[2] },
+                     "properties": { "mode": "Incremental", "template": {
+                         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                         "resources": [vnet] } } }])
+        } else {
+            json!([vnet])
+        };
+        let template = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": { "p": { "type": "string", "defaultValue": default } },
+            "variables": { "v0": variables[0], "v1": variables[1], "v2": variables[2] },
+            "resources": resources,
+        });
+        json!([{ "name": "template.json", "text": template.to_string() }])
+    })
+}
+
+#[test]
+fn fuzz_imports_of_templates_with_generated_expressions() {
+    run_checked("templates", generated_templates(), cases(), |v| {
+        import_and_load(&v)
+    });
+}
+
+/// A template whose variables double at each step: `v<i+1>` is `v<i>` twice, 64 steps, so that `v64` would be
+/// 2^64 characters; and nested deployments multiplying copies at every level (800^5).
+#[test]
+fn templates_that_grow_exponentially_stop_at_the_limits() {
+    let started = std::time::Instant::now();
+    let mut variables = Map::new();
+    variables.insert("v0".to_owned(), json!("ab"));
+    for i in 0..64 {
+        variables.insert(
+            format!("v{}", i + 1),
+            json!(format!("[concat(variables('v{i}'), variables('v{i}'))]")),
+        );
+    }
+    let vnet = |name: &str| {
+        json!({ "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": name,
+                "location": "westeurope", "copy": { "name": "c", "count": 800 },
+                "properties": { "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] } } })
+    };
+    let mut nested = json!([vnet("[concat('vnet', copyIndex())]")]);
+    for _ in 0..4 {
+        nested = json!([{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+                          "name": "[concat('d', copyIndex())]", "copy": { "name": "d", "count": 800 },
+                          "properties": { "mode": "Incremental", "template": { "resources": nested } } }]);
+    }
+    let template = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "variables": variables,
+        "resources": [vnet("[variables('v64')]"), nested[0]],
+    });
+    let imported = import(&[Source::new("bomb.json", template.to_string())]);
+    let report = match &imported {
+        Ok(imported) => imported.report.clone(),
+        Err(e) => e.report().to_vec(),
+    };
+    assert!(
+        report.iter().any(|l| l.message.contains("units of work")),
+        "the work limit is named: {:#?}",
+        report.iter().take(5).collect::<Vec<_>>()
+    );
+    assert!(
+        report.iter().any(|l| l.message.contains("copies in all")),
+        "the limit is named: {:#?}",
+        report.iter().take(5).collect::<Vec<_>>()
+    );
+    for line in &report {
+        one_line(&line.to_string(), "a report line").unwrap();
+    }
+    eprintln!(
+        "exponential templates: stopped at the work limit in {:.2} s, {} report lines",
+        started.elapsed().as_secs_f64(),
+        report.len()
+    );
+}
+
+#[test]
+fn integer_extremes_in_template_functions_are_unevaluated_not_a_crash() {
+    for expression in [
+        "[range(9223372036854775807, 5)]",
+        "[div(-9223372036854775808, -1)]",
+        "[mod(-9223372036854775808, -1)]",
+        "[string(copyIndex(9223372036854775807))]",
+        "[add(9223372036854775807, 1)]",
+        "[padLeft('a', 9223372036854775807)]",
+        "[substring('abc', 9223372036854775807, 9223372036854775807)]",
+        "[take(range(0, 5), -9223372036854775808)]",
+    ] {
+        let template = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "resources": [{ "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01",
+                            "name": "v", "location": "westeurope", "copy": { "name": "c", "count": 2 },
+                            "tags": { "t": expression },
+                            "properties": { "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] } } }],
+        });
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            import(&[Source::new("t.json", template.to_string())])
+        }));
+        assert!(outcome.is_ok(), "{expression} panics");
+    }
 }

@@ -88,7 +88,7 @@ pub struct Diagnostic {
     pub code: Code,
     /// JSON path of the field it concerns (`resources[3].properties.priority`), or empty.
     pub path: crate::path::Path,
-    /// One readable line.
+    /// One readable line (control characters of user text in it, line breaks included, are escaped).
     pub message: String,
 }
 
@@ -103,7 +103,7 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             path: path.into(),
-            message: message.into(),
+            message: escaped(message.into().chars()),
         }
     }
 
@@ -117,7 +117,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             code,
             path: path.into(),
-            message: message.into(),
+            message: escaped(message.into().chars()),
         }
     }
 }
@@ -138,6 +138,20 @@ impl fmt::Display for Diagnostic {
             )
         }
     }
+}
+
+/// Text on one line: control characters (line breaks, tabs...) escaped as Rust writes them (`\n`), so that user
+/// text in a message never breaks it over lines.
+pub(crate) fn escaped(text: impl IntoIterator<Item = char>) -> String {
+    let mut out = String::new();
+    for c in text {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

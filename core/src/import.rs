@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use self::reader::{Importer, why_nothing};
+use crate::scenario::field::escaped;
 use crate::scenario::{FormatError, Scenario};
 
 /// One input: a display name (a file name) and its text.
@@ -96,14 +97,12 @@ pub struct ReportLine {
 impl fmt::Display for ReportLine {
     /// `skipped vnets.json value[2]: ...`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, message) = (escaped(self.file.chars()), escaped(self.message.chars()));
         if self.path.is_empty() {
-            write!(f, "{} {}: {}", self.kind, self.file, self.message)
+            write!(f, "{} {file}: {message}", self.kind)
         } else {
-            write!(
-                f,
-                "{} {} {}: {}",
-                self.kind, self.file, self.path, self.message
-            )
+            let path = escaped(self.path.chars());
+            write!(f, "{} {file} {path}: {message}", self.kind)
         }
     }
 }
@@ -133,7 +132,7 @@ impl Imported {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     /// No resource, commit or intent could be read from any source.
-    #[error("nothing to import: {reason}")]
+    #[error("nothing to import: {}", escaped(reason.chars()))]
     Nothing {
         /// Why, one clause per source.
         reason: String,

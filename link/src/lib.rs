@@ -309,7 +309,9 @@ fn decode_with_limit(link: &str, limit: usize) -> Result<Decoded, LinkError> {
     let Some(design) = envelope.design else {
         return Err(LinkError::NotADesign("it has no `design`".to_owned()));
     };
-    let document = design.get().to_owned();
+    // A link written by hand may hold whitespace in its design: removed, so that the document is what `encode`
+    // would write (and writing the link again gives the same one).
+    let document = minify(design.get());
     let scenario = Scenario::parse(&document)?;
     let view = envelope
         .view

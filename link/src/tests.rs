@@ -258,3 +258,14 @@ fn a_design_too_large_to_open_is_not_written() {
         })
     );
 }
+
+#[test]
+fn a_link_written_by_hand_with_whitespace_opens_without_it_and_is_written_again_the_same() {
+    // Found by `cargo xtask fuzz link` (fuzz/regressions/link/): the design's text kept its whitespace, so a link
+    // written again from it held another document.
+    let link = fragment_of(br#"{"view":{},"design":{ "resources" : [ ], "title": "a  b" }}"#);
+    let opened = decode(&link).unwrap();
+    assert_eq!(opened.document, r#"{"resources":[],"title":"a  b"}"#);
+    let again = decode(&encode(&opened.document, &opened.view).unwrap()).unwrap();
+    assert_eq!(again.document, opened.document);
+}

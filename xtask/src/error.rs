@@ -46,6 +46,9 @@ pub enum Error {
     /// The benchmark runner printed something the table cannot read.
     #[error("{0}")]
     Bench(String),
+    /// A fuzz target failed or could not run; the message says which and where its input is.
+    #[error("{0}")]
+    Fuzz(String),
     /// Some end-to-end tests failed; each was reported on its own line already.
     #[error("{0} end-to-end tests failed")]
     FailedTests(u64),

@@ -16,6 +16,7 @@ mod cmd;
 mod dist;
 mod e2e;
 mod error;
+mod fuzz;
 mod phases;
 mod serve;
 mod tally;
@@ -39,7 +40,8 @@ subcommands:
   test [PHASE...]      run every check of the project, or only the phases named, in this order:
                        fmt, clippy, test (native tests), wasm-build (avnm-core for wasm32),
                        browser (avnm-web's wasm-bindgen tests in headless Chromium),
-                       e2e (WebDriver end-to-end tests on the served release build)
+                       fuzz (each fuzz target for 12 seconds), e2e (WebDriver end-to-end tests
+                       on the served release build)
   bench [--tiers t1,t2,t3] [--t3] [--runs N] [--cpu] [--timeout S]
         [--no-browser] [--no-wasm] [--no-page] [--wasm-profile PROFILE]
                        time each stage of the engine (parse, membership, goal state, topology,
@@ -54,6 +56,10 @@ subcommands:
                        step is given up after S seconds, default 120)
   bench criterion [ARGS]
                        run the criterion benchmarks: `cargo bench -p avnm-gen -- ARGS`
+  fuzz [TARGET] [--seconds N]
+                       build the libFuzzer targets (scenario, change, link, import, condition) with
+                       coverage instrumentation in target/fuzz-build and run each for N seconds
+                       (default 60); an input that fails is written to fuzz/regressions/TARGET/
   help                 print this text
 
 The browser phases of `test` need chromedriver; as root with apt-get, a missing one is installed with
@@ -77,6 +83,8 @@ enum Task {
     Bench(bench::Options),
     /// Run the criterion benchmarks, passing these arguments to the bench harness.
     Criterion(Vec<String>),
+    /// Build the fuzz targets and run them.
+    Fuzz(fuzz::Options),
     /// Build `dist/` with this profile.
     Dist(Profile),
     /// Build `dist/` (release) and serve it on this port of 127.0.0.1.
@@ -96,6 +104,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
     match subcommand.as_str() {
         "help" | "--help" | "-h" => Task::Help,
         "bench" => parse_bench(args),
+        "fuzz" => parse_fuzz(args),
         "test" => {
             let only: Vec<String> = args.collect();
             match only.iter().find(|name| !phases::is_phase(name)) {
@@ -118,6 +127,29 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Task {
         "wasm-test-runner" => Task::WasmTestRunner(args.collect()),
         _ => Task::Invalid(format!("unknown subcommand `{subcommand}`")),
     }
+}
+
+/// Reads the arguments of `fuzz`: a target name and `--seconds N`, in any order.
+fn parse_fuzz(mut args: impl Iterator<Item = String>) -> Task {
+    let mut options = fuzz::Options::default();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => match args.next().map(|n| n.parse::<u64>()) {
+                Some(Ok(n)) if n > 0 => options.seconds = n,
+                _ => return Task::Invalid("`--seconds` takes a whole number above 0".to_owned()),
+            },
+            name if options.target.is_none() && fuzz::TARGETS.contains(&name) => {
+                options.target = Some(name.to_owned());
+            }
+            other => {
+                return Task::Invalid(format!(
+                    "`{other}` is not a fuzz target (targets: {})",
+                    fuzz::TARGETS.join(", ")
+                ));
+            }
+        }
+    }
+    Task::Fuzz(options)
 }
 
 /// Reads the arguments of `bench`: `criterion ARGS...`, or its options in any order.
@@ -222,6 +254,7 @@ fn main() -> ExitCode {
         Task::Test(only) => phases::run(&only),
         Task::Bench(options) => report(bench::bench(&options)),
         Task::Criterion(args) => criterion(&args),
+        Task::Fuzz(options) => report(fuzz::fuzz(&options)),
         Task::Dist(profile) => report(dist::dist(profile, dist::WasmOpt::Run).map(drop)),
         Task::Serve(port) => report(serve::serve(port)),
         Task::WasmTestRunner(args) => report(browser::wasm_test_runner(args)),
@@ -258,7 +291,7 @@ fn criterion(args: &[String]) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{DEFAULT_PORT, Task, bench, parse_args};
+    use super::{DEFAULT_PORT, Task, bench, fuzz, parse_args};
     use crate::dist::Profile;
 
     #[track_caller]
@@ -290,7 +323,7 @@ mod tests {
             &["test", "--release"],
             &Task::Invalid(
                 "`--release` is not a phase of `test` \
-                 (phases: fmt, clippy, test, wasm-build, browser, e2e)"
+                 (phases: fmt, clippy, test, fuzz, wasm-build, browser, e2e)"
                     .to_owned(),
             ),
         );
@@ -376,6 +409,30 @@ mod tests {
             &["bench", "--t3", "criterion"],
             &Task::Invalid("unexpected argument `criterion` to `bench`".to_owned()),
         );
+    }
+
+    #[test]
+    fn fuzz_takes_a_target_and_seconds() {
+        check(&["fuzz"], &Task::Fuzz(fuzz::Options::default()));
+        check(
+            &["fuzz", "--seconds", "5", "link"],
+            &Task::Fuzz(fuzz::Options {
+                target: Some("link".to_owned()),
+                seconds: 5,
+            }),
+        );
+        assert!(matches!(
+            parse_args(["fuzz", "links"].map(str::to_owned)),
+            Task::Invalid(_)
+        ));
+        assert!(matches!(
+            parse_args(["fuzz", "--seconds", "0"].map(str::to_owned)),
+            Task::Invalid(_)
+        ));
+        assert!(matches!(
+            parse_args(["fuzz", "--seconds"].map(str::to_owned)),
+            Task::Invalid(_)
+        ));
     }
 
     #[test]

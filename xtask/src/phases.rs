@@ -14,6 +14,7 @@ use crate::dist::{
 };
 use crate::e2e;
 use crate::error::Error;
+use crate::fuzz;
 use crate::tally::Counts;
 
 /// One step of a phase.
@@ -35,6 +36,8 @@ enum Step {
     Dist(Profile, WasmOpt),
     /// Fails when the first page of `dist/` transfers more than its budget of gzip ([`check_first_page`]).
     FirstPageBudget,
+    /// Every fuzz target for this many seconds (`cargo xtask fuzz --seconds N`).
+    Fuzz(u64),
     /// The WebDriver end-to-end tests of [`e2e::TESTS`] against `dist/`; counted like [`Step::CargoTest`].
     E2e,
 }
@@ -71,6 +74,10 @@ const PHASES: &[Phase] = &[
     Phase {
         name: "test",
         steps: &[Step::CargoTest(&["test", "--workspace", "--no-fail-fast"])],
+    },
+    Phase {
+        name: "fuzz",
+        steps: &[Step::Fuzz(fuzz::CI_SECONDS)],
     },
     Phase {
         name: "wasm-build",
@@ -175,6 +182,10 @@ fn run_phase(phase: &Phase, counts: &mut Counts) -> Result<(), Error> {
                 dist(*profile, *wasm_opt)?;
             }
             Step::FirstPageBudget => check_first_page(&dist_dir())?,
+            Step::Fuzz(seconds) => fuzz::fuzz(&fuzz::Options {
+                target: None,
+                seconds: *seconds,
+            })?,
             Step::E2e => e2e::run(&ensure_browser()?, &dist_dir(), counts)?,
         }
     }
@@ -210,7 +221,15 @@ mod tests {
         let names: Vec<_> = PHASES.iter().map(|phase| phase.name).collect();
         assert_eq!(
             names,
-            ["fmt", "clippy", "test", "wasm-build", "browser", "e2e"]
+            [
+                "fmt",
+                "clippy",
+                "test",
+                "fuzz",
+                "wasm-build",
+                "browser",
+                "e2e"
+            ]
         );
         let unique: BTreeSet<_> = names.iter().collect();
         assert_eq!(unique.len(), names.len(), "phase names must be unique");

@@ -10,7 +10,9 @@
 
 mod functions;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::{Map, Value, json};
 
@@ -245,6 +247,54 @@ impl Parser {
     }
 }
 
+/// The most work the expressions of one import may do, in units: one per function call, and one per character
+/// of a string, item of an array or member of an object that a call returns.
+///
+/// Variables that refer to each other can double a value at each step (`concat(variables('v'), variables('v'))`),
+/// so without a limit a small template could take exponential time and memory.
+pub(crate) const MAX_WORK: usize = 1 << 24;
+
+/// The most copies that the `copy` loops of one import may make in all (resources, properties and variables).
+///
+/// One loop makes at most 800 (Azure's limit), but loops multiply through nested deployments: four levels of
+/// 800 would be 409,600,000,000 resources.
+pub(crate) const MAX_COPIES: usize = 20_000;
+
+/// The work done and the copies made so far, shared by every [`Context`] of one import (a nested
+/// deployment's included).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Work(Rc<Cell<(usize, usize)>>);
+
+impl Work {
+    /// Counts `units` more; fails once the total is past [`MAX_WORK`], and from then on at every call.
+    pub(crate) fn add(&self, units: usize) -> Eval<()> {
+        let (work, copies) = self.0.get();
+        let work = work.saturating_add(units);
+        self.0.set((work, copies));
+        if work > MAX_WORK {
+            fail(format!(
+                "the template's expressions do more than {MAX_WORK} units of work (calls, and characters or items of the values they make), the import's limit"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts one more copy of a `copy` loop; fails once the total is past [`MAX_COPIES`].
+    pub(crate) fn copy(&self) -> Eval<()> {
+        let (work, copies) = self.0.get();
+        let copies = copies.saturating_add(1);
+        self.0.set((work, copies));
+        if copies > MAX_COPIES {
+            fail(format!(
+                "the template's `copy` loops make more than {MAX_COPIES} copies in all, the import's limit"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Where the template is deployed, and the values its expressions read.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Context {
@@ -269,6 +319,8 @@ pub(crate) struct Context {
     /// The deployment's scope when it is not a resource group (`/subscriptions/s`, a management group's id, or
     /// empty for the tenant): where `resourceId()` without a resource group points.
     pub(crate) scope_prefix: Option<String>,
+    /// The work done so far by the import's expressions and loops.
+    pub(crate) work: Work,
 }
 
 /// Evaluates every expression in a JSON value: strings that are expressions are replaced by their value.
@@ -323,7 +375,17 @@ pub(crate) fn eval(expr: &Expr, cx: &mut Context) -> Eval<Value> {
                 )),
             }
         }
-        Expr::Call(name, args) => call(name, args, cx),
+        Expr::Call(name, args) => {
+            cx.work.add(1)?;
+            let value = call(name, args, cx)?;
+            cx.work.add(match &value {
+                Value::String(s) => s.len(),
+                Value::Array(items) => items.len(),
+                Value::Object(map) => map.len(),
+                _ => 0,
+            })?;
+            Ok(value)
+        }
     }
 }
 

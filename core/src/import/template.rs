@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::ReportKind;
 use super::expr::{self, Context, Unevaluated};
 use super::resource::Note;
+use crate::scenario::field::{escaped, shown};
 
 /// The subscription a template is read as deployed to.
 pub(crate) const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
@@ -165,7 +166,11 @@ impl Reader {
         self.notes.push((
             ReportKind::Unevaluated,
             path.to_owned(),
-            format!("`{text}`: {}; {consequence}", why.0),
+            format!(
+                "`{}`: {}; {consequence}",
+                shown(&text),
+                escaped(why.0.chars())
+            ),
         ));
     }
 
@@ -281,6 +286,7 @@ impl Reader {
         let input = spec.get("input").cloned().unwrap_or(Value::Null);
         let mut items = Vec::new();
         for i in 0..count {
+            cx.work.copy()?;
             cx.copy.insert(name.clone(), i);
             let item = expr::eval_value(&input, cx);
             cx.copy.remove(&name);
@@ -319,6 +325,16 @@ impl Reader {
         match count(copy.get("count"), cx) {
             Ok(n) => {
                 for i in 0..n {
+                    if let Err(why) = cx.work.copy() {
+                        let written = copy.get("count").cloned().unwrap_or(Value::Null);
+                        self.unevaluated(
+                            &join(path, "copy.count"),
+                            &written,
+                            &why,
+                            &format!("the copies from {i} on are skipped"),
+                        );
+                        break;
+                    }
                     cx.copy.insert(String::new(), i);
                     cx.copy.insert(loop_name.clone(), i);
                     self.instance(res, path, parent, cx);
@@ -584,6 +600,7 @@ impl Reader {
                 subscription: cx.subscription.clone(),
                 resource_group: cx.resource_group.clone(),
                 location: cx.location.clone(),
+                work: cx.work.clone(),
                 ..Context::default()
             }
         } else {

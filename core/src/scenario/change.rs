@@ -18,7 +18,7 @@ pub use target::{
 };
 
 use super::edit::{FieldValue, Fragment, locate as slot, template};
-use super::field::FieldError;
+use super::field::{FieldError, shown};
 use super::{FormatError, Path, Scenario, Segment};
 use crate::model::{
     ConfigType, ConfigurationId, Direction, ManagementGroupId, Model, NetworkGroupId,
@@ -334,7 +334,7 @@ pub enum Change {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChangeError {
     /// What the change names is not in the design.
-    #[error("the {what} `{id}` is not in the design")]
+    #[error("the {what} `{}` is not in the design", shown(id))]
     Missing {
         /// What kind of thing.
         what: &'static str,
@@ -342,7 +342,7 @@ pub enum ChangeError {
         id: String,
     },
     /// A name or id that the change would give is taken.
-    #[error("`{0}` is already taken")]
+    #[error("`{}` is already taken", shown(.0))]
     Taken(String),
     /// A value given to the change is not valid.
     #[error(transparent)]
@@ -351,7 +351,7 @@ pub enum ChangeError {
     #[error("{0}")]
     Full(&'static str),
     /// The document has a value of another type where the change writes.
-    #[error("`{0}` is not a location in the document that can be written")]
+    #[error("`{}` is not a location in the document that can be written", shown(&.0.to_string()))]
     Path(Path),
     /// The changed document could not be read.
     #[error(transparent)]

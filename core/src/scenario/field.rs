@@ -3,42 +3,54 @@
 //! with the same rules the engine reads the document by.
 
 use super::edit::FieldValue;
+pub(crate) use crate::diagnostic::escaped;
 use crate::model::address::{AddressItem, parse_prefix};
 use crate::model::{AddressItem as Item, PortRange};
+
+/// A value the user gave, as an error message shows it: on one line (control characters escaped) and cut after
+/// 120 characters, so that pasted text never makes a message longer than a line.
+pub(crate) fn shown(text: &str) -> String {
+    const MAX: usize = 120;
+    let mut out = escaped(text.chars().take(MAX));
+    if text.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
 
 /// Why the text of a field is not a value the document can take. Its `Display` is the message shown beside
 /// the field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
     /// Not a CIDR prefix.
-    #[error("`{0}` is not a valid IP prefix")]
+    #[error("`{}` is not a valid IP prefix", shown(.0))]
     Prefix(String),
     /// An address space with no prefix.
     #[error("give at least one prefix, like `10.1.0.0/16`")]
     NoPrefix,
     /// Not an IP address.
-    #[error("`{0}` is not an IP address")]
+    #[error("`{}` is not an IP address", shown(.0))]
     Address(String),
     /// Not an NSG address.
-    #[error("`{0}` is not an address, a prefix, `*` or a service tag")]
+    #[error("`{}` is not an address, a prefix, `*` or a service tag", shown(.0))]
     NsgAddress(String),
     /// Not an admin rule address.
-    #[error("`{0}` is not an IP address, a prefix, `*`, a service tag or a network group id")]
+    #[error("`{}` is not an IP address, a prefix, `*`, a service tag or a network group id", shown(.0))]
     AdminAddress(String),
     /// A resource id that is not a network group's.
-    #[error("`{0}` is not a network group id")]
+    #[error("`{}` is not a network group id", shown(.0))]
     GroupId(String),
     /// A service tag that security admin rules refuse.
-    #[error("security admin rules do not accept the service tag `{0}`")]
+    #[error("security admin rules do not accept the service tag `{}`", shown(.0))]
     RefusedTag(String),
     /// Not a service tag name.
-    #[error("`{0}` is not a service tag name")]
+    #[error("`{}` is not a service tag name", shown(.0))]
     TagService(String),
     /// Not a port range.
-    #[error("`{0}` is not a port (0-65535), a range like `1024-65535`, or `*`")]
+    #[error("`{}` is not a port (0-65535), a range like `1024-65535`, or `*`", shown(.0))]
     PortRange(String),
     /// Not a port.
-    #[error("`{0}` is not a port (0-65535)")]
+    #[error("`{}` is not a port (0-65535)", shown(.0))]
     Port(String),
     /// A priority out of its range.
     #[error("a priority is a whole number from {low} to {high}")]
@@ -49,28 +61,28 @@ pub enum FieldError {
         high: u32,
     },
     /// Not a resource name.
-    #[error("`{0}` is not a valid name: letters, digits, `_`, `.` and `-`, up to 80")]
+    #[error("`{}` is not a valid name: letters, digits, `_`, `.` and `-`, up to 80", shown(.0))]
     Name(String),
     /// Not a region name.
-    #[error("`{0}` is not a region name, like `westeurope`")]
+    #[error("`{}` is not a region name, like `westeurope`", shown(.0))]
     Region(String),
     /// An empty tag name.
     #[error("give the tag a name")]
     NoTagName,
     /// A tag name Azure refuses.
     #[error(
-        "`{0}` is not a tag name: up to 512 characters, without `<`, `>`, `%`, `&`, `\\`, `?` or `/`"
+        "`{}` is not a tag name: up to 512 characters, without `<`, `>`, `%`, `&`, `\\`, `?` or `/`", shown(.0)
     )]
     TagName(String),
     /// A tag name the resource already has.
-    #[error("`{0}` is already a tag of this resource (tag names ignore case)")]
+    #[error("`{}` is already a tag of this resource (tag names ignore case)", shown(.0))]
     TagTaken(String),
     /// Not a `name=value` pair.
-    #[error("`{0}` is not `name=value`")]
+    #[error("`{}` is not `name=value`", shown(.0))]
     TagPair(String),
     /// Not an entry of a network manager's scope.
     #[error(
-        "`{0}` is not `/subscriptions/<id>` or `/providers/Microsoft.Management/managementGroups/<name>`"
+        "`{}` is not `/subscriptions/<id>` or `/providers/Microsoft.Management/managementGroups/<name>`", shown(.0)
     )]
     Scope(String),
 }

@@ -12,6 +12,8 @@ pub(crate) mod node;
 pub(crate) mod policy;
 pub(crate) mod shape;
 
+use super::field::{escaped, shown};
+
 /// A document that cannot be read, with the JSON path of the problem.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
@@ -26,7 +28,7 @@ pub enum FormatError {
         message: String,
     },
     /// A value has the wrong JSON type.
-    #[error("`{path}`: expected {expected}, found {found}")]
+    #[error("`{}`: expected {expected}, found {found}", escaped(path.to_string().chars()))]
     Type {
         /// JSON path of the value.
         path: crate::path::Path,
@@ -36,7 +38,7 @@ pub enum FormatError {
         found: &'static str,
     },
     /// A required field is missing.
-    #[error("`{path}`: missing field `{field}`")]
+    #[error("`{}`: missing field `{}`", escaped(path.to_string().chars()), shown(field))]
     Missing {
         /// JSON path of the object that lacks the field.
         path: crate::path::Path,
@@ -44,7 +46,7 @@ pub enum FormatError {
         field: String,
     },
     /// A value is not one of the accepted values.
-    #[error("`{path}`: `{value}` is not {expected}")]
+    #[error("`{}`: `{}` is not {expected}", escaped(path.to_string().chars()), shown(value))]
     Value {
         /// JSON path of the value.
         path: crate::path::Path,
@@ -55,7 +57,7 @@ pub enum FormatError {
     },
     /// The JSON is not a scenario document (no `resources`, `commits` or `intents`); `looks_like` says what it
     /// seems to be instead.
-    #[error("not a scenario document: {looks_like}")]
+    #[error("not a scenario document: {}", escaped(looks_like.chars()))]
     NotScenario {
         /// What the document looks like, and what to do with it.
         looks_like: String,

@@ -154,7 +154,7 @@ pub(super) fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
             let Some(i) = cx.copy.get(&loop_name) else {
                 return fail("`copyIndex` outside a `copy` loop");
             };
-            json!(i + offset)
+            json!(i.saturating_add(offset))
         }
         "resourcegroup" => json!({
             "id": format!("/subscriptions/{}/resourceGroups/{}", cx.subscription, cx.resource_group),
@@ -445,7 +445,12 @@ pub(super) fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
         "range" => {
             let start = as_int(arg(0), name)?;
             let count = as_int(arg(1), name)?.clamp(0, 10_000);
-            json!((start..start + count).collect::<Vec<i64>>())
+            let Some(end) = start.checked_add(count) else {
+                return fail(format!(
+                    "`range` from {start} with {count} items goes past the largest integer"
+                ));
+            };
+            json!((start..end).collect::<Vec<i64>>())
         }
         "add" => json!(as_int(arg(0), name)?.saturating_add(as_int(arg(1), name)?)),
         "sub" => json!(as_int(arg(0), name)?.saturating_sub(as_int(arg(1), name)?)),
@@ -455,7 +460,17 @@ pub(super) fn call(name: &str, args: &[Expr], cx: &mut Context) -> Eval<Value> {
             if b == 0 {
                 return fail(format!("`{name}` by zero"));
             }
-            json!(if lower == "div" { a / b } else { a % b })
+            let result = if lower == "div" {
+                a.checked_div(b)
+            } else {
+                a.checked_rem(b)
+            };
+            let Some(result) = result else {
+                return fail(format!(
+                    "`{name}` of {a} by {b} is past the largest integer"
+                ));
+            };
+            json!(result)
         }
         "min" | "max" => {
             let numbers: Vec<i64> = match values.as_slice() {
