@@ -14,7 +14,10 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod support;
+use support::{click, forget_indexed_db, load_example, settle, started, text_of};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -30,95 +33,12 @@ fn mount_app() -> Element {
     div
 }
 
-/// Lets Yew finish rendering (it renders from the microtask queue, not inside `render()`).
-async fn settle() {
-    yew::scheduler::flush().await;
-}
-
-/// Yields to the browser's event loop (a fetch's answer is a task) until `done` holds, for up to 5 s.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..250 {
-        settle().await;
-        if done() {
-            return;
-        }
-        let tick = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = gloo::utils::window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
-    }
-    panic!("waited 5 s for {what}");
-}
-
-/// Waits until a new visitor's page shows the first example, which it fetches after the first frame.
-async fn started(root: &Element) {
-    until("the first example", || {
-        root.query_selector("nav")
-            .ok()
-            .flatten()
-            .and_then(|nav| nav.text_content())
-            .is_some_and(|text| text.contains("Subscription"))
-    })
-    .await;
-}
-
-/// Loads an example from the gallery: clicks its button and waits until its file has been fetched (the button is
-/// `aria-busy` meanwhile) and the design shown.
-async fn load_example(root: &Element, name: &str) {
-    let selector = format!("[data-testid=load-{name}]");
-    click(root, &selector);
-    until(&format!("the example `{name}`"), || {
-        root.query_selector(&selector)
-            .ok()
-            .flatten()
-            .is_some_and(|button| !button.has_attribute("aria-busy"))
-    })
-    .await;
-    settle().await;
-}
-
 /// Starts from a clean slate: no design saved by an earlier test.
 fn forget_saved_design() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
         let _ = storage.clear();
     }
     forget_indexed_db();
-}
-
-/// Deletes the playground's IndexedDB database (designs too large for `localStorage` and the autosave journal), so
-/// that no design of an earlier test is recovered from it; the app's next open waits for the deletion.
-fn forget_indexed_db() {
-    let window = gloo::utils::window();
-    if let Ok(factory) = js_sys::Reflect::get(&window, &"indexedDB".into())
-        && let Ok(delete) = js_sys::Reflect::get(&factory, &"deleteDatabase".into())
-        && let Some(delete) = delete.dyn_ref::<js_sys::Function>()
-    {
-        let _ = delete.call1(&factory, &"avnm-playground".into());
-    }
-}
-
-/// Clicks the element matching `selector` inside `root`.
-#[track_caller]
-fn click(root: &Element, selector: &str) {
-    let element = root
-        .query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches `{selector}`"));
-    element
-        .dyn_ref::<HtmlElement>()
-        .expect("an HTML element")
-        .click();
-}
-
-/// The text of the first element matching `selector` inside `root`.
-#[track_caller]
-fn text_of(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches `{selector}`"))
-        .text_content()
-        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

@@ -11,7 +11,10 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, Event, EventInit, HtmlInputElement};
+
+mod support;
+use support::{click, find, forget_indexed_db, load_example, settle, started, text_of, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -28,57 +31,6 @@ async fn mount_app() -> Element {
     div
 }
 
-/// Lets Yew finish rendering, and the effects it dispatches from.
-async fn settle() {
-    for _ in 0..3 {
-        yew::scheduler::flush().await;
-    }
-}
-
-/// Yields to the browser's event loop (tasks such as `hashchange` and IndexedDB's events) until `done` holds,
-/// for up to 5 s.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..250 {
-        settle().await;
-        if done() {
-            return;
-        }
-        let tick = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = gloo::utils::window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
-    }
-    panic!("waited 5 s for {what}");
-}
-
-/// Waits until a new visitor's page shows the first example, which it fetches after the first frame.
-async fn started(root: &Element) {
-    until("the first example", || {
-        root.query_selector("nav")
-            .ok()
-            .flatten()
-            .and_then(|nav| nav.text_content())
-            .is_some_and(|text| text.contains("Subscription"))
-    })
-    .await;
-}
-
-/// Loads an example from the gallery: clicks its button and waits until its file has been fetched (the button is
-/// `aria-busy` meanwhile) and the design shown.
-async fn load_example(root: &Element, name: &str) {
-    let selector = format!("[data-testid=load-{name}]");
-    click(root, &selector);
-    until(&format!("the example `{name}`"), || {
-        root.query_selector(&selector)
-            .ok()
-            .flatten()
-            .is_some_and(|button| !button.has_attribute("aria-busy"))
-    })
-    .await;
-    settle().await;
-}
-
 /// A fresh profile: nothing saved, no fragment.
 fn fresh() {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
@@ -86,19 +38,6 @@ fn fresh() {
     }
     forget_indexed_db();
     set_address("");
-}
-
-/// Deletes the playground's IndexedDB database (designs too large for `localStorage` and the autosave journal), so
-/// that no design of an earlier test is recovered from it; the app's next open waits for the deletion.
-fn forget_indexed_db() {
-    use wasm_bindgen::JsCast;
-    let window = gloo::utils::window();
-    if let Ok(factory) = js_sys::Reflect::get(&window, &"indexedDB".into())
-        && let Ok(delete) = js_sys::Reflect::get(&factory, &"deleteDatabase".into())
-        && let Some(delete) = delete.dyn_ref::<js_sys::Function>()
-    {
-        let _ = delete.call1(&factory, &"avnm-playground".into());
-    }
 }
 
 /// The page address with `fragment` (without `#`, empty for none), set without a `hashchange`.
@@ -115,26 +54,6 @@ fn set_address(fragment: &str) {
         .expect("history")
         .replace_state_with_url(&JsValue::NULL, "", Some(&url))
         .expect("replaceState");
-}
-
-#[track_caller]
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches `{selector}`"))
-}
-
-#[track_caller]
-fn click(root: &Element, selector: &str) {
-    find(root, selector)
-        .dyn_ref::<HtmlElement>()
-        .expect("an HTML element")
-        .click();
-}
-
-#[track_caller]
-fn text_of(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
 }
 
 #[track_caller]
