@@ -199,11 +199,7 @@ fn load(
 ) -> Result<(&'static Scenario, &'static Analysis), InputError> {
     let (scenario, analysis) = read(file)?;
     let mut errors = 0;
-    for d in analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-    {
+    for d in analysis.errors() {
         eprintln!("{}", diagnostic_line(d));
         errors += 1;
     }

@@ -188,11 +188,16 @@ impl Analysis {
             .collect()
     }
 
-    /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
+    /// The diagnostics that are errors, in order.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
     }
 
     /// The effective admin rules of a VNet.

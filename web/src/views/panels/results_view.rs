@@ -1,6 +1,5 @@
 //! The result panels, as tabs: verdict, intents, membership, topology, effective rules, matrix, diagnostics.
 
-use avnm_core::Severity;
 use yew::prelude::*;
 
 use super::diagnostics_view::DiagnosticsView;
@@ -31,12 +30,7 @@ pub fn BestEffortNote() -> Html {
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
-    let errors = ctx
-        .analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = ctx.analysis.errors().count();
     if errors == 0 {
         return html! {};
     }
@@ -61,12 +55,7 @@ pub fn ResultsView() -> Html {
     let Some(ctx) = ctx else {
         return html! {};
     };
-    let errors = ctx
-        .analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = ctx.analysis.errors().count();
     let warnings = ctx.analysis.diagnostics.len() - errors;
     let tabs = TABS.iter().map(|(tab, name)| {
         let selected = ctx.state.tab == *tab;
