@@ -44,7 +44,11 @@ pub struct Saved {
     /// Whether the user chose the name; otherwise it follows the design's title.
     #[serde(default)]
     pub named: bool,
-    /// When it last changed, in milliseconds since 1970.
+    /// When its text as kept last changed, in milliseconds since 1970 (0 until it is first kept).
+    ///
+    /// Raised only once the text is kept ([`Library::kept`]), after it in the same `localStorage` commit or a
+    /// later one: an index that says a design changed at `t` always comes with its text as of `t`, so a journal
+    /// record newer than `changed` is a change the browser had not kept when it was killed.
     #[serde(default)]
     pub changed: f64,
     /// Its size in bytes of JSON text.
@@ -113,17 +117,29 @@ impl Library {
         id
     }
 
-    /// Notes that design `id` now holds `text`; a name the user did not choose follows the title.
-    pub fn update(&mut self, id: u32, text: &str, now: f64) {
+    /// Notes that design `id` now holds `text`: its size, and its name when the user did not choose one (it
+    /// follows the title). When it changed is noted once the text is kept: [`Library::kept`].
+    pub fn update(&mut self, id: u32, text: &str) {
         let title = title_of(text);
         let follows = self.get(id).is_some_and(|d| !d.named && d.name != title);
         let name = follows.then(|| self.unique_name(&title, Some(id)));
         if let Some(saved) = self.get_mut(id) {
             saved.size = text.len();
-            saved.changed = now;
             if let Some(name) = name {
                 saved.name = name;
             }
+        }
+    }
+
+    /// Notes that the text design `id` held at `changed` is kept; `false` when that changes nothing (a later
+    /// text was kept first, or the design is gone).
+    pub fn kept(&mut self, id: u32, changed: f64) -> bool {
+        match self.get_mut(id) {
+            Some(saved) if saved.changed < changed => {
+                saved.changed = changed;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -227,11 +243,11 @@ pub fn autosave(scenario: &Scenario, failed: &Callback<String>) {
     let now = keep::now();
     let id = match library.current.filter(|id| library.get(*id).is_some()) {
         Some(id) => {
-            library.update(id, &text, now);
+            library.update(id, &text);
             id
         }
         None => {
-            let id = library.add(&text, None, now);
+            let id = library.add(&text, None, 0.0);
             library.current = Some(id);
             id
         }
@@ -241,14 +257,20 @@ pub fn autosave(scenario: &Scenario, failed: &Callback<String>) {
         failed.emit(not_kept("the browser's storage is full"));
         return;
     }
+    // The index says the design changed only once its text is kept (in `localStorage` at once, in IndexedDB
+    // later): a browser killed in between restarts with the older date, and the journal's newer copy is recovered.
     let failed = failed.clone();
     keep::keep(
         &design_key(id),
         &text,
-        Callback::from(move |kept: Result<keep::Kept, String>| {
-            if let Err(e) = kept {
-                failed.emit(not_kept(&e));
+        Callback::from(move |kept: Result<keep::Kept, String>| match kept {
+            Ok(_) => {
+                let mut library = load();
+                if library.kept(id, now) {
+                    store(&library);
+                }
             }
+            Err(e) => failed.emit(not_kept(&e)),
         }),
     );
 }
@@ -469,10 +491,10 @@ mod tests {
         let c = library.add(r#"{"resources": []}"#, None, 3.0);
         let names: Vec<_> = library.designs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["Hub", "Hub (2)", "Untitled design"]);
-        library.update(c, r#"{"title": "Mesh", "resources": []}"#, 4.0);
+        library.update(c, r#"{"title": "Mesh", "resources": []}"#);
         assert_eq!(library.get(c).map(|d| d.name.as_str()), Some("Mesh"));
         library.rename(a, "  Mine ").unwrap();
-        library.update(a, r#"{"title": "Other", "resources": []}"#, 5.0);
+        library.update(a, r#"{"title": "Other", "resources": []}"#);
         assert_eq!(library.get(a).map(|d| d.name.as_str()), Some("Mine"));
         assert_eq!(library.rename(b, "Mine"), Ok(()));
         assert_eq!(library.get(b).map(|d| d.name.as_str()), Some("Mine (2)"));
@@ -480,6 +502,24 @@ mod tests {
             library.rename(b, " "),
             Err("a saved design needs a name".to_owned())
         );
+    }
+
+    /// The date in the index is the date of the text kept: updating a design does not move it, keeping its text
+    /// does, and a text kept late (a large one, in IndexedDB) never moves it back past a later one.
+    #[test]
+    fn a_design_changes_in_the_index_when_its_text_is_kept() {
+        let mut library = Library::default();
+        let a = library.add(r#"{"title": "Hub", "resources": []}"#, None, 10.0);
+        library.update(a, r#"{"title": "Hub", "resources": [{}]}"#);
+        assert_eq!(
+            library.get(a).map(|d| (d.changed, d.size)),
+            Some((10.0, 35))
+        );
+        assert!(library.kept(a, 20.0));
+        assert!(library.kept(a, 30.0));
+        assert!(!library.kept(a, 25.0), "an earlier text kept last");
+        assert_eq!(library.get(a).map(|d| d.changed), Some(30.0));
+        assert!(!library.kept(a + 1, 40.0), "no such design");
     }
 
     #[test]

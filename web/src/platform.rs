@@ -194,9 +194,36 @@ pub mod keep {
         }
     }
 
+    thread_local! {
+        /// How many texts were given to [`keep`] so far, and the count at the last one per key: a text written to
+        /// IndexedDB after a later one went to `localStorage` must not point the key back at IndexedDB.
+        static WRITES: std::cell::RefCell<(u64, std::collections::HashMap<String, u64>)> =
+            std::cell::RefCell::default();
+    }
+
+    /// Notes a new text for `key` and returns its number.
+    fn write_number(key: &str) -> u64 {
+        WRITES.with_borrow_mut(|(count, last)| {
+            *count += 1;
+            last.insert(key.to_owned(), *count);
+            *count
+        })
+    }
+
+    /// Whether text number `number` is still the last one given for `key`.
+    fn is_last_write(key: &str, number: u64) -> bool {
+        WRITES.with_borrow(|(_, last)| last.get(key) == Some(&number))
+    }
+
     /// Keeps `text` under `key`: in `localStorage`, else in IndexedDB; `done` says where, or why it could not be kept.
+    ///
+    /// `done` hears `Ok` only once the text is where the next start reads it (for IndexedDB: the transaction has
+    /// completed and `localStorage` points there), so what it writes in `localStorage` is committed with or after
+    /// the text. A text overtaken by a later one for the same key before IndexedDB had it is left there unused, and
+    /// `done` hears nothing: the later text's `done` tells.
     pub fn keep(key: &str, text: &str, done: Callback<Result<Kept, String>>) {
         let storage = LocalStorage::raw();
+        let number = write_number(key);
         let was_indexed = look(key) == Found::Indexed;
         match storage.set_item(key, text) {
             Ok(()) => {
@@ -210,6 +237,9 @@ pub mod keep {
                 let text = text.to_owned();
                 wasm_bindgen_futures::spawn_local(async move {
                     match indexed_put(&key, &text).await {
+                        // A later text is in `localStorage`, or on its way to IndexedDB (whose transactions run
+                        // in order, so it lands after this one).
+                        Ok(()) if !is_last_write(&key, number) => {}
                         Ok(()) => {
                             // The marker is a few bytes: when even it has no room, the old text stays in
                             // `localStorage`, so it is removed first.

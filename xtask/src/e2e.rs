@@ -150,6 +150,26 @@ impl Flow<'_> {
         Ok(Session::new(self.driver, &capabilities)?)
     }
 
+    /// The flow's first session, on its still empty profile, at `url`. A fresh headless Chromium now and then
+    /// never finishes its first navigation (see [`run_one`]): then that browser is killed and a new one tries once
+    /// more, which the empty profile allows.
+    pub fn start(&self, url: &str) -> Result<Session, String> {
+        let session = self.session()?;
+        match session.goto(url) {
+            Ok(()) => Ok(session),
+            Err(error) if error.to_string().contains("/url: timeout") => {
+                eprintln!(
+                    "xtask: e2e: the flow's first page did not load ({error}); trying once more in a new browser"
+                );
+                self.kill(session)?;
+                let session = self.session()?;
+                session.goto(url)?;
+                Ok(session)
+            }
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
     /// Kills the browser of the flow's profile with SIGKILL, as a crash or a killed tab would end it: no unload,
     /// no shutdown, nothing flushed. Its process id is the one in the profile's `SingletonLock`
     /// (`<host>-<pid>`), which Chromium writes when it starts.
