@@ -150,26 +150,6 @@ impl Flow<'_> {
         Ok(Session::new(self.driver, &capabilities)?)
     }
 
-    /// The flow's first session, on its still empty profile, at `url`. A fresh headless Chromium now and then
-    /// never finishes its first navigation (see [`run_one`]): then that browser is killed and a new one tries once
-    /// more, which the empty profile allows.
-    pub fn start(&self, url: &str) -> Result<Session, String> {
-        let session = self.session()?;
-        match session.goto(url) {
-            Ok(()) => Ok(session),
-            Err(error) if error.to_string().contains("/url: timeout") => {
-                eprintln!(
-                    "xtask: e2e: the flow's first page did not load ({error}); trying once more in a new browser"
-                );
-                self.kill(session)?;
-                let session = self.session()?;
-                session.goto(url)?;
-                Ok(session)
-            }
-            Err(error) => Err(error.to_string()),
-        }
-    }
-
     /// Kills the browser of the flow's profile with SIGKILL, as a crash or a killed tab would end it: no unload,
     /// no shutdown, nothing flushed. Its process id is the one in the profile's `SingletonLock`
     /// (`<host>-<pid>`), which Chromium writes when it starts.
@@ -1510,27 +1490,6 @@ pub fn run(browser: &Browser, dist: &Path, counts: &mut Counts) -> Result<(), Er
 
 /// Runs one test in a new session with a fresh profile; on failure, saves `target/e2e/<name>-failure.png`.
 fn run_one(
-    browser: &Browser,
-    driver: &ChromeDriver,
-    base_url: &str,
-    name: &str,
-    test: Test,
-) -> Result<(), String> {
-    match run_in_session(browser, driver, base_url, name, test) {
-        // A fresh headless Chromium now and then never finishes its first navigation (chromedriver's `/url` call
-        // runs out of time, with no page error); the flow is tried once more in a new session, and says so.
-        Err(error) if error.contains("/url: timeout") => {
-            eprintln!(
-                "xtask: e2e {name}: the first page did not load ({error}); trying once more in a new session"
-            );
-            run_in_session(browser, driver, base_url, name, test)
-        }
-        outcome => outcome,
-    }
-}
-
-/// Runs a flow in a new browser session with a fresh profile.
-fn run_in_session(
     browser: &Browser,
     driver: &ChromeDriver,
     base_url: &str,

@@ -9,13 +9,13 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::fs;
-use std::net::SocketAddr;
+use std::io::{self, Read as _, Write as _};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
-
-use tiny_http::{Header, Method, Request, Response};
+use std::time::Duration;
 
 use crate::dist::{Profile, WasmOpt, dist};
 use crate::error::{Error, shown};
@@ -23,50 +23,43 @@ use crate::error::{Error, shown};
 /// `cargo xtask serve`: builds the release bundle, then serves it on `http://127.0.0.1:PORT/` until interrupted.
 pub fn serve(port: u16) -> Result<(), Error> {
     let dir = dist(Profile::Release, WasmOpt::Run)?;
-    let server = bind(&format!("127.0.0.1:{port}"))?;
-    let url = base_url(&server);
+    let listener = bind(&format!("127.0.0.1:{port}"))?;
+    let url = base_url(&listener);
     println!("serving {} on {url} (Ctrl-C to stop)", shown(&dir));
-    answer_requests(&server, &dir, &AtomicBool::new(false), true);
+    accept_connections(&listener, &dir, &AtomicBool::new(false), true);
     Ok(())
 }
 
-/// A server answering from a background thread, for the end-to-end tests; dropping it stops the thread.
+/// A server answering from background threads, for the end-to-end tests; dropping it stops accepting.
 pub struct Background {
-    /// The server, shared with the thread.
-    server: Arc<tiny_http::Server>,
-    /// Set before the thread is unblocked, so that it knows to stop.
+    /// Where it listens.
+    addr: SocketAddr,
+    /// Set before the accepting thread is woken, so that it knows to stop.
     stop: Arc<AtomicBool>,
-    /// The threads answering requests.
-    threads: Vec<JoinHandle<()>>,
+    /// The thread accepting connections (each connection has a thread of its own, which ends with it).
+    accepting: Option<JoinHandle<()>>,
     /// `http://127.0.0.1:PORT/`.
     url: String,
 }
 
 impl Background {
-    /// Serves `dir` on 127.0.0.1 at a free port, quietly, with four threads answering (with one, a page now and
-    /// then never got its wasm: see [`Background::start_with_threads`]; the end-to-end flows whose first page
-    /// timed out were most likely that).
+    /// Serves `dir` on 127.0.0.1 at a free port, quietly.
     pub fn start(dir: &Path) -> Result<Self, Error> {
-        Self::start_with_threads(dir, 4)
-    }
-
-    /// [`Background::start`] with `threads` threads answering requests, so that one response the browser is
-    /// slow to take does not hold up the others (the benchmark's pages stalled now and then with one thread:
-    /// the app's wasm was never asked for while a stylesheet was being answered).
-    pub fn start_with_threads(dir: &Path, threads: usize) -> Result<Self, Error> {
-        let server = Arc::new(bind("127.0.0.1:0")?);
-        let url = base_url(&server);
+        let listener = bind("127.0.0.1:0")?;
+        let addr = listener.local_addr().map_err(|error| Error::Serve {
+            addr: "127.0.0.1:0".to_owned(),
+            reason: error.to_string(),
+        })?;
+        let url = base_url(&listener);
         let stop = Arc::new(AtomicBool::new(false));
-        let threads = (0..threads.max(1))
-            .map(|_| {
-                let (server, stop, dir) = (Arc::clone(&server), Arc::clone(&stop), dir.to_owned());
-                thread::spawn(move || answer_requests(&server, &dir, &stop, false))
-            })
-            .collect();
+        let accepting = {
+            let (stop, dir) = (Arc::clone(&stop), dir.to_owned());
+            thread::spawn(move || accept_connections(&listener, &dir, &stop, false))
+        };
         Ok(Self {
-            server,
+            addr,
             stop,
-            threads,
+            accepting: Some(accepting),
             url,
         })
     }
@@ -88,11 +81,9 @@ impl fmt::Debug for Background {
 impl Drop for Background {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Each unblock is queued and ends one `recv`: one per thread.
-        for _ in &self.threads {
-            self.server.unblock();
-        }
-        for thread in self.threads.drain(..) {
+        // `accept` blocks: a connection of our own wakes it to see `stop`.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.accepting.take() {
             // A panic in the thread has already been printed; there is nothing more to report.
             let _ = thread.join();
         }
@@ -100,59 +91,182 @@ impl Drop for Background {
 }
 
 /// Starts listening on `addr`.
-fn bind(addr: &str) -> Result<tiny_http::Server, Error> {
-    tiny_http::Server::http(addr).map_err(|error| Error::Serve {
+fn bind(addr: &str) -> Result<TcpListener, Error> {
+    TcpListener::bind(addr).map_err(|error| Error::Serve {
         addr: addr.to_owned(),
         reason: error.to_string(),
     })
 }
 
-/// `http://IP:PORT/` of a listening server.
-fn base_url(server: &tiny_http::Server) -> String {
-    match server.server_addr().to_ip() {
-        Some(SocketAddr::V6(addr)) => format!("http://[{}]:{}/", addr.ip(), addr.port()),
-        Some(SocketAddr::V4(addr)) => format!("http://{addr}/"),
-        None => "http://127.0.0.1/".to_owned(),
+/// `http://IP:PORT/` of a listening socket.
+fn base_url(listener: &TcpListener) -> String {
+    match listener.local_addr() {
+        Ok(SocketAddr::V6(addr)) => format!("http://[{}]:{}/", addr.ip(), addr.port()),
+        Ok(SocketAddr::V4(addr)) => format!("http://{addr}/"),
+        Err(_) => "http://127.0.0.1/".to_owned(),
     }
 }
 
-/// Answers requests from `dir` until `stop` is set and the server is unblocked; logs each request if `log`.
-fn answer_requests(server: &tiny_http::Server, dir: &Path, stop: &AtomicBool, log: bool) {
-    loop {
-        match server.recv() {
-            Ok(request) => answer(request, dir, log),
-            // `recv` fails both when unblocked and when accepting a connection failed; only the first ends the loop.
-            Err(_) if stop.load(Ordering::SeqCst) => return,
+/// How long a kept-alive connection may stay silent before it is closed (browsers keep idle connections for
+/// minutes; a thread per connection is cheap, a thread per connection forever is not).
+const IDLE: Duration = Duration::from_secs(60);
+
+/// The most a request's head (request line and headers) may take.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Accepts connections until `stop` is set, each answered on a thread of its own, so that no connection waits
+/// for another (browsers open six at once and keep them alive); logs each request if `log`.
+fn accept_connections(listener: &TcpListener, dir: &Path, stop: &AtomicBool, log: bool) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream {
+            Ok(stream) => {
+                let dir = dir.to_owned();
+                thread::spawn(move || {
+                    // The browser may have gone away; there is no one left to tell.
+                    let _ = answer_connection(stream, &dir, log);
+                });
+            }
             Err(error) => eprintln!("serve: {error}"),
         }
     }
 }
 
-/// Answers one request from `dir`.
-fn answer(request: Request, dir: &Path, log: bool) {
-    let (status, content_type, body) = if matches!(request.method(), Method::Get | Method::Head) {
-        match request_path(request.url()) {
-            Some(path) => read(dir, &path),
-            None => (400, TEXT, b"bad request path\n".to_vec()),
+/// A request as far as a static file server reads it.
+struct Head {
+    method: String,
+    target: String,
+    /// The client asked to close the connection after the answer (`Connection: close`, or HTTP/1.0 without
+    /// `keep-alive`).
+    close: bool,
+    /// The request has a body (which this server does not read).
+    body: bool,
+}
+
+/// Answers the requests of one connection in order until the client closes it, asks to, or stays silent for
+/// [`IDLE`].
+fn answer_connection(mut stream: TcpStream, dir: &Path, log: bool) -> io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    stream.set_nodelay(true)?;
+    let mut received = Vec::new();
+    let mut buffer = [0; 8192];
+    loop {
+        let (head, length) = loop {
+            match read_head(&received) {
+                Ok(Some(parsed)) => break parsed,
+                Ok(None) if received.len() > MAX_HEAD => {
+                    return respond(
+                        &mut stream,
+                        431,
+                        TEXT,
+                        b"request head too large\n",
+                        true,
+                        false,
+                    );
+                }
+                Ok(None) => {}
+                Err(()) => return respond(&mut stream, 400, TEXT, b"bad request\n", true, false),
+            }
+            let n = stream.read(&mut buffer)?;
+            if n == 0 {
+                return Ok(());
+            }
+            received.extend_from_slice(buffer.get(..n).unwrap_or_default());
+        };
+        received.drain(..length);
+        let (status, content_type, body) = if head.body {
+            (
+                400,
+                TEXT,
+                b"a request with a body is not served here\n".to_vec(),
+            )
+        } else if matches!(head.method.as_str(), "GET" | "HEAD") {
+            match request_path(&head.target) {
+                Some(path) => read(dir, &path),
+                None => (400, TEXT, b"bad request path\n".to_vec()),
+            }
+        } else {
+            (405, TEXT, b"only GET and HEAD are allowed\n".to_vec())
+        };
+        if log {
+            eprintln!("serve: {} {} -> {status}", head.method, head.target);
         }
-    } else {
-        (405, TEXT, b"only GET and HEAD are allowed\n".to_vec())
+        // After a body that was not read, the next request's start is unknown: the connection closes.
+        let close = head.close || head.body;
+        respond(
+            &mut stream,
+            status,
+            content_type,
+            &body,
+            close,
+            head.method == "HEAD",
+        )?;
+        if close {
+            return Ok(());
+        }
+    }
+}
+
+/// Parses a request head from the start of `received`: the head and its length, `None` while it is incomplete,
+/// `Err` when it is not HTTP.
+fn read_head(received: &[u8]) -> Result<Option<(Head, usize)>, ()> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let length = match request.parse(received) {
+        Ok(httparse::Status::Complete(length)) => length,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(_) => return Err(()),
     };
-    if log {
-        eprintln!("serve: {} {} -> {status}", request.method(), request.url());
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).to_ascii_lowercase())
+    };
+    let connection = header("connection").unwrap_or_default();
+    let close = connection.contains("close")
+        || (request.version == Some(0) && !connection.contains("keep-alive"));
+    let body = header("transfer-encoding").is_some()
+        || header("content-length").is_some_and(|n| n.trim() != "0");
+    let head = Head {
+        method: request.method.unwrap_or_default().to_owned(),
+        target: request.path.unwrap_or_default().to_owned(),
+        close,
+        body,
+    };
+    Ok(Some((head, length)))
+}
+
+/// Writes one response: status, the headers every answer has, and the body unless `head_only`.
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    close: bool,
+    head_only: bool,
+) -> io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Request Header Fields Too Large",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-cache\r\nAllow: GET, HEAD\r\nConnection: {}\r\n\r\n",
+        body.len(),
+        if close { "close" } else { "keep-alive" }
+    );
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
     }
-    let mut response = Response::from_data(body).with_status_code(status);
-    for (name, value) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-cache"),
-        ("Allow", "GET, HEAD"),
-    ] {
-        if let Ok(header) = Header::from_bytes(name, value) {
-            response.add_header(header);
-        }
-    }
-    // The browser may have gone away; there is no one left to tell.
-    let _ = request.respond(response);
+    stream.flush()
 }
 
 /// The content type of error responses.
@@ -376,6 +490,105 @@ mod tests {
         assert_eq!(get("/missing.js").0, 404);
         assert_eq!(get("/static/%2e%2e/%2e%2e/etc/passwd").0, 400);
 
+        drop(server);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    /// What a browser does on a first page: several keep-alive connections opened at once, each asking for a
+    /// file and staying open afterwards. Every one is answered (within 10 s: the answers take milliseconds). With
+    /// `tiny_http`'s task pool, connections opened in a burst could wait in its queue until an earlier keep-alive
+    /// connection closed, minutes later: the page's wasm was never answered (a first page that hung in the
+    /// end-to-end tests, and could in `cargo xtask serve`). Each connection now has a thread of its own.
+    #[test]
+    fn a_burst_of_keep_alive_connections_is_answered() {
+        use std::io::{Read as _, Write as _};
+        use std::net::TcpStream;
+        use std::time::{Duration, Instant};
+
+        let dir = std::env::temp_dir().join(format!("xtask-serve-burst-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        for round in 0..5 {
+            let server = Background::start(&dir).unwrap();
+            let address = server
+                .url()
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_owned();
+            let mut streams: Vec<TcpStream> = (0..12)
+                .map(|_| TcpStream::connect(&address).unwrap())
+                .collect();
+            for stream in &mut streams {
+                stream
+                    .write_all(b"GET / HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n")
+                    .unwrap();
+            }
+            let deadline = Instant::now() + Duration::from_secs(10);
+            for (i, stream) in streams.iter_mut().enumerate() {
+                let mut received = Vec::new();
+                let mut buffer = [0; 4096];
+                while !received.ends_with(b"<!doctype html>") {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    assert!(
+                        !left.is_zero(),
+                        "round {round}: connection {i} not answered in 10 s"
+                    );
+                    stream.set_read_timeout(Some(left)).unwrap();
+                    match stream.read(&mut buffer) {
+                        Ok(0) => panic!("round {round}: connection {i} closed unanswered"),
+                        Ok(n) => received.extend_from_slice(&buffer[..n]),
+                        Err(error) => panic!("round {round}: connection {i}: {error}"),
+                    }
+                }
+                assert!(
+                    received.starts_with(b"HTTP/1.1 200"),
+                    "round {round}: connection {i}"
+                );
+            }
+            drop(streams);
+            drop(server);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    /// Requests sent one after the other on one connection are answered in order; `HEAD` gets the headers of
+    /// `GET` without the body; other methods get 405; `Connection: close` closes it after the answer.
+    #[test]
+    fn one_connection_answers_its_requests_in_order() {
+        use std::io::{Read as _, Write as _};
+        use std::net::TcpStream;
+
+        let dir = std::env::temp_dir().join(format!("xtask-serve-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        let server = Background::start(&dir).unwrap();
+        let address = server
+            .url()
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .write_all(
+                b"HEAD / HTTP/1.1\r\nHost: t\r\n\r\n\
+                  DELETE /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            )
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let (head, delete) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        assert!(head.contains("\r\nContent-Length: 15\r\n"), "{answer}");
+        assert!(head.contains("\r\nConnection: keep-alive"), "{answer}");
+        assert!(delete.starts_with("HTTP/1.1 405 "), "{answer}");
+        assert!(delete.contains("\r\nConnection: close\r\n"), "{answer}");
+        assert!(
+            delete.ends_with("only GET and HEAD are allowed\n"),
+            "{answer}"
+        );
+        assert!(!answer.contains("<!doctype"), "{answer}");
         drop(server);
         std::fs::remove_dir_all(&dir).unwrap();
     }

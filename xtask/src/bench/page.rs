@@ -198,7 +198,7 @@ pub fn run(
     dist: &Path,
     options: &Options,
 ) -> Result<Report, Error> {
-    let server = Background::start_with_threads(dist, 4)?;
+    let server = Background::start(dist)?;
     let mut report = Report {
         transfer: Err("not measured".to_owned()),
         measures: Vec::new(),

@@ -167,7 +167,7 @@ pub fn run(
     dir: &Path,
     options: &Options,
 ) -> Result<Vec<(String, TierOutcome)>, Error> {
-    let server = Background::start_with_threads(dir, 4)?;
+    let server = Background::start(dir)?;
     let mut out = Vec::new();
     for tier in &options.tiers {
         eprintln!("xtask: bench: the stages of {tier} as wasm in headless Chromium");

@@ -609,7 +609,7 @@ pub fn a_full_store_says_so(session: &mut Session, base_url: &str) -> Result<(),
 /// IndexedDB at once (its journal, `web/src/library.rs`); the kill comes once the journal holds the edit.
 pub fn autosave_survives_a_killed_browser(flow: &Flow) -> Result<(), String> {
     let base_url = flow.base_url;
-    let mut first = flow.start(base_url)?;
+    let mut first = flow.session()?;
     load_example(&mut first, base_url, "hub-spoke-guardrails")?;
     type_into(&mut first, "[data-testid=add-name]", "vnet-survivor")?;
     first.click(&first.find("[data-testid=add-submit]")?)?;
@@ -783,7 +783,8 @@ pub fn hostile_lesson_stays_text(flow: &Flow) -> Result<(), String> {
     }
     let _remove = Remove(path);
 
-    let mut session = flow.start(&format!("{}?lesson={id}", flow.base_url))?;
+    let mut session = flow.session()?;
+    session.goto(&format!("{}?lesson={id}", flow.base_url))?;
     session.wait_for_text("[data-testid=lesson-progress]", "Step 1 of")?;
     session.wait_for_text("body", "<script>window.pwned=1</script> heading")?;
     session.wait_for_text("body", "<img src=x onerror=window.pwned=2>")?;
