@@ -170,6 +170,17 @@ mod tests {
         }
     }
 
+    /// A design without intents opens the verdict panel with empty addresses: it asks for them, it does not call
+    /// the empty text an invalid address.
+    #[test]
+    fn the_verdict_panel_asks_for_addresses_it_was_not_given() {
+        let html = render_text(Tab::Verdict, r#"{"resources": []}"#);
+        // (The apostrophe is escaped in the HTML.)
+        assert!(html.contains("type the source"), "{html}");
+        assert!(html.contains("type the destination"), "{html}");
+        assert!(!html.contains("is not an IP address"), "{html}");
+    }
+
     #[test]
     fn the_verdict_panel_explains_the_first_intent() {
         let html = render(Tab::Verdict);

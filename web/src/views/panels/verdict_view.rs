@@ -114,11 +114,17 @@ pub fn VerdictView() -> Html {
     };
     let needs_port = protocol.has_ports();
     let mut problems = Vec::new();
-    if from_ip.is_err() {
-        problems.push(format!("`{}` is not an IP address", from.trim()));
-    }
-    if to_ip.is_err() {
-        problems.push(format!("`{}` is not an IP address", to.trim()));
+    for (ip, typed, side) in [
+        (&from_ip, from.trim(), "source"),
+        (&to_ip, to.trim(), "destination"),
+    ] {
+        if ip.is_err() {
+            problems.push(if typed.is_empty() {
+                format!("type the {side}'s IP address")
+            } else {
+                format!("`{typed}` is not an IP address")
+            });
+        }
     }
     if needs_port && port_value.is_err() {
         problems.push("the port is a number from 0 to 65535".to_owned());
