@@ -383,7 +383,9 @@ pub fn App() -> Html {
         });
     }
     use_autosave(&state, &ready);
-    let analysis = use_memo(Design(state.scenario.clone()), |d| analyze(&d.0));
+    let analysis = use_memo(Design(state.scenario.clone()), |d| {
+        platform::timed("analyse", || analyze(&d.0))
+    });
     use_effect_with((), |()| platform::set_theme(platform::theme()));
     use_message_api(page.clone(), &state, analysis.clone());
     let teach = use_teach(page.clone(), {

@@ -12,7 +12,10 @@ use avnm_core::scenario::About;
 use serde::{Deserialize, Serialize};
 use yew::Callback;
 
-use crate::platform::keep::{self, Found};
+use crate::platform::{
+    self,
+    keep::{self, Found},
+};
 use crate::state::History;
 
 /// Where the index of saved designs is kept.
@@ -238,7 +241,7 @@ pub fn start() -> Start {
 /// Autosaves the design on screen into the current saved design (made when there is none); `failed` hears why
 /// it could not be kept.
 pub fn autosave(scenario: &Scenario, failed: &Callback<String>) {
-    let text = scenario.to_json();
+    let text = platform::timed("autosave: write", || scenario.to_json());
     let mut library = load();
     let now = keep::now();
     let id = match library.current.filter(|id| library.get(*id).is_some()) {
@@ -361,11 +364,8 @@ pub fn keep_history(history: &History) {
         return;
     };
     let (past, future) = history.recent(HISTORY_KEPT);
-    keep::keep(
-        &history_key(id),
-        &history_text(&past, &future),
-        Callback::noop(),
-    );
+    let text = platform::timed("history: write", || history_text(&past, &future));
+    keep::keep(&history_key(id), &text, Callback::noop());
 }
 
 /// Reads the stored history of design `id` and passes it to `done` (empty when there is none).

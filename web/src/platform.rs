@@ -401,6 +401,30 @@ pub mod keep {
     }
 }
 
+/// Runs `work` and records how long it took as a User Timing measure named `name` (`performance.measure`), which
+/// the browser's profiler shows and `cargo xtask bench` reads for each action of its page table. Natively (the
+/// tests) it only runs `work`.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let performance = web_sys::window().and_then(|w| w.performance());
+        let start = format!("{name}:start");
+        if let Some(p) = &performance {
+            let _ = p.mark(&start);
+        }
+        let out = work();
+        if let Some(p) = &performance {
+            let _ = p.measure_with_start_mark(name, &start);
+        }
+        out
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = name;
+        work()
+    }
+}
+
 // The page's address, fetching, and messages with the page around an embed.
 
 /// The query of the page's URL as `(key, value)` pairs, in order and decoded.

@@ -12,6 +12,8 @@ use avnm_core::scenario::{Change, NewResource};
 use avnm_link::Query;
 use yew::Reducible;
 
+use crate::platform;
+
 /// How many edits can be undone.
 const HISTORY: usize = 200;
 
@@ -475,17 +477,19 @@ impl AppState {
                 },
                 Err(e) => self.refused(format!("the change was not applied: {e}")),
             },
-            Action::Load { text, source } => match Scenario::parse(&text) {
-                Ok(next) => AppState {
-                    selection: Selection::Overview,
-                    loads: self.loads.wrapping_add(1),
-                    query: Query::default(),
-                    ..self.with_design(next)
-                },
-                Err(e) => self.refused(format!(
-                    "{source} was not loaded, your design is unchanged: {e}"
-                )),
-            },
+            Action::Load { text, source } => {
+                match platform::timed("load: parse", || Scenario::parse(&text)) {
+                    Ok(next) => AppState {
+                        selection: Selection::Overview,
+                        loads: self.loads.wrapping_add(1),
+                        query: Query::default(),
+                        ..self.with_design(next)
+                    },
+                    Err(e) => self.refused(format!(
+                        "{source} was not loaded, your design is unchanged: {e}"
+                    )),
+                }
+            }
             Action::Undo => self.travelled(self.history.undo(self.scenario.clone())),
             Action::Redo => self.travelled(self.history.redo(self.scenario.clone())),
             Action::Select(selection) => AppState {

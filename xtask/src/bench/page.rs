@@ -68,9 +68,11 @@ pub const PANELS: [(&str, &str); 7] = [
 /// Installed in the page once: the `longtask` observer, a DOM observer that notes the last change and when an
 /// armed condition (a selector whose text holds a needle) first holds, and the page's uncaught errors.
 /// `arm(selector, needle)` starts a measurement and says whether the condition holds already; `report()` gives
-/// the tasks (their durations, ms), the errors, when the condition held, and when the page settled: its last
+/// the tasks (their durations, ms), the errors, when the condition held, when the page settled: its last
 /// DOM change or the end of its last long task (which lays out and paints what the DOM changes asked for),
-/// whichever is later (ms after arming). Returns whether the browser gives `longtask` entries.
+/// whichever is later (ms after arming), and the time the page's own User Timing measures (`platform::timed`:
+/// parsing, importing, analysing, autosaving) took since arming, by name. Returns whether the browser gives
+/// `longtask` entries.
 const HARNESS: &str = r"
 if (window.__bench) { return window.__bench.longtask; }
 const b = window.__bench = { tasks: [], errors: [], t0: performance.now(), done: null, lastMutation: null,
@@ -105,8 +107,14 @@ b.arm = (selector, needle) => {
   b.t0 = performance.now(); b.lastChange = b.t0; b.lastPoll = b.t0;
   return already;
 };
-b.report = () => ({ tasks: b.tasks, errors: b.errors, done: b.done,
-  settled: Math.max(b.lastMutation || b.t0, b.lastTask || b.t0) - b.t0 });
+b.report = () => {
+  const spent = {};
+  for (const e of performance.getEntriesByType('measure')) {
+    if (e.startTime >= b.t0) { spent[e.name] = (spent[e.name] || 0) + e.duration; }
+  }
+  return { tasks: b.tasks, errors: b.errors, done: b.done, spent,
+    settled: Math.max(b.lastMutation || b.t0, b.lastTask || b.t0) - b.t0 };
+};
 return b.longtask;
 ";
 
@@ -155,6 +163,8 @@ pub enum Outcome {
         settled_ms: f64,
         /// Whether the browser gives `longtask` entries at all (without them, `tasks` is empty for want of them).
         longtask: bool,
+        /// The time the page's own measures took during the action, ms, by name, longest first.
+        spent: Vec<(String, f64)>,
     },
     /// The action did not finish in this many seconds.
     TimedOut(u64),
@@ -507,10 +517,22 @@ fn read_report(report: &Value, timeout: Duration, longtask: bool) -> Outcome {
         .and_then(Value::as_array)
         .map(|list| list.iter().filter_map(Value::as_f64).collect())
         .unwrap_or_default();
+    let mut spent: Vec<(String, f64)> = report
+        .get("spent")
+        .and_then(Value::as_object)
+        .map(|spent| {
+            spent
+                .iter()
+                .filter_map(|(name, ms)| Some((name.clone(), ms.as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    spent.sort_by(|a, b| b.1.total_cmp(&a.1));
     Outcome::Done {
         tasks,
         settled_ms: report.get("settled").and_then(Value::as_f64).unwrap_or(0.0),
         longtask,
+        spent,
     }
 }
 
@@ -614,6 +636,7 @@ impl Report {
                     tasks,
                     settled_ms,
                     longtask,
+                    ..
                 } => (
                     match tasks.iter().copied().reduce(f64::max) {
                         Some(ms) => format!("{ms:.0}"),
@@ -635,6 +658,30 @@ impl Report {
                 out,
                 "| {:<4} | {:<48} | {longest:>16} | {count:>13} | {settled:>16} |",
                 m.tier, m.action
+            );
+        }
+        let spent: Vec<String> = self
+            .measures
+            .iter()
+            .filter_map(|m| match &m.outcome {
+                Outcome::Done { spent, .. } if !spent.is_empty() => Some(format!(
+                    "- {} {}: {}",
+                    m.tier,
+                    m.action,
+                    spent
+                        .iter()
+                        .map(|(name, ms)| format!("{name} {ms:.0} ms"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                _ => None,
+            })
+            .collect();
+        if !spent.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nWhere the time went (the page's User Timing measures during each action):\n{}",
+                spent.join("\n")
             );
         }
         match &self.transfer {
@@ -706,6 +753,7 @@ mod tests {
                         tasks: vec![120.4, 75.0],
                         settled_ms: 300.2,
                         longtask: true,
+                        spent: vec![("analyse".into(), 80.4), ("autosave: write".into(), 20.0)],
                     },
                 },
                 Measure {
@@ -715,6 +763,7 @@ mod tests {
                         tasks: vec![],
                         settled_ms: 20.0,
                         longtask: true,
+                        spent: vec![],
                     },
                 },
                 Measure {
@@ -747,6 +796,11 @@ mod tests {
             "{}",
             lines[6]
         );
+        assert!(
+            text.contains("\n- T1 open Membership: analyse 80 ms, autosave: write 20 ms\n"),
+            "{text}"
+        );
+        assert!(!text.contains("- T1 open Topology"), "{text}");
         assert_eq!(
             lines.last(),
             Some(&"first page: not measured: not measured")
@@ -756,13 +810,15 @@ mod tests {
     #[test]
     fn reports_of_the_harness_are_read() {
         let timeout = Duration::from_secs(60);
-        let report = json!({"tasks": [51.0, 230.5], "errors": [], "done": 12.0, "settled": 250.0, "quiet": true});
+        let report = json!({"tasks": [51.0, 230.5], "errors": [], "done": 12.0, "settled": 250.0, "quiet": true,
+            "spent": {"load: parse": 40.5, "analyse": 120.0}});
         assert_eq!(
             read_report(&report, timeout, true),
             Outcome::Done {
                 tasks: vec![51.0, 230.5],
                 settled_ms: 250.0,
-                longtask: true
+                longtask: true,
+                spent: vec![("analyse".into(), 120.0), ("load: parse".into(), 40.5)],
             }
         );
         let threw = json!({"tasks": [], "errors": ["RuntimeError: unreachable"], "settled": 0, "quiet": true});

@@ -76,7 +76,8 @@ impl Sources {
     }
 
     fn imported(mut self) -> Sources {
-        self.outcome = (!self.list.is_empty()).then(|| Rc::new(import(&self.list)));
+        self.outcome = (!self.list.is_empty())
+            .then(|| Rc::new(platform::timed("import", || import(&self.list))));
         self
     }
 
@@ -91,7 +92,7 @@ impl Sources {
             return None;
         };
         Some(Action::Load {
-            text: imported.to_json(),
+            text: platform::timed("import: write", || imported.to_json()),
             source: self.names(),
         })
     }
