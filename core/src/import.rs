@@ -122,6 +122,12 @@ impl Imported {
         Scenario::from_document(self.document.clone())
     }
 
+    /// The document as a [`Scenario`], taken out without a copy (for a large design): the import keeps its
+    /// report, and its document is empty afterwards.
+    pub fn take_scenario(&mut self) -> Result<Scenario, FormatError> {
+        Scenario::from_document(std::mem::take(&mut self.document))
+    }
+
     /// The document as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.document).unwrap_or_default()

@@ -94,6 +94,42 @@ impl Scenario {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.document).unwrap_or_default()
     }
+
+    /// [`Scenario::to_json`] when it takes at most `limit` bytes, else `None`, found without writing more than
+    /// `limit` bytes (the playground keeps undo steps up to a budget: a large design is not written out whole
+    /// only to learn it does not fit).
+    ///
+    /// ```
+    /// let scenario = avnm_core::Scenario::parse(r#"{"title": "Mesh", "resources": []}"#).unwrap();
+    /// let whole = scenario.to_json();
+    /// assert_eq!(scenario.to_json_within(whole.len()), Some(whole.clone()));
+    /// assert_eq!(scenario.to_json_within(whole.len() - 1), None);
+    /// ```
+    pub fn to_json_within(&self, limit: usize) -> Option<String> {
+        /// Takes bytes up to a limit, then refuses.
+        struct Capped {
+            out: Vec<u8>,
+            limit: usize,
+        }
+        impl std::io::Write for Capped {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                if self.out.len() + bytes.len() > self.limit {
+                    return Err(std::io::Error::other("over the limit"));
+                }
+                self.out.extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut capped = Capped {
+            out: Vec::new(),
+            limit,
+        };
+        serde_json::to_writer_pretty(&mut capped, &self.document).ok()?;
+        String::from_utf8(capped.out).ok()
+    }
 }
 
 /// The title and description a document gives itself (its top-level `title` and `description`), read without

@@ -385,10 +385,9 @@ fn history_text(past: &[Rc<Scenario>], future: &[Rc<Scenario>]) -> String {
     let mut take = |designs: &[Rc<Scenario>]| -> Vec<String> {
         let mut texts = Vec::new();
         for design in designs {
-            let text = design.to_json();
-            if text.len() > budget {
+            let Some(text) = design.to_json_within(budget) else {
                 break;
-            }
+            };
             budget -= text.len();
             texts.push(text);
         }
@@ -576,6 +575,28 @@ mod tests {
         );
         assert_eq!(read_journal("7"), None);
         assert_eq!(read_journal("x\u{1e}1\u{1e}{}"), None);
+    }
+
+    /// The newest steps are kept up to [`HISTORY_BYTES`]: a step that does not fit in what is left ends its side.
+    #[test]
+    fn a_history_keeps_the_newest_steps_that_fit() {
+        let design = |title: &str, description: usize| {
+            Rc::new(
+                Scenario::parse(&format!(
+                    r#"{{"title": "{title}", "description": "{}", "resources": []}}"#,
+                    "x".repeat(description)
+                ))
+                .unwrap(),
+            )
+        };
+        let past = [
+            design("p1", 10),
+            design("p2", HISTORY_BYTES / 2),
+            design("p3", HISTORY_BYTES / 2),
+        ];
+        let future = [design("f1", HISTORY_BYTES), design("f2", 10)];
+        let history = read_history(&history_text(&past, &future));
+        assert_eq!((history.undoable(), history.redoable()), (2, 0));
     }
 
     #[test]

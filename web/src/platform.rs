@@ -618,9 +618,10 @@ pub fn tell_parent(origins: &[String], message: &impl serde::Serialize, design: 
 /// What reading files gives: each file's name and its text, or why it could not be read.
 pub type ReadFiles = Vec<(String, Result<String, String>)>;
 
-/// The largest file read, 64 MiB: as much as a share link may hold. A larger file is refused before it is
-/// read, with its size, so the page never holds hundreds of megabytes for a file it cannot use.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file read, 256 MiB: twice the benchmark's T2 design (10,000 VNets, 200,000 NSG rules: 130 MB of
+/// JSON), which the page imports within wasm's 4 GiB. A larger file is refused before it is read, with its size,
+/// so the page never holds more than it can analyse.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Files being read; dropping it cancels the reading.
 pub struct Readings(
@@ -719,8 +720,9 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
                 i,
                 name,
                 Err(format!(
-                    "it is {}, more than the 64 MiB the playground reads",
-                    size_text(size)
+                    "it is {}, more than the {} MiB the playground reads",
+                    size_text(size),
+                    MAX_FILE_BYTES / (1024 * 1024)
                 )),
             );
             continue;

@@ -402,6 +402,16 @@ impl PartialEq for Started {
     }
 }
 
+/// A design already read, as [`Action::LoadRead`] carries it: compared by identity.
+#[derive(Clone, Debug)]
+pub struct ReadDesign(pub Rc<Scenario>);
+
+impl PartialEq for ReadDesign {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Everything that changes the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -412,6 +422,14 @@ pub enum Action {
         /// The JSON text.
         text: String,
         /// Where it came from, for the error message.
+        source: String,
+    },
+    /// Replace the design with one already read (an import): what [`Action::Load`] does with a text, without
+    /// writing the design out and reading it back. `source` names it.
+    LoadRead {
+        /// The design.
+        design: ReadDesign,
+        /// Where it came from.
         source: String,
     },
     /// Undo the last change.
@@ -437,10 +455,20 @@ pub enum Action {
 }
 
 impl AppState {
-    fn with_design(&self, next: Scenario) -> Self {
+    /// The state with a whole new design (an undoable step), shown from its overview.
+    fn loaded(&self, design: Rc<Scenario>) -> Self {
+        AppState {
+            selection: Selection::Overview,
+            loads: self.loads.wrapping_add(1),
+            query: Query::default(),
+            ..self.with_design(design)
+        }
+    }
+
+    fn with_design(&self, next: Rc<Scenario>) -> Self {
         AppState {
             history: self.history.edited(self.scenario.clone()),
-            scenario: Rc::new(next),
+            scenario: next,
             notice: None,
             ..self.clone()
         }
@@ -473,23 +501,19 @@ impl AppState {
                 Ok(next) => AppState {
                     selection: Selection::added(&change, &next, &self.scenario)
                         .unwrap_or_else(|| self.selection.after(&change)),
-                    ..self.with_design(next)
+                    ..self.with_design(Rc::new(next))
                 },
                 Err(e) => self.refused(format!("the change was not applied: {e}")),
             },
             Action::Load { text, source } => {
                 match platform::timed("load: parse", || Scenario::parse(&text)) {
-                    Ok(next) => AppState {
-                        selection: Selection::Overview,
-                        loads: self.loads.wrapping_add(1),
-                        query: Query::default(),
-                        ..self.with_design(next)
-                    },
+                    Ok(next) => self.loaded(Rc::new(next)),
                     Err(e) => self.refused(format!(
                         "{source} was not loaded, your design is unchanged: {e}"
                     )),
                 }
             }
+            Action::LoadRead { design, source: _ } => self.loaded(design.0),
             Action::Undo => self.travelled(self.history.undo(self.scenario.clone())),
             Action::Redo => self.travelled(self.history.redo(self.scenario.clone())),
             Action::Select(selection) => AppState {

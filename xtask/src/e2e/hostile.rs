@@ -122,7 +122,7 @@ fn drop_file(session: &mut Session, name: &str, script_bytes: &str) -> Result<()
 }
 
 /// 50 MB files given to the import dialog, the header's file input and a drop: JSON that is valid but not a
-/// design, JSON cut short, and a file over the 64 MiB the playground reads. Each says what it is in the dialog,
+/// design, JSON cut short, and a file over the 256 MiB the playground reads. Each says what it is in the dialog,
 /// within a minute, and the design on screen stays.
 pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Result<(), String> {
     load_example(session, base_url, "hub-spoke-guardrails")?;
@@ -223,24 +223,24 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     close_dialog(session)?;
     unchanged(session, &before, "a dropped 50 MB file")?;
 
-    // Over the limit: a sparse file of 70 MB is refused by its size before it is read.
-    let huge = Scratch::write("huge-70mb.json", b"")?;
+    // Over the limit: a sparse file of 300 MB is refused by its size before it is read.
+    let huge = Scratch::write("huge-300mb.json", b"")?;
     fs::OpenOptions::new()
         .write(true)
         .open(&huge.0)
-        .and_then(|f| f.set_len(70_000_000))
+        .and_then(|f| f.set_len(300_000_000))
         .map_err(|e| format!("cannot size {}: {e}", huge.0.display()))?;
     choose_in_dialog(session, &huge)?;
     wait_long(
         session,
         "[data-testid=import-unreadable]",
-        &["huge-70mb.json", "70.0 MB", "64 MiB"],
+        &["huge-300mb.json", "300.0 MB", "256 MiB"],
         20,
     )?;
     session.wait_for_text("[data-testid=import-error]", "your design is unchanged")?;
-    session.screenshot(&artifact("huge-70mb.png"))?;
+    session.screenshot(&artifact("huge-300mb.png"))?;
     close_dialog(session)?;
-    unchanged(session, &before, "a 70 MB file")?;
+    unchanged(session, &before, "a 300 MB file")?;
     Ok(())
 }
 

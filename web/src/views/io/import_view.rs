@@ -15,7 +15,7 @@ use super::render_dialog;
 use crate::app::Ctx;
 use crate::components::rich;
 use crate::platform;
-use crate::state::Action;
+use crate::state::{Action, ReadDesign};
 
 /// At most this many report lines are drawn; the count of the others is said.
 const SHOWN_LINES: usize = 400;
@@ -91,10 +91,22 @@ impl Sources {
         let Some(Ok(imported)) = self.outcome.as_deref() else {
             return None;
         };
-        Some(Action::Load {
-            text: platform::timed("import: write", || imported.to_json()),
-            source: self.names(),
-        })
+        Some(load_action(
+            platform::timed("import: read", || imported.scenario()),
+            imported,
+            self.names(),
+        ))
+    }
+
+    /// [`Sources::load`] for sources no one else holds (the header's file input): the design is taken out of
+    /// the import, not copied (the report stays, for the dialog).
+    fn load_taken(&mut self) -> Option<Action> {
+        let names = self.names();
+        let Some(Ok(imported)) = self.outcome.as_mut().and_then(Rc::get_mut) else {
+            return self.load();
+        };
+        let design = platform::timed("import: read", || imported.take_scenario());
+        Some(load_action(design, imported, names))
     }
 
     /// `a.json`, `a.json and b.json`, `3 sources`.
@@ -104,6 +116,25 @@ impl Sources {
             [a, b] => format!("`{}` and `{}`", a.name, b.name),
             more => format!("{} sources", more.len()),
         }
+    }
+}
+
+/// The action that loads an imported design once read: a design the import wrote but cannot read back (a
+/// defect of the import) goes through [`Action::Load`] of its text, whose refusal says why.
+fn load_action(
+    design: Result<avnm_core::Scenario, avnm_core::FormatError>,
+    imported: &Imported,
+    source: String,
+) -> Action {
+    match design {
+        Ok(design) => Action::LoadRead {
+            design: ReadDesign(Rc::new(design)),
+            source,
+        },
+        Err(_) => Action::Load {
+            text: imported.to_json(),
+            source,
+        },
     }
 }
 
@@ -193,8 +224,8 @@ pub fn ImportView() -> Html {
             let open = open.clone();
             let dispatch = dispatch.clone();
             let done = Callback::from(move |files: platform::ReadFiles| {
-                let next = Sources::default().with(files);
-                let next = match next.load() {
+                let mut next = Sources::default().with(files);
+                let next = match next.load_taken() {
                     Some(action) => {
                         dispatch.emit(action);
                         Sources {
@@ -454,12 +485,29 @@ mod tests {
         let vnet = r#"{"value": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
                       "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#;
         let sources = Sources::default().with(vec![("vnets.json".into(), Ok(vnet.into()))]);
-        let Some(Action::Load { text, source }) = sources.load() else {
+        let Some(Action::LoadRead { design, source }) = sources.load() else {
             panic!("a list of one VNet imports")
         };
         assert_eq!(source, "`vnets.json`");
-        let scenario = avnm_core::Scenario::parse(&text).unwrap();
-        assert_eq!(scenario.model().vnets.len(), 1);
+        assert_eq!(design.0.model().vnets.len(), 1);
+        // The header's file input takes the design out of the import: the same design, and the report stays
+        // for the dialog.
+        let mut taken = Sources::default().with(vec![("vnets.json".into(), Ok(vnet.into()))]);
+        let Some(Action::LoadRead { design: read, .. }) = taken.load_taken() else {
+            panic!("a list of one VNet imports")
+        };
+        assert_eq!(read.0.to_json(), design.0.to_json());
+        let Some(Ok(imported)) = taken.outcome.as_deref() else {
+            panic!("the import stays")
+        };
+        assert!(
+            imported
+                .report
+                .iter()
+                .any(|line| line.kind == ReportKind::Read),
+            "{:?}",
+            imported.report
+        );
 
         let refused = Sources::default().with(vec![("empty.json".into(), Ok("{}".into()))]);
         assert!(refused.load().is_none(), "nothing to import loads nothing");
