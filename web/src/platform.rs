@@ -144,6 +144,10 @@ pub mod keep {
     use wasm_bindgen::JsValue;
     use yew::Callback;
 
+    /// A text of more bytes than this never fits in `localStorage`: its 5 MiB are counted in UTF-16 code units,
+    /// and a character of UTF-8 takes at most 3 bytes per code unit.
+    const NEVER_LOCAL_BYTES: usize = 15 * 1024 * 1024;
+
     /// What a `localStorage` key holds when its text is in IndexedDB: not JSON, so never a design.
     const IN_INDEXED_DB: &str = "@indexeddb";
 
@@ -225,32 +229,31 @@ pub mod keep {
         let storage = LocalStorage::raw();
         let number = write_number(key);
         let was_indexed = look(key) == Found::Indexed;
-        match storage.set_item(key, text) {
-            Ok(()) => {
-                if was_indexed {
-                    forget_indexed(key);
-                }
-                done.emit(Ok(Kept::Local));
+        // A text that cannot fit is not handed to `localStorage` (a copy of it as a JavaScript string, refused).
+        let local = text.len() <= NEVER_LOCAL_BYTES && storage.set_item(key, text).is_ok();
+        if local {
+            if was_indexed {
+                forget_indexed(key);
             }
-            Err(_) => {
-                let key = key.to_owned();
-                let text = text.to_owned();
-                wasm_bindgen_futures::spawn_local(async move {
-                    match indexed_put(&key, &text).await {
-                        // A later text is in `localStorage`, or on its way to IndexedDB (whose transactions run
-                        // in order, so it lands after this one).
-                        Ok(()) if !is_last_write(&key, number) => {}
-                        Ok(()) => {
-                            // The marker is a few bytes: when even it has no room, the old text stays in
-                            // `localStorage`, so it is removed first.
-                            let _ = storage.remove_item(&key);
-                            let _ = storage.set_item(&key, IN_INDEXED_DB);
-                            done.emit(Ok(Kept::Indexed));
-                        }
-                        Err(e) => done.emit(Err(e)),
+            done.emit(Ok(Kept::Local));
+        } else {
+            let key = key.to_owned();
+            let text = text.to_owned();
+            wasm_bindgen_futures::spawn_local(async move {
+                match indexed_put(&key, &text).await {
+                    // A later text is in `localStorage`, or on its way to IndexedDB (whose transactions run
+                    // in order, so it lands after this one).
+                    Ok(()) if !is_last_write(&key, number) => {}
+                    Ok(()) => {
+                        // The marker is a few bytes: when even it has no room, the old text stays in
+                        // `localStorage`, so it is removed first.
+                        let _ = storage.remove_item(&key);
+                        let _ = storage.set_item(&key, IN_INDEXED_DB);
+                        done.emit(Ok(Kept::Indexed));
                     }
-                });
-            }
+                    Err(e) => done.emit(Err(e)),
+                }
+            });
         }
     }
 

@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use avnm_core::Scenario;
 use avnm_core::import::{ImportError, Imported, ReportKind, ReportLine, Source, import};
 use yew::prelude::*;
 
@@ -27,8 +28,10 @@ struct Sources {
     list: Vec<Source>,
     /// Files that could not be read, with why.
     unreadable: Vec<(String, String)>,
-    /// The import of `list`, when it has something.
+    /// The import of `list`, when it has something (its report; the design it made is in `design`).
     outcome: Option<Rc<Result<Imported, ImportError>>>,
+    /// The design the import made, read once (taken out of the import, not copied), or why it cannot be read.
+    design: Option<Result<Rc<Scenario>, String>>,
     /// What was loaded last, said after loading.
     loaded: Option<String>,
 }
@@ -76,37 +79,35 @@ impl Sources {
     }
 
     fn imported(mut self) -> Sources {
-        self.outcome = (!self.list.is_empty())
-            .then(|| Rc::new(platform::timed("import", || import(&self.list))));
+        if self.list.is_empty() {
+            self.outcome = None;
+            self.design = None;
+            return self;
+        }
+        let mut outcome = platform::timed("import", || import(&self.list));
+        self.design = outcome.as_mut().ok().map(|imported| {
+            platform::timed("import: read", || imported.take_scenario())
+                .map(Rc::new)
+                .map_err(|e| e.to_string())
+        });
+        self.outcome = Some(Rc::new(outcome));
         self
     }
 
-    /// The load action of a successful import, named after its sources.
-    /// Whether the sources import, so that "Load" can load them (without writing the design out).
+    /// Whether the sources import into a design, so that "Load" can load it.
     fn loadable(&self) -> bool {
-        matches!(self.outcome.as_deref(), Some(Ok(_)))
+        matches!(self.design, Some(Ok(_)))
     }
 
+    /// The load action of a successful import, named after its sources: the design already read.
     fn load(&self) -> Option<Action> {
-        let Some(Ok(imported)) = self.outcome.as_deref() else {
+        let Some(Ok(design)) = &self.design else {
             return None;
         };
-        Some(load_action(
-            platform::timed("import: read", || imported.scenario()),
-            imported,
-            self.names(),
-        ))
-    }
-
-    /// [`Sources::load`] for sources no one else holds (the header's file input): the design is taken out of
-    /// the import, not copied (the report stays, for the dialog).
-    fn load_taken(&mut self) -> Option<Action> {
-        let names = self.names();
-        let Some(Ok(imported)) = self.outcome.as_mut().and_then(Rc::get_mut) else {
-            return self.load();
-        };
-        let design = platform::timed("import: read", || imported.take_scenario());
-        Some(load_action(design, imported, names))
+        Some(Action::LoadRead {
+            design: ReadDesign(design.clone()),
+            source: self.names(),
+        })
     }
 
     /// `a.json`, `a.json and b.json`, `3 sources`.
@@ -116,25 +117,6 @@ impl Sources {
             [a, b] => format!("`{}` and `{}`", a.name, b.name),
             more => format!("{} sources", more.len()),
         }
-    }
-}
-
-/// The action that loads an imported design once read: a design the import wrote but cannot read back (a
-/// defect of the import) goes through [`Action::Load`] of its text, whose refusal says why.
-fn load_action(
-    design: Result<avnm_core::Scenario, avnm_core::FormatError>,
-    imported: &Imported,
-    source: String,
-) -> Action {
-    match design {
-        Ok(design) => Action::LoadRead {
-            design: ReadDesign(Rc::new(design)),
-            source,
-        },
-        Err(_) => Action::Load {
-            text: imported.to_json(),
-            source,
-        },
     }
 }
 
@@ -224,8 +206,8 @@ pub fn ImportView() -> Html {
             let open = open.clone();
             let dispatch = dispatch.clone();
             let done = Callback::from(move |files: platform::ReadFiles| {
-                let mut next = Sources::default().with(files);
-                let next = match next.load_taken() {
+                let next = Sources::default().with(files);
+                let next = match next.load() {
                     Some(action) => {
                         dispatch.emit(action);
                         Sources {
@@ -360,7 +342,7 @@ fn render_outcome(sources: &Sources) -> Html {
         };
     };
     let (status, report): (Html, &[ReportLine]) = match outcome {
-        Ok(imported) => (render_summary(imported, sources), &imported.report),
+        Ok(imported) => (render_summary(sources), &imported.report),
         Err(error) => (
             html! {
                 <p class="error" role="alert" data-testid="import-error">
@@ -379,8 +361,11 @@ fn render_outcome(sources: &Sources) -> Html {
 }
 
 /// What the design read has, or that it was loaded.
-fn render_summary(imported: &Imported, sources: &Sources) -> Html {
-    match imported.scenario() {
+fn render_summary(sources: &Sources) -> Html {
+    let Some(design) = &sources.design else {
+        return html! {};
+    };
+    match design {
         Ok(scenario) => {
             let model = scenario.model();
             let counts = [
@@ -490,14 +475,12 @@ mod tests {
         };
         assert_eq!(source, "`vnets.json`");
         assert_eq!(design.0.model().vnets.len(), 1);
-        // The header's file input takes the design out of the import: the same design, and the report stays
-        // for the dialog.
-        let mut taken = Sources::default().with(vec![("vnets.json".into(), Ok(vnet.into()))]);
-        let Some(Action::LoadRead { design: read, .. }) = taken.load_taken() else {
-            panic!("a list of one VNet imports")
+        // The design was read once, when imported (the import keeps its report), and loading shares it.
+        let Some(Action::LoadRead { design: again, .. }) = sources.load() else {
+            panic!("loads again")
         };
-        assert_eq!(read.0.to_json(), design.0.to_json());
-        let Some(Ok(imported)) = taken.outcome.as_deref() else {
+        assert!(Rc::ptr_eq(&design.0, &again.0));
+        let Some(Ok(imported)) = sources.outcome.as_deref() else {
             panic!("the import stays")
         };
         assert!(
