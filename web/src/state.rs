@@ -417,7 +417,8 @@ impl PartialEq for ReadDesign {
 pub enum Action {
     /// Apply a change to the design (undoable).
     Change(Change),
-    /// Replace the design with a document's text (an example, an import, a link); `source` names it for errors.
+    /// Replace the design with a document's text (an example, a lesson's, an embed's message); `source` names it
+    /// for errors.
     Load {
         /// The JSON text.
         text: String,
@@ -497,14 +498,16 @@ impl AppState {
     /// The state after an action.
     pub fn reduce(&self, action: Action) -> Self {
         match action {
-            Action::Change(change) => match self.scenario.change(&change) {
-                Ok(next) => AppState {
-                    selection: Selection::added(&change, &next, &self.scenario)
-                        .unwrap_or_else(|| self.selection.after(&change)),
-                    ..self.with_design(Rc::new(next))
-                },
-                Err(e) => self.refused(format!("the change was not applied: {e}")),
-            },
+            Action::Change(change) => {
+                match platform::timed("change", || self.scenario.change(&change)) {
+                    Ok(next) => AppState {
+                        selection: Selection::added(&change, &next, &self.scenario)
+                            .unwrap_or_else(|| self.selection.after(&change)),
+                        ..self.with_design(Rc::new(next))
+                    },
+                    Err(e) => self.refused(format!("the change was not applied: {e}")),
+                }
+            }
             Action::Load { text, source } => {
                 match platform::timed("load: parse", || Scenario::parse(&text)) {
                     Ok(next) => self.loaded(Rc::new(next)),
