@@ -316,7 +316,17 @@ impl Importer {
             self.line(ReportKind::Skipped, path, format!("`{kind}` `{id}`: {why}"));
             return;
         }
-        if let Err(e) = format::read(&json!({"resources": [res]})) {
+        // Read alone, so that what cannot be read is skipped with its own path; moved into the document read
+        // and out again, not copied.
+        let alone = Value::Object(Map::from_iter([(
+            "resources".to_owned(),
+            Value::Array(vec![res]),
+        )]));
+        let read = format::read(&alone);
+        let Some(res) = taken_back(alone) else {
+            return;
+        };
+        if let Err(e) = read {
             self.line(
                 ReportKind::Skipped,
                 path,
@@ -818,4 +828,15 @@ fn relocate(error: &FormatError, from: &str, to: &str) -> String {
     error
         .to_string()
         .replacen(&format!("`{from}"), &format!("`{to}"), 1)
+}
+
+/// The one resource of a document made by [`Importer::resource`] to read it alone.
+fn taken_back(alone: Value) -> Option<Value> {
+    match alone {
+        Value::Object(mut document) => match document.remove("resources") {
+            Some(Value::Array(mut resources)) => resources.pop(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
