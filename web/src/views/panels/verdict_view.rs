@@ -1,6 +1,7 @@
 //! The verdict panel: pick a flow, see Allowed, Denied or Unreachable, and the trace as readable steps.
 
 use std::net::IpAddr;
+use std::rc::Rc;
 
 use avnm_core::model::Protocol;
 use avnm_core::verdict::{Step, StepResult};
@@ -16,8 +17,7 @@ use crate::state::Action;
 use crate::views::io::CopyView;
 
 /// Known endpoints to pick from: NIC addresses with their names.
-fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
-    let model = &ctx.analysis.model;
+fn endpoints(model: &avnm_core::model::Model) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = model
         .nics
         .values()
@@ -29,6 +29,44 @@ fn endpoints(ctx: &Ctx) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// At most this many endpoints are suggested under a field: a design of thousands of NICs would otherwise put
+/// thousands of options in the page at every keystroke.
+const SUGGESTED: usize = 50;
+
+/// The endpoints suggested for what a field holds: those whose address starts with it or whose NIC's name holds it
+/// (all when it is empty), the first [`SUGGESTED`].
+fn suggestions<'a>(list: &'a [(String, String)], typed: &str) -> Vec<&'a (String, String)> {
+    let typed = typed.trim().to_ascii_lowercase();
+    list.iter()
+        .filter(|(ip, name)| {
+            typed.is_empty() || ip.starts_with(&typed) || name.to_ascii_lowercase().contains(&typed)
+        })
+        .take(SUGGESTED)
+        .collect()
+}
+
+/// The suggestions of one field, as a `datalist`.
+fn datalist(id: &str, list: &[(String, String)], typed: &str) -> Html {
+    html! {
+        <datalist id={id.to_owned()}>
+            { for suggestions(list, typed).into_iter().map(|(ip, name)| html! { <option value={ip.clone()}>{ name.clone() }</option> }) }
+        </datalist>
+    }
+}
+
+/// The analysis, compared by identity: the endpoints are listed again only when it changes.
+struct Same(Option<Rc<avnm_core::Analysis>>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
 }
 
 /// The flow the panel opens on: the one remembered in the state (typed before, or from a share link), else the
@@ -90,6 +128,12 @@ pub fn VerdictView() -> Html {
         [&from, &to, &port, &source_port],
         *protocol,
     );
+    let list = use_memo(Same(ctx.as_ref().map(|c| c.analysis.clone())), |same| {
+        same.0
+            .as_ref()
+            .map(|a| endpoints(&a.model))
+            .unwrap_or_default()
+    });
     let Some(ctx) = ctx else { return html! {} };
 
     let text_input = |state: &UseStateHandle<String>| {
@@ -143,14 +187,13 @@ pub fn VerdictView() -> Html {
         _ => None,
     };
     let verdict = flow.map(|f| (ctx.analysis.verdict(&f), f));
-    let list = endpoints(&ctx);
     html! {
         <div class="panel verdict-panel">
             <form class="flow-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label class="field"><span class="label">{ "Source" }</span>
-                    <input list="endpoints" value={(*from).clone()} oninput={text_input(&from)} data-testid="verdict-from" spellcheck="false" /></label>
+                    <input list="endpoints-from" value={(*from).clone()} oninput={text_input(&from)} data-testid="verdict-from" spellcheck="false" /></label>
                 <label class="field"><span class="label">{ "Destination" }</span>
-                    <input list="endpoints" value={(*to).clone()} oninput={text_input(&to)} data-testid="verdict-to" spellcheck="false" /></label>
+                    <input list="endpoints-to" value={(*to).clone()} oninput={text_input(&to)} data-testid="verdict-to" spellcheck="false" /></label>
                 <label class="field"><span class="label">{ "Protocol" }</span>
                     <select onchange={on_protocol} data-testid="verdict-protocol">
                         { for ["Tcp", "Udp", "Icmp", "Esp", "Ah", "Any"].iter().map(|p| html! {
@@ -161,9 +204,8 @@ pub fn VerdictView() -> Html {
                     <input value={(*port).clone()} oninput={text_input(&port)} disabled={!needs_port} data-testid="verdict-port" inputmode="numeric" /></label>
                 <label class="field"><span class="label">{ "Source port" }</span>
                     <input value={(*source_port).clone()} oninput={text_input(&source_port)} placeholder="49152" disabled={!needs_port} inputmode="numeric" /></label>
-                <datalist id="endpoints">
-                    { for list.iter().map(|(ip, name)| html! { <option value={ip.clone()}>{ name.clone() }</option> }) }
-                </datalist>
+                { datalist("endpoints-from", &list, &from) }
+                { datalist("endpoints-to", &list, &to) }
             </form>
             { for problems.iter().map(|p| html! { <p class="error" role="alert">{ p.clone() }</p> }) }
             if let Some((v, f)) = verdict {
@@ -251,5 +293,33 @@ fn render_step(step: &Step) -> Html {
                 </table>
             }
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A field suggests the endpoints its text starts (an address) or names (a NIC), at most [`SUGGESTED`].
+    #[test]
+    fn a_field_suggests_what_matches_its_text() {
+        let list: Vec<(String, String)> = (0..300)
+            .map(|i| (format!("10.{}.0.{}", i / 100, i % 100), format!("nic-{i}")))
+            .collect();
+        assert_eq!(suggestions(&list, "").len(), SUGGESTED);
+        let exact = suggestions(&list, " 10.2.0.57 ");
+        assert_eq!(exact, [&("10.2.0.57".to_owned(), "nic-257".to_owned())]);
+        let by_name: Vec<&str> = suggestions(&list, "NIC-29")
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect();
+        assert_eq!(
+            by_name,
+            [
+                "nic-29", "nic-290", "nic-291", "nic-292", "nic-293", "nic-294", "nic-295",
+                "nic-296", "nic-297", "nic-298", "nic-299"
+            ]
+        );
+        assert!(suggestions(&list, "192.").is_empty());
     }
 }
