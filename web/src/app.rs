@@ -319,19 +319,15 @@ fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
     };
     let first = use_mut_ref(|| state.scenario.clone());
     let saving = ready.clone();
-    // Both run in a task of their own, after the browser has drawn the change: writing a large design out takes
-    // as long as analysing it, and the user sees the result first.
     use_effect_with(Design(state.scenario.clone()), move |d| {
         if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
-            let design = d.0.clone();
-            platform::soon(move || library::autosave(&design, &notify));
+            library::autosave(&d.0, &notify);
         }
     });
     let saving = ready.clone();
     use_effect_with(Steps(state.history.clone()), move |steps| {
         if saving.get() {
-            let history = steps.0.clone();
-            platform::soon(move || library::keep_history(&history));
+            library::keep_history(&steps.0);
         }
     });
 }

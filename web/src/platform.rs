@@ -404,12 +404,6 @@ pub mod keep {
     }
 }
 
-/// Runs `work` in a task of its own, as soon as the browser is free (after it has drawn what the current task
-/// changed): a zero-delay timer. Tasks run in the order they were asked for.
-pub fn soon(work: impl FnOnce() + 'static) {
-    gloo::timers::callback::Timeout::new(0, work).forget();
-}
-
 /// Runs `work` and records how long it took as a User Timing measure named `name` (`performance.measure`), which
 /// the browser's profiler shows and `cargo xtask bench` reads for each action of its page table. Natively (the
 /// tests) it only runs `work`.
