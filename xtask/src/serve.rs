@@ -368,6 +368,24 @@ mod tests {
 
     use super::{Background, mime_type, request_path};
 
+    /// A fresh directory under the system's temporary one, holding an `index.html` of `<!doctype html>`.
+    fn site(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        dir
+    }
+
+    /// `127.0.0.1:PORT` of a server.
+    fn address(server: &Background) -> String {
+        server
+            .url()
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
     #[track_caller]
     fn check(target: &str, expected: Option<&str>) {
         assert_eq!(
@@ -448,10 +466,8 @@ mod tests {
     /// Starts the server on a temporary directory and requests a few paths over real HTTP.
     #[test]
     fn serves_files_with_headers_and_refuses_the_rest() {
-        let dir = std::env::temp_dir().join(format!("xtask-serve-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = site("test");
         std::fs::create_dir_all(dir.join("static")).unwrap();
-        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(dir.join("app.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("static/style.css"), "body{}").unwrap();
 
@@ -504,17 +520,10 @@ mod tests {
         use std::net::TcpStream;
         use std::time::{Duration, Instant};
 
-        let dir = std::env::temp_dir().join(format!("xtask-serve-burst-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        let dir = site("burst");
         for round in 0..5 {
             let server = Background::start(&dir).unwrap();
-            let address = server
-                .url()
-                .trim_start_matches("http://")
-                .trim_end_matches('/')
-                .to_owned();
+            let address = address(&server);
             let mut streams: Vec<TcpStream> = (0..12)
                 .map(|_| TcpStream::connect(&address).unwrap())
                 .collect();
@@ -557,16 +566,10 @@ mod tests {
         use std::io::{Read as _, Write as _};
         use std::net::TcpStream;
 
-        let dir = std::env::temp_dir().join(format!("xtask-serve-order-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        let dir = site("order");
         let server = Background::start(&dir).unwrap();
-        let address = server
-            .url()
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        let mut stream = TcpStream::connect(address).unwrap();
+        let address = address(&server);
+        let mut stream = TcpStream::connect(&address).unwrap();
         stream
             .set_read_timeout(Some(std::time::Duration::from_secs(10)))
             .unwrap();
