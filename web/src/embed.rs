@@ -230,7 +230,11 @@ pub fn selection_of(model: &Model, item: &str) -> Option<Selection> {
 pub fn changes_design(action: &Action) -> bool {
     matches!(
         action,
-        Action::Change(_) | Action::Load { .. } | Action::Undo | Action::Redo
+        Action::Change(_)
+            | Action::Load { .. }
+            | Action::LoadRead { .. }
+            | Action::Undo
+            | Action::Redo
     )
 }
 
@@ -394,6 +398,10 @@ mod tests {
     #[test]
     fn read_only_embeds_refuse_design_changes_only() {
         assert!(changes_design(&Action::Undo));
+        assert!(changes_design(&Action::LoadRead {
+            design: crate::state::ReadDesign(Rc::new(Scenario::default())),
+            source: "an import".to_owned(),
+        }));
         assert!(!changes_design(&Action::Show(crate::state::Tab::Matrix)));
     }
 }

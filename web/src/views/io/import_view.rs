@@ -2,7 +2,7 @@
 //! the report of what was read, skipped, inferred and not evaluated, file by file and path by path.
 //!
 //! The dialog reads its sources as they are added and shows the report before anything is loaded; "Load" puts the
-//! design in the playground as one undoable step (`Action::Load`).
+//! design in the playground as one undoable step (`Action::LoadRead`: the design is read once, when imported).
 //! A refused import loads nothing and says why in one line.
 //! The header's file input (`data-testid=import`) loads at once what imports, and opens the dialog on its report.
 
