@@ -87,7 +87,7 @@ fn check(
         match result {
             Ok(imported) => fail(format!(
                 "should be refused, imported {} resources",
-                imported.document["resources"]
+                imported.document()["resources"]
                     .as_array()
                     .map_or(0, Vec::len)
             )),
@@ -120,7 +120,7 @@ fn check(
             return failures;
         }
     };
-    let found: Vec<String> = imported.document["resources"]
+    let found: Vec<String> = imported.document()["resources"]
         .as_array()
         .unwrap()
         .iter()
@@ -142,7 +142,7 @@ fn check(
             "resources\n  found:    {found:?}\n  expected: {wanted:?}"
         ));
     }
-    let commits: Vec<Value> = imported.document["commits"]
+    let commits: Vec<Value> = imported.document()["commits"]
         .as_array()
         .unwrap()
         .iter()
@@ -193,11 +193,11 @@ fn check(
     {
         fail("a refused line in an import that gave a design".to_owned());
     }
-    match Scenario::from_document(imported.document) {
+    match imported.design() {
         Err(e) => fail(format!("the imported document does not load: {e}")),
         Ok(scenario) => {
             // The design's diagnostics as `avnm diagnostics` lists them (the deployment's too).
-            let errors: BTreeSet<String> = avnm_core::analyze(&scenario)
+            let errors: BTreeSet<String> = avnm_core::analyze(scenario)
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
@@ -358,7 +358,7 @@ fn the_verified_module_admin_rule_imports_with_its_parameters() {
         "sources/Azure+bicep-registry-modules/avm/res/network/network-manager/security-admin-configuration/rule-collection/rule/main.json",
         "rule.parameters.json",
     );
-    let resources = imported.document["resources"].as_array().unwrap();
+    let resources = imported.document()["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1);
     let rule = &resources[0];
     assert_eq!(

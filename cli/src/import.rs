@@ -38,8 +38,8 @@ pub(crate) fn run(files: &[String], output: Option<&str>) -> Result<ExitCode, In
         eprintln!("{line}");
     }
     // The design's diagnostics, as `avnm diagnostics` would list them, say what is odd in what was imported.
-    if let Ok(scenario) = imported.scenario() {
-        for diagnostic in &avnm_core::analyze(&scenario).diagnostics {
+    if let Ok(scenario) = imported.design() {
+        for diagnostic in &avnm_core::analyze(scenario).diagnostics {
             eprintln!("diagnostic {diagnostic}");
         }
     }

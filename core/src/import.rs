@@ -107,30 +107,52 @@ impl fmt::Display for ReportLine {
     }
 }
 
-/// The result of an import: a scenario document and the report of how it was made.
-#[derive(Clone, Debug, PartialEq)]
+/// The result of an import: a scenario document, read as a design, and the report of how it was made.
+#[derive(Clone, Debug)]
 pub struct Imported {
-    /// The scenario document (decisions §1): `resources`, `commits`, `intents`.
-    pub document: Value,
+    /// The design the import made, or its document and why that does not read as a design.
+    design: Result<Scenario, (Value, FormatError)>,
     /// One line per thing read, skipped, inferred, duplicated or not evaluated, in input order.
     pub report: Vec<ReportLine>,
 }
 
+impl PartialEq for Imported {
+    fn eq(&self, other: &Self) -> bool {
+        self.document() == other.document() && self.report == other.report
+    }
+}
+
 impl Imported {
-    /// The document as a [`Scenario`].
-    pub fn scenario(&self) -> Result<Scenario, FormatError> {
-        Scenario::from_document(self.document.clone())
+    /// The scenario document (decisions §1): `resources`, `commits`, `intents`.
+    pub fn document(&self) -> &Value {
+        match &self.design {
+            Ok(scenario) => scenario.document(),
+            Err((document, _)) => document,
+        }
     }
 
-    /// The document as a [`Scenario`], taken out without a copy (for a large design): the import keeps its
-    /// report, and its document is empty afterwards.
+    /// The design the import made (read once, when imported), or why its document does not read as one.
+    pub fn design(&self) -> Result<&Scenario, &FormatError> {
+        self.design.as_ref().map_err(|(_, error)| error)
+    }
+
+    /// The design as a [`Scenario`] of its own (a copy).
+    pub fn scenario(&self) -> Result<Scenario, FormatError> {
+        self.design().cloned().map_err(FormatError::clone)
+    }
+
+    /// The design, taken out without a copy (for a large design): the import keeps its report, and its design is
+    /// empty afterwards.
     pub fn take_scenario(&mut self) -> Result<Scenario, FormatError> {
-        Scenario::from_document(std::mem::take(&mut self.document))
+        match &mut self.design {
+            Ok(scenario) => Ok(std::mem::take(scenario)),
+            Err((_, error)) => Err(error.clone()),
+        }
     }
 
     /// The document as pretty-printed JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.document).unwrap_or_default()
+        serde_json::to_string_pretty(self.document()).unwrap_or_default()
     }
 }
 
@@ -173,12 +195,38 @@ impl ImportError {
 /// assert_eq!(error.to_string(), "nothing to import: `a.json` is an empty JSON object");
 /// ```
 pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
-    let mut importer = Importer::default();
-    let parsed: Vec<(&Source, Result<Value, FormatError>)> = sources
-        .iter()
-        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
-        .collect();
-    for (source, value) in &parsed {
+    // Each resource is checked to read on its own only when the whole design does not read: the first pass leaves
+    // that out, and the design it makes is read once; a resource that cannot be read makes a second pass, which
+    // skips it with its own path in the report. The sources' JSON trees are dropped before the design is read.
+    let parse = || -> Vec<(&Source, Result<Value, FormatError>)> {
+        sources
+            .iter()
+            .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+            .collect()
+    };
+    let (document, report) = run(&parse(), false)?;
+    let design = match Scenario::from_document(document) {
+        Ok(scenario) => Ok(scenario),
+        Err(_) => {
+            let (document, report) = run(&parse(), true)?;
+            let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
+            return Ok(Imported { design, report });
+        }
+    };
+    Ok(Imported { design, report })
+}
+
+/// One pass of [`import`] over the parsed sources: the scenario document and the report, or why nothing could be
+/// imported. With `check_each`, every resource is read on its own first and skipped when it cannot be.
+fn run(
+    parsed: &[(&Source, Result<Value, FormatError>)],
+    check_each: bool,
+) -> Result<(Value, Vec<ReportLine>), ImportError> {
+    let mut importer = Importer {
+        check_each,
+        ..Importer::default()
+    };
+    for (source, value) in parsed {
         if let Ok(Value::Object(map)) = value
             && template::is_parameters(map)
         {
@@ -189,7 +237,7 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
             importer.parameters.extend(values);
         }
     }
-    for (source, value) in &parsed {
+    for (source, value) in parsed {
         importer.file.clone_from(&source.name);
         match value {
             Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
@@ -205,7 +253,7 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
     // A source that gave nothing says why in one line, after its own lines.
     let mut refusals = Vec::new();
     let mut ordered = Vec::new();
-    for (source, value) in &parsed {
+    for (source, value) in parsed {
         let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
             std::mem::take(&mut importer.report)
                 .into_iter()
@@ -275,10 +323,7 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
     document.insert("resources".to_owned(), Value::Array(resources));
     document.insert("commits".to_owned(), Value::Array(commits));
     document.insert("intents".to_owned(), Value::Array(intents));
-    Ok(Imported {
-        document: Value::Object(document),
-        report,
-    })
+    Ok((Value::Object(document), report))
 }
 
 #[cfg(test)]

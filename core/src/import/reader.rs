@@ -34,6 +34,8 @@ pub(super) struct Importer {
     /// Fields of a subscription or resource group given by resources of their own (`Microsoft.Resources/tags`,
     /// `Microsoft.Subscription/aliases`): (file, path, the scope's id, `tags` or `properties`, fields to merge).
     pub(super) scope_fields: Vec<(String, String, String, &'static str, Value)>,
+    /// Whether each resource is read on its own before it is taken (see [`super::import`]).
+    pub(super) check_each: bool,
 }
 
 fn at(path: &str, key: &str) -> String {
@@ -318,22 +320,27 @@ impl Importer {
         }
         // Read alone, so that what cannot be read is skipped with its own path; moved into the document read
         // and out again, not copied.
-        let alone = Value::Object(Map::from_iter([(
-            "resources".to_owned(),
-            Value::Array(vec![res]),
-        )]));
-        let read = format::read(&alone);
-        let Some(res) = taken_back(alone) else {
-            return;
+        let res = if self.check_each {
+            let alone = Value::Object(Map::from_iter([(
+                "resources".to_owned(),
+                Value::Array(vec![res]),
+            )]));
+            let read = format::read(&alone);
+            let Some(res) = taken_back(alone) else {
+                return;
+            };
+            if let Err(e) = read {
+                self.line(
+                    ReportKind::Skipped,
+                    path,
+                    format!("cannot be read: {}", relocate(&e, "resources[0]", path)),
+                );
+                return;
+            }
+            res
+        } else {
+            res
         };
-        if let Err(e) = read {
-            self.line(
-                ReportKind::Skipped,
-                path,
-                format!("cannot be read: {}", relocate(&e, "resources[0]", path)),
-            );
-            return;
-        }
         let key = id.to_ascii_lowercase();
         if let Some((file, first, index)) = self.seen.get(&key) {
             let same = self.resources.get(*index) == Some(&res);
