@@ -86,7 +86,8 @@ impl Sources {
         }
         let mut outcome = platform::timed("import", || import(&self.list));
         self.design = outcome.as_mut().ok().map(|imported| {
-            platform::timed("import: read", || imported.take_scenario())
+            imported
+                .take_scenario()
                 .map(Rc::new)
                 .map_err(|e| e.to_string())
         });
