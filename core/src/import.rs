@@ -205,14 +205,14 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
             .collect()
     };
     let (document, report) = run(&parse(), false)?;
-    let design = match Scenario::from_document(document) {
-        Ok(scenario) => Ok(scenario),
-        Err(_) => {
-            let (document, report) = run(&parse(), true)?;
-            let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
-            return Ok(Imported { design, report });
-        }
-    };
+    if let Ok(scenario) = Scenario::from_document(document) {
+        return Ok(Imported {
+            design: Ok(scenario),
+            report,
+        });
+    }
+    let (document, report) = run(&parse(), true)?;
+    let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
     Ok(Imported { design, report })
 }
 
