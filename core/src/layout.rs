@@ -678,6 +678,14 @@ mod tests {
         analyze(&Scenario::parse(text).unwrap())
     }
 
+    /// Whether two boxes (the zones of a diagram, the region boxes of an overview) do not overlap.
+    fn apart(a: &Zone, b: &Zone) -> bool {
+        a.x + a.width <= b.x
+            || b.x + b.width <= a.x
+            || a.y + a.height <= b.y
+            || b.y + b.height <= a.y
+    }
+
     /// Every VNet has one node, inside its region's zone and the diagram, and no two footprints or zones
     /// overlap; the layout is the same when built again.
     #[track_caller]
@@ -712,11 +720,7 @@ mod tests {
         }
         for (i, a) in layout.zones.iter().enumerate() {
             for b in &layout.zones[i + 1..] {
-                let apart = a.x + a.width <= b.x
-                    || b.x + b.width <= a.x
-                    || a.y + a.height <= b.y
-                    || b.y + b.height <= a.y;
-                assert!(apart, "zones overlap: {a:?} {b:?}");
+                assert!(apart(a, b), "zones overlap: {a:?} {b:?}");
             }
         }
         assert_eq!(layout.groups.len(), topology.connected_groups.len());
@@ -977,8 +981,8 @@ mod tests {
                     .collect();
                 format!(
                     "{} {} [{}] {} {} {}",
-                    r.region,
-                    r.vnets,
+                    r.zone.region,
+                    r.zone.vnets,
                     hubs.join(", "),
                     r.linked,
                     r.unlinked,
@@ -997,18 +1001,18 @@ mod tests {
         );
         assert!(o.links.is_empty());
         // Boxes apart and inside the diagram, each hub inside its box.
-        for (i, a) in o.regions.iter().enumerate() {
+        for (i, r) in o.regions.iter().enumerate() {
+            let a = &r.zone;
             assert!(a.x + a.width <= o.width + 1e-9 && a.y + a.height <= o.height + 1e-9);
-            for h in &a.hubs {
+            for h in &r.hubs {
                 assert!(h.x - h.radius >= a.x && h.x + h.radius <= a.x + a.width);
                 assert!(h.y - h.radius >= a.y && h.y + h.radius <= a.y + a.height);
             }
             for b in &o.regions[i + 1..] {
                 assert!(
-                    a.x + a.width <= b.x
-                        || b.x + b.width <= a.x
-                        || a.y + a.height <= b.y
-                        || b.y + b.height <= a.y
+                    apart(a, &b.zone),
+                    "region boxes overlap: {a:?} {:?}",
+                    b.zone
                 );
             }
         }
@@ -1062,8 +1066,8 @@ mod tests {
             .iter()
             .map(|l| {
                 (
-                    o.regions[l.regions[0]].region.as_str(),
-                    o.regions[l.regions[1]].region.as_str(),
+                    o.regions[l.regions[0]].zone.region.as_str(),
+                    o.regions[l.regions[1]].zone.region.as_str(),
                     l.peerings,
                 )
             })

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ASPECT, Rows, hubs, wrap};
+use super::{ASPECT, Rows, Zone, hubs, wrap};
 use crate::connectivity::Topology;
 use crate::model::{Location, Model, VnetId};
 
@@ -42,18 +42,8 @@ pub struct Overview {
 /// A region, drawn as a box holding its hubs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegionBox {
-    /// The region.
-    pub region: Location,
-    /// Left edge.
-    pub x: f64,
-    /// Top edge.
-    pub y: f64,
-    /// Width.
-    pub width: f64,
-    /// Height.
-    pub height: f64,
-    /// How many VNets the region has.
-    pub vnets: usize,
+    /// The region, where its box is and how many VNets it has: what a zone of the full diagram says.
+    pub zone: Zone,
     /// The hubs of the region, in id order.
     pub hubs: Vec<HubBox>,
     /// VNets linked by a peering or a connected group that are neither a hub nor a spoke of a hub of the region.
@@ -128,7 +118,7 @@ fn radius(spokes: usize) -> f64 {
 /// let analysis = analyze(&scenario);
 /// let overview = layout::overview(&analysis.model, &analysis.topology);
 /// assert_eq!(overview.regions.len(), 1);
-/// assert_eq!((overview.regions[0].vnets, overview.regions[0].unlinked), (1, 1));
+/// assert_eq!((overview.regions[0].zone.vnets, overview.regions[0].unlinked), (1, 1));
 /// ```
 pub fn overview(model: &Model, topology: &Topology) -> Overview {
     let hubs = hubs(model, topology);
@@ -190,12 +180,14 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
             let width = (2.0 * PAD + columns as f64 * SLOT.0).max(MIN_WIDTH);
             let height = TITLE + rows as f64 * SLOT.1 + FOOTER + PAD;
             RegionBox {
-                region: (*region).clone(),
-                x: 0.0,
-                y: 0.0,
-                width,
-                height,
-                vnets: vnets.len(),
+                zone: Zone {
+                    region: (*region).clone(),
+                    x: 0.0,
+                    y: 0.0,
+                    width,
+                    height,
+                    vnets: vnets.len(),
+                },
                 hubs: hub_boxes,
                 linked,
                 unlinked,
@@ -205,7 +197,10 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
         .collect();
 
     // Boxes in rows, wrapping at the width that makes the diagram's shape closest to ASPECT.
-    let sizes: Vec<(f64, f64)> = boxes.iter().map(|b| (b.width, b.height)).collect();
+    let sizes: Vec<(f64, f64)> = boxes
+        .iter()
+        .map(|b| (b.zone.width, b.zone.height))
+        .collect();
     let mut best: Option<(f64, Rows)> = None;
     let mut limit = 0.0;
     for (w, _) in &sizes {
@@ -222,10 +217,10 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
         height,
     } = best.map(|b| b.1).unwrap_or_default();
     for (b, (x, y)) in boxes.iter_mut().zip(corners) {
-        b.x = x;
-        b.y = y;
+        b.zone.x = x;
+        b.zone.y = y;
         let columns = b.hubs.len().clamp(1, HUBS_PER_ROW);
-        let left = x + (b.width - columns as f64 * SLOT.0) / 2.0;
+        let left = x + (b.zone.width - columns as f64 * SLOT.0) / 2.0;
         for (k, hub) in b.hubs.iter_mut().enumerate() {
             let (col, row) = ((k % HUBS_PER_ROW) as f64, (k / HUBS_PER_ROW) as f64);
             hub.x = left + (col + 0.5) * SLOT.0;
@@ -237,7 +232,7 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
     let index: BTreeMap<&Location, usize> = boxes
         .iter()
         .enumerate()
-        .map(|(i, b)| (&b.region, i))
+        .map(|(i, b)| (&b.zone.region, i))
         .collect();
     let mut crossing: BTreeMap<[usize; 2], usize> = BTreeMap::new();
     for link in &topology.peerings {

@@ -373,9 +373,12 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
     let vnets = analysis.model.vnets.len();
     let t = &analysis.topology;
     let centre = |i: usize| {
-        o.regions
-            .get(i)
-            .map(|r| (r.x + r.width / 2.0, r.y + r.height / 2.0))
+        o.regions.get(i).map(|r| {
+            (
+                r.zone.x + r.zone.width / 2.0,
+                r.zone.y + r.zone.height / 2.0,
+            )
+        })
     };
     let activate = |focus: Focus| {
         let (click, key) = (focus.clone(), focus);
@@ -425,7 +428,8 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
                     }) }
                 </g>
                 { for o.regions.iter().map(|r| {
-                    let (onclick, onkeydown) = activate(Focus::Region(r.region.clone()));
+                    let z = &r.zone;
+                    let (onclick, onkeydown) = activate(Focus::Region(z.region.clone()));
                     let counts = {
                         let mut parts = Vec::new();
                         if r.linked > 0 { parts.push(format!("{} other linked", r.linked)); }
@@ -435,13 +439,13 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
                     };
                     let groups = (r.groups > 0).then(|| plural(r.groups, "connected group", "connected groups"));
                     html! {
-                        <g class="region-box" key={r.region.as_str().to_owned()} role="button" tabindex="0" {onclick} {onkeydown}
-                            aria-label={format!("Region {}, {}: open", r.region, plural(r.vnets, "VNet", "VNets"))}
-                            data-testid={format!("topology-region-{}", r.region)}>
-                            <title>{ format!("Draw the {} of {}", plural(r.vnets, "VNet", "VNets"), r.region) }</title>
-                            <rect x={num(r.x)} y={num(r.y)} width={num(r.width)} height={num(r.height)} rx="14" />
-                            <text class="region-title" x={num(r.x + 16.0)} y={num(r.y + 27.0)}>
-                                { r.region.to_string() }<tspan class="muted" dx="8">{ plural(r.vnets, "VNet", "VNets") }</tspan>
+                        <g class="region-box" key={z.region.as_str().to_owned()} role="button" tabindex="0" {onclick} {onkeydown}
+                            aria-label={format!("Region {}, {}: open", z.region, plural(z.vnets, "VNet", "VNets"))}
+                            data-testid={format!("topology-region-{}", z.region)}>
+                            <title>{ format!("Draw the {} of {}", plural(z.vnets, "VNet", "VNets"), z.region) }</title>
+                            <rect x={num(z.x)} y={num(z.y)} width={num(z.width)} height={num(z.height)} rx="14" />
+                            <text class="region-title" x={num(z.x + 16.0)} y={num(z.y + 27.0)}>
+                                { z.region.to_string() }<tspan class="muted" dx="8">{ plural(z.vnets, "VNet", "VNets") }</tspan>
                             </text>
                             { for r.hubs.iter().map(|h| {
                                 let (onclick, onkeydown) = activate(Focus::Hub(h.hub.clone()));
@@ -457,8 +461,8 @@ fn render_overview(analysis: &Analysis, o: &Overview, open: &Callback<Focus>) ->
                                     </g>
                                 }
                             }) }
-                            <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 34.0)}>{ counts }</text>
-                            if let Some(g) = groups { <text class="region-footer" x={num(r.x + 16.0)} y={num(r.y + r.height - 16.0)}>{ g }</text> }
+                            <text class="region-footer" x={num(z.x + 16.0)} y={num(z.y + z.height - 34.0)}>{ counts }</text>
+                            if let Some(g) = groups { <text class="region-footer" x={num(z.x + 16.0)} y={num(z.y + z.height - 16.0)}>{ g }</text> }
                         </g>
                     }
                 }) }
