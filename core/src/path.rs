@@ -72,9 +72,28 @@ impl Path {
 
     /// The path of a member of the object here.
     pub fn key(&self, key: &str) -> Self {
-        // One allocation: the parent's text, a dot and the key (quoted keys may grow it once more).
-        let mut text = String::with_capacity(self.text.len() + key.len() + 1);
+        let mut path = self.with_room(key.len() + 1);
+        path.push_key(key);
+        path
+    }
+
+    /// The path of an element of the array here.
+    pub fn index(&self, index: usize) -> Self {
+        let mut path = self.with_room(8);
+        path.push_index(index);
+        path
+    }
+
+    /// A copy of this path with room for `more` bytes (one allocation for the copy and the step after it).
+    pub(crate) fn with_room(&self, more: usize) -> Self {
+        let mut text = String::with_capacity(self.text.len() + more);
         text.push_str(&self.text);
+        Path { text }
+    }
+
+    /// Goes one member further, in place.
+    pub(crate) fn push_key(&mut self, key: &str) {
+        let text = &mut self.text;
         if bare(key) {
             if !text.is_empty() {
                 text.push('.');
@@ -90,17 +109,13 @@ impl Path {
             }
             text.push_str("']");
         }
-        Path { text }
     }
 
-    /// The path of an element of the array here.
-    pub fn index(&self, index: usize) -> Self {
+    /// Goes one element further, in place.
+    pub(crate) fn push_index(&mut self, index: usize) {
         use std::fmt::Write as _;
-        let mut text = String::with_capacity(self.text.len() + 8);
-        text.push_str(&self.text);
         // Writing to a `String` cannot fail.
-        let _ = write!(text, "[{index}]");
-        Path { text }
+        let _ = write!(self.text, "[{index}]");
     }
 
     /// The path one segment further.

@@ -151,15 +151,15 @@ impl Reader {
         if let Some(first) = self.seen.get(&ResourceId::new(id)) {
             self.diagnostics.push(Diagnostic::error(
                 Code::DuplicateId,
-                node.path.clone(),
+                node.path(),
                 format!("resource id `{id}` is already used at `{first}`; this one is ignored"),
             ));
             return Ok(());
         }
-        self.seen.insert(ResourceId::new(id), node.path.clone());
+        self.seen.insert(ResourceId::new(id), node.path());
         let props = node
             .get("properties")
-            .unwrap_or_else(|| Node::new(&Value::Null, format!("{}.properties", node.path)));
+            .unwrap_or_else(|| node.at_key("properties", &Value::Null));
         match kind.as_str() {
             "microsoft.network/virtualnetworks" => self.vnet(node, &props, id, order)?,
             "microsoft.network/virtualnetworks/subnets" => {
@@ -170,15 +170,15 @@ impl Reader {
                 let peering = read_peering(node, id)?;
                 self.peerings.push((VnetId::new(parent_of(id)), peering));
             }
-            "microsoft.network/networkinterfaces" => self.nic(&props, id, &node.path)?,
-            "microsoft.network/networksecuritygroups" => self.nsg(&props, id, &node.path)?,
+            "microsoft.network/networkinterfaces" => self.nic(&props, id, &node.path())?,
+            "microsoft.network/networksecuritygroups" => self.nsg(&props, id, &node.path())?,
             "microsoft.network/networksecuritygroups/securityrules" => {
                 let rule = self.nsg_rule(node, id)?;
                 self.nsg_rules.push((NsgId::new(parent_of(id)), rule));
             }
             "microsoft.network/networkmanagers" => self.manager(node, &props, id)?,
             "microsoft.network/networkmanagers/networkgroups" => {
-                self.group(&props, id, &node.path)?
+                self.group(&props, id, &node.path())?
             }
             "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
                 let resource = props.req_str("resourceId")?;
@@ -186,18 +186,18 @@ impl Reader {
                     id: StaticMemberId::new(id),
                     group: NetworkGroupId::new(parent_of(id)),
                     resource: ResourceId::new(resource),
-                    path: node.path.clone(),
+                    path: node.path(),
                 };
                 self.model.static_members.insert(member.id.clone(), member);
             }
             "microsoft.network/networkmanagers/connectivityconfigurations" => {
-                self.connectivity(&props, id, &node.path)?;
+                self.connectivity(&props, id, &node.path())?;
             }
             "microsoft.network/networkmanagers/securityadminconfigurations" => {
-                self.security_admin(&props, id, &node.path)?;
+                self.security_admin(&props, id, &node.path())?;
             }
             "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections" => {
-                let collection = read_collection(&props, id, &node.path)?;
+                let collection = read_collection(&props, id, &node.path())?;
                 self.collections
                     .push((ConfigurationId::new(parent_of(id)), collection));
             }
@@ -211,10 +211,10 @@ impl Reader {
                 self.policy_definition(node, &props, id)?
             }
             "microsoft.authorization/policyassignments" => {
-                self.policy_assignment(&props, id, &node.path)?
+                self.policy_assignment(&props, id, &node.path())?
             }
             "microsoft.management/managementgroups" => {
-                self.management_group(&props, id, &node.path)?
+                self.management_group(&props, id, &node.path())?
             }
             "microsoft.resources/subscriptions" => {
                 let display_name = props
@@ -225,7 +225,7 @@ impl Reader {
                     id: SubscriptionId::new(id),
                     display_name,
                     tags: read_tags(node)?,
-                    path: node.path.clone(),
+                    path: node.path(),
                 };
                 self.model.subscriptions.insert(sub.id.clone(), sub);
             }
@@ -234,14 +234,14 @@ impl Reader {
                     id: ResourceGroupId::new(id),
                     location: node.opt_str("location")?.map(Location::new),
                     tags: read_tags(node)?,
-                    path: node.path.clone(),
+                    path: node.path(),
                 };
                 self.model.resource_groups.insert(rg.id.clone(), rg);
             }
             other if other.starts_with("microsoft.network/networkmanagers/") => {
                 self.diagnostics.push(Diagnostic::warning(
                     Code::Unsupported,
-                    node.path.clone(),
+                    node.path(),
                     format!("resources of type `{written}` are kept but not simulated"),
                 ));
             }
@@ -266,8 +266,8 @@ impl Reader {
         };
         let mut address_space = Vec::new();
         if let Some(space) = props.get("addressSpace") {
-            for (text, path) in space.opt_strs("addressPrefixes")? {
-                self.prefix(text, &path)
+            for (text, node) in space.opt_strs("addressPrefixes")? {
+                self.prefix(text, &node)
                     .into_iter()
                     .for_each(|p| address_space.push(p));
             }
@@ -301,7 +301,7 @@ impl Reader {
             subnets,
             peerings,
             order,
-            path: node.path.clone(),
+            path: node.path(),
         };
         self.model.vnets.insert(vnet.id.clone(), vnet);
         Ok(())
@@ -315,10 +315,10 @@ impl Reader {
         let mut intent_policy_service = None;
         if let Some(props) = &props {
             if let Some(prefix) = props.get("addressPrefix") {
-                prefixes.extend(self.prefix(prefix.str()?, &prefix.path));
+                prefixes.extend(self.prefix(prefix.str()?, &prefix));
             }
-            for (text, path) in props.opt_strs("addressPrefixes")? {
-                prefixes.extend(self.prefix(text, &path));
+            for (text, node) in props.opt_strs("addressPrefixes")? {
+                prefixes.extend(self.prefix(text, &node));
             }
             nsg = props
                 .opt_reference("networkSecurityGroup")?
@@ -354,7 +354,7 @@ impl Reader {
             nsg,
             role,
             intent_policy_service,
-            path: node.path.clone(),
+            path: node.path(),
         })
     }
 
@@ -369,7 +369,7 @@ impl Reader {
                     if parsed.is_none() {
                         self.diagnostics.push(Diagnostic::error(
                             Code::InvalidPrefix,
-                            a.path.clone(),
+                            a.path(),
                             format!("`{text}` is not an IP address"),
                         ));
                     }
@@ -390,7 +390,7 @@ impl Reader {
                 address,
                 subnet,
                 asgs,
-                path: config.path.clone(),
+                path: config.path(),
             });
         }
         let nic = Nic {
@@ -470,7 +470,7 @@ impl Reader {
             destination_asgs: asgs("destinationApplicationSecurityGroups")?,
             destination_ports,
             default: false,
-            path: node.path.clone(),
+            path: node.path(),
         })
     }
 
@@ -481,16 +481,16 @@ impl Reader {
         many: &str,
     ) -> Result<Vec<AddressItem>, FormatError> {
         let mut items = Vec::new();
-        let mut texts: Vec<(&str, Path)> = props.opt_strs(many)?;
+        let mut texts = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
-            texts.push((single.str()?, single.path));
+            texts.push((single.str()?, single));
         }
-        for (text, path) in texts {
+        for (text, node) in texts {
             match AddressItem::parse_nsg(text) {
                 Some(item) => items.push(item),
                 None => self.diagnostics.push(Diagnostic::error(
                     Code::InvalidPrefix,
-                    path,
+                    node.path(),
                     format!("`{text}` is not an IP address, a prefix or a service tag"),
                 )),
             }
@@ -505,16 +505,16 @@ impl Reader {
         many: &str,
     ) -> Result<Vec<PortRange>, FormatError> {
         let mut ranges = Vec::new();
-        let mut texts: Vec<(&str, Path)> = props.opt_strs(many)?;
+        let mut texts = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
-            texts.push((single.str()?, single.path));
+            texts.push((single.str()?, single));
         }
-        for (text, path) in texts {
+        for (text, node) in texts {
             match text.parse::<PortRange>() {
                 Ok(range) => ranges.push(range),
                 Err(()) => self.diagnostics.push(Diagnostic::error(
                     Code::InvalidPortRange,
-                    path,
+                    node.path(),
                     format!("`{text}` is not a port, a port range like `1024-65535`, or `*`"),
                 )),
             }
@@ -522,12 +522,12 @@ impl Reader {
         Ok(ranges)
     }
 
-    fn prefix(&mut self, text: &str, path: &Path) -> Option<ipnet::IpNet> {
+    fn prefix(&mut self, text: &str, node: &Node<'_>) -> Option<ipnet::IpNet> {
         let parsed = parse_prefix(text);
         if parsed.is_none() {
             self.diagnostics.push(Diagnostic::error(
                 Code::InvalidPrefix,
-                path,
+                node.path(),
                 format!("`{text}` is not a valid IP prefix"),
             ));
         }
@@ -541,7 +541,7 @@ impl Reader {
         if ok.is_none() {
             self.diagnostics.push(Diagnostic::error(
                 Code::PriorityOutOfRange,
-                format!("{}.priority", node.path),
+                format!("{}.priority", node.path()),
                 format!("{what} priority `{value}` is outside {low}-{high}"),
             ));
         }
@@ -568,7 +568,7 @@ impl Reader {
                 .map(|(s, _)| SubscriptionId::new(s))
                 .collect(),
             features,
-            path: node.path.clone(),
+            path: node.path(),
         };
         self.model.managers.insert(manager.id.clone(), manager);
         Ok(())
@@ -621,7 +621,7 @@ impl Reader {
                 directly_connected,
                 is_global: item.opt_flag("isGlobal")?.unwrap_or(false),
                 use_hub_gateway: item.opt_flag("useHubGateway")?.unwrap_or(false),
-                path: item.path.clone(),
+                path: item.path(),
             });
         }
         let overlap = match props
@@ -698,7 +698,7 @@ impl Reader {
         {
             self.diagnostics.push(Diagnostic::warning(
                 Code::Unsupported,
-                node.path.clone(),
+                node.path(),
                 "default security admin rules (`kind: Default`) are kept but not simulated",
             ));
             return Ok(None);
@@ -720,7 +720,7 @@ impl Reader {
         {
             self.diagnostics.push(Diagnostic::error(
                 Code::InvalidSetting,
-                description.path,
+                description.path(),
                 "an admin rule description has at most 140 characters",
             ));
         }
@@ -738,7 +738,7 @@ impl Reader {
             destinations,
             source_ports,
             destination_ports,
-            path: node.path.clone(),
+            path: node.path(),
         }))
     }
 
@@ -759,7 +759,7 @@ impl Reader {
                 "ipprefix" => {
                     if prefix.trim() == "*" {
                         items.push(AddressItem::Any);
-                    } else if let Some(net) = self.prefix(prefix, &prefix_node.path) {
+                    } else if let Some(net) = self.prefix(prefix, &prefix_node) {
                         items.push(AddressItem::Prefix(net));
                     }
                 }
@@ -770,7 +770,7 @@ impl Reader {
                     {
                         self.diagnostics.push(Diagnostic::error(
                             Code::ServiceTagNotAllowed,
-                            prefix_node.path,
+                            prefix_node.path(),
                             format!(
                                 "security admin rules do not accept the service tag `{prefix}`"
                             ),
@@ -818,7 +818,7 @@ impl Reader {
         if !mode.eq_ignore_ascii_case("Microsoft.Network.Data") {
             self.diagnostics.push(Diagnostic::error(
                 Code::InvalidSetting,
-                format!("{}.mode", props.path),
+                format!("{}.mode", props.path()),
                 format!("the `addToNetworkGroup` effect needs the mode `Microsoft.Network.Data`, not `{mode}`"),
             ));
         }
@@ -836,7 +836,7 @@ impl Reader {
             parameters: policy::parameter_declarations(props)?,
             network_group: network_group
                 .filter(|_| mode.eq_ignore_ascii_case("Microsoft.Network.Data")),
-            path: node.path.clone(),
+            path: node.path(),
         };
         self.model
             .policy_definitions
@@ -911,7 +911,7 @@ impl Reader {
                     } else {
                         child.clone()
                     };
-                    self.management_group(&nested, child_id, &child.path)?;
+                    self.management_group(&nested, child_id, &child.path())?;
                 }
             } else {
                 group
@@ -1049,7 +1049,7 @@ fn dangling(path: &Path, what: &str, id: &str) -> Diagnostic {
 
 fn missing(node: &Node<'_>, field: &str) -> FormatError {
     FormatError::Missing {
-        path: node.path.clone(),
+        path: node.path(),
         field: field.to_owned(),
     }
 }
@@ -1083,7 +1083,7 @@ fn read_peering(node: &Node<'_>, id: &str) -> Result<Peering, FormatError> {
         id: PeeringId::new(id),
         remote: VnetId::new(remote),
         state,
-        path: node.path.clone(),
+        path: node.path(),
     })
 }
 
@@ -1165,12 +1165,12 @@ fn read_commit(node: &Node<'_>) -> Result<Commit, FormatError> {
                 .object()?
                 .iter()
                 .map(|(config, fingerprint)| {
-                    let value = Node::new(fingerprint, format!("{}.snapshots", node.path));
+                    let value = Node::new(fingerprint, snapshots.path());
                     Ok((ConfigurationId::new(config), value.str()?.to_owned()))
                 })
                 .collect::<Result<_, FormatError>>()?,
         },
-        path: node.path.clone(),
+        path: node.path(),
     })
 }
 
@@ -1218,7 +1218,7 @@ fn read_intent(node: &Node<'_>) -> Result<Intent, FormatError> {
         name: node.opt_str("name")?.unwrap_or_default().to_owned(),
         flow: read_flow(node)?,
         expect,
-        path: node.path.clone(),
+        path: node.path(),
     })
 }
 

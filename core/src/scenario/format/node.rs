@@ -1,15 +1,35 @@
 //! A cursor over the JSON document that knows its own path, so that every format error says where it is.
+//!
+//! The path is written out only when it is asked for (an error, a diagnostic, a model item's origin): reading a
+//! document visits every value, and most of them are read without their path being needed.
+
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
 use super::FormatError;
 use crate::path::Path;
 
+/// How many steps a node keeps before it writes out its path (deep enough for every value the reader visits below
+/// a resource: `resources[3].properties.securityRules[0].properties.destinationPortRanges[1]` is 7).
+const STEPS: usize = 8;
+
+/// One step from a written path to a node.
+#[derive(Clone, Copy, Debug)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 /// A JSON value and its path in the document (`resources[3].properties.priority`).
 #[derive(Clone, Debug)]
 pub(crate) struct Node<'a> {
     pub(crate) value: &'a Value,
-    pub(crate) path: Path,
+    /// The written path of an ancestor, shared with the nodes made from it.
+    base: Rc<Path>,
+    /// The steps from `base` to this node: `steps[..len]`.
+    steps: [Step<'a>; STEPS],
+    len: usize,
 }
 
 /// A short name of a JSON value's kind, for error messages.
@@ -29,14 +49,65 @@ impl<'a> Node<'a> {
     pub(crate) fn new(value: &'a Value, path: impl Into<Path>) -> Self {
         Node {
             value,
-            path: path.into(),
+            base: Rc::new(path.into()),
+            steps: [Step::Index(0); STEPS],
+            len: 0,
         }
+    }
+
+    /// The path of this node, written out.
+    pub(crate) fn path(&self) -> Path {
+        let room = self
+            .steps()
+            .iter()
+            .map(|step| match step {
+                // A dot and the key, or the key quoted with its escapes (at most twice as long).
+                Step::Key(key) => 4 + 2 * key.len(),
+                Step::Index(_) => 2 + 20,
+            })
+            .sum();
+        let mut path = self.base.with_room(room);
+        for step in self.steps() {
+            match *step {
+                Step::Key(key) => path.push_key(key),
+                Step::Index(index) => path.push_index(index),
+            }
+        }
+        path
+    }
+
+    /// The steps from `base` to this node.
+    fn steps(&self) -> &[Step<'a>] {
+        self.steps.get(..self.len).unwrap_or_default()
+    }
+
+    /// The node of `value`, found one step further than this node.
+    fn child(&self, step: Step<'a>, value: &'a Value) -> Node<'a> {
+        let mut child = if self.len == STEPS {
+            // No room for another step: write the path out and go on from it.
+            Node::new(value, self.path())
+        } else {
+            Node {
+                value,
+                ..self.clone()
+            }
+        };
+        if let Some(slot) = child.steps.get_mut(child.len) {
+            *slot = step;
+            child.len += 1;
+        }
+        child
+    }
+
+    /// The node of `value` as the member `key` of this node (a value the caller found or made for it).
+    pub(crate) fn at_key(&self, key: &'a str, value: &'a Value) -> Node<'a> {
+        self.child(Step::Key(key), value)
     }
 
     /// A type error at this node.
     pub(crate) fn expected(&self, expected: &'static str) -> FormatError {
         FormatError::Type {
-            path: self.path.clone(),
+            path: self.path(),
             expected,
             found: kind(self.value),
         }
@@ -45,7 +116,7 @@ impl<'a> Node<'a> {
     /// A value error at this node: the value has the right JSON type but is not one of the accepted values.
     pub(crate) fn invalid(&self, value: &str, expected: &'static str) -> FormatError {
         FormatError::Value {
-            path: self.path.clone(),
+            path: self.path(),
             value: value.to_owned(),
             expected,
         }
@@ -68,16 +139,13 @@ impl<'a> Node<'a> {
         if value.is_null() {
             return None;
         }
-        Some(Node {
-            value,
-            path: join(&self.path, name),
-        })
+        Some(self.child(Step::Key(name), value))
     }
 
     /// The member `key`, which must be present.
     pub(crate) fn req(&self, key: &str) -> Result<Node<'a>, FormatError> {
         self.get(key).ok_or_else(|| FormatError::Missing {
-            path: self.path.clone(),
+            path: self.path(),
             field: key.to_owned(),
         })
     }
@@ -106,10 +174,7 @@ impl<'a> Node<'a> {
         Ok(array
             .iter()
             .enumerate()
-            .map(|(i, value)| Node {
-                value,
-                path: self.path.index(i),
-            })
+            .map(|(i, value)| self.child(Step::Index(i), value))
             .collect())
     }
 
@@ -121,11 +186,11 @@ impl<'a> Node<'a> {
             .map(Option::unwrap_or_default)
     }
 
-    /// The array-of-strings member `key`; an absent member is empty.
-    pub(crate) fn opt_strs(&self, key: &str) -> Result<Vec<(&'a str, Path)>, FormatError> {
+    /// The array-of-strings member `key`, each string with its node; an absent member is empty.
+    pub(crate) fn opt_strs(&self, key: &str) -> Result<Vec<(&'a str, Node<'a>)>, FormatError> {
         self.opt_items(key)?
             .into_iter()
-            .map(|n| Ok((n.str()?, n.path)))
+            .map(|n| Ok((n.str()?, n)))
             .collect()
     }
 
@@ -173,11 +238,35 @@ impl<'a> Node<'a> {
             return Ok(None);
         };
         let id = node.reference()?;
-        Ok(Some((id, node.path)))
+        Ok(Some((id, node.path())))
     }
 }
 
-/// `path.key`, or `key` at the root.
-pub(crate) fn join(path: &Path, key: &str) -> Path {
-    path.key(key)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_says_its_path_at_any_depth() {
+        // 20 levels, deeper than the steps a node keeps before writing its path out: `a[0].a[0]...a[0]`.
+        let mut value = serde_json::json!(5);
+        for _ in 0..10 {
+            value = serde_json::json!({"a": [value]});
+        }
+        let root = Node::new(&value, "resources[2]");
+        let mut at = root.clone();
+        let mut expected = String::from("resources[2]");
+        for _ in 0..10 {
+            at = at.req("a").unwrap().items().unwrap().remove(0);
+            expected.push_str(".a[0]");
+        }
+        assert_eq!(at.path().as_str(), expected);
+        assert_eq!(
+            at.str().unwrap_err().to_string(),
+            format!("`{expected}`: expected a string, found a number")
+        );
+        // Keys that need quotes keep them, through a node made for a value found by the caller.
+        let tagged = root.at_key("cost center", &value);
+        assert_eq!(tagged.path().as_str(), "resources[2]['cost center']");
+    }
 }

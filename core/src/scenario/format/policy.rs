@@ -27,7 +27,7 @@ use crate::model::policy::{
 };
 
 use super::FormatError;
-use super::node::{Node, join};
+use super::node::Node;
 
 /// How deeply `allOf`, `anyOf`, `not` and bare arrays may nest: a limit of the simulator, which evaluates
 /// conditions recursively (Azure documents none; real conditions nest a few levels).
@@ -45,7 +45,7 @@ pub(crate) fn parse_condition(node: &Node<'_>) -> Result<Condition, FormatError>
 fn parse_nested(node: &Node<'_>, depth: usize) -> Result<Condition, FormatError> {
     if depth > MAX_CONDITION_DEPTH {
         return Err(FormatError::Type {
-            path: node.path.clone(),
+            path: node.path(),
             expected: "a condition nested at most 64 levels deep",
             found: "one nested deeper than that",
         });
@@ -100,7 +100,7 @@ fn parse_object(
     if map.len() > 1 {
         return Ok(unsupported(node, format!("`{key}` beside other keys")));
     }
-    let child = Node::new(value, join(&node.path, key));
+    let child = node.at_key(key, value);
     match logical {
         Logical::AllOf => Ok(Condition::AllOf(parse_list(&child, depth)?)),
         Logical::AnyOf => Ok(Condition::AnyOf(parse_list(&child, depth)?)),
@@ -138,7 +138,7 @@ fn parse_leaf(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, Fo
             ));
         }
         [(key, value)] => {
-            let operand_node = Node::new(value, join(&node.path, key));
+            let operand_node = node.at_key(key, value);
             if key.eq_ignore_ascii_case("field") {
                 match parse_field_operand(&operand_node)? {
                     Ok(field) => Operand::Field(field),
@@ -178,7 +178,7 @@ fn parse_leaf(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, Fo
             operand,
             operator,
             value: Literal::Parameter(name),
-            path: node.path.clone(),
+            path: node.path(),
         }));
     }
     if let Some(expression) = expression_in(argument) {
@@ -191,7 +191,7 @@ fn parse_leaf(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, Fo
         operand,
         operator,
         value: literal(argument),
-        path: node.path.clone(),
+        path: node.path(),
     }))
 }
 
@@ -199,7 +199,7 @@ fn parse_leaf(node: &Node<'_>, map: &Map<String, Value>) -> Result<Condition, Fo
 fn unsupported(node: &Node<'_>, what: String) -> Condition {
     Condition::Unsupported {
         what,
-        path: node.path.clone(),
+        path: node.path(),
     }
 }
 
@@ -378,7 +378,7 @@ pub(crate) fn parameter_declarations(
     };
     let mut out = Vec::new();
     for (name, value) in parameters.object()? {
-        let declaration = Node::new(value, join(&parameters.path, name));
+        let declaration = parameters.at_key(name, value);
         declaration.object()?;
         out.push(PolicyParameter {
             name: name.clone(),
@@ -395,7 +395,7 @@ pub(crate) fn parameter_values(props: &Node<'_>) -> Result<Vec<(String, Literal)
     };
     let mut out = Vec::new();
     for (name, value) in parameters.object()? {
-        let entry = Node::new(value, join(&parameters.path, name));
+        let entry = parameters.at_key(name, value);
         entry.object()?;
         out.push((name.clone(), literal(entry.req("value")?.value)));
     }
