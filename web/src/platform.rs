@@ -35,6 +35,28 @@ pub fn set_theme(theme: &str) {
     }
 }
 
+/// A node ref for a `<select>` that shows `value` after every render.
+///
+/// An option's `selected` attribute chooses what a select shows only until the user picks an option; after that
+/// the browser shows the user's pick whatever the attributes say, so a select whose value the design holds
+/// would go on showing a choice that an undo took back or that was refused. Setting the select's value (the
+/// property, as Yew does for inputs) after each render keeps it showing the design.
+#[hook]
+pub fn use_select_value(value: Option<AttrValue>) -> NodeRef {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect(move || {
+            if let (Some(select), Some(value)) = (node.cast::<HtmlSelectElement>(), value)
+                && select.value() != *value
+            {
+                select.set_value(&value);
+            }
+        });
+    }
+    node
+}
+
 /// The value of the input, textarea or select that an event came from.
 pub fn value(event: &Event) -> String {
     let Some(target) = event.target() else {

@@ -170,3 +170,60 @@ async fn a_pasted_list_imports_with_its_report_and_loads_as_one_undoable_step() 
         "one undo brings the design back"
     );
 }
+
+/// Chooses an option of a select as a user does: its value, then a `change` event.
+#[track_caller]
+fn choose(root: &Element, selector: &str, value: &str) {
+    let select = support::find(root, selector);
+    select
+        .dyn_ref::<web_sys::HtmlSelectElement>()
+        .expect("a select")
+        .set_value(value);
+    let event = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("a change event");
+    select
+        .dispatch_event(&event)
+        .expect("dispatch the change event");
+}
+
+/// The value a select shows.
+#[track_caller]
+fn shown(root: &Element, selector: &str) -> String {
+    support::find(root, selector)
+        .dyn_ref::<web_sys::HtmlSelectElement>()
+        .expect("a select")
+        .value()
+}
+
+#[wasm_bindgen_test]
+async fn a_select_shows_the_design_after_an_undo() {
+    forget_saved_design();
+    let root = mount_app();
+    started(&root).await;
+    load_example(&root, "hub-spoke-guardrails").await;
+    click(&root, "[data-testid=nav-rc-organization]");
+    settle().await;
+    // The example's `deny-ssh` rule, the collection's only one.
+    let access = "[data-testid=rule-0-access]";
+    assert_eq!(shown(&root, access), "Deny");
+    // Each option chosen once by the user: from then on the browser ignores the options' `selected` attributes.
+    for value in ["Allow", "Deny", "Allow"] {
+        choose(&root, access, value);
+        settle().await;
+        assert_eq!(shown(&root, access), value);
+    }
+    click(&root, "[data-testid=undo]");
+    settle().await;
+    assert_eq!(
+        shown(&root, access),
+        "Deny",
+        "after the undo the select shows the rule's access in the design, not the choice undone"
+    );
+    click(&root, "[data-testid=redo]");
+    settle().await;
+    assert_eq!(shown(&root, access), "Allow");
+}

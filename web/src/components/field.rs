@@ -147,10 +147,16 @@ pub fn SelectField(props: &SelectFieldProps) -> Html {
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| on_change.emit(platform::value(&e)));
     let id = props.testid.clone().unwrap_or_else(|| props.label.clone());
+    let chosen = props
+        .options
+        .iter()
+        .find(|(value, _)| value.eq_ignore_ascii_case(&props.value))
+        .map(|(value, _)| value.clone());
+    let select = platform::use_select_value(chosen);
     html! {
         <label class="field">
             <span class="label">{ props.label.clone() }</span>
-            <select {onchange} data-testid={id}>
+            <select ref={select} {onchange} data-testid={id}>
                 { for props.options.iter().map(|(value, text)| html! {
                     <option value={value.clone()} selected={value.eq_ignore_ascii_case(&props.value)}>{ text.clone() }</option>
                 }) }
