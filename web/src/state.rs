@@ -15,7 +15,30 @@ use yew::Reducible;
 use crate::platform;
 
 /// How many edits can be undone.
-const HISTORY: usize = 200;
+pub(crate) const HISTORY: usize = 200;
+
+/// How much the designs kept for undo and redo may weigh together (see [`weight`]): about 900 MiB of the wasm
+/// memory, whose 4 GiB also hold the design on screen, the one an edit makes from it, and their analyses.
+///
+/// Every step keeps a whole design: without this budget, five edits of a 10,000-VNet design (T2 of the
+/// benchmark: 261,372 by [`weight`], about 590 MiB per design in the page) filled the wasm memory and stopped
+/// the page.
+const HISTORY_WEIGHT: usize = 400_000;
+
+/// The size of a design, in the units [`HISTORY_WEIGHT`] counts: its resources, with the subnets of its virtual
+/// networks and the rules of its NSGs (kept inside their resources; T2's 1,000 NSGs hold 200,000 rules). A design
+/// takes about 2.3 KB of memory per unit, its document and its model together; an empty design weighs 1.
+fn weight(design: &Scenario) -> usize {
+    let model = design.model();
+    let resources = design
+        .document()
+        .get("resources")
+        .and_then(|r| r.as_array())
+        .map_or(0, Vec::len);
+    let subnets: usize = model.vnets.values().map(|v| v.subnets.len()).sum();
+    let rules: usize = model.nsgs.values().map(|n| n.rules.len()).sum();
+    1 + resources + subnets + rules
+}
 
 /// What the editor shows.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -149,13 +172,27 @@ pub struct Notice {
 /// The designs before and after the current one, for undo and redo.
 ///
 /// Each side is a persistent stack: an action shares the entries of the history it came from instead of copying
-/// them, so an edit costs the same with 1 or 200 steps behind it.
-#[derive(Clone, Debug, Default)]
+/// them, so an edit costs the same with 1 or 200 steps behind it. An edit keeps the most recent designs within
+/// [`HISTORY`] steps and a total [`weight`] of its budget ([`HISTORY_WEIGHT`]): a large design keeps fewer steps,
+/// one too large for the budget none.
+#[derive(Clone, Debug)]
 pub struct History {
     /// Designs before the current one, most recent first.
     past: Stack,
     /// Designs undone, most recent first.
     future: Stack,
+    /// How much the designs of each side may weigh together.
+    budget: usize,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History {
+            past: Stack::default(),
+            future: Stack::default(),
+            budget: HISTORY_WEIGHT,
+        }
+    }
 }
 
 /// A persistent stack of designs.
@@ -166,7 +203,10 @@ struct Stack(Option<Rc<Entry>>);
 struct Entry {
     design: Rc<Scenario>,
     below: Stack,
+    /// How many designs: this one and those below.
     depth: usize,
+    /// The weight of this design and those below.
+    weight: usize,
 }
 
 impl Stack {
@@ -174,26 +214,49 @@ impl Stack {
         self.0.as_ref().map_or(0, |e| e.depth)
     }
 
-    fn push(&self, design: Rc<Scenario>) -> Stack {
-        let pushed = Stack(Some(Rc::new(Entry {
-            design,
-            below: self.clone(),
-            depth: self.len() + 1,
-        })));
+    fn weight(&self) -> usize {
+        self.0.as_ref().map_or(0, |e| e.weight)
+    }
+
+    /// The stack with `design` on top, and within `budget` of weight.
+    fn push(&self, design: Rc<Scenario>, budget: usize) -> Stack {
+        let pushed = self.on(design);
         // Past twice the limit, keep the most recent `HISTORY` (amortised: once every `HISTORY` pushes).
-        if pushed.len() > 2 * HISTORY {
-            pushed.truncated(HISTORY)
+        if pushed.len() > 2 * HISTORY || pushed.weight() > budget {
+            pushed.truncated(HISTORY, budget)
         } else {
             pushed
         }
+    }
+
+    /// The stack with `design` on top.
+    fn on(&self, design: Rc<Scenario>) -> Stack {
+        let weight = self.weight() + weight(&design);
+        Stack(Some(Rc::new(Entry {
+            design,
+            below: self.clone(),
+            depth: self.len() + 1,
+            weight,
+        })))
     }
 
     fn pop(&self) -> Option<(Rc<Scenario>, Stack)> {
         self.0.as_ref().map(|e| (e.design.clone(), e.below.clone()))
     }
 
-    fn truncated(&self, keep: usize) -> Stack {
-        Stack::of(self.recent(keep))
+    /// The most recent designs, at most `keep` of them and of at most `budget` of weight together.
+    fn truncated(&self, keep: usize, budget: usize) -> Stack {
+        let mut designs = self.recent(keep);
+        let mut total = 0;
+        let fit = designs
+            .iter()
+            .take_while(|d| {
+                total += weight(d);
+                total <= budget
+            })
+            .count();
+        designs.truncate(fit);
+        Stack::of(designs)
     }
 
     fn same(&self, other: &Stack) -> bool {
@@ -206,7 +269,14 @@ impl Stack {
 }
 
 impl History {
-    /// How many edits can be undone (at least [`HISTORY`] when that many were made).
+    /// How many steps this history keeps for designs the size of `design`: [`HISTORY`], or fewer for a large
+    /// design (none for a design too large to keep a copy of).
+    pub fn keeps(&self, design: &Scenario) -> usize {
+        (self.budget / weight(design)).min(HISTORY)
+    }
+
+    /// How many edits can be undone (at least [`HISTORY`] when that many were made with designs of ordinary
+    /// size).
     pub fn undoable(&self) -> usize {
         self.past.len()
     }
@@ -219,8 +289,9 @@ impl History {
     /// The history after an edit that replaced `current`: the redo side is cleared.
     fn edited(&self, current: Rc<Scenario>) -> History {
         History {
-            past: self.past.push(current),
+            past: self.past.push(current, self.budget),
             future: Stack::default(),
+            budget: self.budget,
         }
     }
 
@@ -231,7 +302,8 @@ impl History {
             previous,
             History {
                 past,
-                future: self.future.push(current),
+                future: self.future.push(current, self.budget),
+                budget: self.budget,
             },
         ))
     }
@@ -242,8 +314,9 @@ impl History {
         Some((
             next,
             History {
-                past: self.past.push(current),
+                past: self.past.push(current, self.budget),
                 future,
+                budget: self.budget,
             },
         ))
     }
@@ -264,6 +337,7 @@ impl History {
         History {
             past: Stack::of(past),
             future: Stack::of(future),
+            budget: HISTORY_WEIGHT,
         }
     }
 }
@@ -288,14 +362,7 @@ impl Stack {
         designs
             .into_iter()
             .rev()
-            .fold(Stack::default(), |stack, design| {
-                let depth = stack.len() + 1;
-                Stack(Some(Rc::new(Entry {
-                    design,
-                    below: stack,
-                    depth,
-                })))
-            })
+            .fold(Stack::default(), |stack, design| stack.on(design))
     }
 }
 
@@ -656,6 +723,76 @@ mod tests {
             "the oldest steps beyond the limit are dropped"
         );
         assert_eq!(back.history.redoable(), s.history.undoable() + 1);
+    }
+
+    /// One VNet with two subnets and one NSG with three rules: 2 resources, 2 subnets, 3 rules.
+    const WEIGHED: &str = r#"{"resources": [
+        {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+         "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                        "subnets": [{"name": "a", "properties": {"addressPrefix": "10.0.0.0/24"}},
+                                    {"name": "b", "properties": {"addressPrefix": "10.0.1.0/24"}}]}},
+        {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n",
+         "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
+         "properties": {"securityRules": [
+            {"name": "r1", "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+             "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22"}},
+            {"name": "r2", "properties": {"priority": 200, "direction": "Inbound", "access": "Deny", "protocol": "Tcp",
+             "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "23"}},
+            {"name": "r3", "properties": {"priority": 300, "direction": "Outbound", "access": "Deny", "protocol": "*",
+             "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "*"}}]}}]}"#;
+
+    #[test]
+    fn a_design_weighs_its_resources_subnets_and_nsg_rules() {
+        assert_eq!(weight(&Scenario::parse(WEIGHED).unwrap()), 1 + 2 + 2 + 3);
+        assert_eq!(weight(&Scenario::default()), 1);
+    }
+
+    #[test]
+    fn a_large_design_keeps_fewer_steps_and_one_too_large_none() {
+        // A budget for two and a half designs of this size: two steps are kept, the most recent.
+        let mut s = AppState::new(Scenario::parse(WEIGHED).unwrap());
+        s.history = History {
+            budget: 20,
+            ..History::default()
+        };
+        assert_eq!(s.history.keeps(&s.scenario), 2);
+        let mut designs = vec![s.scenario.clone()];
+        for i in 0..5 {
+            s = s.reduce(titled(&i.to_string()));
+            designs.push(s.scenario.clone());
+        }
+        assert_eq!(s.history.undoable(), 2);
+        let back = s.reduce(Action::Undo).reduce(Action::Undo);
+        assert!(Rc::ptr_eq(&back.scenario, &designs[3]), "two edits back");
+        assert_eq!(back.history.undoable(), 0, "nothing older is kept");
+        assert_eq!(back.history.redoable(), 2);
+        let forward = back.reduce(Action::Redo).reduce(Action::Redo);
+        assert!(Rc::ptr_eq(&forward.scenario, &designs[5]));
+
+        // A budget smaller than one design: an edit keeps no step, and the history says so.
+        let mut s = AppState::new(Scenario::parse(WEIGHED).unwrap());
+        s.history = History {
+            budget: 7,
+            ..History::default()
+        };
+        assert_eq!(s.history.keeps(&s.scenario), 0);
+        let edited = s.reduce(titled("x"));
+        assert_eq!(
+            edited.scenario.text_of(&Target::Title).as_deref(),
+            Some("x")
+        );
+        assert_eq!(edited.history.undoable(), 0);
+        assert!(Rc::ptr_eq(
+            &edited.reduce(Action::Undo).scenario,
+            &edited.scenario
+        ));
+
+        // The playground's own budget keeps every step of an ordinary design.
+        assert_eq!(
+            History::default().keeps(&Scenario::parse(WEIGHED).unwrap()),
+            HISTORY
+        );
     }
 
     #[test]

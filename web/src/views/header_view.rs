@@ -74,6 +74,7 @@ pub fn HeaderView() -> Html {
         .dispatch
         .reform(|_: MouseEvent| Action::Select(Selection::Overview));
     let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
+    let undo_title = undo_title(state.history.keeps(&state.scenario));
     let (sharing, dialog) = sharing(&dialog);
     html! {
         <header class="header">
@@ -82,7 +83,7 @@ pub fn HeaderView() -> Html {
                 <h1>{ "AVNM Playground" }</h1>
             </button>
             <div class="actions" role="toolbar" aria-label="Design">
-                <button onclick={undo} disabled={state.history.undoable() == 0} title="Undo the last change" data-testid="undo">{ "↶ Undo" }</button>
+                <button onclick={undo} disabled={state.history.undoable() == 0} title={undo_title} data-testid="undo">{ "↶ Undo" }</button>
                 <button onclick={redo} disabled={state.history.redoable() == 0} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
                 <button onclick={deploy} disabled={nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
                 <button onclick={new} title="Start an empty design">{ "New" }</button>
@@ -95,5 +96,19 @@ pub fn HeaderView() -> Html {
             </div>
             { dialog }
         </header>
+    }
+}
+
+/// What the Undo button says when hovered, given how many steps the history keeps for the design on screen.
+fn undo_title(keeps: usize) -> String {
+    match keeps {
+        0 => {
+            "Undo is off for this design: it is too large to keep a copy of it in memory".to_owned()
+        }
+        1 => "Undo the last change (one step is kept for a design this large)".to_owned(),
+        n if n < crate::state::HISTORY => {
+            format!("Undo the last change ({n} steps are kept for a design this large)")
+        }
+        _ => "Undo the last change".to_owned(),
     }
 }
