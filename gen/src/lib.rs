@@ -2156,6 +2156,27 @@ mod tests {
     }
 
     #[test]
+    fn the_timed_change_turns_the_first_admin_rule_to_the_other_access() {
+        let scenario = Scenario::parse(&design(&Params::small())).unwrap();
+        let first = |s: &Scenario| {
+            s.model()
+                .security_admin_configs
+                .values()
+                .flat_map(|c| &c.collections)
+                .flat_map(|c| &c.rules)
+                .next()
+                .map(|r| (r.id.clone(), r.access))
+                .unwrap()
+        };
+        let (id, before) = first(&scenario);
+        let change = crate::stages::toggled_access(&scenario).unwrap();
+        let (same, after) = first(&scenario.change(&change).unwrap());
+        assert_eq!(same, id);
+        assert_ne!(after, before);
+        assert!(crate::stages::toggled_access(&Scenario::default()).is_none());
+    }
+
+    #[test]
     fn rule_prefixes_come_from_the_address_plan() {
         use avnm_core::model::AddressItem;
         let (scenario, _) = check(&Params::small());

@@ -10,7 +10,8 @@ use std::net::IpAddr;
 use avnm_core::connectivity;
 use avnm_core::deployment::GoalState;
 use avnm_core::membership;
-use avnm_core::model::Protocol;
+use avnm_core::model::{Access, Protocol};
+use avnm_core::scenario::{Change, FieldValue, Target, change::RuleField};
 use avnm_core::security::{self, Index, Inputs, matrix};
 use avnm_core::{Flow, FormatError, Scenario};
 
@@ -29,6 +30,10 @@ pub enum Stage {
     /// The part of [`Stage::Parse`] that reads the text into a `serde_json::Value` tree (the document a
     /// `Scenario` keeps), timed on its own before the whole parse.
     JsonTree,
+    /// `Scenario::change`: the first admin rule's access turned to the other of `Allow` and `Deny`, as the
+    /// playground does at an edit (the page's benchmark makes the same kind of edit through the rule's editor):
+    /// the new design, its document copied and changed, and read again.
+    Change,
     /// `membership::resolve`.
     Membership,
     /// `GoalState::from_commits`.
@@ -45,9 +50,10 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in order.
-    pub const ALL: [Stage; 8] = [
+    pub const ALL: [Stage; 9] = [
         Stage::Parse,
         Stage::JsonTree,
+        Stage::Change,
         Stage::Membership,
         Stage::GoalState,
         Stage::Topology,
@@ -61,6 +67,7 @@ impl Stage {
         match self {
             Stage::Parse => "parse",
             Stage::JsonTree => "parse: JSON tree only",
+            Stage::Change => "change: rule access",
             Stage::Membership => "membership",
             Stage::GoalState => "goal state",
             Stage::Topology => "topology",
@@ -102,6 +109,14 @@ pub fn run(text: &str, now: &mut dyn FnMut() -> f64) -> Result<Timings, FormatEr
     lap(Stage::Parse, start, now);
     let model = scenario.model();
 
+    if let Some(change) = toggled_access(&scenario) {
+        let start = now();
+        let changed = scenario.change(&change);
+        lap(Stage::Change, start, now);
+        // Freed outside the lap: the playground keeps the design before an edit for undo.
+        drop(std::hint::black_box(changed));
+    }
+
     let start = now();
     let membership = membership::resolve(model);
     lap(Stage::Membership, start, now);
@@ -141,6 +156,30 @@ pub fn run(text: &str, now: &mut dyn FnMut() -> f64) -> Result<Timings, FormatEr
         std::hint::black_box(matrix.evaluations);
     }
     Ok(timings)
+}
+
+/// The change [`Stage::Change`] times: the first admin rule's access turned to the other of `Allow` and `Deny`;
+/// `None` for a design without admin rules.
+pub fn toggled_access(scenario: &Scenario) -> Option<Change> {
+    let rule = scenario
+        .model()
+        .security_admin_configs
+        .values()
+        .flat_map(|config| &config.collections)
+        .flat_map(|collection| &collection.rules)
+        .next()?;
+    let other = if rule.access == Access::Allow {
+        "Deny"
+    } else {
+        "Allow"
+    };
+    Some(Change::Set {
+        target: Target::AdminRule {
+            rule: rule.id.clone(),
+            field: RuleField::Access,
+        },
+        value: FieldValue::Text(other.to_owned()),
+    })
 }
 
 /// `count` flows between the NIC addresses of a design, spread over it: each address talks to one a third of

@@ -89,7 +89,7 @@ impl Measured {
         let counted: Vec<f64> = self
             .samples
             .iter()
-            .filter(|(stage, _)| stage != super::PART_OF_PARSE)
+            .filter(|(stage, _)| !super::NOT_IN_THE_MEAN.contains(&stage.as_str()))
             .filter_map(|(_, list)| median(list))
             .collect();
         notes.push(format!(
@@ -103,12 +103,17 @@ impl Measured {
     }
 }
 
-/// The time of every stage of one run's `[[stage, ms], ...]` together, but the part of parse timed on its own.
+/// The time of every stage of one run's `[[stage, ms], ...]` together, but those not in the mean.
 fn total_ms(run: &Value) -> f64 {
     run.as_array()
         .into_iter()
         .flatten()
-        .filter(|pair| pair.get(0).and_then(Value::as_str) != Some(super::PART_OF_PARSE))
+        .filter(|pair| {
+            !pair
+                .get(0)
+                .and_then(Value::as_str)
+                .is_some_and(|stage| super::NOT_IN_THE_MEAN.contains(&stage))
+        })
         .filter_map(|pair| pair.get(1).and_then(Value::as_f64))
         .sum()
 }
