@@ -13,8 +13,11 @@ use crate::app::Ctx;
 use crate::components::rich;
 use crate::platform;
 
-/// Characters of an export shown in the dialog; the download has everything.
+/// Characters of an export shown in the dialog, over all its files; the downloads have everything.
 const PREVIEW_CHARS: usize = 200_000;
+/// How many files of an export get a download button each in view; past that, the files after the first are
+/// under a fold.
+const FILES_INLINE: usize = 4;
 /// How much larger than the diagram a PNG is drawn, for sharp text.
 const PNG_SCALE: f64 = 2.0;
 
@@ -170,6 +173,8 @@ fn ExportDialog() -> Html {
     let output = use_memo((design, *kind), |(design, kind)| {
         design.as_ref().map(|d| write(*kind, &d.0, &d.1))
     });
+    // The callbacks hold the memo's output, not copies of its texts (an export of a large design is 100 MB).
+    let all = output.clone();
     let Some(output) = output.as_ref() else {
         return html! {};
     };
@@ -188,43 +193,59 @@ fn ExportDialog() -> Html {
                 {onclick} data-testid={format!("export-format-{id}")}>{ *label }</button>
         }
     });
-    let downloads = output.files.iter().map(|(name, text)| {
+    let downloads = output.files.iter().enumerate().map(|(i, (name, _))| {
         let onclick = {
-            let (name, text, status) = (name.clone(), text.clone(), status.clone());
+            let (all, status) = (all.clone(), status.clone());
             let media_type = output.media_type;
             let png = *kind == Kind::Png;
             let drawing = drawing.clone();
             Callback::from(move |_: MouseEvent| {
+                let Some((name, text)) = all.as_ref().as_ref().and_then(|o| o.files.get(i)) else {
+                    return;
+                };
                 if png {
                     let status = status.clone();
                     let shown = name.clone();
                     let done = Callback::from(move |r: Result<(), String>| {
                         status.set(Some(r.map(|()| format!("`{shown}` downloaded"))));
                     });
-                    *drawing.borrow_mut() = platform::download_png(&name, &text, PNG_SCALE, done);
+                    *drawing.borrow_mut() = platform::download_png(name, text, PNG_SCALE, done);
                 } else {
                     match media_type {
-                        "application/json" => platform::download(&name, &text),
-                        other => platform::download_text(&name, &text, other),
+                        "application/json" => platform::download(name, text),
+                        other => platform::download_text(name, text, other),
                     }
                     status.set(Some(Ok(format!("`{name}` downloaded"))));
                 }
             })
         };
+        let class = (i == 0 || output.files.len() <= FILES_INLINE).then_some("primary");
         html! {
-            <button class="primary" {onclick} data-testid={format!("export-download-{name}")}>{ format!("Download {name}") }</button>
+            <button {class} {onclick} data-testid={format!("export-download-{name}")}>{ format!("Download {name}") }</button>
+        }
+    });
+    let mut downloads: Vec<Html> = downloads.collect();
+    // Past a few files (the modules of a Bicep export: one per subscription), the others fold under the first.
+    let folded = (downloads.len() > FILES_INLINE).then(|| {
+        let rest: Vec<Html> = downloads.split_off(1);
+        html! {
+            <details class="io-modules" data-testid="export-modules">
+                <summary>{ format!("Download one of the {} other files", rest.len()) }</summary>
+                <div class="io-actions">{ for rest }</div>
+            </details>
         }
     });
     let copy = {
-        let status = status.clone();
-        let text: String = output
-            .files
-            .iter()
-            .map(|(_, t)| t.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let (all, status) = (all.clone(), status.clone());
         Callback::from(move |_: MouseEvent| {
             let status = status.clone();
+            let text = all.as_ref().as_ref().map_or_else(String::new, |o| {
+                o.files
+                    .iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
             platform::copy_text(
                 &text,
                 Callback::from(move |r: Result<(), String>| {
@@ -244,11 +265,12 @@ fn ExportDialog() -> Html {
                 }
                 { render_status(status.as_ref()) }
             </div>
+            { folded.unwrap_or_default() }
             { render_report(&output.report) }
             if *kind == Kind::Svg || *kind == Kind::Png {
                 { render_picture(output) }
             } else {
-                { for output.files.iter().map(|(name, text)| render_text(name, text)) }
+                { render_previews(&output.files) }
             }
         </>
     }
@@ -286,13 +308,54 @@ fn render_report(report: &[export::ReportLine]) -> Html {
     }
 }
 
-fn render_text(name: &str, text: &str) -> Html {
-    let shown: String = text.chars().take(PREVIEW_CHARS).collect();
-    let cut = shown.len() < text.len();
+/// Each file's name and size, and its first characters while [`PREVIEW_CHARS`] last over all the files (a Bicep
+/// export of a large design has hundreds of modules, and a preview of each would be tens of megabytes of page).
+fn render_previews(files: &[(String, String)]) -> Html {
+    let heads = previews(files, PREVIEW_CHARS);
+    let left = files.len() - heads.len();
+    html! {
+        <>
+            { for files.iter().zip(&heads).map(|((name, text), head)| render_text(name, text, head)) }
+            if left > 0 {
+                <p class="hint" data-testid="export-more">
+                    { format!("{left} more file{} not shown here: the downloads above have {}.", if left == 1 { " is" } else { "s are" }, if left == 1 { "it" } else { "them" }) }
+                </p>
+            }
+        </>
+    }
+}
+
+/// The first characters of each file, `budget` of them over all the files in order, and only the files reached
+/// before it runs out.
+fn previews(files: &[(String, String)], budget: usize) -> Vec<&str> {
+    let mut left = budget;
+    let mut heads = Vec::new();
+    for (_, text) in files {
+        if left == 0 {
+            break;
+        }
+        let (end, taken) = match text.char_indices().nth(left) {
+            Some((end, _)) => (end, left),
+            None => (text.len(), text.chars().count()),
+        };
+        heads.push(text.get(..end).unwrap_or(text));
+        left -= taken;
+    }
+    heads
+}
+
+/// How many lines `str::lines` finds, counted without splitting.
+fn line_count(text: &str) -> usize {
+    let breaks = text.bytes().filter(|&b| b == b'\n').count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
+fn render_text(name: &str, text: &str, head: &str) -> Html {
+    let cut = head.len() < text.len();
     html! {
         <figure class="io-file">
-            <figcaption><code>{ name.to_owned() }</code>{ format!(" {} lines", text.lines().count()) }</figcaption>
-            <pre data-testid="export-text">{ shown }</pre>
+            <figcaption><code>{ name.to_owned() }</code>{ format!(" {} lines", line_count(text)) }</figcaption>
+            <pre data-testid="export-text">{ head.to_owned() }</pre>
             if cut { <p class="hint">{ "The download has the rest." }</p> }
         </figure>
     }
@@ -378,6 +441,29 @@ mod tests {
                 ("a.bicep".to_owned(), "param x string\n".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn previews_share_one_budget_of_characters_over_the_files() {
+        let file = |name: &str, text: &str| (name.to_owned(), text.to_owned());
+        let files = [
+            file("main.bicep", "abcdé"),
+            file("a.bicep", "fghij"),
+            file("b.bicep", "klm"),
+        ];
+        // 5 characters of the first file (`é` is two bytes), 2 of the second, none of the third.
+        assert_eq!(previews(&files, 7), ["abcdé", "fg"]);
+        assert_eq!(previews(&files, 5), ["abcdé"]);
+        assert_eq!(previews(&files, 100), ["abcdé", "fghij", "klm"]);
+        assert!(previews(&files, 0).is_empty());
+        assert!(previews(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn lines_are_counted_as_str_lines_counts_them() {
+        for text in ["", "a", "a\n", "a\nb", "a\n\nb\n", "\n", "a\r\nb"] {
+            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+        }
     }
 
     #[test]
