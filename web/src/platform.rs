@@ -426,6 +426,16 @@ pub mod keep {
     }
 }
 
+/// Drops `garbage` in a task of its own, after the current one: what a large design lets go (a design of the undo
+/// history is hundreds of megabytes of small allocations on an enterprise design) is freed without delaying what
+/// the current task draws. Natively (tests), at once.
+pub fn free_later<T: 'static>(garbage: T) {
+    #[cfg(target_arch = "wasm32")]
+    gloo::timers::callback::Timeout::new(0, move || drop(garbage)).forget();
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(garbage);
+}
+
 /// Runs `work` and records how long it took as a User Timing measure named `name` (`performance.measure`), which
 /// the browser's profiler shows and `cargo xtask bench` reads for each action of its page table. Natively (the
 /// tests) it only runs `work`.

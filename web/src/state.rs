@@ -245,17 +245,22 @@ impl Stack {
     }
 
     /// The most recent designs, at most `keep` of them and of at most `budget` of weight together.
+    ///
+    /// The designs let go are freed in a task of their own ([`platform::free_later`]): on a large design that is
+    /// hundreds of megabytes, which the edit that lets them go would otherwise spend its time freeing.
     fn truncated(&self, keep: usize, budget: usize) -> Stack {
-        let mut designs = self.recent(keep);
+        let mut designs = self.recent(self.len());
         let mut total = 0;
         let fit = designs
             .iter()
+            .take(keep)
             .take_while(|d| {
                 total += weight(d);
                 total <= budget
             })
             .count();
-        designs.truncate(fit);
+        let gone = designs.split_off(fit);
+        platform::free_later(gone);
         Stack::of(designs)
     }
 

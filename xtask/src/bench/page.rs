@@ -318,6 +318,9 @@ fn tier_flow(
         "edit: an admin rule's access (`rc-baseline`)".to_owned(),
         Step::Edit,
     ));
+    // The second edit is the one a user makes from then on: on a large design the undo history, full, lets its
+    // oldest design go (freed during the edit).
+    steps.push(("edit: the same access back".to_owned(), Step::Edit));
     for (name, selector) in PANELS {
         steps.push((format!("open {name}"), Step::Panel(name, selector)));
     }
