@@ -153,7 +153,7 @@ pub fn DesignsView(props: &DesignsViewProps) -> Html {
                 data-testid="designs-dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={on_key}>
                 <h2 id="designs-title">{ "My designs" }</h2>
                 <p class="lead">
-                    { format!("{count} {} kept in this browser. The design on screen is saved as you edit, with its last 20 steps of undo.",
+                    { format!("{count} {} kept in this browser. The design on screen is saved as you edit, with its last 20 steps of undo (fewer for a large design: up to 2 MiB of them).",
                         if count == 1 { "design is" } else { "designs are" }) }
                 </p>
                 if let Some(m) = &*message { <p class="error" role="alert" data-testid="designs-error">{ m.clone() }</p> }
