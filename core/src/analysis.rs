@@ -107,6 +107,56 @@ pub fn analyze(scenario: &Scenario) -> Analysis {
 /// Analyses a model, with the diagnostics already found in its document.
 pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> Analysis {
     let membership = membership::resolve(&model);
+    analyze_with(model, membership, document_diagnostics)
+}
+
+/// [`analyze`] of a design made from the one `previous` analysed (an edit, an undo): the same analysis, which keeps
+/// `previous`'s membership when what membership reads is the same in both designs ([`same_membership_inputs`]).
+/// An edit of a rule, a peering, a configuration or a commit leaves membership as it was, and resolving it is
+/// most of an analysis of an enterprise design.
+///
+/// ```
+/// use avnm_core::{Scenario, analyze, analysis::analyze_after};
+/// let text = r#"{"title": "a", "resources": [], "commits": [], "intents": []}"#;
+/// let before = analyze(&Scenario::parse(text).unwrap());
+/// let after = Scenario::parse(&text.replace("\"a\"", "\"b\"")).unwrap();
+/// assert_eq!(analyze_after(&before, &after).membership, analyze(&after).membership);
+/// ```
+pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
+    let model = scenario.model().clone();
+    let membership = if same_membership_inputs(&previous.model, &model) {
+        previous.membership.clone()
+    } else {
+        membership::resolve(&model)
+    };
+    analyze_with(model, membership, scenario.diagnostics())
+}
+
+/// Whether two models hold the same of everything [`membership::resolve`] reads: VNets (their names, tags,
+/// locations, subscriptions and paths), network groups and their static members, network managers and their
+/// scopes, policy definitions and assignments, management groups, subscriptions and resource groups.
+///
+/// INVARIANT: `membership::resolve` reads no other field of the model (the test
+/// `a_reanalysis_equals_an_analysis_after_every_kind_of_edit` checks the result against a full analysis).
+fn same_membership_inputs(a: &Model, b: &Model) -> bool {
+    std::ptr::eq(a, b)
+        || (a.vnets == b.vnets
+            && a.groups == b.groups
+            && a.static_members == b.static_members
+            && a.managers == b.managers
+            && a.policy_definitions == b.policy_definitions
+            && a.policy_assignments == b.policy_assignments
+            && a.management_groups == b.management_groups
+            && a.subscriptions == b.subscriptions
+            && a.resource_groups == b.resource_groups)
+}
+
+/// The analysis of a model whose membership is known.
+fn analyze_with(
+    model: Arc<Model>,
+    membership: Membership,
+    document_diagnostics: &[Diagnostic],
+) -> Analysis {
     let goal_state = GoalState::from_commits(&model);
     let topology = connectivity::build(&model, &membership, &goal_state);
     let index = Index::new(&model, &membership, &goal_state);
@@ -268,5 +318,148 @@ impl Analysis {
             admin_rules: self.index.admin.get(vnet).cloned(),
             not_member_of: membership::why_not::not_member_of(&self.model, &self.membership, vnet),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Access, ResourceId};
+    use crate::scenario::{Change, FieldValue, Target, change::RuleField, deploy_everything};
+
+    const EXAMPLES: [&str; 7] = [
+        include_str!("../../static/examples/deployment-goal-state.json"),
+        include_str!("../../static/examples/direct-connectivity-production.json"),
+        include_str!("../../static/examples/force-allow-monitoring.json"),
+        include_str!("../../static/examples/hub-spoke-expressroute-multi-region.json"),
+        include_str!("../../static/examples/hub-spoke-guardrails.json"),
+        include_str!("../../static/examples/regional-vs-global-mesh.json"),
+        include_str!("../../static/examples/ssh-exception-for-one-team.json"),
+    ];
+
+    /// Edits of every kind a design offers: each resource removed, renamed, tagged and moved; each admin rule's
+    /// access turned; each pair of the first VNets peered; everything deployed.
+    fn edits(scenario: &Scenario) -> Vec<Change> {
+        let model = scenario.model();
+        let mut out = Vec::new();
+        let resources: Vec<ResourceId> = scenario
+            .document()
+            .get("resources")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("id")?.as_str().map(ResourceId::new))
+            .collect();
+        for resource in &resources {
+            out.push(Change::Remove(resource.clone()));
+            out.push(Change::Rename {
+                resource: resource.clone(),
+                name: "renamed".into(),
+            });
+            out.push(Change::AddTag {
+                resource: resource.clone(),
+                name: "environment".into(),
+            });
+            out.push(Change::Move {
+                resource: resource.clone(),
+                subscription: "ffffffff-0000-0000-0000-000000000009".into(),
+                resource_group: "rg-moved".into(),
+            });
+        }
+        for rule in model
+            .security_admin_configs
+            .values()
+            .flat_map(|c| &c.collections)
+            .flat_map(|c| &c.rules)
+        {
+            let other = if rule.access == Access::Deny {
+                "Allow"
+            } else {
+                "Deny"
+            };
+            out.push(Change::Set {
+                target: Target::AdminRule {
+                    rule: rule.id.clone(),
+                    field: RuleField::Access,
+                },
+                value: FieldValue::Text(other.into()),
+            });
+        }
+        let vnets: Vec<_> = model.vnets.keys().take(3).collect();
+        for (i, a) in vnets.iter().enumerate() {
+            for b in vnets.iter().skip(i + 1) {
+                out.push(Change::AddPeering {
+                    from: (*a).clone(),
+                    to: (*b).clone(),
+                });
+            }
+        }
+        out.extend(deploy_everything(model));
+        out
+    }
+
+    #[test]
+    fn a_reanalysis_equals_an_analysis_after_every_kind_of_edit() {
+        let (mut reused, mut resolved) = (0, 0);
+        for text in EXAMPLES {
+            let before = Scenario::parse(text).unwrap();
+            let previous = analyze(&before);
+            for change in edits(&before) {
+                let Ok(after) = before.change(&change) else {
+                    continue;
+                };
+                let again = analyze_after(&previous, &after);
+                let fresh = analyze(&after);
+                assert_eq!(again.membership, fresh.membership, "{change:?}");
+                assert_eq!(again.goal_state, fresh.goal_state, "{change:?}");
+                assert_eq!(again.topology, fresh.topology, "{change:?}");
+                assert_eq!(again.diagnostics, fresh.diagnostics, "{change:?}");
+                if same_membership_inputs(&previous.model, after.model()) {
+                    reused += 1;
+                } else {
+                    resolved += 1;
+                }
+            }
+        }
+        // Both paths are taken: edits that leave membership (an admin rule, a commit) and edits that move it.
+        assert!(
+            reused > 10 && resolved > 100,
+            "{reused} reused, {resolved} resolved"
+        );
+    }
+
+    #[test]
+    fn an_edit_of_a_rule_keeps_membership_and_a_tag_moves_it() {
+        let before = Scenario::parse(include_str!(
+            "../../static/examples/hub-spoke-guardrails.json"
+        ))
+        .unwrap();
+        let rule = before
+            .model()
+            .security_admin_configs
+            .values()
+            .flat_map(|c| &c.collections)
+            .flat_map(|c| &c.rules)
+            .next()
+            .unwrap()
+            .id
+            .clone();
+        let access = Change::Set {
+            target: Target::AdminRule {
+                rule,
+                field: RuleField::Access,
+            },
+            value: FieldValue::Text("Allow".into()),
+        };
+        let after = before.change(&access).unwrap();
+        assert!(same_membership_inputs(before.model(), after.model()));
+        let vnet = before.model().vnets.keys().next().unwrap().as_str();
+        let tagged = before
+            .change(&Change::AddTag {
+                resource: ResourceId::new(vnet),
+                name: "environment".into(),
+            })
+            .unwrap();
+        assert!(!same_membership_inputs(before.model(), tagged.model()));
     }
 }

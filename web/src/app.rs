@@ -3,6 +3,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use avnm_core::analysis::analyze_after;
 use avnm_core::{Analysis, Scenario, analyze};
 use yew::prelude::*;
 
@@ -383,9 +384,19 @@ pub fn App() -> Html {
         });
     }
     use_autosave(&state, &ready);
-    let analysis = use_memo(Design(state.scenario.clone()), |d| {
-        platform::timed("analyse", || analyze(&d.0))
-    });
+    // The analysis of the design before, for an edit's analysis to keep what the edit cannot have changed.
+    let last = use_mut_ref(|| None::<Rc<Analysis>>);
+    let analysis = {
+        let last = last.clone();
+        use_memo(Design(state.scenario.clone()), move |d| {
+            let previous = last.borrow().clone();
+            platform::timed("analyse", || match previous {
+                Some(previous) => analyze_after(&previous, &d.0),
+                None => analyze(&d.0),
+            })
+        })
+    };
+    *last.borrow_mut() = Some(analysis.clone());
     use_effect_with((), |()| platform::set_theme(platform::theme()));
     use_message_api(page.clone(), &state, analysis.clone());
     let teach = use_teach(page.clone(), {
