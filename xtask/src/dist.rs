@@ -308,10 +308,12 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// At most this many bytes of gzip may the first page transfer (`cargo xtask test` fails beyond it).
 ///
 /// Issue 8's target is 250 KB, missed: this is the measured size rounded up, so that growth is a decision. Measured
-/// on the test bundle (no `wasm-opt`, which leaves the gzip size about the same) on 2026-12-06: 988,212 bytes
-/// (965.1 KiB), after the virtual lists, the topology overview, the autosave journal and the best-effort note (about
-/// 935 KB before them). The gap and what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_000_000;
+/// on the test bundle (no `wasm-opt`, which leaves the gzip size about the same): 988,212 bytes (965.1 KiB) after the
+/// virtual lists, the topology overview, the autosave journal and the best-effort note (about 935 KB before them);
+/// then 1,001,087 bytes (977.6 KiB) after the undo history's memory budget, selects that follow an undo, the export
+/// dialog's shared previews and the edit's analysis that keeps membership (the budget was 1,000,000 bytes until
+/// then). The gap and what would close it are in the README's performance section.
+pub const FIRST_PAGE_BUDGET: u64 = 1_005_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";
