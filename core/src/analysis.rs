@@ -327,15 +327,7 @@ mod tests {
     use crate::model::{Access, ResourceId};
     use crate::scenario::{Change, FieldValue, Target, change::RuleField, deploy_everything};
 
-    const EXAMPLES: [&str; 7] = [
-        include_str!("../../static/examples/deployment-goal-state.json"),
-        include_str!("../../static/examples/direct-connectivity-production.json"),
-        include_str!("../../static/examples/force-allow-monitoring.json"),
-        include_str!("../../static/examples/hub-spoke-expressroute-multi-region.json"),
-        include_str!("../../static/examples/hub-spoke-guardrails.json"),
-        include_str!("../../static/examples/regional-vs-global-mesh.json"),
-        include_str!("../../static/examples/ssh-exception-for-one-team.json"),
-    ];
+    use crate::EXAMPLES;
 
     /// Edits of every kind a design offers: each resource removed, renamed, tagged and moved; each admin rule's
     /// access turned; each pair of the first VNets peered; everything deployed.

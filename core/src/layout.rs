@@ -664,15 +664,7 @@ mod tests {
     use crate::analysis::analyze;
     use crate::scenario::Scenario;
 
-    const EXAMPLES: [&str; 7] = [
-        include_str!("../../static/examples/deployment-goal-state.json"),
-        include_str!("../../static/examples/direct-connectivity-production.json"),
-        include_str!("../../static/examples/force-allow-monitoring.json"),
-        include_str!("../../static/examples/hub-spoke-expressroute-multi-region.json"),
-        include_str!("../../static/examples/hub-spoke-guardrails.json"),
-        include_str!("../../static/examples/regional-vs-global-mesh.json"),
-        include_str!("../../static/examples/ssh-exception-for-one-team.json"),
-    ];
+    use crate::EXAMPLES;
 
     fn analysed(text: &str) -> crate::Analysis {
         analyze(&Scenario::parse(text).unwrap())

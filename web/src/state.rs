@@ -291,8 +291,10 @@ impl History {
         self.future.len()
     }
 
-    /// The history after an edit that replaced `current`: the redo side is cleared.
+    /// The history after an edit that replaced `current`: the redo side is cleared (its designs freed in a task of
+    /// their own, as those the undo side lets go).
     fn edited(&self, current: Rc<Scenario>) -> History {
+        platform::free_later(self.future.clone());
         History {
             past: self.past.push(current, self.budget),
             future: Stack::default(),

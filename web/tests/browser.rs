@@ -119,14 +119,18 @@ fn type_text(root: &Element, selector: &str, text: &str) {
     area.dyn_ref::<web_sys::HtmlTextAreaElement>()
         .expect("a textarea")
         .set_value(text);
-    let event = web_sys::Event::new_with_event_init_dict("input", &{
+    fire(&area, "input");
+}
+
+/// Dispatches a bubbling event of type `kind` on an element, as the browser does when the user changes it.
+fn fire(element: &Element, kind: &str) {
+    let event = web_sys::Event::new_with_event_init_dict(kind, &{
         let init = web_sys::EventInit::new();
         init.set_bubbles(true);
         init
     })
-    .expect("an input event");
-    area.dispatch_event(&event)
-        .expect("dispatch the input event");
+    .expect("an event");
+    element.dispatch_event(&event).expect("dispatch the event");
 }
 
 #[wasm_bindgen_test]
@@ -179,15 +183,7 @@ fn choose(root: &Element, selector: &str, value: &str) {
         .dyn_ref::<web_sys::HtmlSelectElement>()
         .expect("a select")
         .set_value(value);
-    let event = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .expect("a change event");
-    select
-        .dispatch_event(&event)
-        .expect("dispatch the change event");
+    fire(&select, "change");
 }
 
 /// The value a select shows.
