@@ -159,40 +159,72 @@ fn clean_value(value: &Value) -> Value {
 
 /// Spells the ids referenced in `value` as ARM spells them, with a note for each one changed.
 fn references(map: &mut Map<String, Value>, path: &str, notes: &mut Vec<Note>) {
-    for (key, value) in map.iter_mut() {
-        reference(value, &format!("{path}.{key}"), notes);
+    references_at(map, &Trail::Root(path), notes);
+}
+
+/// Where a value is below the map [`references`] started from, written out only for a note (every value of a
+/// resource is visited, and few are ids spelled another way).
+enum Trail<'a> {
+    Root(&'a str),
+    Key(&'a Trail<'a>, &'a str),
+    Index(&'a Trail<'a>, usize),
+}
+
+impl Trail<'_> {
+    /// `path.key` and `path[3]`, as the report writes them.
+    fn written(&self) -> String {
+        match self {
+            Trail::Root(path) => (*path).to_owned(),
+            Trail::Key(up, key) => format!("{}.{key}", up.written()),
+            Trail::Index(up, i) => format!("{}[{i}]", up.written()),
+        }
     }
 }
 
-fn reference(value: &mut Value, path: &str, notes: &mut Vec<Note>) {
+fn references_at(map: &mut Map<String, Value>, at: &Trail<'_>, notes: &mut Vec<Note>) {
+    for (key, value) in map.iter_mut() {
+        reference(value, &Trail::Key(at, key), notes);
+    }
+}
+
+fn reference(value: &mut Value, at: &Trail<'_>, notes: &mut Vec<Note>) {
     match value {
         Value::String(s) if looks_like_id(s) => {
             let id = normalise_id(s);
             if id != *s {
                 notes.push((
                     ReportKind::Inferred,
-                    path.to_owned(),
+                    at.written(),
                     format!("the id `{s}` is read as `{id}`"),
                 ));
                 *s = id;
             }
         }
-        Value::Object(map) => references(map, path, notes),
+        Value::Object(map) => references_at(map, at, notes),
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                reference(item, &format!("{path}[{i}]"), notes);
+                reference(item, &Trail::Index(at, i), notes);
             }
         }
         _ => {}
     }
 }
 
+/// Whether a string starts as an ARM id does, in any case (read without a lowercase copy: every string of a
+/// resource is asked).
 fn looks_like_id(s: &str) -> bool {
-    let lower = s.trim().to_ascii_lowercase();
-    lower.starts_with("/subscriptions/")
-        || lower.starts_with("subscriptions/")
-        || lower.starts_with("subscription/")
-        || lower.starts_with("/providers/microsoft.")
+    let s = s.trim();
+    [
+        "/subscriptions/",
+        "subscriptions/",
+        "subscription/",
+        "/providers/microsoft.",
+    ]
+    .iter()
+    .any(|prefix| {
+        s.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    })
 }
 
 /// An ARM id as ARM spells it: a leading `/`, `subscriptions`, `resourceGroups` (also for the singular
