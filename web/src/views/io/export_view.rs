@@ -308,8 +308,9 @@ fn render_report(report: &[export::ReportLine]) -> Html {
     }
 }
 
-/// Each file's name and size, and its first characters while [`PREVIEW_CHARS`] last over all the files (a Bicep
-/// export of a large design has hundreds of modules, and a preview of each would be tens of megabytes of page).
+/// Each file's name and number of lines, and its first characters while [`PREVIEW_CHARS`] last over all the files
+/// (a Bicep export of a large design has hundreds of modules, and a preview of each would be tens of megabytes of
+/// page).
 fn render_previews(files: &[(String, String)]) -> Html {
     let heads = previews(files, PREVIEW_CHARS);
     let left = files.len() - heads.len();
