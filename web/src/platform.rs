@@ -659,9 +659,12 @@ pub type ReadFiles = Vec<(String, Result<String, String>)>;
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Files being read; dropping it cancels the reading.
+///
+/// Once every file is read the readers let go of what they read (a browser's file reader keeps its result, the
+/// whole file, for as long as it lives: 130 MB of T2 held for nothing until the next import).
 pub struct Readings(
     #[allow(dead_code, reason = "kept alive until every read completes")]
-    Vec<gloo::file::callbacks::FileReader>,
+    Rc<RefCell<Vec<gloo::file::callbacks::FileReader>>>,
 );
 
 /// A size for people: `840 B`, `12.4 KB`, `3.1 MB`.
@@ -730,8 +733,11 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
         return None;
     }
     let slots = Rc::new(RefCell::new(vec![None; files.len()]));
+    let readers: Rc<RefCell<Vec<gloo::file::callbacks::FileReader>>> = Rc::default();
     let finish = {
         let done = done.clone();
+        // Weak: the readers hold this callback, and dropping the `Readings` must still cancel them.
+        let readers = Rc::downgrade(&readers);
         move |i: usize, name: String, read: Result<String, String>| {
             let complete = {
                 let mut slots = slots.borrow_mut();
@@ -742,11 +748,14 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
             };
             if complete {
                 let read: ReadFiles = slots.borrow_mut().drain(..).flatten().collect();
+                // Freed after this task: a reader is not dropped from inside its own callback.
+                if let Some(readers) = readers.upgrade() {
+                    free_later(std::mem::take(&mut *readers.borrow_mut()));
+                }
                 done.emit(read);
             }
         }
     };
-    let mut readers = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let name = file.name();
         let size = file.size();
@@ -763,10 +772,11 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
             continue;
         }
         let finish = finish.clone();
-        readers.push(gloo::file::callbacks::read_as_bytes(file, move |result| {
+        let reader = gloo::file::callbacks::read_as_bytes(file, move |result| {
             let read = result.map_err(|e| e.to_string()).and_then(text_of);
             finish(i, name, read);
-        }));
+        });
+        readers.borrow_mut().push(reader);
     }
     Some(Readings(readers))
 }
