@@ -113,7 +113,7 @@ pub fn run(text: &str, now: &mut dyn FnMut() -> f64) -> Result<Timings, FormatEr
         let start = now();
         let changed = scenario.change(&change);
         lap(Stage::Change, start, now);
-        // Freed outside the lap: the playground keeps the design before an edit for undo.
+        // Freed outside the lap: an edit in the playground keeps both designs (one shown, the other for undo).
         drop(std::hint::black_box(changed));
     }
 

@@ -110,7 +110,7 @@ pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError>
     let root = Node::new(doc, "");
     root.object()?;
     let mut reader = Reader::default();
-    for (order, resource) in root.opt_items("resources")?.into_iter().enumerate() {
+    for (order, resource) in root.opt_each("resources")?.enumerate() {
         reader.resource(&resource, order)?;
     }
     reader.attach_children();

@@ -178,6 +178,29 @@ impl<'a> Node<'a> {
             .collect())
     }
 
+    /// The nodes of the array member `key`, made one at a time (the resources of a large document: a list of
+    /// their nodes would be megabytes); an absent member has none.
+    pub(crate) fn opt_each(
+        &self,
+        key: &str,
+    ) -> Result<impl Iterator<Item = Node<'a>> + '_, FormatError> {
+        let array = match self.get(key) {
+            None => None,
+            Some(node) => Some((
+                node.value
+                    .as_array()
+                    .ok_or_else(|| node.expected("an array"))?,
+                node,
+            )),
+        };
+        Ok(array.into_iter().flat_map(|(items, node)| {
+            items
+                .iter()
+                .enumerate()
+                .map(move |(i, value)| node.child(Step::Index(i), value))
+        }))
+    }
+
     /// The array member `key`; an absent member is an empty array.
     pub(crate) fn opt_items(&self, key: &str) -> Result<Vec<Node<'a>>, FormatError> {
         self.get(key)
