@@ -182,23 +182,21 @@ pub const MEMBERS_PER_REFERENCED_GROUP: usize = 100;
 fn referenced_group_limits(model: &Model, membership: &Membership) -> Vec<Diagnostic> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
-    for config in model.security_admin_configs.values() {
-        for rule in config.collections.iter().flat_map(|c| &c.rules) {
-            for item in rule.sources.iter().chain(&rule.destinations) {
-                let crate::model::AddressItem::Group(group) = item else {
-                    continue;
-                };
-                let count = membership.members(group).len();
-                if count > MEMBERS_PER_REFERENCED_GROUP && seen.insert(group.clone()) {
-                    out.push(Diagnostic::warning(
-                        crate::diagnostic::Code::LimitExceeded,
-                        rule.path.clone(),
-                        format!(
-                            "`{}` has {count} members; a group used as a rule address may have {MEMBERS_PER_REFERENCED_GROUP}",
-                            group.name()
-                        ),
-                    ));
-                }
+    for rule in model.admin_rules() {
+        for item in rule.sources.iter().chain(&rule.destinations) {
+            let crate::model::AddressItem::Group(group) = item else {
+                continue;
+            };
+            let count = membership.members(group).len();
+            if count > MEMBERS_PER_REFERENCED_GROUP && seen.insert(group.clone()) {
+                out.push(Diagnostic::warning(
+                    crate::diagnostic::Code::LimitExceeded,
+                    rule.path.clone(),
+                    format!(
+                        "`{}` has {count} members; a group used as a rule address may have {MEMBERS_PER_REFERENCED_GROUP}",
+                        group.name()
+                    ),
+                ));
             }
         }
     }
@@ -358,12 +356,7 @@ mod tests {
                 resource_group: "rg-moved".into(),
             });
         }
-        for rule in model
-            .security_admin_configs
-            .values()
-            .flat_map(|c| &c.collections)
-            .flat_map(|c| &c.rules)
-        {
+        for rule in model.admin_rules() {
             let other = if rule.access == Access::Deny {
                 "Allow"
             } else {
@@ -426,16 +419,7 @@ mod tests {
             "../../static/examples/hub-spoke-guardrails.json"
         ))
         .unwrap();
-        let rule = before
-            .model()
-            .security_admin_configs
-            .values()
-            .flat_map(|c| &c.collections)
-            .flat_map(|c| &c.rules)
-            .next()
-            .unwrap()
-            .id
-            .clone();
+        let rule = before.model().admin_rules().next().unwrap().id.clone();
         let access = Change::Set {
             target: Target::AdminRule {
                 rule,

@@ -72,6 +72,15 @@ pub struct Model {
 }
 
 impl Model {
+    /// Every security admin rule: configuration by configuration (in id order), then collection by collection and
+    /// rule by rule as their configuration lists them.
+    pub fn admin_rules(&self) -> impl Iterator<Item = &AdminRule> {
+        self.security_admin_configs
+            .values()
+            .flat_map(|config| &config.collections)
+            .flat_map(|collection| &collection.rules)
+    }
+
     /// The configurations of a manager of one type, in id order.
     pub fn configurations_of(
         &self,

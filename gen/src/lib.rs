@@ -2160,10 +2160,7 @@ mod tests {
         let scenario = Scenario::parse(&design(&Params::small())).unwrap();
         let first = |s: &Scenario| {
             s.model()
-                .security_admin_configs
-                .values()
-                .flat_map(|c| &c.collections)
-                .flat_map(|c| &c.rules)
+                .admin_rules()
                 .next()
                 .map(|r| (r.id.clone(), r.access))
                 .unwrap()
@@ -2192,10 +2189,7 @@ mod tests {
             .flat_map(|n| &n.rules)
             .flat_map(|r| r.sources.iter().chain(&r.destinations));
         let admin_items = model
-            .security_admin_configs
-            .values()
-            .flat_map(|c| &c.collections)
-            .flat_map(|c| &c.rules)
+            .admin_rules()
             .flat_map(|r| r.sources.iter().chain(&r.destinations));
         for item in nsg_items.chain(admin_items) {
             if let AddressItem::Prefix(net) = item {

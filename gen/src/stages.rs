@@ -161,13 +161,7 @@ pub fn run(text: &str, now: &mut dyn FnMut() -> f64) -> Result<Timings, FormatEr
 /// The change [`Stage::Change`] times: the first admin rule's access turned to the other of `Allow` and `Deny`;
 /// `None` for a design without admin rules.
 pub fn toggled_access(scenario: &Scenario) -> Option<Change> {
-    let rule = scenario
-        .model()
-        .security_admin_configs
-        .values()
-        .flat_map(|config| &config.collections)
-        .flat_map(|collection| &collection.rules)
-        .next()?;
+    let rule = scenario.model().admin_rules().next()?;
     let other = if rule.access == Access::Allow {
         "Deny"
     } else {

@@ -1961,10 +1961,7 @@ fn generated_scenarios_reach_every_outcome() {
                 Some(RuleRef::Admin(id)) => {
                     let access = analysis
                         .model
-                        .security_admin_configs
-                        .values()
-                        .flat_map(|c| &c.collections)
-                        .flat_map(|c| &c.rules)
+                        .admin_rules()
                         .find(|r| &r.id == id)
                         .map(|r| r.access);
                     format!("admin {access:?}")

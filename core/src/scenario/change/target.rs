@@ -380,10 +380,7 @@ pub(crate) fn locate(model: &Model, target: &Target) -> Result<(Path, Shape), Ch
         }
         Target::AdminRule { rule, field } => {
             let r = model
-                .security_admin_configs
-                .values()
-                .flat_map(|c| &c.collections)
-                .flat_map(|c| &c.rules)
+                .admin_rules()
                 .find(|r| &r.id == rule)
                 .ok_or_else(|| missing("security admin rule", rule))?;
             let at = props(&r.path);
