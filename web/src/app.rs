@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use avnm_link::Query;
 
+use crate::components::Same;
 use crate::embed::{self, use_message_api};
 use crate::page::Page;
 use crate::state::{Action, AppState, History, Opened, Restored, Selection, Started, Tab};
@@ -41,23 +42,13 @@ impl PartialEq for Ctx {
 /// not at every render of the frame.
 #[hook]
 pub fn use_intent_counts(ctx: Option<&Ctx>) -> (usize, usize) {
-    let counts = use_memo(ctx.map(|c| Analysed(c.analysis.clone())), |a| {
+    let counts = use_memo(ctx.map(|c| Same(c.analysis.clone())), |a| {
         a.as_ref().map_or((0, 0), |a| {
             let results = a.0.check();
             (results.len(), results.iter().filter(|r| !r.passed).count())
         })
     });
     *counts
-}
-
-/// An analysis, compared by identity.
-#[derive(Clone)]
-struct Analysed(Rc<Analysis>);
-
-impl PartialEq for Analysed {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// How the playground starts.
@@ -320,7 +311,7 @@ fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
     };
     let first = use_mut_ref(|| state.scenario.clone());
     let saving = ready.clone();
-    use_effect_with(Design(state.scenario.clone()), move |d| {
+    use_effect_with(Same(state.scenario.clone()), move |d| {
         if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
             library::autosave(&d.0, &notify);
         }
@@ -331,16 +322,6 @@ fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
             library::keep_history(&steps.0);
         }
     });
-}
-
-/// Compares designs by identity, so the analysis is recomputed only when the design changes.
-#[derive(Clone)]
-struct Design(Rc<Scenario>);
-
-impl PartialEq for Design {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// The playground.
@@ -388,7 +369,7 @@ pub fn App() -> Html {
     let last = use_mut_ref(|| None::<Rc<Analysis>>);
     let analysis = {
         let last = last.clone();
-        use_memo(Design(state.scenario.clone()), move |d| {
+        use_memo(Same(state.scenario.clone()), move |d| {
             let previous = last.borrow().clone();
             platform::timed("analyse", || match previous {
                 Some(previous) => analyze_after(&previous, &d.0),

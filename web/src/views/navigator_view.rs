@@ -15,6 +15,7 @@ use avnm_core::model::ids::scope_of;
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::components::plural;
 use crate::components::virtual_list::VirtualList;
 use crate::platform;
@@ -53,27 +54,6 @@ impl Kind {
             Kind::Nic => "nics",
             Kind::Nsg => "nsgs",
         }
-    }
-}
-
-/// The design, compared by identity.
-#[derive(Clone)]
-struct Same(Rc<avnm_core::Scenario>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// The entries of a design, compared by identity (comparing tens of thousands of entries at each render would cost
-/// what the memo saves).
-#[derive(Clone)]
-struct Entries(Rc<BTreeMap<Kind, Vec<Entry>>>);
-
-impl PartialEq for Entries {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -170,7 +150,7 @@ fn NetworkList() -> Html {
     });
     let needle = filter.trim().to_lowercase();
     let rows = use_memo(
-        (Entries(entries.clone()), needle.clone(), (*open).clone()),
+        (Same(entries.clone()), needle.clone(), (*open).clone()),
         |(entries, needle, open)| network_rows(&entries.0, needle, open),
     );
     let Some(ctx) = ctx else {

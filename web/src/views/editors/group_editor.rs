@@ -2,9 +2,6 @@
 //! Policy) in the portal's basic editor and as JSON, a live preview of what a condition selects (and why a VNet
 //! it selects is not added), the actual members with the reason for each, and why the other VNets are not members.
 
-use std::rc::Rc;
-
-use avnm_core::Scenario;
 use avnm_core::membership::Source;
 use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
 use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
@@ -15,6 +12,7 @@ use avnm_core::scenario::{Change, Target, field};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::components::editor::{
     choose, diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
     render_vnm_head, set,
@@ -23,16 +21,6 @@ use crate::components::why_not::{WhyNotList, render_reasons};
 use crate::components::{Check, Field, SelectField, maybe, options};
 use crate::platform;
 use crate::state::{Action, Selection};
-
-/// The design compared by identity, so that a definition's condition is read again only when it changes.
-#[derive(Clone)]
-struct Design(Rc<Scenario>);
-
-impl PartialEq for Design {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// Whether a reason a VNet is not in a group concerns one policy definition (or the manager's scope, which
 /// keeps every way in from counting).
@@ -127,7 +115,7 @@ struct ConditionEditorProps {
 #[component]
 fn ConditionEditor(props: &ConditionEditorProps) -> Html {
     let ctx = use_context::<Ctx>();
-    let design = ctx.as_ref().map(|c| Design(c.state.scenario.clone()));
+    let design = ctx.as_ref().map(|c| Same(c.state.scenario.clone()));
     let document_text = use_memo(
         (design, props.definition.clone()),
         |(design, definition)| {

@@ -2,14 +2,13 @@
 //! (`avnm_core::export`), or its topology as SVG or PNG; each shown, with what the format could not express, and
 //! offered for download under the name its tools expect.
 
-use std::rc::Rc;
-
 use avnm_core::export::{self, Format};
 use avnm_core::{Analysis, Scenario};
 use yew::prelude::*;
 
 use super::render_dialog;
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::components::rich;
 use crate::platform;
 
@@ -151,16 +150,6 @@ pub fn ExportView() -> Html {
     }
 }
 
-/// The design compared by identity, so an export is written again only when the design changes.
-#[derive(Clone)]
-struct Same(Rc<Scenario>, Rc<Analysis>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0) && Rc::ptr_eq(&self.1, &other.1)
-    }
-}
-
 #[component]
 fn ExportDialog() -> Html {
     let kind = use_state(|| Kind::Scenario);
@@ -169,9 +158,9 @@ fn ExportDialog() -> Html {
     let ctx = use_context::<Ctx>();
     let design = ctx
         .as_ref()
-        .map(|c| Same(c.state.scenario.clone(), c.analysis.clone()));
+        .map(|c| (Same(c.state.scenario.clone()), Same(c.analysis.clone())));
     let output = use_memo((design, *kind), |(design, kind)| {
-        design.as_ref().map(|d| write(*kind, &d.0, &d.1))
+        design.as_ref().map(|(s, a)| write(*kind, &s.0, &a.0))
     });
     // The callbacks hold the memo's output, not copies of its texts (an export of a large design is 100 MB).
     let all = output.clone();

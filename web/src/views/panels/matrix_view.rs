@@ -25,6 +25,7 @@ use avnm_core::{Analysis, Decision};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -50,16 +51,6 @@ const ROW_HEAD: i32 = 170;
 const COL_HEAD: i32 = 160;
 /// The protocols offered.
 const PROTOCOLS: [Protocol; 4] = [Protocol::Tcp, Protocol::Udp, Protocol::Icmp, Protocol::Any];
-
-/// The analysis, compared by identity.
-#[derive(Clone)]
-struct Same(Rc<Analysis>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// How the grid is drawn for its size.
 #[derive(Clone, Copy, Debug, PartialEq)]

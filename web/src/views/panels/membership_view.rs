@@ -7,7 +7,6 @@
 //! (the static member, or the policy assignment with the trace of its condition) below the list.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use avnm_core::Analysis;
 use avnm_core::membership::{Member, Source};
@@ -15,6 +14,7 @@ use avnm_core::model::{NetworkGroupId, VnetId};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::components::condition::render_condition;
 use crate::components::plural;
 use crate::components::virtual_list::VirtualList;
@@ -26,16 +26,6 @@ use crate::state::{Action, Selection};
 const EXPANDED_LIMIT: usize = 100;
 /// Height of a row, in CSS pixels.
 const ROW: u32 = 30;
-
-/// The analysis, compared by identity.
-#[derive(Clone)]
-struct Same(Rc<Analysis>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// A row of the list.
 #[derive(Clone, Debug, PartialEq)]

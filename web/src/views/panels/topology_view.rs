@@ -18,17 +18,8 @@ use avnm_core::model::{ConfigurationId, Location, Topology as Shape, Vnet, VnetI
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::state::{Action, Selection};
-
-/// The analysis, compared by identity.
-#[derive(Clone)]
-struct Same(Rc<Analysis>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// Room around the drawing when it is fitted to the panel.
 const MARGIN: f64 = 24.0;

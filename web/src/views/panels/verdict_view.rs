@@ -1,7 +1,6 @@
 //! The verdict panel: pick a flow, see Allowed, Denied or Unreachable, and the trace as readable steps.
 
 use std::net::IpAddr;
-use std::rc::Rc;
 
 use avnm_core::model::Protocol;
 use avnm_core::verdict::{Step, StepResult};
@@ -11,6 +10,7 @@ use yew::prelude::*;
 use avnm_link::Query;
 
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::components::rich;
 use crate::platform;
 use crate::state::Action;
@@ -53,19 +53,6 @@ fn datalist(id: &str, list: &[(String, String)], typed: &str) -> Html {
         <datalist id={id.to_owned()}>
             { for suggestions(list, typed).into_iter().map(|(ip, name)| html! { <option value={ip.clone()}>{ name.clone() }</option> }) }
         </datalist>
-    }
-}
-
-/// The analysis, compared by identity: the endpoints are listed again only when it changes.
-struct Same(Option<Rc<avnm_core::Analysis>>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
     }
 }
 
@@ -128,10 +115,9 @@ pub fn VerdictView() -> Html {
         [&from, &to, &port, &source_port],
         *protocol,
     );
-    let list = use_memo(Same(ctx.as_ref().map(|c| c.analysis.clone())), |same| {
-        same.0
-            .as_ref()
-            .map(|a| endpoints(&a.model))
+    let list = use_memo(ctx.as_ref().map(|c| Same(c.analysis.clone())), |same| {
+        same.as_ref()
+            .map(|a| endpoints(&a.0.model))
             .unwrap_or_default()
     });
     let Some(ctx) = ctx else { return html! {} };
