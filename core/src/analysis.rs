@@ -322,66 +322,10 @@ impl Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Access, ResourceId};
-    use crate::scenario::{Change, FieldValue, Target, change::RuleField, deploy_everything};
+    use crate::model::ResourceId;
+    use crate::scenario::{Change, FieldValue, Target, change::RuleField};
 
-    use crate::EXAMPLES;
-
-    /// Edits of every kind a design offers: each resource removed, renamed, tagged and moved; each admin rule's
-    /// access turned; each pair of the first VNets peered; everything deployed.
-    fn edits(scenario: &Scenario) -> Vec<Change> {
-        let model = scenario.model();
-        let mut out = Vec::new();
-        let resources: Vec<ResourceId> = scenario
-            .document()
-            .get("resources")
-            .and_then(|r| r.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.get("id")?.as_str().map(ResourceId::new))
-            .collect();
-        for resource in &resources {
-            out.push(Change::Remove(resource.clone()));
-            out.push(Change::Rename {
-                resource: resource.clone(),
-                name: "renamed".into(),
-            });
-            out.push(Change::AddTag {
-                resource: resource.clone(),
-                name: "environment".into(),
-            });
-            out.push(Change::Move {
-                resource: resource.clone(),
-                subscription: "ffffffff-0000-0000-0000-000000000009".into(),
-                resource_group: "rg-moved".into(),
-            });
-        }
-        for rule in model.admin_rules() {
-            let other = if rule.access == Access::Deny {
-                "Allow"
-            } else {
-                "Deny"
-            };
-            out.push(Change::Set {
-                target: Target::AdminRule {
-                    rule: rule.id.clone(),
-                    field: RuleField::Access,
-                },
-                value: FieldValue::Text(other.into()),
-            });
-        }
-        let vnets: Vec<_> = model.vnets.keys().take(3).collect();
-        for (i, a) in vnets.iter().enumerate() {
-            for b in vnets.iter().skip(i + 1) {
-                out.push(Change::AddPeering {
-                    from: (*a).clone(),
-                    to: (*b).clone(),
-                });
-            }
-        }
-        out.extend(deploy_everything(model));
-        out
-    }
+    use crate::tests::{EXAMPLES, edits};
 
     #[test]
     fn a_reanalysis_equals_an_analysis_after_every_kind_of_edit() {

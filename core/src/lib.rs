@@ -41,18 +41,10 @@ pub mod scenario;
 pub mod security;
 pub mod verdict;
 
-/// The gallery's examples (`static/examples/`), in the order of their file names, for the tests that run an engine
-/// on each.
 #[cfg(test)]
-pub(crate) const EXAMPLES: [&str; 7] = [
-    include_str!("../../static/examples/deployment-goal-state.json"),
-    include_str!("../../static/examples/direct-connectivity-production.json"),
-    include_str!("../../static/examples/force-allow-monitoring.json"),
-    include_str!("../../static/examples/hub-spoke-expressroute-multi-region.json"),
-    include_str!("../../static/examples/hub-spoke-guardrails.json"),
-    include_str!("../../static/examples/regional-vs-global-mesh.json"),
-    include_str!("../../static/examples/ssh-exception-for-one-team.json"),
-];
+mod tests;
+#[cfg(test)]
+pub(crate) use tests::EXAMPLES;
 
 pub use analysis::{Analysis, analyze};
 pub use diagnostic::{Code, Diagnostic, Severity};

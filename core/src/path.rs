@@ -152,6 +152,13 @@ impl Path {
         })
     }
 
+    /// The index of the resource this path is in (`3` for `resources[3].properties`), `None` outside `resources`.
+    pub fn resource_index(&self) -> Option<usize> {
+        let rest = self.text.strip_prefix("resources[")?;
+        let (index, _) = rest.split_once(']')?;
+        index.parse().ok()
+    }
+
     /// The written form.
     pub fn as_str(&self) -> &str {
         &self.text

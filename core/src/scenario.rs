@@ -14,6 +14,7 @@ pub mod format;
 pub mod place;
 pub mod validate;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -33,7 +34,10 @@ use crate::model::Model;
 pub struct Scenario {
     document: Value,
     model: Arc<Model>,
+    /// The diagnostics of reading the document (its first `read`, in document order), then those of validating
+    /// the model.
     diagnostics: Vec<Diagnostic>,
+    read: usize,
 }
 
 impl Default for Scenario {
@@ -43,6 +47,7 @@ impl Default for Scenario {
             document: serde_json::json!({"resources": [], "commits": [], "intents": []}),
             model: Arc::default(),
             diagnostics: Vec::new(),
+            read: 0,
         }
     }
 }
@@ -66,13 +71,35 @@ impl Scenario {
 
     /// Reads a document that is already parsed JSON.
     pub fn from_document(document: Value) -> Result<Self, FormatError> {
-        let (model, mut diagnostics) = format::read(&document)?;
+        let (model, diagnostics) = format::read(&document)?;
+        Ok(Self::validated(document, model, diagnostics))
+    }
+
+    /// The design of a document that a change wrote only inside the resources `touched` (by index in
+    /// `resources`) and in resources it appended: those resources, and the resources read into the same
+    /// model item (a VNet's subnets given as resources of their own, an admin rule's configuration...), are
+    /// read again and the rest of the model is kept; when that cannot be done (see [`format::read_again`]),
+    /// the whole document is read. Either way the result is the one [`Scenario::from_document`] gives.
+    fn read_again(&self, document: Value, touched: &BTreeSet<usize>) -> Result<Self, FormatError> {
+        let read = self.diagnostics.get(..self.read).unwrap_or_default();
+        match format::read_again(&self.document, &self.model, read, &document, touched) {
+            Some(again) => {
+                let (model, diagnostics) = again?;
+                Ok(Self::validated(document, model, diagnostics))
+            }
+            None => Self::from_document(document),
+        }
+    }
+
+    fn validated(document: Value, model: Model, mut diagnostics: Vec<Diagnostic>) -> Self {
+        let read = diagnostics.len();
         diagnostics.extend(validate::validate(&model));
-        Ok(Scenario {
+        Scenario {
             document,
             model: Arc::new(model),
             diagnostics,
-        })
+            read,
+        }
     }
 
     /// The typed model the engines read.

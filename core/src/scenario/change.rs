@@ -8,6 +8,7 @@
 //! Like an [`Edit`](super::Edit), a change that would make the document unreadable is refused and the design is
 //! left as it was.
 
+pub(crate) mod draft;
 mod references;
 mod target;
 
@@ -17,7 +18,7 @@ pub use target::{
     AppliesField, ConnectivityField, IntentField, RuleField, SecurityAdminField, Target,
 };
 
-use super::edit::{FieldValue, Fragment, locate as slot, template};
+use super::edit::{FieldValue, Fragment, template};
 use super::field::{FieldError, shown};
 use super::{FormatError, Path, Scenario, Segment};
 use crate::model::{
@@ -25,6 +26,7 @@ use crate::model::{
     NetworkManagerId, NsgId, PolicyDefinitionId, ResourceId, RuleCollectionId, SubnetId,
     SubscriptionId, VnetId,
 };
+use draft::{Draft, Touched};
 use target::Shape;
 
 /// A new top-level resource, with Azure's defaults.
@@ -401,9 +403,12 @@ impl Scenario {
         if let Change::Replace(text) = change {
             return Ok(Scenario::parse(text)?);
         }
-        let mut document = self.document.clone();
-        write(self.model(), &mut document, change)?;
-        Ok(Scenario::from_document(document)?)
+        let mut draft = Draft::new(self.document.clone());
+        write(self.model(), &mut draft, change)?;
+        Ok(match draft.finish() {
+            (document, Touched::Resources(touched)) => self.read_again(document, &touched)?,
+            (document, Touched::Everything) => Scenario::from_document(document)?,
+        })
     }
 
     /// The value at a path of the document.
@@ -505,22 +510,24 @@ fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 /// The slot at a path, created on the way.
-fn at<'v>(document: &'v mut Value, path: &Path) -> Result<&'v mut Value, ChangeError> {
-    slot(document, &path.segments(), true).ok_or_else(|| ChangeError::Path(path.clone()))
+fn at<'v>(document: &'v mut Draft, path: &Path) -> Result<&'v mut Value, ChangeError> {
+    document
+        .slot(&path.segments(), true)
+        .ok_or_else(|| ChangeError::Path(path.clone()))
 }
 
 /// Writes a value at a path.
-fn put(document: &mut Value, path: &Path, value: Value) -> Result<(), ChangeError> {
+fn put(document: &mut Draft, path: &Path, value: Value) -> Result<(), ChangeError> {
     *at(document, path)? = value;
     Ok(())
 }
 
 /// Removes the value at a path; whether there was one.
-fn take(document: &mut Value, path: &Path) -> bool {
+fn take(document: &mut Draft, path: &Path) -> bool {
     let Some((parent, last)) = path.split_last() else {
         return false;
     };
-    let Some(parent) = slot(document, &parent.segments(), false) else {
+    let Some(parent) = document.slot(&parent.segments(), false) else {
         return false;
     };
     match (parent, last) {
@@ -534,7 +541,13 @@ fn take(document: &mut Value, path: &Path) -> bool {
 }
 
 /// Appends to the array at a path, made when missing.
-fn push(document: &mut Value, path: &Path, value: Value) -> Result<(), ChangeError> {
+fn push(document: &mut Draft, path: &Path, value: Value) -> Result<(), ChangeError> {
+    if *path == resources() {
+        return document
+            .append(value)
+            .then_some(())
+            .ok_or_else(|| ChangeError::Path(path.clone()));
+    }
     let slot = at(document, path)?;
     if slot.is_null() {
         *slot = Value::Array(Vec::new());
@@ -580,7 +593,7 @@ fn as_text(value: &FieldValue) -> String {
 /// Writes a field in the shape the document gives it.
 fn set(
     model: &Model,
-    document: &mut Value,
+    document: &mut Draft,
     target: &Target,
     value: &FieldValue,
 ) -> Result<(), ChangeError> {
@@ -635,10 +648,10 @@ fn set(
     }
 }
 
-fn write(model: &Model, document: &mut Value, change: &Change) -> Result<(), ChangeError> {
+fn write(model: &Model, document: &mut Draft, change: &Change) -> Result<(), ChangeError> {
     match change {
         Change::Replace(text) => {
-            *document = serde_json::from_str(text).map_err(FormatError::from)?;
+            *document.whole() = serde_json::from_str(text).map_err(FormatError::from)?;
         }
         Change::Set { target, value } => set(model, document, target, value)?,
         Change::AddTag { resource, name } => {
@@ -1252,7 +1265,7 @@ fn check_tag(name: &str) -> Result<(), ChangeError> {
     Ok(())
 }
 
-fn add(model: &Model, document: &mut Value, new: &NewResource) -> Result<(), ChangeError> {
+fn add(model: &Model, document: &mut Draft, new: &NewResource) -> Result<(), ChangeError> {
     use super::field::{name as check_name, region};
     let fragment = match new {
         NewResource::Vnet {

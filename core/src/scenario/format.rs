@@ -8,6 +8,7 @@
 //! dangling reference) become diagnostics beside a best-effort model, so that the playground keeps
 //! rendering while the user types.
 
+mod again;
 pub(crate) mod node;
 pub(crate) mod policy;
 pub(crate) mod shape;
@@ -122,7 +123,25 @@ pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError>
         let intent = read_intent(&intent)?;
         reader.model.intents.push(intent);
     }
+    in_document_order(&mut reader.diagnostics);
     Ok((reader.model, reader.diagnostics))
+}
+
+pub(crate) use again::read_again;
+
+/// Puts reading diagnostics in the order of the resources they are about (a child attached to its parent is
+/// reported after the resources are read), keeping the order of those about one resource.
+fn in_document_order(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.path.resource_index().unwrap_or(usize::MAX));
+}
+
+/// The type a resource is written with, or that its id gives (a child resource as ARM returns it inline has no
+/// `type`).
+fn written_type(node: &Node<'_>, id: &str) -> Result<String, FormatError> {
+    match node.opt_str("type")? {
+        Some(kind) => Ok(kind.to_owned()),
+        None => shape::type_from_id(id).ok_or_else(|| missing(node, "type")),
+    }
 }
 
 /// Child resources given as standalone resources, attached to their parents once every resource is read.
@@ -142,11 +161,7 @@ impl Reader {
     fn resource(&mut self, node: &Node<'_>, order: usize) -> Result<(), FormatError> {
         node.object()?;
         let id = node.req_str("id")?;
-        // A child resource as ARM returns it inline has no `type`: its id says what it is.
-        let written = match node.opt_str("type")? {
-            Some(kind) => kind.to_owned(),
-            None => shape::type_from_id(id).ok_or_else(|| missing(node, "type"))?,
-        };
+        let written = written_type(node, id)?;
         let kind = written.to_ascii_lowercase();
         if let Some(first) = self.seen.get(&ResourceId::new(id)) {
             self.diagnostics.push(Diagnostic::error(

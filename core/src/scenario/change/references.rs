@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{ChangeError, missing, take, target};
+use super::{ChangeError, Draft, missing, take, target};
 use crate::model::{Model, ResourceId};
 use crate::scenario::{Path, Segment};
 
@@ -106,7 +106,7 @@ fn sweep(value: &mut Value, ids: &[String], removed: &mut Vec<String>) {
 }
 
 /// Removes several places at once, the later array elements first, so that every path still names what it named.
-pub(super) fn take_all(document: &mut Value, paths: &mut [Path]) {
+pub(super) fn take_all(document: &mut Draft, paths: &mut [Path]) {
     let key = |p: &Path| -> Vec<usize> {
         p.segments()
             .into_iter()
@@ -129,7 +129,7 @@ pub(super) fn take_all(document: &mut Value, paths: &mut [Path]) {
 /// Removes a resource, its children and every reference to them.
 pub(super) fn remove(
     model: &Model,
-    document: &mut Value,
+    document: &mut Draft,
     id: &ResourceId,
 ) -> Result<(), ChangeError> {
     let path = target::resource_path(model, id).ok_or_else(|| missing("resource", id))?;
@@ -143,7 +143,7 @@ pub(super) fn remove(
     // Each round removes what refers to the ids so far; policies of a removed group bring their assignments.
     for _ in 0..4 {
         let mut removed = Vec::new();
-        sweep(document, &ids, &mut removed);
+        sweep(document.whole(), &ids, &mut removed);
         removed.retain(|r| !ids.iter().any(|id| names(r, id)));
         if removed.is_empty() {
             break;
@@ -189,7 +189,7 @@ fn replace_ids(value: &mut Value, from: &str, to: &str) {
 /// Changes the id of a resource to `to` everywhere, refusing an id that another resource has.
 fn change_id(
     model: &Model,
-    document: &mut Value,
+    document: &mut Draft,
     id: &ResourceId,
     to: String,
 ) -> Result<Path, ChangeError> {
@@ -198,7 +198,7 @@ fn change_id(
     if new != *id && target::resource_path(model, &new).is_some() {
         return Err(ChangeError::Taken(to));
     }
-    replace_ids(document, id.as_str(), &to);
+    replace_ids(document.whole(), id.as_str(), &to);
     Ok(path)
 }
 
@@ -235,14 +235,14 @@ pub(super) fn moved_id(
 /// Renames a resource: the last segment of its id, its `name`, and every reference.
 pub(super) fn rename(
     model: &Model,
-    document: &mut Value,
+    document: &mut Draft,
     id: &ResourceId,
     name: &str,
 ) -> Result<(), ChangeError> {
     let name = crate::scenario::field::name(name)?.into_text();
     let new = renamed_id(id, &name).ok_or_else(|| missing("resource with a parent", id))?;
     let path = change_id(model, document, id, new)?;
-    if let Some(Value::Object(resource)) = super::slot(document, &path.segments(), false) {
+    if let Some(Value::Object(resource)) = document.slot(&path.segments(), false) {
         resource.insert("name".to_owned(), Value::String(name));
     }
     Ok(())
@@ -251,7 +251,7 @@ pub(super) fn rename(
 /// Moves a resource to another subscription and resource group: its id changes everywhere.
 pub(super) fn relocate(
     model: &Model,
-    document: &mut Value,
+    document: &mut Draft,
     id: &ResourceId,
     subscription: &str,
     resource_group: &str,

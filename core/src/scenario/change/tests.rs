@@ -102,9 +102,20 @@ fn design() -> Scenario {
 )]
 fn check(s: &Scenario, change: Change) -> Scenario {
     match s.change(&change) {
-        Ok(next) => next,
+        Ok(next) => {
+            same_as_a_full_read(&next, &change);
+            next
+        }
         Err(e) => panic!("{change:?} was refused: {e}"),
     }
+}
+
+/// A changed design is the design of its document read whole, though only what the change wrote was read again.
+#[track_caller]
+fn same_as_a_full_read(changed: &Scenario, change: &Change) {
+    let whole = Scenario::from_document(changed.document().clone()).unwrap();
+    assert_eq!(changed.model(), whole.model(), "{change:?}");
+    assert_eq!(changed.diagnostics(), whole.diagnostics(), "{change:?}");
 }
 
 #[track_caller]
@@ -1184,5 +1195,133 @@ fn fields_read_as_written_and_refusals_keep_the_design() {
     assert!(
         matches!(unreadable, Err(ChangeError::Format(_))),
         "{unreadable:?}"
+    );
+}
+
+/// VNet `v` with subnet `a` inline and as a resource of its own (the same), subnet `b` inline and as a resource
+/// that differs (a warning), subnet `c` and a peering to `w` only as resources; a subnet of a VNet that is not in
+/// the document; an NSG with one rule inline and one as a resource; a security admin configuration whose
+/// collection and rules are resources, and a rule of a collection that is not in the document; a bad prefix.
+fn standalone_children() -> Value {
+    let (v, w, nsg) = (vnet_id("v"), vnet_id("w"), nsg_id());
+    let sa = format!("{NM}/securityAdminConfigurations/sa");
+    let rule = |collection: &str, name: &str, port: &str| {
+        json!({"id": format!("{sa}/ruleCollections/{collection}/rules/{name}"), "kind": "Custom",
+               "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+               "properties": {"priority": 10, "direction": "Inbound", "access": "Deny", "protocol": "Tcp",
+                  "sources": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                  "destinations": [{"addressPrefix": "*", "addressPrefixType": "IPPrefix"}],
+                  "destinationPortRanges": [port]}})
+    };
+    let subnet = |vnet: &str, name: &str, prefix: &str| {
+        json!({"id": format!("{vnet}/subnets/{name}"), "name": name,
+               "type": "Microsoft.Network/virtualNetworks/subnets", "properties": {"addressPrefix": prefix}})
+    };
+    json!({"resources": [
+        {"id": v, "name": "v", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+         "tags": {"env": "prod"},
+         "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "a", "id": format!("{v}/subnets/a"), "properties": {"addressPrefix": "10.0.1.0/24"}},
+                        {"name": "b", "id": format!("{v}/subnets/b"), "properties": {"addressPrefix": "10.0.2.0/24"}}]}},
+        subnet(&v, "a", "10.0.1.0/24"),
+        subnet(&v, "b", "10.0.3.0/24"),
+        {"id": w, "name": "w", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16", "10.1.0.0/33"]}}},
+        subnet(&v, "c", "10.0.4.0/24"),
+        {"id": format!("{v}/virtualNetworkPeerings/v-to-w"), "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+         "properties": {"remoteVirtualNetwork": {"id": w}, "peeringState": "Connected"}},
+        subnet(&vnet_id("gone"), "x", "10.9.0.0/24"),
+        {"id": nsg, "name": "nsg", "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
+         "properties": {"securityRules": [{"name": "web", "properties": {"priority": 100, "direction": "Inbound",
+            "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+            "destinationAddressPrefix": "*", "destinationPortRange": "443"}}]}},
+        {"id": format!("{nsg}/securityRules/ssh"), "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+         "properties": {"priority": 200, "direction": "Inbound", "access": "Deny", "protocol": "Tcp",
+            "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22"}},
+        {"id": NM, "name": "nm", "type": "Microsoft.Network/networkManagers", "location": "westeurope",
+         "properties": {"networkManagerScopes": {"subscriptions": [SUB]},
+            "networkManagerScopeAccesses": ["Connectivity", "SecurityAdmin"]}},
+        {"id": group_id(), "type": "Microsoft.Network/networkManagers/networkGroups", "properties": {}},
+        rule("rc", "ssh", "22"),
+        {"id": sa, "type": "Microsoft.Network/networkManagers/securityAdminConfigurations", "properties": {}},
+        {"id": format!("{sa}/ruleCollections/rc"),
+         "type": "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+         "properties": {"appliesToGroups": [{"networkGroupId": group_id()}]}},
+        rule("rc", "rdp", "3389"),
+        rule("gone", "orphan", "80")
+    ], "commits": [], "intents": []})
+}
+
+/// Every edit of the examples and of a design with children given as resources of their own: the design after
+/// it, read again only where the change wrote, is the design its document gives read whole (model, diagnostics
+/// and their order), or the same error; and the partial reading is what most edits take.
+#[test]
+fn a_change_reads_again_where_it_wrote_and_gives_what_a_full_read_gives() {
+    let standalone = standalone_children();
+    let mut duplicated = standalone.clone();
+    let first = duplicated["resources"][0].clone();
+    duplicated["resources"].as_array_mut().unwrap().push(first);
+    let designs: Vec<Scenario> = crate::EXAMPLES
+        .iter()
+        .map(|text| Scenario::parse(text).unwrap())
+        .chain([standalone, duplicated].map(|d| Scenario::from_document(d).unwrap()))
+        .collect();
+    let codes =
+        |s: &Scenario| -> Vec<crate::Code> { s.diagnostics().iter().map(|d| d.code).collect() };
+    let standalone_codes = codes(&designs[7]);
+    for code in [
+        crate::Code::DuplicateId,
+        crate::Code::DanglingReference,
+        crate::Code::InvalidPrefix,
+    ] {
+        assert!(
+            standalone_codes.contains(&code),
+            "{code:?} in {standalone_codes:?}"
+        );
+    }
+    let (mut partial, mut whole) = (0, 0);
+    for (n, before) in designs.iter().enumerate() {
+        for change in crate::tests::edits(before) {
+            let mut draft = Draft::new(before.document().clone());
+            if write(before.model(), &mut draft, &change).is_err() {
+                assert!(before.change(&change).is_err(), "{change:?}");
+                continue;
+            }
+            let (document, touched) = draft.finish();
+            let read = before.diagnostics().get(..before.read).unwrap();
+            let again = match &touched {
+                Touched::Resources(t) => super::super::format::read_again(
+                    before.document(),
+                    before.model(),
+                    read,
+                    &document,
+                    t,
+                ),
+                Touched::Everything => None,
+            };
+            if again.is_some() {
+                partial += 1;
+            } else {
+                whole += 1;
+            }
+            if n == 8 {
+                assert!(
+                    again.is_none(),
+                    "a design with a duplicate id is read whole: {change:?}"
+                );
+            }
+            match (before.change(&change), Scenario::from_document(document)) {
+                (Ok(changed), Ok(read)) => {
+                    assert_eq!(changed.model(), read.model(), "{change:?}");
+                    assert_eq!(changed.diagnostics(), read.diagnostics(), "{change:?}");
+                }
+                (Err(ChangeError::Format(a)), Err(b)) => assert_eq!(a, b, "{change:?}"),
+                (a, b) => panic!("{change:?}: {a:?} against {b:?}"),
+            }
+        }
+    }
+    assert!(
+        partial > 200 && whole > 100,
+        "{partial} read again in part, {whole} whole"
     );
 }

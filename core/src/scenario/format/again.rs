@@ -1,0 +1,252 @@
+//! Reading a changed document again where the change wrote, keeping the rest of the model read before.
+//!
+//! A change of one field of a 10,000-VNet design writes inside one resource; reading every resource again
+//! would cost as much as opening the design. The model items a resource is read into are known: its own, or its
+//! parent's for a child given as a resource of its own (a subnet, a peering, an NSG rule, a rule collection, an
+//! admin rule), which is attached to its parent once every resource is read. So the *family* of a resource (the
+//! resources read into the same model item: a VNet with its standalone subnets and peerings, an NSG with its
+//! rules, a security admin configuration with its collections and their rules) is read again as a whole, and every
+//! other model item is kept. The result is the one a full read gives, diagnostics included (they are kept in
+//! document order), which the tests check change by change.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::node::Node;
+use super::{FormatError, Reader, in_document_order, written_type};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::model::ids::parent_of;
+use crate::model::*;
+
+const VNET: &str = "microsoft.network/virtualnetworks";
+const SUBNET: &str = "microsoft.network/virtualnetworks/subnets";
+const PEERING: &str = "microsoft.network/virtualnetworks/virtualnetworkpeerings";
+const NSG: &str = "microsoft.network/networksecuritygroups";
+const NSG_RULE: &str = "microsoft.network/networksecuritygroups/securityrules";
+const ADMIN: &str = "microsoft.network/networkmanagers/securityadminconfigurations";
+const COLLECTION: &str =
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections";
+const ADMIN_RULE: &str =
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules";
+const MANAGEMENT_GROUP: &str = "microsoft.management/managementgroups";
+
+/// The id of the resource whose model item a resource of type `kind` (lowercase) and id `id` is read into.
+fn family<'i>(kind: &str, id: &'i str) -> &'i str {
+    match kind {
+        SUBNET | PEERING | NSG_RULE | COLLECTION => parent_of(id),
+        ADMIN_RULE => parent_of(parent_of(id)),
+        _ => id,
+    }
+}
+
+/// A resource's id and type (lowercase), as the reader finds them; `None` when it would not read.
+fn identity<'a>(node: &Node<'a>) -> Option<(&'a str, String)> {
+    let id = node.req_str("id").ok()?;
+    let kind = written_type(node, id).ok()?.to_ascii_lowercase();
+    Some((id, kind))
+}
+
+/// Removes from a model the item a resource of type `kind` whose family is `root` was read into.
+fn forget(model: &mut Model, kind: &str, root: &str) {
+    match kind {
+        VNET | SUBNET | PEERING => drop(model.vnets.remove(&VnetId::new(root))),
+        NSG | NSG_RULE => drop(model.nsgs.remove(&NsgId::new(root))),
+        ADMIN | COLLECTION | ADMIN_RULE => drop(
+            model
+                .security_admin_configs
+                .remove(&ConfigurationId::new(root)),
+        ),
+        "microsoft.network/networkinterfaces" => drop(model.nics.remove(&NicId::new(root))),
+        "microsoft.network/networkmanagers" => {
+            drop(model.managers.remove(&NetworkManagerId::new(root)))
+        }
+        "microsoft.network/networkmanagers/networkgroups" => {
+            drop(model.groups.remove(&NetworkGroupId::new(root)))
+        }
+        "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
+            drop(model.static_members.remove(&StaticMemberId::new(root)))
+        }
+        "microsoft.network/networkmanagers/connectivityconfigurations" => drop(
+            model
+                .connectivity_configs
+                .remove(&ConfigurationId::new(root)),
+        ),
+        "microsoft.authorization/policydefinitions" => drop(
+            model
+                .policy_definitions
+                .remove(&PolicyDefinitionId::new(root)),
+        ),
+        "microsoft.authorization/policyassignments" => drop(
+            model
+                .policy_assignments
+                .remove(&PolicyAssignmentId::new(root)),
+        ),
+        "microsoft.resources/subscriptions" => {
+            drop(model.subscriptions.remove(&SubscriptionId::new(root)))
+        }
+        "microsoft.resources/resourcegroups" => {
+            drop(model.resource_groups.remove(&ResourceGroupId::new(root)))
+        }
+        _ => {}
+    }
+}
+
+/// Adds the items of a model read from some resources to the model of the others.
+fn merge(into: &mut Model, read: Model) {
+    // Every map of the model, named, so that a new kind of item cannot be left out.
+    let Model {
+        vnets,
+        nics,
+        nsgs,
+        managers,
+        groups,
+        static_members,
+        connectivity_configs,
+        security_admin_configs,
+        policy_definitions,
+        policy_assignments,
+        management_groups,
+        subscriptions,
+        resource_groups,
+        commits: _,
+        intents: _,
+    } = read;
+    into.vnets.extend(vnets);
+    into.nics.extend(nics);
+    into.nsgs.extend(nsgs);
+    into.managers.extend(managers);
+    into.groups.extend(groups);
+    into.static_members.extend(static_members);
+    into.connectivity_configs.extend(connectivity_configs);
+    into.security_admin_configs.extend(security_admin_configs);
+    into.policy_definitions.extend(policy_definitions);
+    into.policy_assignments.extend(policy_assignments);
+    into.management_groups.extend(management_groups);
+    into.subscriptions.extend(subscriptions);
+    into.resource_groups.extend(resource_groups);
+}
+
+/// The model and reading diagnostics of `document`, which a change made from `before` (read into `model`, with
+/// the reading diagnostics `read`) by writing only inside the resources `touched` and appending resources.
+///
+/// `None` when reading only part of the document could give another result than reading it all, and the caller
+/// reads it all: a resource id used twice in the design or by an appended resource (which of two resources is
+/// ignored depends on every other), a touched resource whose id or type changed (it would leave another family),
+/// a management group (its `children` may describe other management groups), a touched index past the end.
+pub(crate) fn read_again(
+    before: &Value,
+    model: &Model,
+    read: &[Diagnostic],
+    document: &Value,
+    touched: &BTreeSet<usize>,
+) -> Option<Result<(Model, Vec<Diagnostic>), FormatError>> {
+    if read
+        .iter()
+        .any(|d| d.code == Code::DuplicateId && d.severity == Severity::Error)
+    {
+        return None;
+    }
+    let resources = |doc| -> Option<Vec<Node<'_>>> {
+        Some(Node::new(doc, "").opt_each("resources").ok()?.collect())
+    };
+    let (old, new) = (resources(before)?, resources(document)?);
+    let appended = old.len()..new.len();
+    if touched.last().is_some_and(|&last| last >= new.len()) || new.len() < old.len() {
+        return None;
+    }
+    // The families of what the change wrote.
+    let mut roots: Vec<&str> = Vec::new();
+    let mut added: Vec<&str> = Vec::new();
+    for i in touched.iter().copied().chain(appended.clone()) {
+        let (id, kind) = identity(new.get(i)?)?;
+        if kind == MANAGEMENT_GROUP {
+            return None;
+        }
+        match old.get(i) {
+            Some(was) => {
+                let (old_id, old_kind) = identity(was)?;
+                if old_id != id || old_kind != kind {
+                    return None;
+                }
+            }
+            None => {
+                if added.iter().any(|a| a.eq_ignore_ascii_case(id)) {
+                    return None;
+                }
+                added.push(id);
+            }
+        }
+        roots.push(family(&kind, id));
+    }
+    // Every resource of those families, read again in document order.
+    let mut again = Vec::new();
+    for (i, node) in new.iter().enumerate() {
+        let (id, kind) = identity(node)?;
+        if !appended.contains(&i) && added.iter().any(|a| a.eq_ignore_ascii_case(id)) {
+            return None;
+        }
+        let root = family(&kind, id);
+        if roots.iter().any(|r| r.eq_ignore_ascii_case(root)) {
+            again.push((i, node, kind, root));
+        }
+    }
+    let mut model = model.clone();
+    for (_, _, kind, root) in &again {
+        forget(&mut model, kind, root);
+    }
+    let mut reader = Reader::default();
+    for (i, node, _, _) in &again {
+        if let Err(e) = reader.resource(node, *i) {
+            return Some(Err(e));
+        }
+    }
+    reader.attach_children();
+    merge(&mut model, reader.model);
+    let read_again: BTreeSet<usize> = again.iter().map(|(i, ..)| *i).collect();
+    let mut diagnostics: Vec<Diagnostic> = read
+        .iter()
+        .filter(|d| {
+            !d.path
+                .resource_index()
+                .is_some_and(|i| read_again.contains(&i))
+        })
+        .cloned()
+        .chain(reader.diagnostics)
+        .collect();
+    in_document_order(&mut diagnostics);
+    Some(Ok((model, diagnostics)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_resource_belongs_to_the_item_it_is_attached_to() {
+        let config = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/securityAdminConfigurations/c";
+        let rule = format!("{config}/ruleCollections/rc/rules/r");
+        assert_eq!(family(ADMIN_RULE, &rule), config);
+        assert_eq!(
+            family(COLLECTION, &format!("{config}/ruleCollections/rc")),
+            config
+        );
+        let vnet =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+        assert_eq!(family(SUBNET, &format!("{vnet}/subnets/a")), vnet);
+        assert_eq!(
+            family(PEERING, &format!("{vnet}/virtualNetworkPeerings/p")),
+            vnet
+        );
+        assert_eq!(family(VNET, vnet), vnet);
+        let group = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/networkGroups/g";
+        let member = format!("{group}/staticMembers/x");
+        assert_eq!(
+            family(
+                "microsoft.network/networkmanagers/networkgroups/staticmembers",
+                &member
+            ),
+            member
+        );
+    }
+}
