@@ -205,7 +205,7 @@ fn check_template(name: &str, template: &Value, prefix: &str, schema: &str) -> V
 /// The ids the document deploys: its resources (less the descriptive subscriptions), inline peerings.
 fn document_ids(scenario: &Scenario) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for r in scenario.document()["resources"].as_array().unwrap() {
+    for r in scenario.to_value()["resources"].as_array().unwrap() {
         let id = r["id"].as_str().unwrap();
         let kind = r["type"].as_str().unwrap();
         if kind == "Microsoft.Resources/subscriptions" {
@@ -251,7 +251,7 @@ fn check_arm(name: &str, scenario: &Scenario) -> Value {
         assert!(deployed.contains(&id), "{name}: `{id}` is not deployed");
     }
     let ids = document_ids(scenario);
-    let named: BTreeSet<String> = scenario.document()["resources"]
+    let named: BTreeSet<String> = scenario.to_value()["resources"]
         .as_array()
         .unwrap()
         .iter()
@@ -274,7 +274,7 @@ fn check_arm(name: &str, scenario: &Scenario) -> Value {
         );
     }
     // The commits, in order, with their fields.
-    let commits = scenario.document()["commits"]
+    let commits = scenario.to_value()["commits"]
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -674,7 +674,7 @@ fn check_az(name: &str, scenario: &Scenario) -> Vec<String> {
     for c in &commands {
         assert!(c.starts_with("az "), "{name}: `{c}` is not an az command");
     }
-    let commits = scenario.document()["commits"]
+    let commits = scenario.to_value()["commits"]
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -1231,7 +1231,7 @@ mod mutated {
         fn mutated_examples_export_well_formed(
             picks in prop::collection::vec((any::<prop::sample::Index>(), replacement()), 1..4),
         ) {
-            let mut document = guardrails().document().clone();
+            let mut document = guardrails().to_value();
             for (index, value) in picks {
                 let mut all = Vec::new();
                 string_paths(&document, &mut Vec::new(), &mut all);

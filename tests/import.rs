@@ -87,7 +87,7 @@ fn check(
         match result {
             Ok(imported) => fail(format!(
                 "should be refused, imported {} resources",
-                imported.document()["resources"]
+                imported.to_value()["resources"]
                     .as_array()
                     .map_or(0, Vec::len)
             )),
@@ -120,7 +120,7 @@ fn check(
             return failures;
         }
     };
-    let found: Vec<String> = imported.document()["resources"]
+    let found: Vec<String> = imported.to_value()["resources"]
         .as_array()
         .unwrap()
         .iter()
@@ -142,7 +142,7 @@ fn check(
             "resources\n  found:    {found:?}\n  expected: {wanted:?}"
         ));
     }
-    let commits: Vec<Value> = imported.document()["commits"]
+    let commits: Vec<Value> = imported.to_value()["commits"]
         .as_array()
         .unwrap()
         .iter()
@@ -358,7 +358,8 @@ fn the_verified_module_admin_rule_imports_with_its_parameters() {
         "sources/Azure+bicep-registry-modules/avm/res/network/network-manager/security-admin-configuration/rule-collection/rule/main.json",
         "rule.parameters.json",
     );
-    let resources = imported.document()["resources"].as_array().unwrap();
+    let document = imported.to_value();
+    let resources = document["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1);
     let rule = &resources[0];
     assert_eq!(

@@ -118,16 +118,16 @@ pub struct Imported {
 
 impl PartialEq for Imported {
     fn eq(&self, other: &Self) -> bool {
-        self.document() == other.document() && self.report == other.report
+        self.to_value() == other.to_value() && self.report == other.report
     }
 }
 
 impl Imported {
-    /// The scenario document (decisions §1): `resources`, `commits`, `intents`.
-    pub fn document(&self) -> &Value {
+    /// The scenario document (decisions §1): `resources`, `commits`, `intents` (a copy).
+    pub fn to_value(&self) -> Value {
         match &self.design {
-            Ok(scenario) => scenario.document(),
-            Err((document, _)) => document,
+            Ok(scenario) => scenario.to_value(),
+            Err((document, _)) => document.clone(),
         }
     }
 
@@ -152,7 +152,10 @@ impl Imported {
 
     /// The document as pretty-printed JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self.document()).unwrap_or_default()
+        match &self.design {
+            Ok(scenario) => scenario.to_json(),
+            Err((document, _)) => serde_json::to_string_pretty(document).unwrap_or_default(),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod builder;
 pub mod change;
+pub(crate) mod document;
 pub mod edit;
 pub mod field;
 pub mod format;
@@ -28,11 +29,12 @@ pub use place::Place;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
+use document::Document;
 
 /// A design: the document, its typed model and the problems found in it.
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    document: Value,
+    document: Document,
     model: Arc<Model>,
     /// The diagnostics of reading the document (its first `read`, in document order), then those of validating
     /// the model.
@@ -44,7 +46,9 @@ impl Default for Scenario {
     /// An empty design: no resources, commits or intents.
     fn default() -> Self {
         Scenario {
-            document: serde_json::json!({"resources": [], "commits": [], "intents": []}),
+            document: Document::new(
+                serde_json::json!({"resources": [], "commits": [], "intents": []}),
+            ),
             model: Arc::default(),
             diagnostics: Vec::new(),
             read: 0,
@@ -71,6 +75,10 @@ impl Scenario {
 
     /// Reads a document that is already parsed JSON.
     pub fn from_document(document: Value) -> Result<Self, FormatError> {
+        Self::read(Document::new(document))
+    }
+
+    fn read(document: Document) -> Result<Self, FormatError> {
         let (model, diagnostics) = format::read(&document)?;
         Ok(Self::validated(document, model, diagnostics))
     }
@@ -80,18 +88,22 @@ impl Scenario {
     /// model item (a VNet's subnets given as resources of their own, an admin rule's configuration...), are
     /// read again and the rest of the model is kept; when that cannot be done (see [`format::read_again`]),
     /// the whole document is read. Either way the result is the one [`Scenario::from_document`] gives.
-    fn read_again(&self, document: Value, touched: &BTreeSet<usize>) -> Result<Self, FormatError> {
+    fn read_again(
+        &self,
+        document: Document,
+        touched: &BTreeSet<usize>,
+    ) -> Result<Self, FormatError> {
         let read = self.diagnostics.get(..self.read).unwrap_or_default();
         match format::read_again(&self.document, &self.model, read, &document, touched) {
             Some(again) => {
                 let (model, diagnostics) = again?;
                 Ok(Self::validated(document, model, diagnostics))
             }
-            None => Self::from_document(document),
+            None => Self::read(document),
         }
     }
 
-    fn validated(document: Value, model: Model, mut diagnostics: Vec<Diagnostic>) -> Self {
+    fn validated(document: Document, model: Model, mut diagnostics: Vec<Diagnostic>) -> Self {
         let read = diagnostics.len();
         diagnostics.extend(validate::validate(&model));
         Scenario {
@@ -107,9 +119,20 @@ impl Scenario {
         &self.model
     }
 
-    /// The document as it was loaded, with every key (what the model does not keep, exports read here).
-    pub fn document(&self) -> &Value {
-        &self.document
+    /// The document as one JSON tree, with every key it was loaded with (a copy: a design keeps its resources
+    /// apart, shared with the designs changes make from it).
+    pub fn to_value(&self) -> Value {
+        self.document.to_value()
+    }
+
+    /// A top-level member of the document other than `resources` (`title`, `description`, `commits`...).
+    pub fn member(&self, key: &str) -> Option<&Value> {
+        self.document.member(key)
+    }
+
+    /// The resources of the document, as it writes them.
+    pub fn resources(&self) -> impl ExactSizeIterator<Item = &Value> {
+        self.document.resources()
     }
 
     /// The problems found in the document's values and references.

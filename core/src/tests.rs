@@ -28,7 +28,7 @@ pub(crate) fn edits(scenario: &Scenario) -> Vec<Change> {
     let model = scenario.model();
     let mut out = Vec::new();
     let resources: Vec<ResourceId> = scenario
-        .document()
+        .to_value()
         .get("resources")
         .and_then(|r| r.as_array())
         .into_iter()

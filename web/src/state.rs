@@ -30,11 +30,7 @@ const HISTORY_WEIGHT: usize = 400_000;
 /// takes about 2.3 KB of memory per unit, its document and its model together; an empty design weighs 1.
 fn weight(design: &Scenario) -> usize {
     let model = design.model();
-    let resources = design
-        .document()
-        .get("resources")
-        .and_then(|r| r.as_array())
-        .map_or(0, Vec::len);
+    let resources = design.resources().len();
     let subnets: usize = model.vnets.values().map(|v| v.subnets.len()).sum();
     let rules: usize = model.nsgs.values().map(|n| n.rules.len()).sum();
     1 + resources + subnets + rules

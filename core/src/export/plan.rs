@@ -187,21 +187,19 @@ const SUBNET_READ_ONLY: &[&str] = &[
 impl Plan {
     /// Plans the export of a design.
     pub fn build(scenario: &Scenario) -> Plan {
-        let doc = scenario.document();
         let mut plan = Plan {
-            title: doc.get("title").and_then(Value::as_str).map(str::to_owned),
-            description: doc
-                .get("description")
+            title: scenario
+                .member("title")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            description: scenario
+                .member("description")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             ..Plan::default()
         };
-        let resources = doc
-            .get("resources")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let parents = management_group_parents(resources);
+        let resources: Vec<&Value> = scenario.resources().collect();
+        let parents = management_group_parents(&resources);
         let mut seen = BTreeSet::new();
         for (i, resource) in resources.iter().enumerate() {
             let path = format!("resources[{i}]");
@@ -227,7 +225,7 @@ impl Plan {
         plan.link();
         plan.sort();
         // The commits as the model reads them, with the document's spelling of ids and regions.
-        let written = doc.get("commits").and_then(Value::as_array);
+        let written = scenario.member("commits").and_then(Value::as_array);
         plan.commits = scenario
             .model()
             .commits
@@ -720,7 +718,7 @@ impl Plan {
 }
 
 /// For each management group that the document lists as a child of another, that parent's id.
-fn management_group_parents(resources: &[Value]) -> BTreeMap<String, String> {
+fn management_group_parents(resources: &[&Value]) -> BTreeMap<String, String> {
     let mut parents = BTreeMap::new();
     for r in resources {
         let is_group = r

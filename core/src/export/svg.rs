@@ -70,8 +70,7 @@ pub fn topology_svg(scenario: &Scenario, analysis: &Analysis) -> String {
         }
     );
     let title = scenario
-        .document()
-        .get("title")
+        .member("title")
         .and_then(serde_json::Value::as_str)
         .unwrap_or("Topology");
     let _ = writeln!(out, "<title>{}</title>", xml(title));

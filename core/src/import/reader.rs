@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{ReportKind, ReportLine, resource, template};
+use crate::scenario::document::Document;
 use crate::scenario::{FormatError, format};
 
 /// How deep wrappers may nest (lists of lists of example files).
@@ -269,7 +270,7 @@ impl Importer {
             .enumerate()
         {
             let here = format!("{}[{i}]", at(path, "intents"));
-            match format::read(&json!({"intents": [intent]})) {
+            match format::read_value(json!({"intents": [intent]})) {
                 Ok(_) => {
                     self.intents.push(intent.clone());
                     self.line(ReportKind::Read, &here, "an intent");
@@ -321,12 +322,12 @@ impl Importer {
         // Read alone, so that what cannot be read is skipped with its own path; moved into the document read
         // and out again, not copied.
         let res = if self.check_each {
-            let alone = Value::Object(Map::from_iter([(
+            let alone = Document::new(Value::Object(Map::from_iter([(
                 "resources".to_owned(),
                 Value::Array(vec![res]),
-            )]));
+            )])));
             let read = format::read(&alone);
-            let Some(res) = taken_back(alone) else {
+            let Some(res) = taken_back(alone.into_value()) else {
                 return;
             };
             if let Err(e) = read {
@@ -650,7 +651,7 @@ impl Importer {
     }
 
     fn add_commit(&mut self, commit: Value, path: &str) {
-        if let Err(e) = format::read(&json!({"commits": [commit]})) {
+        if let Err(e) = format::read_value(json!({"commits": [commit]})) {
             self.line(
                 ReportKind::Skipped,
                 path,

@@ -26,7 +26,7 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
         .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
         .collect();
     let (document, report) = run(&parsed, true).expect("imports when checked");
-    assert_eq!(imported.document(), &document);
+    assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     (imported, scenario)
 }
@@ -170,7 +170,7 @@ fn az_cli_shapes_get_their_properties_back() {
     assert_eq!(v.subnets[0].prefixes.len(), 1);
     assert_eq!(model.nsgs.values().next().unwrap().rules.len(), 1);
     assert_eq!(
-        imported.document()["resources"][1]["type"],
+        imported.to_value()["resources"][1]["type"],
         json!("Microsoft.Network/networkSecurityGroups"),
         "Resource Graph's lower-case type is spelled as ARM spells it"
     );
@@ -234,7 +234,7 @@ fn scenario_documents_keep_their_commits_intents_and_other_keys() {
                                  {"networkManagerId": "/nm", "commitType": "Routes", "targetLocations": []}],
                      "intents": [{"name": "x", "from": "10.0.0.4", "to": "10.0.0.5", "protocol": "Tcp", "port": 22, "expect": "Allowed"}]});
     let (imported, scenario) = check(&[("design.json", doc)]);
-    assert_eq!(imported.document()["title"], json!("lesson"));
+    assert_eq!(imported.to_value()["title"], json!("lesson"));
     assert_eq!(scenario.model().commits.len(), 1);
     assert_eq!(scenario.model().intents.len(), 1);
     let skipped: Vec<String> = imported
@@ -622,8 +622,8 @@ fn tenant_templates_place_subscriptions_in_management_groups_and_keep_the_commit
     assert_eq!(model.managers.len(), 1);
     assert_eq!(model.commits.len(), 1);
     assert_eq!(model.commits[0].manager.as_str(), manager);
-    assert_eq!(imported.document()["title"], json!("two spokes"));
-    assert!(imported.document().get("_generator").is_none());
+    assert_eq!(imported.to_value()["title"], json!("two spokes"));
+    assert!(imported.to_value().get("_generator").is_none());
     let inferred: Vec<&str> = imported
         .report
         .iter()
@@ -714,7 +714,7 @@ fn az_network_manager_outputs_in_the_cli_shape() {
     assert_eq!(deny.protocol, crate::model::Protocol::Tcp);
     assert_eq!(deny.destination_ports.len(), 1);
     assert_eq!(
-        imported.document()["resources"][6]["kind"],
+        imported.to_value()["resources"][6]["kind"],
         json!("Custom"),
         "`kind` stays beside `properties`"
     );

@@ -407,13 +407,13 @@ impl Scenario {
         write(self.model(), &mut draft, change)?;
         Ok(match draft.finish() {
             (document, Touched::Resources(touched)) => self.read_again(document, &touched)?,
-            (document, Touched::Everything) => Scenario::from_document(document)?,
+            (document, Touched::Everything) => Scenario::read(document)?,
         })
     }
 
     /// The value at a path of the document.
     pub fn value_at(&self, path: &Path) -> Option<&Value> {
-        path.find(&self.document)
+        self.document.find(path)
     }
 
     /// The value at a path as a form shows it: a string, a number, or a list joined with `, `.
@@ -425,7 +425,7 @@ impl Scenario {
     /// wrote rather than its normal form; `None` when the document does not write it.
     pub fn text_of(&self, target: &Target) -> Option<String> {
         let (path, shape) = target::locate(self.model(), target).ok()?;
-        target::read(&self.document, &path, &shape)
+        target::read(|p| self.document.find(p), &path, &shape)
     }
 
     /// Where the document writes a field, for the diagnostics beside it; `None` when what it names is not in the
@@ -439,7 +439,7 @@ impl Scenario {
     /// The tags of a resource as the document writes them, by name.
     pub fn tags_of(&self, resource: &ResourceId) -> Vec<(String, String)> {
         let Some(Value::Object(tags)) = target::resource_path(self.model(), resource)
-            .and_then(|p| p.key("tags").find(&self.document).cloned())
+            .and_then(|p| self.document.find(&p.key("tags")).cloned())
         else {
             return Vec::new();
         };
@@ -453,7 +453,7 @@ impl Scenario {
     pub fn condition_of(&self, definition: &PolicyDefinitionId) -> Option<String> {
         let d = self.model().policy_definitions.get(definition)?;
         let path = d.path.key("properties");
-        let rule = member(path.find(&self.document)?, "policyRule")?;
+        let rule = member(self.document.find(&path)?, "policyRule")?;
         Some(crate::scenario::builder::pretty(member(rule, "if")?))
     }
 
@@ -656,8 +656,8 @@ fn write(model: &Model, document: &mut Draft, change: &Change) -> Result<(), Cha
         Change::Set { target, value } => set(model, document, target, value)?,
         Change::AddTag { resource, name } => {
             let path = tags(model, resource)?;
-            let taken = path
-                .find(document)
+            let taken = document
+                .find(&path)
                 .and_then(Value::as_object)
                 .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(name.trim())));
             if taken {

@@ -135,14 +135,14 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, EditError> {
     if let Edit::Replace(text) = edit {
         return Ok(Scenario::parse(text)?);
     }
-    let mut document = scenario.document.clone();
+    let mut document = scenario.to_value();
     write(&mut document, edit)?;
     Ok(Scenario::from_document(document)?)
 }
 
 /// Applies several edits as one: all of them, or none when one is refused.
 pub fn apply_all(scenario: &Scenario, edits: &[Edit]) -> Result<Scenario, EditError> {
-    let mut document = scenario.document.clone();
+    let mut document = scenario.to_value();
     for edit in edits {
         if let Edit::Replace(text) = edit {
             document = serde_json::from_str(text).map_err(FormatError::from)?;

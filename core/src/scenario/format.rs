@@ -13,6 +13,7 @@ pub(crate) mod node;
 pub(crate) mod policy;
 pub(crate) mod shape;
 
+use super::document::{self, Document};
 use super::field::{escaped, shown};
 
 /// A document that cannot be read, with the JSON path of the problem.
@@ -104,15 +105,25 @@ use crate::model::*;
 use crate::path::Path;
 
 /// Reads a parsed JSON document into a model and the diagnostics of its values.
-pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError> {
-    if let Some(looks_like) = shape::foreign(doc) {
+pub(crate) fn read(doc: &Document) -> Result<(Model, Vec<Diagnostic>), FormatError> {
+    if let Some(looks_like) = shape::foreign(doc.rest(), doc.shared().is_some()) {
         return Err(FormatError::NotScenario { looks_like });
     }
-    let root = Node::new(doc, "");
+    let root = Node::new(doc.rest(), "");
     root.object()?;
     let mut reader = Reader::default();
-    for (order, resource) in root.opt_each("resources")?.enumerate() {
-        reader.resource(&resource, order)?;
+    match doc.shared() {
+        Some(resources) => {
+            let list = resources_node();
+            for (order, resource) in resources.iter().enumerate() {
+                reader.resource(&list.element(order, resource), order)?;
+            }
+        }
+        None => {
+            for (order, resource) in root.opt_each("resources")?.enumerate() {
+                reader.resource(&resource, order)?;
+            }
+        }
     }
     reader.attach_children();
     for commit in root.opt_items("commits")? {
@@ -128,6 +139,17 @@ pub(crate) fn read(doc: &Value) -> Result<(Model, Vec<Diagnostic>), FormatError>
 }
 
 pub(crate) use again::read_again;
+
+/// Reads a document given as one JSON tree.
+pub(crate) fn read_value(doc: Value) -> Result<(Model, Vec<Diagnostic>), FormatError> {
+    read(&Document::new(doc))
+}
+
+/// The node of a `resources` list kept apart from its document, whose elements are given one by one.
+fn resources_node() -> Node<'static> {
+    static LIST: Value = Value::Null;
+    Node::new(&LIST, Path::root().key(document::RESOURCES))
+}
 
 /// Puts reading diagnostics in the order of the resources they are about (a child attached to its parent is
 /// reported after the resources are read), keeping the order of those about one resource.
@@ -1257,7 +1279,7 @@ mod tests {
 
     #[track_caller]
     fn check(doc: &Value) -> (Model, Vec<Diagnostic>) {
-        match read(doc) {
+        match read_value(doc.clone()) {
             Ok(read) => read,
             Err(e) => panic!("should read: {e}"),
         }
@@ -1284,7 +1306,7 @@ mod tests {
     fn a_resource_whose_id_says_no_type_needs_one() {
         let doc = json!({"resources": [{"id": "vnet1"}]});
         assert_eq!(
-            read(&doc).err().map(|e| e.to_string()).as_deref(),
+            read_value(doc).err().map(|e| e.to_string()).as_deref(),
             Some("`resources[0]`: missing field `type`")
         );
     }
@@ -1347,17 +1369,18 @@ mod tests {
 
     #[test]
     fn json_that_is_not_a_scenario_is_refused_with_what_it_looks_like() {
-        let error =
-            read(&json!({"parameters": {"api-version": "1"}, "responses": {"200": {"body": {}}}}))
-                .err()
-                .map(|e| e.to_string());
+        let error = read_value(
+            json!({"parameters": {"api-version": "1"}, "responses": {"200": {"body": {}}}}),
+        )
+        .err()
+        .map(|e| e.to_string());
         assert_eq!(
             error.as_deref(),
             Some(
                 "not a scenario document: looks like a REST API example file (`parameters`, `responses`): import it with `avnm import`"
             )
         );
-        let error = read(&json!({})).err().map(|e| e.to_string());
+        let error = read_value(json!({})).err().map(|e| e.to_string());
         assert_eq!(
             error.as_deref(),
             Some(

@@ -1,16 +1,19 @@
 //! The copy of a document that a change writes, which records what the change wrote, so that the design after it
 //! reads again only the resources it touched ([`Scenario::change`](crate::Scenario::change)).
 //!
-//! Every write goes through [`Draft::slot`] (or [`Draft::whole`] for a change that may write anywhere); reading
-//! the document needs no recording, so a draft reads as the [`Value`] it holds.
+//! The copy shares every resource with the design it was made from until the change writes in it (a resource is
+//! copied then, alone); a change that writes in the list of resources itself (a removal) or everywhere (a rename)
+//! works on the whole document as one tree. Every write goes through [`Draft::slot`], [`Draft::append`] or
+//! [`Draft::whole`], so nothing is written unrecorded.
 
 use std::collections::BTreeSet;
-use std::ops::Deref;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::scenario::Segment;
+use crate::scenario::document::{Document, RESOURCES};
 use crate::scenario::edit::locate;
+use crate::scenario::{Path, Segment};
 
 /// What a change wrote in a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,68 +26,101 @@ pub(crate) enum Touched {
 
 /// A document being changed.
 pub(crate) struct Draft {
-    document: Value,
+    document: Document,
+    /// The whole document as one tree, once a change needed it.
+    whole: Option<Value>,
     touched: Touched,
 }
 
 impl Draft {
-    pub(crate) fn new(document: Value) -> Self {
+    pub(crate) fn new(document: Document) -> Self {
         Draft {
             document,
+            whole: None,
             touched: Touched::Resources(BTreeSet::new()),
         }
     }
 
-    /// The slot at a path (made on the way when `create`), to write: the resource it is in is recorded as touched,
-    /// or the whole document when the path is outside every resource.
+    /// The slot at a path (made on the way when `create`), to write: the resource it is in is recorded as touched
+    /// (and copied when shared), or the whole document when the path is outside every resource.
     pub(crate) fn slot(&mut self, path: &[Segment], create: bool) -> Option<&mut Value> {
-        match (&mut self.touched, path) {
-            (Touched::Resources(touched), [Segment::Key(key), Segment::Index(i), ..])
-                if key == "resources" =>
-            {
-                touched.insert(*i);
+        let shared = self.whole.is_none() && self.document.shared().is_some();
+        match path {
+            [Segment::Key(key), Segment::Index(i), inside @ ..] if shared && key == RESOURCES => {
+                if let Touched::Resources(touched) = &mut self.touched {
+                    touched.insert(*i);
+                }
+                let (_, items) = self.document.parts_mut();
+                let item = items?.get_mut(*i)?;
+                locate(Arc::make_mut(item), inside, create)
             }
-            _ => self.touched = Touched::Everything,
+            [Segment::Key(key), ..] if shared && key == RESOURCES => {
+                locate(self.whole(), path, create)
+            }
+            _ => {
+                self.touched = Touched::Everything;
+                match &mut self.whole {
+                    Some(whole) => locate(whole, path, create),
+                    None => locate(self.document.parts_mut().0, path, create),
+                }
+            }
         }
-        locate(&mut self.document, path, create)
     }
 
     /// Appends a resource to `resources` (made when missing): the resources before it keep their places.
     /// `false` when `resources` is not a list.
     pub(crate) fn append(&mut self, resource: Value) -> bool {
-        let key = [Segment::Key("resources".to_owned())];
-        let Some(list) = locate(&mut self.document, &key, true) else {
-            return false;
-        };
-        if list.is_null() {
-            *list = Value::Array(Vec::new());
+        if let Some(whole) = &mut self.whole {
+            let key = [Segment::Key(RESOURCES.to_owned())];
+            let Some(list) = locate(whole, &key, true) else {
+                return false;
+            };
+            if list.is_null() {
+                *list = Value::Array(Vec::new());
+            }
+            return match list.as_array_mut() {
+                Some(items) => {
+                    items.push(resource);
+                    true
+                }
+                None => false,
+            };
         }
-        match list.as_array_mut() {
-            Some(items) => {
-                items.push(resource);
+        if !self.document.start_resources() {
+            return false;
+        }
+        match self.document.parts_mut() {
+            (_, Some(items)) => {
+                items.push(Arc::new(resource));
                 true
             }
-            None => false,
+            (_, None) => false,
         }
     }
 
-    /// The whole document, for a change that may write anywhere in it.
+    /// The whole document as one tree, for a change that may write anywhere in it.
     pub(crate) fn whole(&mut self) -> &mut Value {
         self.touched = Touched::Everything;
-        &mut self.document
+        if self.whole.is_none() {
+            self.whole = Some(std::mem::take(&mut self.document).into_value());
+        }
+        self.whole.get_or_insert(Value::Null)
+    }
+
+    /// The value at a path.
+    pub(crate) fn find(&self, path: &Path) -> Option<&Value> {
+        match &self.whole {
+            Some(whole) => path.find(whole),
+            None => self.document.find(path),
+        }
     }
 
     /// The changed document and what the change wrote in it.
-    pub(crate) fn finish(self) -> (Value, Touched) {
-        (self.document, self.touched)
-    }
-}
-
-impl Deref for Draft {
-    type Target = Value;
-
-    fn deref(&self) -> &Value {
-        &self.document
+    pub(crate) fn finish(self) -> (Document, Touched) {
+        match self.whole {
+            Some(whole) => (Document::new(whole), self.touched),
+            None => (self.document, self.touched),
+        }
     }
 }
 
@@ -98,27 +134,60 @@ mod tests {
     }
 
     #[test]
-    fn writes_inside_resources_are_recorded_by_resource_and_any_other_write_as_everything() {
-        let document = json!({"resources": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "intents": []});
-        let mut draft = Draft::new(document.clone());
+    fn writes_inside_resources_are_recorded_by_resource_and_copy_only_that_resource() {
+        let value = json!({"resources": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "intents": []});
+        let before = Document::new(value.clone());
+        let mut draft = Draft::new(before.clone());
         *draft.slot(&segments("resources[2].name"), true).unwrap() = json!("c2");
         *draft.slot(&segments("resources[0].tags.x"), true).unwrap() = json!("1");
         assert!(draft.append(json!({"id": "d"})));
-        assert_eq!(draft["resources"][3]["id"], "d");
+        assert_eq!(
+            draft.find(&Path::parse("resources[3].id").unwrap()),
+            Some(&json!("d"))
+        );
         let (changed, touched) = draft.finish();
         assert_eq!(touched, Touched::Resources(BTreeSet::from([0, 2])));
-        assert_eq!(changed["resources"][2]["name"], "c2");
-        assert_eq!(changed["resources"][1], document["resources"][1]);
+        let changed_value = changed.to_value();
+        assert_eq!(changed_value["resources"][2]["name"], "c2");
+        assert_eq!(changed_value["resources"][0]["tags"]["x"], "1");
+        assert_eq!(before.to_value(), value, "the design before is untouched");
+        let (old, new) = (before.shared().unwrap(), changed.shared().unwrap());
+        let shared: Vec<bool> = (0..3).map(|i| Arc::ptr_eq(&old[i], &new[i])).collect();
+        assert_eq!(
+            shared,
+            [false, true, false],
+            "only what was written in is copied"
+        );
+    }
 
-        for outside in ["resources", "intents[0]", "commits"] {
-            let mut draft = Draft::new(document.clone());
+    #[test]
+    fn any_other_write_is_everything_and_the_document_stays_whole() {
+        let value = json!({"resources": [{"id": "a"}, {"id": "b"}], "intents": [], "commits": []});
+        for outside in ["resources", "intents[0]", "commits", "title"] {
+            let mut draft = Draft::new(Document::new(value.clone()));
             draft.slot(&segments(outside), true);
-            assert_eq!(draft.finish().1, Touched::Everything, "{outside}");
+            let (document, touched) = draft.finish();
+            assert_eq!(touched, Touched::Everything, "{outside}");
+            assert_eq!(document.resources().count(), 2, "{outside}");
         }
-        let mut draft = Draft::new(document);
-        draft.whole();
-        assert_eq!(draft.finish().1, Touched::Everything);
-        let mut draft = Draft::new(json!({"resources": {"not": "a list"}}));
+        let mut draft = Draft::new(Document::new(value));
+        if let Some(Value::Array(items)) = draft.whole().get_mut("resources") {
+            items.remove(0);
+        }
+        assert!(draft.append(json!({"id": "c"})));
+        let (document, touched) = draft.finish();
+        assert_eq!(touched, Touched::Everything);
+        assert_eq!(
+            document.to_value()["resources"],
+            json!([{"id": "b"}, {"id": "c"}])
+        );
+        let mut draft = Draft::new(Document::new(json!({"resources": {"not": "a list"}})));
         assert!(!draft.append(json!({})));
+        let mut draft = Draft::new(Document::new(json!({"intents": []})));
+        assert!(draft.append(json!({"id": "a"})));
+        assert_eq!(
+            draft.finish().0.to_value()["resources"],
+            json!([{"id": "a"}])
+        );
     }
 }

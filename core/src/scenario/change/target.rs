@@ -545,13 +545,17 @@ pub(crate) fn text(value: &Value) -> Option<String> {
 }
 
 /// The text of a target as the document writes it; `None` when the document does not write it.
-pub(crate) fn read(document: &Value, path: &Path, shape: &Shape) -> Option<String> {
+pub(crate) fn read<'d>(
+    find: impl Fn(&Path) -> Option<&'d Value>,
+    path: &Path,
+    shape: &Shape,
+) -> Option<String> {
     match shape {
         Shape::Either { singular } => {
-            let plural = path.find(document).filter(|v| !v.is_null());
+            let plural = find(path).filter(|v| !v.is_null());
             let one = path
                 .split_last()
-                .and_then(|(parent, _)| parent.key(singular).find(document).cloned())
+                .and_then(|(parent, _)| find(&parent.key(singular)).cloned())
                 .filter(|v| !v.is_null());
             if plural.is_none() && one.is_none() {
                 return None;
@@ -564,6 +568,6 @@ pub(crate) fn read(document: &Value, path: &Path, shape: &Shape) -> Option<Strin
                 .collect();
             Some(items.join(", "))
         }
-        _ => path.find(document).and_then(text),
+        _ => find(path).and_then(text),
     }
 }

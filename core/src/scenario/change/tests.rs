@@ -113,7 +113,7 @@ fn check(s: &Scenario, change: Change) -> Scenario {
 /// A changed design is the design of its document read whole, though only what the change wrote was read again.
 #[track_caller]
 fn same_as_a_full_read(changed: &Scenario, change: &Change) {
-    let whole = Scenario::from_document(changed.document().clone()).unwrap();
+    let whole = Scenario::from_document(changed.to_value()).unwrap();
     assert_eq!(changed.model(), whole.model(), "{change:?}");
     assert_eq!(changed.diagnostics(), whole.diagnostics(), "{change:?}");
 }
@@ -1282,7 +1282,7 @@ fn a_change_reads_again_where_it_wrote_and_gives_what_a_full_read_gives() {
     let (mut partial, mut whole) = (0, 0);
     for (n, before) in designs.iter().enumerate() {
         for change in crate::tests::edits(before) {
-            let mut draft = Draft::new(before.document().clone());
+            let mut draft = Draft::new(before.document.clone());
             if write(before.model(), &mut draft, &change).is_err() {
                 assert!(before.change(&change).is_err(), "{change:?}");
                 continue;
@@ -1291,7 +1291,7 @@ fn a_change_reads_again_where_it_wrote_and_gives_what_a_full_read_gives() {
             let read = before.diagnostics().get(..before.read).unwrap();
             let again = match &touched {
                 Touched::Resources(t) => super::super::format::read_again(
-                    before.document(),
+                    &before.document,
                     before.model(),
                     read,
                     &document,
@@ -1310,7 +1310,7 @@ fn a_change_reads_again_where_it_wrote_and_gives_what_a_full_read_gives() {
                     "a design with a duplicate id is read whole: {change:?}"
                 );
             }
-            match (before.change(&change), Scenario::from_document(document)) {
+            match (before.change(&change), Scenario::read(document)) {
                 (Ok(changed), Ok(read)) => {
                     assert_eq!(changed.model(), read.model(), "{change:?}");
                     assert_eq!(changed.diagnostics(), read.diagnostics(), "{change:?}");

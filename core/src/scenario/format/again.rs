@@ -11,10 +11,8 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
 use super::node::Node;
-use super::{FormatError, Reader, in_document_order, written_type};
+use super::{Document, FormatError, Reader, in_document_order, resources_node, written_type};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::ids::parent_of;
 use crate::model::*;
@@ -135,10 +133,10 @@ fn merge(into: &mut Model, read: Model) {
 /// ignored depends on every other), a touched resource whose id or type changed (it would leave another family),
 /// a management group (its `children` may describe other management groups), a touched index past the end.
 pub(crate) fn read_again(
-    before: &Value,
+    before: &Document,
     model: &Model,
     read: &[Diagnostic],
-    document: &Value,
+    document: &Document,
     touched: &BTreeSet<usize>,
 ) -> Option<Result<(Model, Vec<Diagnostic>), FormatError>> {
     if read
@@ -147,10 +145,9 @@ pub(crate) fn read_again(
     {
         return None;
     }
-    let resources = |doc| -> Option<Vec<Node<'_>>> {
-        Some(Node::new(doc, "").opt_each("resources").ok()?.collect())
-    };
-    let (old, new) = (resources(before)?, resources(document)?);
+    let (old, new) = (before.shared()?, document.shared()?);
+    let list = resources_node();
+    let node = |i: usize| -> Option<Node<'_>> { Some(list.element(i, new.get(i)?)) };
     let appended = old.len()..new.len();
     if touched.last().is_some_and(|&last| last >= new.len()) || new.len() < old.len() {
         return None;
@@ -159,13 +156,13 @@ pub(crate) fn read_again(
     let mut roots: Vec<&str> = Vec::new();
     let mut added: Vec<&str> = Vec::new();
     for i in touched.iter().copied().chain(appended.clone()) {
-        let (id, kind) = identity(new.get(i)?)?;
+        let (id, kind) = identity(&node(i)?)?;
         if kind == MANAGEMENT_GROUP {
             return None;
         }
         match old.get(i) {
             Some(was) => {
-                let (old_id, old_kind) = identity(was)?;
+                let (old_id, old_kind) = identity(&list.element(i, was))?;
                 if old_id != id || old_kind != kind {
                     return None;
                 }
@@ -181,8 +178,9 @@ pub(crate) fn read_again(
     }
     // Every resource of those families, read again in document order.
     let mut again = Vec::new();
-    for (i, node) in new.iter().enumerate() {
-        let (id, kind) = identity(node)?;
+    for i in 0..new.len() {
+        let node = node(i)?;
+        let (id, kind) = identity(&node)?;
         if !appended.contains(&i) && added.iter().any(|a| a.eq_ignore_ascii_case(id)) {
             return None;
         }

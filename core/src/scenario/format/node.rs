@@ -82,6 +82,11 @@ impl<'a> Node<'a> {
     }
 
     /// The node of `value`, found one step further than this node.
+    /// The element `index` of this node's list, which is `value` (for a list kept apart from its document).
+    pub(crate) fn element(&self, index: usize, value: &'a Value) -> Node<'a> {
+        self.child(Step::Index(index), value)
+    }
+
     fn child(&self, step: Step<'a>, value: &'a Value) -> Node<'a> {
         let mut child = if self.len == STEPS {
             // No room for another step: write the path out and go on from it.

@@ -9,22 +9,27 @@ use serde_json::{Map, Value};
 
 const IMPORT: &str = "import it with `avnm import`";
 
-/// What `doc` looks like when it is not a scenario document, `None` when it is one.
+/// What a document looks like when it is not a scenario document, `None` when it is one.
 ///
 /// A scenario document is an object with at least one of `resources` (an array), `commits` or `intents`.
 /// An object with no keys at all is not one either: decisions §4 says a JSON file without `resources` is not a
 /// scenario document, and an empty design is written `{"resources": []}`.
-pub(crate) fn foreign(doc: &Value) -> Option<String> {
-    match doc {
-        Value::Object(map) => foreign_object(map),
+///
+/// `rest` is the document, or its members but `resources` when that list is kept `apart`.
+pub(crate) fn foreign(rest: &Value, apart: bool) -> Option<String> {
+    match rest {
+        Value::Object(map) => foreign_object(map, apart),
         Value::Array(items) => foreign_array(items),
         // Other values get the reader's plain type error (``: expected an object).
         _ => None,
     }
 }
 
-fn foreign_object(map: &Map<String, Value>) -> Option<String> {
-    let has = |key: &str| map.keys().any(|k| k.eq_ignore_ascii_case(key));
+fn foreign_object(map: &Map<String, Value>, resources_apart: bool) -> Option<String> {
+    let has = |key: &str| {
+        map.keys().any(|k| k.eq_ignore_ascii_case(key))
+            || (resources_apart && key.eq_ignore_ascii_case("resources"))
+    };
     let schema = map
         .get("$schema")
         .and_then(Value::as_str)
@@ -224,7 +229,7 @@ mod tests {
 
     #[track_caller]
     fn check(doc: &Value, expected: Option<&str>) {
-        let found = foreign(doc);
+        let found = foreign(doc, false);
         match expected {
             None => assert_eq!(found, None),
             Some(part) => {
