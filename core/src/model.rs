@@ -12,6 +12,7 @@ pub mod network;
 pub mod policy;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -36,35 +37,39 @@ pub use network::{
 };
 pub use policy::{PolicyAssignment, PolicyDefinition};
 
+/// The items of one kind, by id: shared between the models of designs a change makes from each other until the
+/// change writes one of them (`Arc::make_mut`), so that a change copies only the kinds of items it wrote.
+pub type Items<K, V> = Arc<BTreeMap<K, V>>;
+
 /// Everything the engines read about a design.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Model {
     /// Virtual networks.
-    pub vnets: BTreeMap<VnetId, Vnet>,
+    pub vnets: Items<VnetId, Vnet>,
     /// Network interfaces.
-    pub nics: BTreeMap<NicId, Nic>,
+    pub nics: Items<NicId, Nic>,
     /// Network security groups.
-    pub nsgs: BTreeMap<NsgId, Nsg>,
+    pub nsgs: Items<NsgId, Nsg>,
     /// Network managers.
-    pub managers: BTreeMap<NetworkManagerId, NetworkManager>,
+    pub managers: Items<NetworkManagerId, NetworkManager>,
     /// Network groups of all managers.
-    pub groups: BTreeMap<NetworkGroupId, NetworkGroup>,
+    pub groups: Items<NetworkGroupId, NetworkGroup>,
     /// Static members of all groups.
-    pub static_members: BTreeMap<StaticMemberId, StaticMember>,
+    pub static_members: Items<StaticMemberId, StaticMember>,
     /// Connectivity configurations.
-    pub connectivity_configs: BTreeMap<ConfigurationId, ConnectivityConfig>,
+    pub connectivity_configs: Items<ConfigurationId, ConnectivityConfig>,
     /// Security admin configurations with their rule collections and rules.
-    pub security_admin_configs: BTreeMap<ConfigurationId, SecurityAdminConfig>,
+    pub security_admin_configs: Items<ConfigurationId, SecurityAdminConfig>,
     /// Policy definitions with the `addToNetworkGroup` effect.
-    pub policy_definitions: BTreeMap<PolicyDefinitionId, PolicyDefinition>,
+    pub policy_definitions: Items<PolicyDefinitionId, PolicyDefinition>,
     /// Policy assignments.
-    pub policy_assignments: BTreeMap<PolicyAssignmentId, PolicyAssignment>,
+    pub policy_assignments: Items<PolicyAssignmentId, PolicyAssignment>,
     /// Management groups.
-    pub management_groups: BTreeMap<ManagementGroupId, ManagementGroup>,
+    pub management_groups: Items<ManagementGroupId, ManagementGroup>,
     /// Subscriptions described in the document.
-    pub subscriptions: BTreeMap<SubscriptionId, Subscription>,
+    pub subscriptions: Items<SubscriptionId, Subscription>,
     /// Resource groups described in the document.
-    pub resource_groups: BTreeMap<ResourceGroupId, ResourceGroup>,
+    pub resource_groups: Items<ResourceGroupId, ResourceGroup>,
     /// The commits, oldest first.
     pub commits: Vec<Commit>,
     /// The intents.

@@ -123,7 +123,7 @@ mod tests {
             mg(root, &[corp], &["/subscriptions/s0"]),
             mg(corp, &[], &["/subscriptions/s1"]),
         ] {
-            m.management_groups.insert(g.id.clone(), g);
+            std::sync::Arc::make_mut(&mut m.management_groups).insert(g.id.clone(), g);
         }
         m
     }

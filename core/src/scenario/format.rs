@@ -93,6 +93,7 @@ impl FormatError {
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -225,7 +226,7 @@ impl Reader {
                     resource: ResourceId::new(resource),
                     path: node.path(),
                 };
-                self.model.static_members.insert(member.id.clone(), member);
+                Arc::make_mut(&mut self.model.static_members).insert(member.id.clone(), member);
             }
             "microsoft.network/networkmanagers/connectivityconfigurations" => {
                 self.connectivity(&props, id, &node.path())?;
@@ -264,7 +265,7 @@ impl Reader {
                     tags: read_tags(node)?,
                     path: node.path(),
                 };
-                self.model.subscriptions.insert(sub.id.clone(), sub);
+                Arc::make_mut(&mut self.model.subscriptions).insert(sub.id.clone(), sub);
             }
             "microsoft.resources/resourcegroups" => {
                 let rg = ResourceGroup {
@@ -273,7 +274,7 @@ impl Reader {
                     tags: read_tags(node)?,
                     path: node.path(),
                 };
-                self.model.resource_groups.insert(rg.id.clone(), rg);
+                Arc::make_mut(&mut self.model.resource_groups).insert(rg.id.clone(), rg);
             }
             other if other.starts_with("microsoft.network/networkmanagers/") => {
                 self.diagnostics.push(Diagnostic::warning(
@@ -340,7 +341,7 @@ impl Reader {
             order,
             path: node.path(),
         };
-        self.model.vnets.insert(vnet.id.clone(), vnet);
+        Arc::make_mut(&mut self.model.vnets).insert(vnet.id.clone(), vnet);
         Ok(())
     }
 
@@ -439,7 +440,7 @@ impl Reader {
             private_endpoint: props.get("privateEndpoint").is_some(),
             path: path.to_owned(),
         };
-        self.model.nics.insert(nic.id.clone(), nic);
+        Arc::make_mut(&mut self.model.nics).insert(nic.id.clone(), nic);
         Ok(())
     }
 
@@ -457,7 +458,7 @@ impl Reader {
             rules,
             path: path.to_owned(),
         };
-        self.model.nsgs.insert(nsg.id.clone(), nsg);
+        Arc::make_mut(&mut self.model.nsgs).insert(nsg.id.clone(), nsg);
         Ok(())
     }
 
@@ -607,7 +608,7 @@ impl Reader {
             features,
             path: node.path(),
         };
-        self.model.managers.insert(manager.id.clone(), manager);
+        Arc::make_mut(&mut self.model.managers).insert(manager.id.clone(), manager);
         Ok(())
     }
 
@@ -627,7 +628,7 @@ impl Reader {
             member_type,
             path: path.to_owned(),
         };
-        self.model.groups.insert(group.id.clone(), group);
+        Arc::make_mut(&mut self.model.groups).insert(group.id.clone(), group);
         Ok(())
     }
 
@@ -683,9 +684,7 @@ impl Reader {
             overlap,
             path: path.to_owned(),
         };
-        self.model
-            .connectivity_configs
-            .insert(config.id.clone(), config);
+        Arc::make_mut(&mut self.model.connectivity_configs).insert(config.id.clone(), config);
         Ok(())
     }
 
@@ -723,9 +722,7 @@ impl Reader {
             collections: Vec::new(),
             path: path.to_owned(),
         };
-        self.model
-            .security_admin_configs
-            .insert(config.id.clone(), config);
+        Arc::make_mut(&mut self.model.security_admin_configs).insert(config.id.clone(), config);
         Ok(())
     }
 
@@ -875,9 +872,7 @@ impl Reader {
                 .filter(|_| mode.eq_ignore_ascii_case("Microsoft.Network.Data")),
             path: node.path(),
         };
-        self.model
-            .policy_definitions
-            .insert(definition.id.clone(), definition);
+        Arc::make_mut(&mut self.model.policy_definitions).insert(definition.id.clone(), definition);
         Ok(())
     }
 
@@ -918,9 +913,7 @@ impl Reader {
             parameters: policy::parameter_values(props)?,
             path: path.to_owned(),
         };
-        self.model
-            .policy_assignments
-            .insert(assignment.id.clone(), assignment);
+        Arc::make_mut(&mut self.model.policy_assignments).insert(assignment.id.clone(), assignment);
         Ok(())
     }
 
@@ -956,8 +949,7 @@ impl Reader {
                     .push(SubscriptionId::new(child_id));
             }
         }
-        self.model
-            .management_groups
+        Arc::make_mut(&mut self.model.management_groups)
             .entry(group.id.clone())
             .or_insert(group);
         Ok(())
@@ -967,7 +959,7 @@ impl Reader {
     fn attach_children(&mut self) {
         for subnet in std::mem::take(&mut self.subnets) {
             let parent = VnetId::new(parent_of(subnet.id.as_str()));
-            match self.model.vnets.get_mut(&parent) {
+            match Arc::make_mut(&mut self.model.vnets).get_mut(&parent) {
                 Some(vnet) => attach(
                     &mut vnet.subnets,
                     subnet,
@@ -985,7 +977,7 @@ impl Reader {
             }
         }
         for (vnet, peering) in std::mem::take(&mut self.peerings) {
-            match self.model.vnets.get_mut(&vnet) {
+            match Arc::make_mut(&mut self.model.vnets).get_mut(&vnet) {
                 Some(v) => attach(
                     &mut v.peerings,
                     peering,
@@ -1002,7 +994,7 @@ impl Reader {
             }
         }
         for (nsg, rule) in std::mem::take(&mut self.nsg_rules) {
-            match self.model.nsgs.get_mut(&nsg) {
+            match Arc::make_mut(&mut self.model.nsgs).get_mut(&nsg) {
                 Some(n) => attach(
                     &mut n.rules,
                     rule,
@@ -1035,7 +1027,7 @@ impl Reader {
             }
         }
         for (_, (config, collection)) in collections {
-            match self.model.security_admin_configs.get_mut(&config) {
+            match Arc::make_mut(&mut self.model.security_admin_configs).get_mut(&config) {
                 Some(c) => c.collections.push(collection),
                 None => self.diagnostics.push(dangling(
                     &collection.path,

@@ -1325,3 +1325,41 @@ fn a_change_reads_again_where_it_wrote_and_gives_what_a_full_read_gives() {
         "{partial} read again in part, {whole} whole"
     );
 }
+
+/// A change of one admin rule copies that rule's resource and the configurations' items, and shares the rest of
+/// the document and of the model with the design before it (what lets an undo step of a large design cost little).
+#[test]
+fn a_change_shares_with_the_design_before_what_it_did_not_write() {
+    use std::sync::Arc;
+    let s = design();
+    let rule = s.model().admin_rules().next().unwrap().id.clone();
+    let changed = check(
+        &s,
+        Change::Set {
+            target: Target::AdminRule {
+                rule: rule.clone(),
+                field: RuleField::Access,
+            },
+            value: FieldValue::Text("Allow".into()),
+        },
+    );
+    let (before, after) = (
+        s.document.shared().unwrap(),
+        changed.document.shared().unwrap(),
+    );
+    let copied: Vec<usize> = (0..before.len())
+        .filter(|&i| !Arc::ptr_eq(&before[i], &after[i]))
+        .collect();
+    let written = s.path_of(&ResourceId::new(rule.as_str())).unwrap();
+    assert_eq!(copied, [written.resource_index().unwrap()]);
+    let (a, b) = (s.model(), changed.model());
+    assert!(Arc::ptr_eq(&a.vnets, &b.vnets) && Arc::ptr_eq(&a.nsgs, &b.nsgs));
+    assert!(
+        Arc::ptr_eq(&a.groups, &b.groups)
+            && Arc::ptr_eq(&a.policy_assignments, &b.policy_assignments)
+    );
+    assert!(!Arc::ptr_eq(
+        &a.security_admin_configs,
+        &b.security_admin_configs
+    ));
+}

@@ -10,6 +10,7 @@
 //! document order), which the tests check change by change.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::node::Node;
 use super::{Document, FormatError, Reader, in_document_order, resources_node, written_type};
@@ -45,46 +46,47 @@ fn identity<'a>(node: &Node<'a>) -> Option<(&'a str, String)> {
     Some((id, kind))
 }
 
-/// Removes from a model the item a resource of type `kind` whose family is `root` was read into.
+/// Removes from a model the item a resource of type `kind` whose family is `root` was read into (copying the
+/// items of that kind when another model shares them).
 fn forget(model: &mut Model, kind: &str, root: &str) {
+    fn remove<K: Ord + Clone, V: Clone>(items: &mut Items<K, V>, key: &K) {
+        if items.contains_key(key) {
+            Arc::make_mut(items).remove(key);
+        }
+    }
     match kind {
-        VNET | SUBNET | PEERING => drop(model.vnets.remove(&VnetId::new(root))),
-        NSG | NSG_RULE => drop(model.nsgs.remove(&NsgId::new(root))),
-        ADMIN | COLLECTION | ADMIN_RULE => drop(
-            model
-                .security_admin_configs
-                .remove(&ConfigurationId::new(root)),
+        VNET | SUBNET | PEERING => remove(&mut model.vnets, &VnetId::new(root)),
+        NSG | NSG_RULE => remove(&mut model.nsgs, &NsgId::new(root)),
+        ADMIN | COLLECTION | ADMIN_RULE => remove(
+            &mut model.security_admin_configs,
+            &ConfigurationId::new(root),
         ),
-        "microsoft.network/networkinterfaces" => drop(model.nics.remove(&NicId::new(root))),
+        "microsoft.network/networkinterfaces" => remove(&mut model.nics, &NicId::new(root)),
         "microsoft.network/networkmanagers" => {
-            drop(model.managers.remove(&NetworkManagerId::new(root)))
+            remove(&mut model.managers, &NetworkManagerId::new(root))
         }
         "microsoft.network/networkmanagers/networkgroups" => {
-            drop(model.groups.remove(&NetworkGroupId::new(root)))
+            remove(&mut model.groups, &NetworkGroupId::new(root))
         }
         "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
-            drop(model.static_members.remove(&StaticMemberId::new(root)))
+            remove(&mut model.static_members, &StaticMemberId::new(root))
         }
-        "microsoft.network/networkmanagers/connectivityconfigurations" => drop(
-            model
-                .connectivity_configs
-                .remove(&ConfigurationId::new(root)),
+        "microsoft.network/networkmanagers/connectivityconfigurations" => {
+            remove(&mut model.connectivity_configs, &ConfigurationId::new(root))
+        }
+        "microsoft.authorization/policydefinitions" => remove(
+            &mut model.policy_definitions,
+            &PolicyDefinitionId::new(root),
         ),
-        "microsoft.authorization/policydefinitions" => drop(
-            model
-                .policy_definitions
-                .remove(&PolicyDefinitionId::new(root)),
-        ),
-        "microsoft.authorization/policyassignments" => drop(
-            model
-                .policy_assignments
-                .remove(&PolicyAssignmentId::new(root)),
+        "microsoft.authorization/policyassignments" => remove(
+            &mut model.policy_assignments,
+            &PolicyAssignmentId::new(root),
         ),
         "microsoft.resources/subscriptions" => {
-            drop(model.subscriptions.remove(&SubscriptionId::new(root)))
+            remove(&mut model.subscriptions, &SubscriptionId::new(root))
         }
         "microsoft.resources/resourcegroups" => {
-            drop(model.resource_groups.remove(&ResourceGroupId::new(root)))
+            remove(&mut model.resource_groups, &ResourceGroupId::new(root))
         }
         _ => {}
     }
@@ -92,6 +94,11 @@ fn forget(model: &mut Model, kind: &str, root: &str) {
 
 /// Adds the items of a model read from some resources to the model of the others.
 fn merge(into: &mut Model, read: Model) {
+    fn add<K: Ord + Clone, V: Clone>(items: &mut Items<K, V>, read: Items<K, V>) {
+        if !read.is_empty() {
+            Arc::make_mut(items).extend(Arc::unwrap_or_clone(read));
+        }
+    }
     // Every map of the model, named, so that a new kind of item cannot be left out.
     let Model {
         vnets,
@@ -110,19 +117,19 @@ fn merge(into: &mut Model, read: Model) {
         commits: _,
         intents: _,
     } = read;
-    into.vnets.extend(vnets);
-    into.nics.extend(nics);
-    into.nsgs.extend(nsgs);
-    into.managers.extend(managers);
-    into.groups.extend(groups);
-    into.static_members.extend(static_members);
-    into.connectivity_configs.extend(connectivity_configs);
-    into.security_admin_configs.extend(security_admin_configs);
-    into.policy_definitions.extend(policy_definitions);
-    into.policy_assignments.extend(policy_assignments);
-    into.management_groups.extend(management_groups);
-    into.subscriptions.extend(subscriptions);
-    into.resource_groups.extend(resource_groups);
+    add(&mut into.vnets, vnets);
+    add(&mut into.nics, nics);
+    add(&mut into.nsgs, nsgs);
+    add(&mut into.managers, managers);
+    add(&mut into.groups, groups);
+    add(&mut into.static_members, static_members);
+    add(&mut into.connectivity_configs, connectivity_configs);
+    add(&mut into.security_admin_configs, security_admin_configs);
+    add(&mut into.policy_definitions, policy_definitions);
+    add(&mut into.policy_assignments, policy_assignments);
+    add(&mut into.management_groups, management_groups);
+    add(&mut into.subscriptions, subscriptions);
+    add(&mut into.resource_groups, resource_groups);
 }
 
 /// The model and reading diagnostics of `document`, which a change made from `before` (read into `model`, with
