@@ -40,6 +40,8 @@ pub struct Scenario {
     /// the model.
     diagnostics: Vec<Diagnostic>,
     read: usize,
+    /// What each check of the validation read and found.
+    found: validate::Found,
 }
 
 impl Default for Scenario {
@@ -52,6 +54,7 @@ impl Default for Scenario {
             model: Arc::default(),
             diagnostics: Vec::new(),
             read: 0,
+            found: validate::Found::default(),
         }
     }
 }
@@ -80,7 +83,7 @@ impl Scenario {
 
     fn read(document: Document) -> Result<Self, FormatError> {
         let (model, diagnostics) = format::read(&document)?;
-        Ok(Self::validated(document, model, diagnostics))
+        Ok(Self::validated(document, model, diagnostics, None))
     }
 
     /// The design of a document that a change wrote only inside the resources `touched` (by index in
@@ -97,20 +100,33 @@ impl Scenario {
         match format::read_again(&self.document, &self.model, read, &document, touched) {
             Some(again) => {
                 let (model, diagnostics) = again?;
-                Ok(Self::validated(document, model, diagnostics))
+                Ok(Self::validated(document, model, diagnostics, Some(self)))
             }
             None => Self::read(document),
         }
     }
 
-    fn validated(document: Document, model: Model, mut diagnostics: Vec<Diagnostic>) -> Self {
+    /// A design of its document, model and reading diagnostics, validated; given the design `before` it was
+    /// changed from, the checks that read only what the two share keep what they found.
+    fn validated(
+        document: Document,
+        model: Model,
+        mut diagnostics: Vec<Diagnostic>,
+        before: Option<&Scenario>,
+    ) -> Self {
         let read = diagnostics.len();
-        diagnostics.extend(validate::validate(&model));
+        let before = before.map(|b| {
+            let found = b.diagnostics.get(b.read..).unwrap_or_default();
+            (&*b.model, found, &b.found)
+        });
+        let (found_diagnostics, found) = validate::validate_after(&model, before);
+        diagnostics.extend(found_diagnostics);
         Scenario {
             document,
             model: Arc::new(model),
             diagnostics,
             read,
+            found,
         }
     }
 

@@ -44,7 +44,7 @@ impl PartialEq for Ctx {
 pub fn use_intent_counts(ctx: Option<&Ctx>) -> (usize, usize) {
     let counts = use_memo(ctx.map(|c| Same(c.analysis.clone())), |a| {
         a.as_ref().map_or((0, 0), |a| {
-            let results = a.0.check();
+            let results = platform::timed("intents: check", || a.0.check());
             (results.len(), results.iter().filter(|r| !r.passed).count())
         })
     });

@@ -14,26 +14,74 @@ pub const ADMIN_RULES_PER_MANAGER: usize = 100;
 /// IP prefixes across all admin rules (spec §4.7).
 pub const ADMIN_RULE_PREFIXES: usize = 20_000;
 
+mod reads;
+
+use reads::Reads;
+pub(crate) use reads::{Kinds, shared};
+
+/// A check: what it finds in a model, read through [`Reads`].
+type Check = fn(&Reads<'_>, &mut Vec<Diagnostic>);
+
+/// Every check, in the order of their diagnostics.
+const CHECKS: [Check; 9] = [
+    references,
+    priorities,
+    settings,
+    scopes,
+    addresses,
+    unused,
+    policy_parameters,
+    names,
+    management_group_cycles,
+];
+
+/// What each check of a validation read and found: the kinds of items it read and the number of its diagnostics
+/// (which follow each other in the order of the checks).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Found(Vec<(Kinds, usize)>);
+
 /// Checks the references, priorities and settings of a model.
 pub fn validate(model: &Model) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    references(model, &mut out);
-    priorities(model, &mut out);
-    settings(model, &mut out);
-    scopes(model, &mut out);
-    addresses(model, &mut out);
-    unused(model, &mut out);
-    policy_parameters(model, &mut out);
-    names(model, &mut out);
-    management_group_cycles(model, &mut out);
-    out
+    validate_after(model, None).0
+}
+
+/// The diagnostics of a model and what each check read and found. Given the model `before` with its diagnostics
+/// and what its checks found, a check that read only kinds of items the two models share (a change did not write
+/// them) keeps its diagnostics without running: it would read the same items.
+pub(crate) fn validate_after(
+    model: &Model,
+    before: Option<(&Model, &[Diagnostic], &Found)>,
+) -> (Vec<Diagnostic>, Found) {
+    let reads = Reads::new(model);
+    let shared = before.map(|(was, ..)| shared(was, model));
+    let (mut out, mut found) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    for (i, check) in CHECKS.iter().enumerate() {
+        if let (Some((_, diagnostics, was)), Some(shared)) = (before, shared)
+            && let Some(&(kinds, count)) = was.0.get(i)
+        {
+            let kept = diagnostics.get(at..at + count);
+            at += count;
+            if let Some(kept) = kept
+                && kinds.within(shared)
+            {
+                out.extend_from_slice(kept);
+                found.push((kinds, count));
+                continue;
+            }
+        }
+        let start = out.len();
+        check(&reads, &mut out);
+        found.push((reads.take(), out.len() - start));
+    }
+    (out, Found(found))
 }
 
 /// Configurations and rule collections that apply to no network group: they reach no virtual network (as after
 /// the removal of the only group they applied to).
-fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
+fn unused(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for config in model
-        .connectivity_configs
+        .connectivity_configs()
         .values()
         .filter(|c| c.groups.is_empty())
     {
@@ -47,7 +95,7 @@ fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
         ));
     }
     for collection in model
-        .security_admin_configs
+        .security_admin_configs()
         .values()
         .flat_map(|c| &c.collections)
         .filter(|c| c.groups.is_empty())
@@ -71,19 +119,19 @@ fn dangling(path: &crate::path::Path, what: &str, id: &impl std::fmt::Display) -
     )
 }
 
-fn references(model: &Model, out: &mut Vec<Diagnostic>) {
-    for group in model.groups.values() {
-        if !model.managers.contains_key(&group.manager) {
+fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+    for group in model.groups().values() {
+        if !model.managers().contains_key(&group.manager) {
             out.push(dangling(&group.path, "network manager", &group.manager));
         }
     }
-    for member in model.static_members.values() {
-        match model.groups.get(&member.group) {
+    for member in model.static_members().values() {
+        match model.groups().get(&member.group) {
             None => out.push(dangling(&member.path, "network group", &member.group)),
             Some(group) => {
                 let exists = match group.member_type {
                     MemberType::VirtualNetwork => model
-                        .vnets
+                        .vnets()
                         .contains_key(&VnetId::new(member.resource.as_str())),
                     MemberType::Subnet => model
                         .subnet(&SubnetId::new(member.resource.as_str()))
@@ -103,12 +151,12 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for config in model.connectivity_configs.values() {
-        if !model.managers.contains_key(&config.manager) {
+    for config in model.connectivity_configs().values() {
+        if !model.managers().contains_key(&config.manager) {
             out.push(dangling(&config.path, "network manager", &config.manager));
         }
         for (i, hub) in config.hubs.iter().enumerate() {
-            if !model.vnets.contains_key(hub) {
+            if !model.vnets().contains_key(hub) {
                 out.push(dangling(
                     &config.path.key("properties").key("hubs").index(i),
                     "hub virtual network",
@@ -117,25 +165,25 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
         for item in &config.groups {
-            if !model.groups.contains_key(&item.group) {
+            if !model.groups().contains_key(&item.group) {
                 out.push(dangling(&item.path, "network group", &item.group));
             }
         }
     }
-    for config in model.security_admin_configs.values() {
-        if !model.managers.contains_key(&config.manager) {
+    for config in model.security_admin_configs().values() {
+        if !model.managers().contains_key(&config.manager) {
             out.push(dangling(&config.path, "network manager", &config.manager));
         }
         for collection in &config.collections {
             for group in &collection.groups {
-                if !model.groups.contains_key(group) {
+                if !model.groups().contains_key(group) {
                     out.push(dangling(&collection.path, "network group", group));
                 }
             }
             for rule in &collection.rules {
                 for item in rule.sources.iter().chain(&rule.destinations) {
                     if let AddressItem::Group(group) = item
-                        && !model.groups.contains_key(group)
+                        && !model.groups().contains_key(group)
                     {
                         out.push(dangling(&rule.path, "network group", group));
                     }
@@ -143,16 +191,16 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for definition in model.policy_definitions.values() {
+    for definition in model.policy_definitions().values() {
         if let Some(group) = &definition.network_group
-            && !model.groups.contains_key(group)
+            && !model.groups().contains_key(group)
         {
             out.push(dangling(&definition.path, "network group", group));
         }
     }
-    for assignment in model.policy_assignments.values() {
+    for assignment in model.policy_assignments().values() {
         if !model
-            .policy_definitions
+            .policy_definitions()
             .contains_key(&assignment.definition)
         {
             out.push(dangling(
@@ -162,16 +210,16 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    for vnet in model.vnets.values() {
+    for vnet in model.vnets().values() {
         for subnet in &vnet.subnets {
             if let Some(nsg) = &subnet.nsg
-                && !model.nsgs.contains_key(nsg)
+                && !model.nsgs().contains_key(nsg)
             {
                 out.push(dangling(&subnet.path, "network security group", nsg));
             }
         }
         for peering in &vnet.peerings {
-            if !model.vnets.contains_key(&peering.remote) {
+            if !model.vnets().contains_key(&peering.remote) {
                 out.push(Diagnostic::warning(
                     Code::DanglingReference,
                     peering.path.clone(),
@@ -180,9 +228,9 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for nic in model.nics.values() {
+    for nic in model.nics().values() {
         if let Some(nsg) = &nic.nsg
-            && !model.nsgs.contains_key(nsg)
+            && !model.nsgs().contains_key(nsg)
         {
             out.push(dangling(&nic.path, "network security group", nsg));
         }
@@ -207,8 +255,8 @@ fn references(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn priorities(model: &Model, out: &mut Vec<Diagnostic>) {
-    for config in model.security_admin_configs.values() {
+fn priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+    for config in model.security_admin_configs().values() {
         let mut across: BTreeMap<(Direction, u32), Vec<&AdminRule>> = BTreeMap::new();
         for collection in &config.collections {
             let mut seen: BTreeMap<u32, &AdminRule> = BTreeMap::new();
@@ -249,7 +297,7 @@ fn priorities(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for nsg in model.nsgs.values() {
+    for nsg in model.nsgs().values() {
         let mut seen: BTreeMap<(Direction, u32), &NsgRule> = BTreeMap::new();
         for rule in &nsg.rules {
             if let Some(first) = seen.insert((rule.direction, rule.priority), rule) {
@@ -266,8 +314,8 @@ fn priorities(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
-    for config in model.connectivity_configs.values() {
+fn settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+    for config in model.connectivity_configs().values() {
         if config.topology == Topology::HubAndSpoke {
             if config.hubs.is_empty() {
                 out.push(Diagnostic::error(
@@ -295,7 +343,7 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
                 ));
             }
             if model
-                .groups
+                .groups()
                 .get(&item.group)
                 .is_some_and(|g| g.member_type == MemberType::Subnet)
             {
@@ -312,11 +360,11 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
     }
     let mut prefixes = 0usize;
     let mut per_manager: BTreeMap<&NetworkManagerId, usize> = BTreeMap::new();
-    for config in model.security_admin_configs.values() {
+    for config in model.security_admin_configs().values() {
         for collection in &config.collections {
             for group in &collection.groups {
                 if model
-                    .groups
+                    .groups()
                     .get(group)
                     .is_some_and(|g| g.member_type == MemberType::Subnet)
                 {
@@ -359,7 +407,7 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
         if count > ADMIN_RULES_PER_MANAGER {
             out.push(Diagnostic::warning(
                 Code::LimitExceeded,
-                model.managers.get(manager).map(|m| m.path.clone()).unwrap_or_default(),
+                model.managers().get(manager).map(|m| m.path.clone()).unwrap_or_default(),
                 format!("`{}` has {count} security admin rules; Azure allows {ADMIN_RULES_PER_MANAGER} in one level", manager.name()),
             ));
         }
@@ -371,7 +419,7 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
             format!("admin rules use {prefixes} IP prefixes; Azure allows {ADMIN_RULE_PREFIXES}"),
         ));
     }
-    for nsg in model.nsgs.values() {
+    for nsg in model.nsgs().values() {
         for rule in &nsg.rules {
             for item in rule.sources.iter().chain(&rule.destinations) {
                 if let AddressItem::Tag(ServiceTag::Other(tag)) = item {
@@ -384,12 +432,12 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for definition in model.policy_definitions.values() {
+    for definition in model.policy_definitions().values() {
         aliases(&definition.condition, out);
         if let Some(group) = definition
             .network_group
             .as_ref()
-            .and_then(|g| model.groups.get(g))
+            .and_then(|g| model.groups().get(g))
             && group.member_type == MemberType::Subnet
         {
             out.push(Diagnostic::warning(
@@ -405,9 +453,9 @@ fn settings(model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// Decisions Q10: two managers that list the same scope entry and share a feature.
-fn scopes(model: &Model, out: &mut Vec<Diagnostic>) {
+fn scopes(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<(String, ConfigType), &NetworkManager> = BTreeMap::new();
-    for manager in model.managers.values() {
+    for manager in model.managers().values() {
         let entries = manager
             .scope_subscriptions
             .iter()
@@ -438,8 +486,8 @@ fn scopes(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn addresses(model: &Model, out: &mut Vec<Diagnostic>) {
-    for vnet in model.vnets.values() {
+fn addresses(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+    for vnet in model.vnets().values() {
         for subnet in &vnet.subnets {
             for prefix in &subnet.prefixes {
                 if !vnet
@@ -459,7 +507,7 @@ fn addresses(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
         for peering in &vnet.peerings {
-            if let Some(remote) = model.vnets.get(&peering.remote)
+            if let Some(remote) = model.vnets().get(&peering.remote)
                 && vnet.id < remote.id
                 && vnet.overlaps(remote)
             {
@@ -500,14 +548,14 @@ fn aliases(condition: &crate::model::policy::Condition, out: &mut Vec<Diagnostic
 /// Azure refuses a definition whose rule reads an undeclared parameter, and an assignment that sets a
 /// parameter the definition does not declare or leaves one without a `defaultValue` unset.
 /// Source: <https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-parameters>.
-fn policy_parameters(model: &Model, out: &mut Vec<Diagnostic>) {
+fn policy_parameters(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     let declared = |definition: &crate::model::policy::PolicyDefinition, name: &str| {
         definition
             .parameters
             .iter()
             .any(|p| p.name.eq_ignore_ascii_case(name))
     };
-    for definition in model.policy_definitions.values() {
+    for definition in model.policy_definitions().values() {
         let mut used = BTreeSet::new();
         parameters_used(&definition.condition, &mut used);
         for (name, path) in used {
@@ -522,8 +570,8 @@ fn policy_parameters(model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for assignment in model.policy_assignments.values() {
-        let Some(definition) = model.policy_definitions.get(&assignment.definition) else {
+    for assignment in model.policy_assignments().values() {
+        let Some(definition) = model.policy_definitions().get(&assignment.definition) else {
             continue;
         };
         for (name, _) in &assignment.parameters {
@@ -636,7 +684,7 @@ fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
 /// `networkSecurityGroups / securityRules` 1-80; all of alphanumerics, underscores, periods and hyphens,
 /// starting with an alphanumeric and ending with an alphanumeric or an underscore.
 /// Microsoft.Resources `tagNames` 1-512 without `<>%&\?/`, and `tagNames / tagValues` up to 256 characters.
-fn names(model: &Model, out: &mut Vec<Diagnostic>) {
+fn names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     // The path is written only for a name that has a problem: a design has hundreds of thousands of names.
     let mut check = |what: &str, name: &str, at: &Path, min: usize, max: usize| {
         if let Some(problem) = name_problem(name, min, max) {
@@ -647,7 +695,7 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
             ));
         }
     };
-    for vnet in model.vnets.values() {
+    for vnet in model.vnets().values() {
         check("virtual network", &vnet.name, &vnet.path, 2, 64);
         for subnet in &vnet.subnets {
             check("subnet", &subnet.name, &subnet.path, 1, 80);
@@ -656,16 +704,16 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
             check("peering", peering.id.name(), &peering.path, 1, 80);
         }
     }
-    for nic in model.nics.values() {
+    for nic in model.nics().values() {
         check("network interface", nic.id.name(), &nic.path, 1, 80);
     }
-    for nsg in model.nsgs.values() {
+    for nsg in model.nsgs().values() {
         check("network security group", nsg.id.name(), &nsg.path, 1, 80);
         for rule in nsg.rules.iter().filter(|r| !r.path.is_root()) {
             check("security rule", &rule.name, &rule.path, 1, 80);
         }
     }
-    for vnet in model.vnets.values() {
+    for vnet in model.vnets().values() {
         for (name, value) in vnet.tags.iter() {
             let length = name.chars().count();
             if length == 0 || length > 512 || name.contains(['<', '>', '%', '&', '\\', '?', '/']) {
@@ -694,14 +742,14 @@ fn names(model: &Model, out: &mut Vec<Diagnostic>) {
 
 /// Management groups form a tree: a group that is its own ancestor cannot exist. One error per cycle, at the
 /// group of the cycle with the smallest id; the engine cuts the cycle and goes on.
-fn management_group_cycles(model: &Model, out: &mut Vec<Diagnostic>) {
+fn management_group_cycles(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     let mut parent: BTreeMap<&ManagementGroupId, &ManagementGroupId> = BTreeMap::new();
-    for group in model.management_groups.values() {
+    for group in model.management_groups().values() {
         for child in &group.child_groups {
             parent.insert(child, &group.id);
         }
     }
-    for group in model.management_groups.values() {
+    for group in model.management_groups().values() {
         let mut chain = vec![&group.id];
         let mut at = &group.id;
         let mut cycle = false;

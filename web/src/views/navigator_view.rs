@@ -145,8 +145,9 @@ fn NetworkList() -> Html {
     let filter = use_state(String::new);
     let open = use_state(BTreeSet::<Kind>::new);
     let entries = use_memo(ctx.as_ref().map(|c| Same(c.state.scenario.clone())), |d| {
-        d.as_ref()
-            .map_or_else(BTreeMap::new, |d| entries(d.0.model()))
+        d.as_ref().map_or_else(BTreeMap::new, |d| {
+            platform::timed("navigator: entries", || entries(d.0.model()))
+        })
     });
     let needle = filter.trim().to_lowercase();
     let rows = use_memo(

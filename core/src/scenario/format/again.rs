@@ -185,12 +185,23 @@ pub(crate) fn read_again(
     }
     // Every resource of those families, read again in document order.
     let mut again = Vec::new();
+    // A member's id starts with its family's: only those resources need their type looked at.
+    let within = |id: &str| {
+        roots.iter().any(|r| {
+            id.get(..r.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(r))
+        })
+    };
     for i in 0..new.len() {
         let node = node(i)?;
-        let (id, kind) = identity(&node)?;
+        let id = node.req_str("id").ok()?;
         if !appended.contains(&i) && added.iter().any(|a| a.eq_ignore_ascii_case(id)) {
             return None;
         }
+        if !within(id) {
+            continue;
+        }
+        let (_, kind) = identity(&node)?;
         let root = family(&kind, id);
         if roots.iter().any(|r| r.eq_ignore_ascii_case(root)) {
             again.push((i, node, kind, root));

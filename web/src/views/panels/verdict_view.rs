@@ -117,7 +117,7 @@ pub fn VerdictView() -> Html {
     );
     let list = use_memo(ctx.as_ref().map(|c| Same(c.analysis.clone())), |same| {
         same.as_ref()
-            .map(|a| endpoints(&a.0.model))
+            .map(|a| platform::timed("verdict: endpoints", || endpoints(&a.0.model)))
             .unwrap_or_default()
     });
     let Some(ctx) = ctx else { return html! {} };
