@@ -151,6 +151,64 @@ impl Scenario {
         self.document.resources()
     }
 
+    /// The size of the design, in units of about what a resource, a subnet or an NSG rule takes in memory, in the
+    /// document and in the model together: its resources, the subnets of its virtual networks and the rules of its
+    /// NSGs. An empty design is 1.
+    pub fn size(&self) -> usize {
+        let subnets: usize = self.model.vnets.values().map(|v| v.subnets.len()).sum();
+        let rules: usize = self.model.nsgs.values().map(|n| n.rules.len()).sum();
+        1 + self.document.resources().len() + subnets + rules
+    }
+
+    /// The size (in the units of [`Scenario::size`]) of what this design holds that `other` does not share: the
+    /// resources of its document that are not the same as (shared with) `other`'s, each with the subnets and rules
+    /// it writes, and the kinds of model items it has a copy of (a design made by a change from another shares
+    /// everything the change did not write). At least 1.
+    pub fn size_apart_from(&self, other: &Scenario) -> usize {
+        fn inside(resource: &Value) -> usize {
+            let list = |key| {
+                resource
+                    .get("properties")
+                    .and_then(|p| p.get(key))
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            };
+            list("subnets") + list("securityRules")
+        }
+        let resources: usize = match (self.document.shared(), other.document.shared()) {
+            (Some(mine), Some(theirs)) => mine
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| !theirs.get(*i).is_some_and(|t| Arc::ptr_eq(r, t)))
+                .map(|(_, r)| 1 + inside(r))
+                .sum(),
+            _ => self.document.resources().map(|r| 1 + inside(r)).sum(),
+        };
+        let (a, b) = (&*self.model, &*other.model);
+        let apart = |shared: bool, size: &dyn Fn() -> usize| if shared { 0 } else { size() };
+        let model = apart(Arc::ptr_eq(&a.vnets, &b.vnets), &|| {
+            a.vnets.values().map(|v| 1 + v.subnets.len()).sum()
+        }) + apart(Arc::ptr_eq(&a.nsgs, &b.nsgs), &|| {
+            a.nsgs.values().map(|n| 1 + n.rules.len()).sum()
+        });
+        /// The number of items of a kind, when `a` has its own copy of them.
+        fn copied<K, V>(a: &crate::model::Items<K, V>, b: &crate::model::Items<K, V>) -> usize {
+            if Arc::ptr_eq(a, b) { 0 } else { a.len() }
+        }
+        let others = copied(&a.nics, &b.nics)
+            + copied(&a.managers, &b.managers)
+            + copied(&a.groups, &b.groups)
+            + copied(&a.static_members, &b.static_members)
+            + copied(&a.connectivity_configs, &b.connectivity_configs)
+            + copied(&a.security_admin_configs, &b.security_admin_configs)
+            + copied(&a.policy_definitions, &b.policy_definitions)
+            + copied(&a.policy_assignments, &b.policy_assignments)
+            + copied(&a.management_groups, &b.management_groups)
+            + copied(&a.subscriptions, &b.subscriptions)
+            + copied(&a.resource_groups, &b.resource_groups);
+        1 + resources + model + others
+    }
+
     /// The problems found in the document's values and references.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics

@@ -20,20 +20,25 @@ pub(crate) const HISTORY: usize = 200;
 /// How much the designs kept for undo and redo may weigh together (see [`weight`]): about 900 MiB of the wasm
 /// memory, whose 4 GiB also hold the design on screen, the one an edit makes from it, and their analyses.
 ///
-/// Every step keeps a whole design: without this budget, five edits of a 10,000-VNet design (T2 of the
-/// benchmark: 261,372 by [`weight`], about 590 MiB per design in the page) filled the wasm memory and stopped
-/// the page.
+/// A step weighs what its design does not share with the design beside it ([`weight_beside`]): a whole design
+/// for an edit that rewrites it, a few units for an edit of one resource. When every step kept a whole design,
+/// five edits of a 10,000-VNet design (T2 of the benchmark: 261,372 by [`weight`], about 590 MiB per design in
+/// the page) filled the wasm memory and stopped the page.
 const HISTORY_WEIGHT: usize = 400_000;
 
 /// The size of a design, in the units [`HISTORY_WEIGHT`] counts: its resources, with the subnets of its virtual
 /// networks and the rules of its NSGs (kept inside their resources; T2's 1,000 NSGs hold 200,000 rules). A design
 /// takes about 2.3 KB of memory per unit, its document and its model together; an empty design weighs 1.
 fn weight(design: &Scenario) -> usize {
-    let model = design.model();
-    let resources = design.resources().len();
-    let subnets: usize = model.vnets.values().map(|v| v.subnets.len()).sum();
-    let rules: usize = model.nsgs.values().map(|n| n.rules.len()).sum();
-    1 + resources + subnets + rules
+    design.size()
+}
+
+/// The weight of a design kept beside `above`, the design made from it (or it from that one, on the redo side):
+/// what it does not share with that design ([`Scenario::size_apart_from`]); its whole weight when there is none.
+/// An edit of one rule of a 10,000-VNet design makes a design that shares all but that rule's resource and the
+/// model's configurations: the step it keeps weighs a few units, not the 261,372 of a copy.
+fn weight_beside(design: &Scenario, above: Option<&Scenario>) -> usize {
+    above.map_or_else(|| weight(design), |above| design.size_apart_from(above))
 }
 
 /// What the editor shows.
@@ -169,8 +174,8 @@ pub struct Notice {
 ///
 /// Each side is a persistent stack: an action shares the entries of the history it came from instead of copying
 /// them, so an edit costs the same with 1 or 200 steps behind it. An edit keeps the most recent designs within
-/// [`HISTORY`] steps and a total [`weight`] of its budget ([`HISTORY_WEIGHT`]): a large design keeps fewer steps,
-/// one too large for the budget none.
+/// [`HISTORY`] steps and a total weight of its budget ([`HISTORY_WEIGHT`]), each weighed beside the design next
+/// to it ([`weight_beside`]): a large design keeps fewer steps of edits that rewrite it.
 #[derive(Clone, Debug)]
 pub struct History {
     /// Designs before the current one, most recent first.
@@ -201,6 +206,8 @@ struct Entry {
     below: Stack,
     /// How many designs: this one and those below.
     depth: usize,
+    /// The weight of this design beside the design above it, when it was put on the stack.
+    own: usize,
     /// The weight of this design and those below.
     weight: usize,
 }
@@ -214,9 +221,10 @@ impl Stack {
         self.0.as_ref().map_or(0, |e| e.weight)
     }
 
-    /// The stack with `design` on top, and within `budget` of weight.
-    fn push(&self, design: Rc<Scenario>, budget: usize) -> Stack {
-        let pushed = self.on(design);
+    /// The stack with `design` on top (weighed beside the design `above` it), and within `budget` of weight.
+    fn push(&self, design: Rc<Scenario>, above: &Scenario, budget: usize) -> Stack {
+        let own = weight_beside(&design, Some(above));
+        let pushed = self.on(design, own);
         // Past twice the limit, keep the most recent `HISTORY` (amortised: once every `HISTORY` pushes).
         if pushed.len() > 2 * HISTORY || pushed.weight() > budget {
             pushed.truncated(HISTORY, budget)
@@ -225,14 +233,14 @@ impl Stack {
         }
     }
 
-    /// The stack with `design` on top.
-    fn on(&self, design: Rc<Scenario>) -> Stack {
-        let weight = self.weight() + weight(&design);
+    /// The stack with `design`, of weight `own`, on top.
+    fn on(&self, design: Rc<Scenario>, own: usize) -> Stack {
         Stack(Some(Rc::new(Entry {
             design,
             below: self.clone(),
             depth: self.len() + 1,
-            weight,
+            own,
+            weight: self.weight() + own,
         })))
     }
 
@@ -245,19 +253,24 @@ impl Stack {
     /// The designs let go are freed in a task of their own ([`platform::free_later`]): on a large design that is
     /// hundreds of megabytes, which the edit that lets them go would otherwise spend its time freeing.
     fn truncated(&self, keep: usize, budget: usize) -> Stack {
-        let mut designs = self.recent(self.len());
+        let mut entries = self.weighed(self.len());
         let mut total = 0;
-        let fit = designs
+        let fit = entries
             .iter()
             .take(keep)
-            .take_while(|d| {
-                total += weight(d);
+            .take_while(|(_, own)| {
+                total += own;
                 total <= budget
             })
             .count();
-        let gone = designs.split_off(fit);
+        let gone = entries.split_off(fit);
         platform::free_later(gone);
-        Stack::of(designs)
+        entries
+            .into_iter()
+            .rev()
+            .fold(Stack::default(), |stack, (design, own)| {
+                stack.on(design, own)
+            })
     }
 
     fn same(&self, other: &Stack) -> bool {
@@ -270,8 +283,10 @@ impl Stack {
 }
 
 impl History {
-    /// How many steps this history keeps for designs the size of `design`: [`HISTORY`], or fewer for a large
-    /// design (none for a design too large to keep a copy of).
+    /// How many steps this history keeps for designs the size of `design` when each step is a whole copy (an edit
+    /// that rewrites the design: a removal, a rename, loading another design): [`HISTORY`], or fewer for a large
+    /// design (none for a design too large to keep a copy of). Edits of a few resources keep steps that share the
+    /// rest ([`weight_beside`]), and so many more.
     pub fn keeps(&self, design: &Scenario) -> usize {
         (self.budget / weight(design)).min(HISTORY)
     }
@@ -289,10 +304,10 @@ impl History {
 
     /// The history after an edit that replaced `current`: the redo side is cleared (its designs freed in a task of
     /// their own, as those the undo side lets go).
-    fn edited(&self, current: Rc<Scenario>) -> History {
+    fn edited(&self, current: Rc<Scenario>, next: &Scenario) -> History {
         platform::free_later(self.future.clone());
         History {
-            past: self.past.push(current, self.budget),
+            past: self.past.push(current, next, self.budget),
             future: Stack::default(),
             budget: self.budget,
         }
@@ -302,10 +317,10 @@ impl History {
     fn undo(&self, current: Rc<Scenario>) -> Option<(Rc<Scenario>, History)> {
         let (previous, past) = self.past.pop()?;
         Some((
-            previous,
+            previous.clone(),
             History {
                 past,
-                future: self.future.push(current, self.budget),
+                future: self.future.push(current, &previous, self.budget),
                 budget: self.budget,
             },
         ))
@@ -315,9 +330,9 @@ impl History {
     fn redo(&self, current: Rc<Scenario>) -> Option<(Rc<Scenario>, History)> {
         let (next, future) = self.future.pop()?;
         Some((
-            next,
+            next.clone(),
             History {
-                past: self.past.push(current, self.budget),
+                past: self.past.push(current, &next, self.budget),
                 future,
                 budget: self.budget,
             },
@@ -348,24 +363,46 @@ impl History {
 impl Stack {
     /// The `keep` most recent designs, most recent first.
     fn recent(&self, keep: usize) -> Vec<Rc<Scenario>> {
-        let mut designs = Vec::with_capacity(keep.min(self.len()));
-        let mut at = self.clone();
-        while designs.len() < keep {
-            let Some((design, below)) = at.pop() else {
-                break;
-            };
-            designs.push(design);
-            at = below;
-        }
-        designs
+        self.weighed(keep)
+            .into_iter()
+            .map(|(design, _)| design)
+            .collect()
     }
 
-    /// A stack of designs given most recent first.
+    /// The `keep` most recent designs with their weights, most recent first.
+    fn weighed(&self, keep: usize) -> Vec<(Rc<Scenario>, usize)> {
+        let mut entries = Vec::with_capacity(keep.min(self.len()));
+        let mut at = self.0.clone();
+        while entries.len() < keep {
+            let Some(entry) = at else {
+                break;
+            };
+            entries.push((entry.design.clone(), entry.own));
+            at = entry.below.0.clone();
+        }
+        entries
+    }
+
+    /// A stack of designs given most recent first, each weighed beside the one before it in the list (the most
+    /// recent whole).
     fn of(designs: Vec<Rc<Scenario>>) -> Stack {
+        let own: Vec<usize> = designs
+            .iter()
+            .enumerate()
+            .map(|(i, design)| {
+                weight_beside(
+                    design,
+                    i.checked_sub(1).and_then(|a| designs.get(a)).map(|d| &**d),
+                )
+            })
+            .collect();
         designs
             .into_iter()
+            .zip(own)
             .rev()
-            .fold(Stack::default(), |stack, design| stack.on(design))
+            .fold(Stack::default(), |stack, (design, own)| {
+                stack.on(design, own)
+            })
     }
 }
 
@@ -538,7 +575,7 @@ impl AppState {
 
     fn with_design(&self, next: Rc<Scenario>) -> Self {
         AppState {
-            history: self.history.edited(self.scenario.clone()),
+            history: self.history.edited(self.scenario.clone(), &next),
             scenario: next,
             notice: None,
             ..self.clone()
@@ -796,6 +833,73 @@ mod tests {
             History::default().keeps(&Scenario::parse(WEIGHED).unwrap()),
             HISTORY
         );
+    }
+
+    /// Ten VNets of one subnet each and a subscription: 1 + 11 resources + 10 subnets.
+    fn ten_vnets() -> Scenario {
+        let vnets: Vec<String> = (0..10)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v{i}",
+                     "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+                     "properties": {{"addressSpace": {{"addressPrefixes": ["10.{i}.0.0/16"]}},
+                       "subnets": [{{"name": "a", "properties": {{"addressPrefix": "10.{i}.0.0/24"}}}}]}}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"resources": [{}, {{"id": "/subscriptions/s", "type": "Microsoft.Resources/subscriptions"}}]}}"#,
+            vnets.join(", ")
+        );
+        Scenario::parse(&text).unwrap()
+    }
+
+    #[test]
+    fn a_step_weighs_what_it_does_not_share_so_edits_of_one_resource_keep_many() {
+        let design = ten_vnets();
+        assert_eq!(weight(&design), 22);
+        // A budget for two whole copies of this design...
+        let mut s = AppState::new(design);
+        s.history = History {
+            budget: 50,
+            ..History::default()
+        };
+        assert_eq!(s.history.keeps(&s.scenario), 2);
+        // ...keeps ten edits of the subscription's tags: each step shares all but that resource and the model's
+        // subscriptions with the design made from it (1 + 1 resource + 1 subscription).
+        let sub = avnm_core::model::ResourceId::new("/subscriptions/s");
+        let mut designs = vec![s.scenario.clone()];
+        for i in 0..10 {
+            s = s.reduce(Action::Change(Change::SetTags {
+                resource: sub.clone(),
+                tags: vec![("n".into(), i.to_string())],
+            }));
+            designs.push(s.scenario.clone());
+        }
+        assert_eq!(s.history.undoable(), 10);
+        assert_eq!(designs[1].size_apart_from(&designs[2]), 3);
+        let mut back = s.clone();
+        for _ in 0..10 {
+            back = back.reduce(Action::Undo);
+        }
+        assert!(Rc::ptr_eq(&back.scenario, &designs[0]), "ten edits back");
+        // An edit that rewrites the design (a rename changes ids everywhere) keeps a whole copy: the budget then
+        // holds that copy and only the most recent small steps that fit beside it.
+        let renamed = s.reduce(Action::Change(Change::Rename {
+            resource: avnm_core::model::ResourceId::new(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v0",
+            ),
+            name: "w0".into(),
+        }));
+        assert!(
+            renamed.history.undoable() < 11,
+            "{}",
+            renamed.history.undoable()
+        );
+        assert!(Rc::ptr_eq(
+            &renamed.reduce(Action::Undo).scenario,
+            &designs[10]
+        ));
     }
 
     #[test]

@@ -74,7 +74,10 @@ pub fn HeaderView() -> Html {
         .dispatch
         .reform(|_: MouseEvent| Action::Select(Selection::Overview));
     let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
-    let undo_title = undo_title(state.history.keeps(&state.scenario));
+    let undo_title = undo_title(
+        state.history.keeps(&state.scenario),
+        state.history.undoable(),
+    );
     let (sharing, dialog) = sharing(&dialog);
     html! {
         <header class="header">
@@ -100,15 +103,15 @@ pub fn HeaderView() -> Html {
 }
 
 /// What the Undo button says when hovered, given how many steps the history keeps for the design on screen.
-fn undo_title(keeps: usize) -> String {
-    match keeps {
-        0 => {
-            "Undo is off for this design: it is too large to keep a copy of it in memory".to_owned()
-        }
-        1 => "Undo the last change (one step is kept for a design this large)".to_owned(),
-        n if n < crate::state::HISTORY => {
-            format!("Undo the last change ({n} steps are kept for a design this large)")
-        }
-        _ => "Undo the last change".to_owned(),
+fn undo_title(keeps: usize, undoable: usize) -> String {
+    if keeps >= crate::state::HISTORY {
+        return "Undo the last change".to_owned();
+    }
+    let budget = "a design this large keeps its undo steps within a memory budget: many edits of a few \
+                  resources, fewer of edits that rewrite much of it";
+    match undoable {
+        0 => format!("Nothing to undo ({budget})"),
+        1 => format!("Undo the last change (one step kept; {budget})"),
+        n => format!("Undo the last change ({n} steps kept; {budget})"),
     }
 }
