@@ -92,46 +92,6 @@ fn forget(model: &mut Model, kind: &str, root: &str) {
     }
 }
 
-/// Adds the items of a model read from some resources to the model of the others.
-fn merge(into: &mut Model, read: Model) {
-    fn add<K: Ord + Clone, V: Clone>(items: &mut Items<K, V>, read: Items<K, V>) {
-        if !read.is_empty() {
-            Arc::make_mut(items).extend(Arc::unwrap_or_clone(read));
-        }
-    }
-    // Every map of the model, named, so that a new kind of item cannot be left out.
-    let Model {
-        vnets,
-        nics,
-        nsgs,
-        managers,
-        groups,
-        static_members,
-        connectivity_configs,
-        security_admin_configs,
-        policy_definitions,
-        policy_assignments,
-        management_groups,
-        subscriptions,
-        resource_groups,
-        commits: _,
-        intents: _,
-    } = read;
-    add(&mut into.vnets, vnets);
-    add(&mut into.nics, nics);
-    add(&mut into.nsgs, nsgs);
-    add(&mut into.managers, managers);
-    add(&mut into.groups, groups);
-    add(&mut into.static_members, static_members);
-    add(&mut into.connectivity_configs, connectivity_configs);
-    add(&mut into.security_admin_configs, security_admin_configs);
-    add(&mut into.policy_definitions, policy_definitions);
-    add(&mut into.policy_assignments, policy_assignments);
-    add(&mut into.management_groups, management_groups);
-    add(&mut into.subscriptions, subscriptions);
-    add(&mut into.resource_groups, resource_groups);
-}
-
 /// The model and reading diagnostics of `document`, which a change made from `before` (read into `model`, with
 /// the reading diagnostics `read`) by writing only inside the resources `touched` and appending resources.
 ///
@@ -211,14 +171,19 @@ pub(crate) fn read_again(
     for (_, _, kind, root) in &again {
         forget(&mut model, kind, root);
     }
-    let mut reader = Reader::default();
+    // Read into the model of the other resources: a child given as a resource of its own finds its parent there
+    // exactly when a full read finds it (the parent is of the same family, read again here, or absent from both).
+    let mut reader = Reader {
+        model,
+        ..Reader::default()
+    };
     for (i, node, _, _) in &again {
         if let Err(e) = reader.resource(node, *i) {
             return Some(Err(e));
         }
     }
     reader.attach_children();
-    merge(&mut model, reader.model);
+    let model = reader.model;
     let read_again: BTreeSet<usize> = again.iter().map(|(i, ..)| *i).collect();
     let mut diagnostics: Vec<Diagnostic> = read
         .iter()
