@@ -22,6 +22,7 @@ use serde_json::Value;
 
 pub use crate::path::{Path, PathError, Segment};
 pub use change::{Change, ChangeError, NewResource, Target, deploy_everything};
+pub use document::Texts;
 pub use edit::{Edit, EditError, FieldValue, apply, apply_all};
 pub use field::FieldError;
 pub use format::FormatError;
@@ -212,6 +213,13 @@ impl Scenario {
     /// The problems found in the document's values and references.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// [`Scenario::to_json`], written reusing the texts of the resources this design shares with the design
+    /// `texts` was last used for (a design made from it by changes, or the one it was made from), and keeping this
+    /// design's for next time: an autosave of a large design after an edit writes the resources the edit wrote in.
+    pub fn to_json_with(&self, texts: &mut Texts) -> String {
+        self.document.to_json_with(texts)
     }
 
     /// The document as pretty-printed JSON, with every key it was loaded with.

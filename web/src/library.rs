@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use avnm_core::Scenario;
-use avnm_core::scenario::About;
+use avnm_core::scenario::{About, Texts};
 use serde::{Deserialize, Serialize};
 use yew::Callback;
 
@@ -239,9 +239,10 @@ pub fn start() -> Start {
 }
 
 /// Autosaves the design on screen into the current saved design (made when there is none); `failed` hears why
-/// it could not be kept.
-pub fn autosave(scenario: &Scenario, failed: &Callback<String>) {
-    let text = platform::timed("autosave: write", || scenario.to_json());
+/// it could not be kept. `texts` keeps the text of each resource from one autosave to the next, so that after an
+/// edit only the resources it wrote in are written anew.
+pub fn autosave(scenario: &Scenario, texts: &mut Texts, failed: &Callback<String>) {
+    let text = platform::timed("autosave: write", || scenario.to_json_with(texts));
     let mut library = load();
     let now = keep::now();
     let id = match library.current.filter(|id| library.get(*id).is_some()) {

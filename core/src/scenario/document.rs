@@ -10,7 +10,8 @@
 //! It reads and writes as the JSON document it is: [`Document::to_value`] makes that tree, and it serializes to the
 //! same text, key for key.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
@@ -150,6 +151,111 @@ fn walk<'v>(mut at: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
     Some(at)
 }
 
+/// The JSON text of the resources of the designs written last, each kept while a design shares its resource, so
+/// that writing a design made by a change from the last one writes anew only the resources the change wrote in
+/// (see [`Document::to_json_with`]).
+#[derive(Debug, Default)]
+pub struct Texts {
+    /// By the address of a shared resource: the resource (to tell it from another later made at the same
+    /// address) and its text as an element of `resources` is written.
+    texts: HashMap<usize, (Weak<Value>, Arc<str>)>,
+}
+
+impl Texts {
+    /// How many resources' texts are kept.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether no text is kept.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
+/// `value` as pretty-printed JSON, each line after the first indented by `indent` more spaces (as a value nested
+/// that deep is written).
+fn pretty(value: &Value, indent: &str) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if text.contains('\n') {
+        text.replace('\n', &format!("\n{indent}"))
+    } else {
+        text
+    }
+}
+
+impl Document {
+    /// The document as pretty-printed JSON, the same text as [`serde_json::to_string_pretty`] of its tree, written
+    /// reusing the texts of resources written last time that it shares, and keeping its own for next time (the texts
+    /// of resources it does not have are let go).
+    pub(crate) fn to_json_with(&self, texts: &mut Texts) -> String {
+        let (Some(items), Value::Object(members)) = (&self.resources, &self.rest) else {
+            texts.texts.clear();
+            return serde_json::to_string_pretty(self).unwrap_or_default();
+        };
+        let mut kept = HashMap::with_capacity(items.len());
+        let mut resources: Vec<Arc<str>> = Vec::with_capacity(items.len());
+        for item in items {
+            let address = Arc::as_ptr(item) as usize;
+            let text = match texts.texts.remove(&address) {
+                Some((was, text)) if was.upgrade().is_some_and(|w| Arc::ptr_eq(&w, item)) => text,
+                _ => Arc::from(pretty(item, "    ")),
+            };
+            kept.insert(address, (Arc::downgrade(item), text.clone()));
+            resources.push(text);
+        }
+        texts.texts = kept;
+        let key = |k: &str| serde_json::to_string(k).unwrap_or_default();
+        let list = || {
+            if resources.is_empty() {
+                return "[]".to_owned();
+            }
+            let length = resources.iter().map(|t| t.len() + 6).sum::<usize>() + 4;
+            let mut list = String::with_capacity(length);
+            list.push_str("[\n");
+            for (i, text) in resources.iter().enumerate() {
+                if i > 0 {
+                    list.push_str(",\n");
+                }
+                list.push_str("    ");
+                list.push_str(text);
+            }
+            list.push_str("\n  ]");
+            list
+        };
+        let mut entries: Vec<(String, String)> = Vec::with_capacity(members.len() + 1);
+        let mut written = false;
+        for (k, value) in members {
+            if !written && k.as_str() > RESOURCES {
+                entries.push((key(RESOURCES), list()));
+                written = true;
+            }
+            entries.push((key(k), pretty(value, "  ")));
+        }
+        if !written {
+            entries.push((key(RESOURCES), list()));
+        }
+        let length = entries
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 6)
+            .sum::<usize>()
+            + 4;
+        let mut out = String::with_capacity(length);
+        out.push_str("{\n");
+        for (i, (k, v)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            out.push_str("  ");
+            out.push_str(k);
+            out.push_str(": ");
+            out.push_str(v);
+        }
+        out.push_str("\n}");
+        out
+    }
+}
+
 /// The elements of `resources`, kept apart or inline.
 struct Resources<'a> {
     kept: std::slice::Iter<'a, Arc<Value>>,
@@ -244,6 +350,50 @@ mod tests {
         assert_eq!(at("title"), Some(json!("t")));
         assert_eq!(document.member("commits"), Some(&json!([])));
         assert!(document.shared().is_some_and(|s| s.len() == 2));
+    }
+
+    #[test]
+    fn a_document_written_with_kept_texts_is_its_pretty_text() {
+        let documents = [
+            json!({"title": "two\nlines \u{e9}", "resources": [{"id": "a", "tags": {}, "p": {"l": [], "n": [1, {"x": null}]}}], "zeta": {"k": [true]}}),
+            json!({"resources": []}),
+            json!({"resources": [{}], "commits": []}),
+            json!({"intents": [{"name": "i"}]}),
+            json!({"resources": {"not": "a list"}}),
+        ];
+        let mut texts = Texts::default();
+        for value in documents {
+            let document = Document::new(value.clone());
+            let whole = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(document.to_json_with(&mut texts), whole);
+            assert_eq!(
+                document.to_json_with(&mut texts),
+                whole,
+                "again, from the kept texts"
+            );
+        }
+        // A copy with one resource written in reuses the text of the other, and writes that one anew.
+        let first = Document::new(documents_first());
+        first.to_json_with(&mut texts);
+        let kept = |texts: &Texts, document: &Document, i: usize| {
+            let item = &document.shared().unwrap()[i];
+            texts.texts[&(Arc::as_ptr(item) as usize)].1.clone()
+        };
+        let (a, b) = (kept(&texts, &first, 0), kept(&texts, &first, 1));
+        let mut second = first.clone();
+        if let (_, Some(items)) = second.parts_mut() {
+            Arc::make_mut(&mut items[1])["name"] = json!("b2");
+        }
+        assert_eq!(
+            second.to_json_with(&mut texts),
+            serde_json::to_string_pretty(&second.to_value()).unwrap()
+        );
+        assert!(
+            Arc::ptr_eq(&kept(&texts, &second, 0), &a),
+            "the shared resource's text is reused"
+        );
+        assert!(!Arc::ptr_eq(&kept(&texts, &second, 1), &b));
+        assert_eq!(texts.len(), 2);
     }
 
     fn documents_first() -> Value {

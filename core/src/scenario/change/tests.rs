@@ -1375,3 +1375,23 @@ fn a_change_shares_with_the_design_before_what_it_did_not_write() {
     assert_eq!(s.resources().len(), 13);
     assert_eq!(again.size_apart_from(&s), 1 + (13 + 2) + (3 + 2 + 8));
 }
+
+/// Writing a design reusing the texts of the resources it shares with the design written before gives the text
+/// of writing it whole, edit after edit of every example (the texts kept follow the design).
+#[test]
+fn a_design_written_reusing_the_texts_of_shared_resources_is_the_same_text() {
+    for text in crate::EXAMPLES {
+        let mut texts = crate::scenario::Texts::default();
+        let mut design = Scenario::parse(text).unwrap();
+        assert_eq!(design.to_json_with(&mut texts), design.to_json());
+        assert_eq!(texts.len(), design.resources().len());
+        for change in crate::tests::edits(&design).into_iter().step_by(7) {
+            let Ok(next) = design.change(&change) else {
+                continue;
+            };
+            assert_eq!(next.to_json_with(&mut texts), next.to_json(), "{change:?}");
+            assert_eq!(texts.len(), next.resources().len(), "{change:?}");
+            design = next;
+        }
+    }
+}
