@@ -164,7 +164,8 @@ impl Scenario {
     /// The size (in the units of [`Scenario::size`]) of what this design holds that `other` does not share: the
     /// resources of its document that are not the same as (shared with) `other`'s, each with the subnets and rules
     /// it writes, and the kinds of model items it has a copy of (a design made by a change from another shares
-    /// everything the change did not write). At least 1.
+    /// everything the change did not write). At least 1, at most [`Scenario::size`] (which counts the document
+    /// and the model together: a design that shares nothing is its whole size).
     pub fn size_apart_from(&self, other: &Scenario) -> usize {
         fn inside(resource: &Value) -> usize {
             let list = |key| {
@@ -207,7 +208,7 @@ impl Scenario {
             + copied(&a.management_groups, &b.management_groups)
             + copied(&a.subscriptions, &b.subscriptions)
             + copied(&a.resource_groups, &b.resource_groups);
-        1 + resources + model + others
+        (1 + resources + model + others).min(self.size())
     }
 
     /// The problems found in the document's values and references.

@@ -854,6 +854,30 @@ mod tests {
         Scenario::parse(&text).unwrap()
     }
 
+    /// Undoing the load of a design that fits the budget once keeps it for redo: a design that shares nothing
+    /// with the one beside it weighs its size, not its document and its model counted apart (which would be
+    /// about twice its size: a 10,000-VNet design lost its redo so).
+    #[test]
+    fn undoing_a_load_keeps_the_loaded_design_for_redo() {
+        let mut s = AppState::new(Scenario::default());
+        s.history = History {
+            budget: 30,
+            ..History::default()
+        };
+        let text = ten_vnets().to_json();
+        let loaded = s.reduce(Action::Change(Change::Replace(text)));
+        assert_eq!(weight(&loaded.scenario), 22);
+        let undone = loaded.reduce(Action::Undo);
+        assert_eq!(undone.scenario.resources().len(), 0);
+        assert_eq!(
+            undone.history.redoable(),
+            1,
+            "the loaded design is kept whole: 22 of 30"
+        );
+        let redone = undone.reduce(Action::Redo);
+        assert!(Rc::ptr_eq(&redone.scenario, &loaded.scenario));
+    }
+
     #[test]
     fn a_step_weighs_what_it_does_not_share_so_edits_of_one_resource_keep_many() {
         let design = ten_vnets();
