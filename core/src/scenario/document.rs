@@ -153,7 +153,7 @@ fn walk<'v>(mut at: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
 
 /// The JSON text of the resources of the designs written last, each kept while a design shares its resource, so
 /// that writing a design made by a change from the last one writes anew only the resources the change wrote in
-/// (see [`Document::to_json_with`]).
+/// (see [`Scenario::to_json_with`](crate::Scenario::to_json_with)).
 #[derive(Debug, Default)]
 pub struct Texts {
     /// By the address of a shared resource: the resource (to tell it from another later made at the same
