@@ -542,20 +542,10 @@ fn take(document: &mut Draft, path: &Path) -> bool {
 
 /// Appends to the array at a path, made when missing.
 fn push(document: &mut Draft, path: &Path, value: Value) -> Result<(), ChangeError> {
-    if *path == resources() {
-        return document
-            .append(value)
-            .then_some(())
-            .ok_or_else(|| ChangeError::Path(path.clone()));
-    }
-    let slot = at(document, path)?;
-    if slot.is_null() {
-        *slot = Value::Array(Vec::new());
-    }
-    slot.as_array_mut()
-        .ok_or_else(|| ChangeError::Path(path.clone()))?
-        .push(value);
-    Ok(())
+    document
+        .push(&path.segments(), value)
+        .then_some(())
+        .ok_or_else(|| ChangeError::Path(path.clone()))
 }
 
 fn resources() -> Path {

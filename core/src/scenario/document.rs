@@ -22,6 +22,10 @@ use crate::path::{Path, Segment};
 pub(crate) const RESOURCES: &str = "resources";
 
 /// A scenario document.
+///
+/// INVARIANT: a `resources` member that is a list is always kept apart, in `resources` (a [`Document`] is made
+/// only by [`Document::new`], and a change's draft makes its result with it when it wrote in the document as a
+/// whole or outside a kept list).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Document {
     /// Every member but `resources` when it is a list, which `resources` holds; else the whole document.
@@ -58,17 +62,13 @@ impl Document {
         self.resources.as_deref()
     }
 
-    /// The elements of `resources`, whether kept apart or not (none when it is missing or not a list).
+    /// The elements of `resources` (none when it is missing or not a list).
     pub(crate) fn resources(&self) -> impl ExactSizeIterator<Item = &Value> {
-        let kept = self.resources.as_deref().unwrap_or_default();
-        let inline = match (&self.resources, self.rest.get(RESOURCES)) {
-            (None, Some(Value::Array(items))) => items.as_slice(),
-            _ => &[],
-        };
-        Resources {
-            kept: kept.iter(),
-            inline: inline.iter(),
-        }
+        self.resources
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|item| &**item)
     }
 
     /// A member of the document other than a shared `resources` list.
@@ -205,80 +205,59 @@ impl Document {
             resources.push(text);
         }
         texts.texts = kept;
-        let key = |k: &str| serde_json::to_string(k).unwrap_or_default();
-        let list = || {
-            if resources.is_empty() {
-                return "[]".to_owned();
-            }
-            let length = resources.iter().map(|t| t.len() + 6).sum::<usize>() + 4;
-            let mut list = String::with_capacity(length);
-            list.push_str("[\n");
-            for (i, text) in resources.iter().enumerate() {
-                if i > 0 {
-                    list.push_str(",\n");
-                }
-                list.push_str("    ");
-                list.push_str(text);
-            }
-            list.push_str("\n  ]");
-            list
+        let list = if resources.is_empty() {
+            "[]".to_owned()
+        } else {
+            lines("[", "    ", "  ]", &resources)
         };
-        let mut entries: Vec<(String, String)> = Vec::with_capacity(members.len() + 1);
-        let mut written = false;
-        for (k, value) in members {
-            if !written && k.as_str() > RESOURCES {
-                entries.push((key(RESOURCES), list()));
-                written = true;
-            }
-            entries.push((key(k), pretty(value, "  ")));
-        }
-        if !written {
-            entries.push((key(RESOURCES), list()));
-        }
-        let length = entries
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 6)
-            .sum::<usize>()
-            + 4;
-        let mut out = String::with_capacity(length);
-        out.push_str("{\n");
-        for (i, (k, v)) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push_str(",\n");
-            }
-            out.push_str("  ");
-            out.push_str(k);
-            out.push_str(": ");
-            out.push_str(v);
-        }
-        out.push_str("\n}");
-        out
+        let entries: Vec<String> = in_order(members)
+            .map(|(k, value)| {
+                let key = serde_json::to_string(k).unwrap_or_default();
+                match value {
+                    Some(value) => format!("{key}: {}", pretty(value, "  ")),
+                    None => format!("{key}: {list}"),
+                }
+            })
+            .collect();
+        lines("{", "  ", "}", &entries)
     }
 }
 
-/// The elements of `resources`, kept apart or inline.
-struct Resources<'a> {
-    kept: std::slice::Iter<'a, Arc<Value>>,
-    inline: std::slice::Iter<'a, Value>,
+/// `items` one per line, each after `indent`, between `open` and `close` (as the pretty printer writes a list or
+/// an object that is not empty).
+fn lines(open: &str, indent: &str, close: &str, items: &[impl AsRef<str>]) -> String {
+    let length = items
+        .iter()
+        .map(|item| item.as_ref().len() + indent.len() + 2)
+        .sum::<usize>();
+    let mut out = String::with_capacity(open.len() + length + close.len() + 1);
+    out.push_str(open);
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(indent);
+        out.push_str(item.as_ref());
+    }
+    out.push('\n');
+    out.push_str(close);
+    out
 }
 
-impl<'a> Iterator for Resources<'a> {
-    type Item = &'a Value;
-
-    fn next(&mut self) -> Option<&'a Value> {
-        self.kept
-            .next()
-            .map(|item| &**item)
-            .or_else(|| self.inline.next())
+/// The members of a document whose resources are kept apart, in the order the tree's map keeps its keys, with the
+/// resources (`None`) where `resources` falls among them.
+fn in_order(members: &Map<String, Value>) -> impl Iterator<Item = (&str, Option<&Value>)> {
+    let at = members
+        .keys()
+        .position(|k| k.as_str() > RESOURCES)
+        .unwrap_or(members.len());
+    fn member<'m>((k, v): (&'m String, &'m Value)) -> (&'m str, Option<&'m Value>) {
+        (k.as_str(), Some(v))
     }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.kept.len() + self.inline.len();
-        (len, Some(len))
-    }
+    let before = members.iter().take(at).map(member);
+    let after = members.iter().skip(at).map(member);
+    before
+        .chain(std::iter::once((RESOURCES, None)))
+        .chain(after)
 }
-
-impl ExactSizeIterator for Resources<'_> {}
 
 /// The shared resources as the list they stand for.
 struct List<'a>(&'a [Arc<Value>]);
@@ -296,16 +275,11 @@ impl Serialize for Document {
             return self.rest.serialize(serializer);
         };
         let mut map = serializer.serialize_map(Some(members.len() + 1))?;
-        let mut written = false;
-        for (key, value) in members {
-            if !written && key.as_str() > RESOURCES {
-                map.serialize_entry(RESOURCES, &List(items))?;
-                written = true;
+        for (key, value) in in_order(members) {
+            match value {
+                Some(value) => map.serialize_entry(key, value)?,
+                None => map.serialize_entry(key, &List(items))?,
             }
-            map.serialize_entry(key, value)?;
-        }
-        if !written {
-            map.serialize_entry(RESOURCES, &List(items))?;
         }
         map.end()
     }

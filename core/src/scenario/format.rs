@@ -9,6 +9,7 @@
 //! rendering while the user types.
 
 mod again;
+mod kinds;
 pub(crate) mod node;
 pub(crate) mod policy;
 pub(crate) mod shape;
@@ -199,26 +200,24 @@ impl Reader {
             .get("properties")
             .unwrap_or_else(|| node.at_key("properties", &Value::Null));
         match kind.as_str() {
-            "microsoft.network/virtualnetworks" => self.vnet(node, &props, id, order)?,
-            "microsoft.network/virtualnetworks/subnets" => {
+            kinds::VNET => self.vnet(node, &props, id, order)?,
+            kinds::SUBNET => {
                 let subnet = self.subnet(node, id)?;
                 self.subnets.push(subnet);
             }
-            "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
+            kinds::PEERING => {
                 let peering = read_peering(node, id)?;
                 self.peerings.push((VnetId::new(parent_of(id)), peering));
             }
-            "microsoft.network/networkinterfaces" => self.nic(&props, id, &node.path())?,
-            "microsoft.network/networksecuritygroups" => self.nsg(&props, id, &node.path())?,
-            "microsoft.network/networksecuritygroups/securityrules" => {
+            kinds::NIC => self.nic(&props, id, &node.path())?,
+            kinds::NSG => self.nsg(&props, id, &node.path())?,
+            kinds::NSG_RULE => {
                 let rule = self.nsg_rule(node, id)?;
                 self.nsg_rules.push((NsgId::new(parent_of(id)), rule));
             }
-            "microsoft.network/networkmanagers" => self.manager(node, &props, id)?,
-            "microsoft.network/networkmanagers/networkgroups" => {
-                self.group(&props, id, &node.path())?
-            }
-            "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
+            kinds::MANAGER => self.manager(node, &props, id)?,
+            kinds::GROUP => self.group(&props, id, &node.path())?,
+            kinds::STATIC_MEMBER => {
                 let resource = props.req_str("resourceId")?;
                 let member = StaticMember {
                     id: StaticMemberId::new(id),
@@ -228,33 +227,27 @@ impl Reader {
                 };
                 Arc::make_mut(&mut self.model.static_members).insert(member.id.clone(), member);
             }
-            "microsoft.network/networkmanagers/connectivityconfigurations" => {
+            kinds::CONNECTIVITY => {
                 self.connectivity(&props, id, &node.path())?;
             }
-            "microsoft.network/networkmanagers/securityadminconfigurations" => {
+            kinds::ADMIN => {
                 self.security_admin(&props, id, &node.path())?;
             }
-            "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections" => {
+            kinds::COLLECTION => {
                 let collection = read_collection(&props, id, &node.path())?;
                 self.collections
                     .push((ConfigurationId::new(parent_of(id)), collection));
             }
-            "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules" => {
+            kinds::ADMIN_RULE => {
                 if let Some(rule) = self.admin_rule(node, id)? {
                     self.admin_rules
                         .push((RuleCollectionId::new(parent_of(id)), rule));
                 }
             }
-            "microsoft.authorization/policydefinitions" => {
-                self.policy_definition(node, &props, id)?
-            }
-            "microsoft.authorization/policyassignments" => {
-                self.policy_assignment(&props, id, &node.path())?
-            }
-            "microsoft.management/managementgroups" => {
-                self.management_group(&props, id, &node.path())?
-            }
-            "microsoft.resources/subscriptions" => {
+            kinds::POLICY_DEFINITION => self.policy_definition(node, &props, id)?,
+            kinds::POLICY_ASSIGNMENT => self.policy_assignment(&props, id, &node.path())?,
+            kinds::MANAGEMENT_GROUP => self.management_group(&props, id, &node.path())?,
+            kinds::SUBSCRIPTION => {
                 let display_name = props
                     .opt_str("displayName")?
                     .or(node.opt_str("displayName")?)
@@ -267,7 +260,7 @@ impl Reader {
                 };
                 Arc::make_mut(&mut self.model.subscriptions).insert(sub.id.clone(), sub);
             }
-            "microsoft.resources/resourcegroups" => {
+            kinds::RESOURCE_GROUP => {
                 let rg = ResourceGroup {
                     id: ResourceGroupId::new(id),
                     location: node.opt_str("location")?.map(Location::new),

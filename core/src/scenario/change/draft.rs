@@ -3,7 +3,7 @@
 //!
 //! The copy shares every resource with the design it was made from until the change writes in it (a resource is
 //! copied then, alone); a change that writes in the list of resources itself (a removal) or everywhere (a rename)
-//! works on the whole document as one tree. Every write goes through [`Draft::slot`], [`Draft::append`] or
+//! works on the whole document as one tree. Every write goes through [`Draft::slot`], [`Draft::push`] or
 //! [`Draft::whole`], so nothing is written unrecorded.
 
 use std::collections::BTreeSet;
@@ -67,34 +67,30 @@ impl Draft {
         }
     }
 
-    /// Appends a resource to `resources` (made when missing): the resources before it keep their places.
-    /// `false` when `resources` is not a list.
-    pub(crate) fn append(&mut self, resource: Value) -> bool {
-        if let Some(whole) = &mut self.whole {
-            let key = [Segment::Key(RESOURCES.to_owned())];
-            let Some(list) = locate(whole, &key, true) else {
-                return false;
-            };
-            if list.is_null() {
-                *list = Value::Array(Vec::new());
-            }
-            return match list.as_array_mut() {
-                Some(items) => {
-                    items.push(resource);
-                    true
-                }
-                None => false,
-            };
+    /// Appends `value` to the list at `path` (made when missing); `false` when what is there is not a list.
+    /// A resource appended to a kept `resources` list leaves the others shared, in their places.
+    pub(crate) fn push(&mut self, path: &[Segment], value: Value) -> bool {
+        let resources = matches!(path, [Segment::Key(key)] if key == RESOURCES);
+        if resources
+            && self.whole.is_none()
+            && self.document.start_resources()
+            && let (_, Some(items)) = self.document.parts_mut()
+        {
+            items.push(Arc::new(value));
+            return true;
         }
-        if !self.document.start_resources() {
+        let Some(list) = self.slot(path, true) else {
             return false;
+        };
+        if list.is_null() {
+            *list = Value::Array(Vec::new());
         }
-        match self.document.parts_mut() {
-            (_, Some(items)) => {
-                items.push(Arc::new(resource));
+        match list.as_array_mut() {
+            Some(items) => {
+                items.push(value);
                 true
             }
-            (_, None) => false,
+            None => false,
         }
     }
 
@@ -119,7 +115,10 @@ impl Draft {
     pub(crate) fn finish(self) -> (Document, Touched) {
         match self.whole {
             Some(whole) => (Document::new(whole), self.touched),
-            None => (self.document, self.touched),
+            // Its resources were kept apart, and still are.
+            None if self.document.shared().is_some() => (self.document, self.touched),
+            // Written as one tree (it had no list of resources): made again, to keep one if it has one now.
+            None => (Document::new(self.document.into_value()), self.touched),
         }
     }
 }
@@ -140,7 +139,7 @@ mod tests {
         let mut draft = Draft::new(before.clone());
         *draft.slot(&segments("resources[2].name"), true).unwrap() = json!("c2");
         *draft.slot(&segments("resources[0].tags.x"), true).unwrap() = json!("1");
-        assert!(draft.append(json!({"id": "d"})));
+        assert!(draft.push(&segments("resources"), json!({"id": "d"})));
         assert_eq!(
             draft.find(&Path::parse("resources[3].id").unwrap()),
             Some(&json!("d"))
@@ -174,7 +173,7 @@ mod tests {
         if let Some(Value::Array(items)) = draft.whole().get_mut("resources") {
             items.remove(0);
         }
-        assert!(draft.append(json!({"id": "c"})));
+        assert!(draft.push(&segments("resources"), json!({"id": "c"})));
         let (document, touched) = draft.finish();
         assert_eq!(touched, Touched::Everything);
         assert_eq!(
@@ -182,9 +181,9 @@ mod tests {
             json!([{"id": "b"}, {"id": "c"}])
         );
         let mut draft = Draft::new(Document::new(json!({"resources": {"not": "a list"}})));
-        assert!(!draft.append(json!({})));
+        assert!(!draft.push(&segments("resources"), json!({})));
         let mut draft = Draft::new(Document::new(json!({"intents": []})));
-        assert!(draft.append(json!({"id": "a"})));
+        assert!(draft.push(&segments("resources"), json!({"id": "a"})));
         assert_eq!(
             draft.finish().0.to_value()["resources"],
             json!([{"id": "a"}])

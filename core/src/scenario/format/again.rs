@@ -12,23 +12,12 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::kinds::*;
 use super::node::Node;
 use super::{Document, FormatError, Reader, in_document_order, resources_node, written_type};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::ids::parent_of;
 use crate::model::*;
-
-const VNET: &str = "microsoft.network/virtualnetworks";
-const SUBNET: &str = "microsoft.network/virtualnetworks/subnets";
-const PEERING: &str = "microsoft.network/virtualnetworks/virtualnetworkpeerings";
-const NSG: &str = "microsoft.network/networksecuritygroups";
-const NSG_RULE: &str = "microsoft.network/networksecuritygroups/securityrules";
-const ADMIN: &str = "microsoft.network/networkmanagers/securityadminconfigurations";
-const COLLECTION: &str =
-    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections";
-const ADMIN_RULE: &str =
-    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules";
-const MANAGEMENT_GROUP: &str = "microsoft.management/managementgroups";
 
 /// The id of the resource whose model item a resource of type `kind` (lowercase) and id `id` is read into.
 fn family<'i>(kind: &str, id: &'i str) -> &'i str {
@@ -61,33 +50,21 @@ fn forget(model: &mut Model, kind: &str, root: &str) {
             &mut model.security_admin_configs,
             &ConfigurationId::new(root),
         ),
-        "microsoft.network/networkinterfaces" => remove(&mut model.nics, &NicId::new(root)),
-        "microsoft.network/networkmanagers" => {
-            remove(&mut model.managers, &NetworkManagerId::new(root))
-        }
-        "microsoft.network/networkmanagers/networkgroups" => {
-            remove(&mut model.groups, &NetworkGroupId::new(root))
-        }
-        "microsoft.network/networkmanagers/networkgroups/staticmembers" => {
-            remove(&mut model.static_members, &StaticMemberId::new(root))
-        }
-        "microsoft.network/networkmanagers/connectivityconfigurations" => {
-            remove(&mut model.connectivity_configs, &ConfigurationId::new(root))
-        }
-        "microsoft.authorization/policydefinitions" => remove(
+        NIC => remove(&mut model.nics, &NicId::new(root)),
+        MANAGER => remove(&mut model.managers, &NetworkManagerId::new(root)),
+        GROUP => remove(&mut model.groups, &NetworkGroupId::new(root)),
+        STATIC_MEMBER => remove(&mut model.static_members, &StaticMemberId::new(root)),
+        CONNECTIVITY => remove(&mut model.connectivity_configs, &ConfigurationId::new(root)),
+        POLICY_DEFINITION => remove(
             &mut model.policy_definitions,
             &PolicyDefinitionId::new(root),
         ),
-        "microsoft.authorization/policyassignments" => remove(
+        POLICY_ASSIGNMENT => remove(
             &mut model.policy_assignments,
             &PolicyAssignmentId::new(root),
         ),
-        "microsoft.resources/subscriptions" => {
-            remove(&mut model.subscriptions, &SubscriptionId::new(root))
-        }
-        "microsoft.resources/resourcegroups" => {
-            remove(&mut model.resource_groups, &ResourceGroupId::new(root))
-        }
+        SUBSCRIPTION => remove(&mut model.subscriptions, &SubscriptionId::new(root)),
+        RESOURCE_GROUP => remove(&mut model.resource_groups, &ResourceGroupId::new(root)),
         _ => {}
     }
 }
@@ -222,12 +199,6 @@ mod tests {
         assert_eq!(family(VNET, vnet), vnet);
         let group = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkManagers/m/networkGroups/g";
         let member = format!("{group}/staticMembers/x");
-        assert_eq!(
-            family(
-                "microsoft.network/networkmanagers/networkgroups/staticmembers",
-                &member
-            ),
-            member
-        );
+        assert_eq!(family(STATIC_MEMBER, &member), member);
     }
 }
