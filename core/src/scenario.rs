@@ -22,7 +22,7 @@ use serde_json::Value;
 
 pub use crate::path::{Path, PathError, Segment};
 pub use change::{Change, ChangeError, NewResource, Target, deploy_everything};
-pub use document::Texts;
+pub use document::{RESOURCES_PER_PIECE, Texts};
 pub use edit::{Edit, EditError, FieldValue, apply, apply_all};
 pub use field::FieldError;
 pub use format::FormatError;
@@ -221,6 +221,14 @@ impl Scenario {
     /// design's for next time: an autosave of a large design after an edit writes the resources the edit wrote in.
     pub fn to_json_with(&self, texts: &mut Texts) -> String {
         self.document.to_json_with(texts)
+    }
+
+    /// [`Scenario::to_json_with`]'s text in pieces whose concatenation it is: the members before the resources, the
+    /// resources [`RESOURCES_PER_PIECE`](crate::scenario::RESOURCES_PER_PIECE) at a time, the members after them. A
+    /// piece with the same text as the piece `texts` kept at its place last time is that piece (the same `Arc`):
+    /// the playground stores a large design as pieces and, after an edit, writes those that are new.
+    pub fn to_json_pieces(&self, texts: &mut Texts) -> Vec<std::sync::Arc<str>> {
+        self.document.to_json_pieces(texts)
     }
 
     /// The document as pretty-printed JSON, with every key it was loaded with.

@@ -4,7 +4,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use avnm_core::analysis::analyze_after;
-use avnm_core::scenario::Texts;
 use avnm_core::{Analysis, Scenario, analyze};
 use yew::prelude::*;
 
@@ -311,11 +310,11 @@ fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
         Callback::from(move |message: String| dispatch.dispatch(Action::Notify(message)))
     };
     let first = use_mut_ref(|| state.scenario.clone());
-    let texts = use_mut_ref(Texts::default);
+    let saver = use_mut_ref(library::Autosaver::default);
     let saving = ready.clone();
     use_effect_with(Same(state.scenario.clone()), move |d| {
         if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
-            library::autosave(&d.0, &mut texts.borrow_mut(), &notify);
+            library::autosave(&d.0, &mut saver.borrow_mut(), &notify);
         }
     });
     let saving = ready.clone();

@@ -5,7 +5,9 @@
 //! [`platform::keep`], in `localStorage` while it has room and in IndexedDB beyond.
 //! The design on screen is always one of the saved designs: [`Library::current`].
 
+use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use avnm_core::Scenario;
 use avnm_core::scenario::{About, Texts};
@@ -72,11 +74,20 @@ pub struct Library {
 const UNTITLED: &str = "Untitled design";
 
 /// The name a design's title suggests.
-fn title_of(text: &str) -> String {
-    About::of(text)
-        .title
+fn name_of(title: Option<&str>) -> String {
+    title
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| UNTITLED.to_owned())
+        .map_or_else(|| UNTITLED.to_owned(), str::to_owned)
+}
+
+/// The name the title of the design `text` suggests.
+fn title_of(text: &str) -> String {
+    name_of(About::of(text).title.as_deref())
+}
+
+/// The title of a design.
+fn title(scenario: &Scenario) -> Option<&str> {
+    scenario.member("title").and_then(|t| t.as_str())
 }
 
 impl Library {
@@ -107,27 +118,32 @@ impl Library {
 
     /// Adds a design named after `text`'s title (or `name` when given, as chosen by the user) and returns its id.
     pub fn add(&mut self, text: &str, name: Option<&str>, now: f64) -> u32 {
-        let id = self.designs.iter().map(|d| d.id).max().map_or(1, |m| m + 1);
         let base = name.map_or_else(|| title_of(text), str::to_owned);
-        let name = self.unique_name(&base, None);
+        self.add_named(&base, text.len(), now)
+    }
+
+    /// Adds a design of `size` bytes named `base` (numbered when taken) and returns its id.
+    fn add_named(&mut self, base: &str, size: usize, now: f64) -> u32 {
+        let id = self.designs.iter().map(|d| d.id).max().map_or(1, |m| m + 1);
+        let name = self.unique_name(base, None);
         self.designs.push(Saved {
             id,
             name,
             named: false,
             changed: now,
-            size: text.len(),
+            size,
         });
         id
     }
 
-    /// Notes that design `id` now holds `text`: its size, and its name when the user did not choose one (it
-    /// follows the title). When it changed is noted once the text is kept: [`Library::kept`].
-    pub fn update(&mut self, id: u32, text: &str) {
-        let title = title_of(text);
+    /// Notes that design `id` now holds a design of `size` bytes whose title suggests the name `title`: its size,
+    /// and its name when the user did not choose one (it follows the title). When it changed is noted once the text
+    /// is kept: [`Library::kept`].
+    pub fn update(&mut self, id: u32, title: &str, size: usize) {
         let follows = self.get(id).is_some_and(|d| !d.named && d.name != title);
-        let name = follows.then(|| self.unique_name(&title, Some(id)));
+        let name = follows.then(|| self.unique_name(title, Some(id)));
         if let Some(saved) = self.get_mut(id) {
-            saved.size = text.len();
+            saved.size = size;
             if let Some(name) = name {
                 saved.name = name;
             }
@@ -238,35 +254,119 @@ pub fn start() -> Start {
     }
 }
 
+/// A design of more bytes of text than this is kept in pieces in IndexedDB ([`keep::keep_pieces`]): it would not
+/// fit in `localStorage`'s 5 MiB (counted in UTF-16) for long, and after an edit only the pieces it changed are
+/// written.
+const IN_PIECES_FROM: usize = 1024 * 1024;
+
+/// What the autosave keeps from one design to the next: the texts of the last design's resources and pieces, and
+/// the pieces IndexedDB is known to hold.
+#[derive(Default)]
+pub struct Autosaver {
+    texts: Texts,
+    /// How many autosaves were made.
+    count: u64,
+    /// The pieces of the last design whose transaction completed: which saved design, which autosave, its pieces.
+    kept: Rc<RefCell<Option<KeptPieces>>>,
+}
+
+/// Which saved design, which autosave, and its pieces.
+type KeptPieces = (u32, u64, Vec<Arc<str>>);
+
 /// Autosaves the design on screen into the current saved design (made when there is none); `failed` hears why
-/// it could not be kept. `texts` keeps the text of each resource from one autosave to the next, so that after an
-/// edit only the resources it wrote in are written anew.
-pub fn autosave(scenario: &Scenario, texts: &mut Texts, failed: &Callback<String>) {
-    let text = platform::timed("autosave: write", || scenario.to_json_with(texts));
+/// it could not be kept. `saver` keeps the text of each resource from one autosave to the next, so that after an
+/// edit only the resources it wrote in are written anew, and, for a large design, only the pieces that hold them
+/// are stored.
+pub fn autosave(scenario: &Scenario, saver: &mut Autosaver, failed: &Callback<String>) {
+    let pieces = platform::timed("autosave: write", || {
+        scenario.to_json_pieces(&mut saver.texts)
+    });
+    let size = pieces.iter().map(|p| p.len()).sum::<usize>();
+    let title = name_of(title(scenario));
     let mut library = load();
     let now = keep::now();
     let id = match library.current.filter(|id| library.get(*id).is_some()) {
         Some(id) => {
-            library.update(id, &text);
+            library.update(id, &title, size);
             id
         }
         None => {
-            let id = library.add(&text, None, 0.0);
+            let id = library.add_named(&title, size, 0.0);
             library.current = Some(id);
             id
         }
     };
-    keep::journal(JOURNAL, journal_text(id, now, &text));
+    saver.count += 1;
+    let count = saver.count;
+    if size < IN_PIECES_FROM {
+        // Kept whole, its pieces in IndexedDB (if any) are let go: none is known to be held any more.
+        *saver.kept.borrow_mut() = Some((id, count, Vec::new()));
+        let text = pieces.concat();
+        keep::journal(JOURNAL, journal_text(id, now, &text));
+        if !store(&library) {
+            failed.emit(not_kept("the browser's storage is full"));
+            return;
+        }
+        keep_text(id, &text, now, failed);
+        return;
+    }
     if !store(&library) {
         failed.emit(not_kept("the browser's storage is full"));
         return;
     }
+    // The pieces that differ from those of the last design IndexedDB is known to hold (a superset of what changed
+    // since a write still under way: its pieces are the last design's or new).
+    let anew: Vec<(usize, Arc<str>)> = {
+        let kept = saver.kept.borrow();
+        let was = kept
+            .as_ref()
+            .filter(|(kept_id, _, _)| *kept_id == id)
+            .map(|(_, _, pieces)| pieces.as_slice());
+        pieces
+            .iter()
+            .enumerate()
+            .filter(|(at, piece)| {
+                !was.and_then(|was| was.get(*at))
+                    .is_some_and(|w| Arc::ptr_eq(w, piece))
+            })
+            .map(|(at, piece)| (at, piece.clone()))
+            .collect()
+    };
+    let kept = saver.kept.clone();
+    let failed = failed.clone();
+    keep::keep_pieces(
+        &design_key(id),
+        pieces.len(),
+        anew,
+        (JOURNAL, journal_text(id, now, IN_INDEXED_DB_PIECES)),
+        Callback::from(move |done: Result<(), String>| match done {
+            Ok(()) => {
+                let newer = kept.borrow().as_ref().is_none_or(|(_, c, _)| *c < count);
+                if newer {
+                    *kept.borrow_mut() = Some((id, count, pieces.clone()));
+                }
+                let mut library = load();
+                if library.kept(id, now) {
+                    store(&library);
+                }
+            }
+            Err(e) => failed.emit(not_kept(&e)),
+        }),
+    );
+}
+
+/// The journal's text for a design kept in pieces: the design is in IndexedDB, written in the journal's
+/// transaction (not JSON, so never a design).
+const IN_INDEXED_DB_PIECES: &str = "@pieces";
+
+/// Keeps the text of design `id` as it was at `now` and notes it in the index; `failed` hears why it could not.
+fn keep_text(id: u32, text: &str, now: f64, failed: &Callback<String>) {
     // The index says the design changed only once its text is kept (in `localStorage` at once, in IndexedDB
     // later): a browser killed in between restarts with the older date, and the journal's newer copy is recovered.
     let failed = failed.clone();
     keep::keep(
         &design_key(id),
-        &text,
+        text,
         Callback::from(move |kept: Result<keep::Kept, String>| match kept {
             Ok(_) => {
                 let mut library = load();
@@ -312,31 +412,44 @@ pub fn recover(index: Library, done: Callback<Option<Recovered>>) {
     keep::fetch_journal(
         JOURNAL,
         Callback::from(move |record: Option<String>| {
-            let found = record
-                .as_deref()
-                .and_then(read_journal)
-                .and_then(|(id, changed, text)| {
-                    let newer = match index.get(id) {
-                        Some(saved) => saved.changed < changed,
-                        None => index.designs.is_empty(),
-                    };
-                    if !newer {
-                        return None;
-                    }
-                    let scenario = Scenario::parse(text).ok()?;
-                    let mut library = load();
-                    let id = match library.get(id) {
-                        Some(_) => id,
-                        None => library.add(text, None, changed),
-                    };
-                    library.current = Some(id);
-                    let name = library.get(id).map(|d| d.name.clone()).unwrap_or_default();
-                    store(&library);
-                    Some(Recovered { scenario, id, name })
-                });
-            done.emit(found);
+            let record = record.unwrap_or_default();
+            let newer = |(id, changed, _): &(u32, f64, &str)| match index.get(*id) {
+                Some(saved) => saved.changed < *changed,
+                None => index.designs.is_empty(),
+            };
+            let Some((id, changed, text)) = read_journal(&record).filter(newer) else {
+                done.emit(None);
+                return;
+            };
+            if text != IN_INDEXED_DB_PIECES {
+                done.emit(recovered(id, changed, text));
+                return;
+            }
+            // Kept in pieces: the design is in IndexedDB as of the journal's record (the same transaction).
+            let done = done.clone();
+            keep::fetch_indexed(
+                &design_key(id),
+                Callback::from(move |text: Option<String>| {
+                    done.emit(text.and_then(|text| recovered(id, changed, &text)));
+                }),
+            );
         }),
     );
+}
+
+/// Makes `text`, the journal's design `id` as of `changed`, the current saved design again; `None` when it does
+/// not read.
+fn recovered(id: u32, changed: f64, text: &str) -> Option<Recovered> {
+    let scenario = Scenario::parse(text).ok()?;
+    let mut library = load();
+    let id = match library.get(id) {
+        Some(_) => id,
+        None => library.add(text, None, changed),
+    };
+    library.current = Some(id);
+    let name = library.get(id).map(|d| d.name.clone()).unwrap_or_default();
+    store(&library);
+    Some(Recovered { scenario, id, name })
 }
 
 /// The message when a design cannot be kept.
@@ -491,10 +604,10 @@ mod tests {
         let c = library.add(r#"{"resources": []}"#, None, 3.0);
         let names: Vec<_> = library.designs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["Hub", "Hub (2)", "Untitled design"]);
-        library.update(c, r#"{"title": "Mesh", "resources": []}"#);
+        library.update(c, "Mesh", 30);
         assert_eq!(library.get(c).map(|d| d.name.as_str()), Some("Mesh"));
         library.rename(a, "  Mine ").unwrap();
-        library.update(a, r#"{"title": "Other", "resources": []}"#);
+        library.update(a, "Other", 30);
         assert_eq!(library.get(a).map(|d| d.name.as_str()), Some("Mine"));
         assert_eq!(library.rename(b, "Mine"), Ok(()));
         assert_eq!(library.get(b).map(|d| d.name.as_str()), Some("Mine (2)"));
@@ -510,7 +623,7 @@ mod tests {
     fn a_design_changes_in_the_index_when_its_text_is_kept() {
         let mut library = Library::default();
         let a = library.add(r#"{"title": "Hub", "resources": []}"#, None, 10.0);
-        library.update(a, r#"{"title": "Hub", "resources": [{}]}"#);
+        library.update(a, "Hub", 35);
         assert_eq!(
             library.get(a).map(|d| (d.changed, d.size)),
             Some((10.0, 35))

@@ -160,6 +160,8 @@ pub mod keep {
     //! `localStorage` then holds [`IN_INDEXED_DB`], so one synchronous look tells where a text is.
 
     use gloo::storage::{LocalStorage, Storage};
+    use std::future::IntoFuture as _;
+
     use idb::{Factory, ObjectStoreParams, TransactionMode};
     use serde::Serialize;
     use serde::de::DeserializeOwned;
@@ -172,6 +174,25 @@ pub mod keep {
 
     /// What a `localStorage` key holds when its text is in IndexedDB: not JSON, so never a design.
     const IN_INDEXED_DB: &str = "@indexeddb";
+
+    /// What IndexedDB holds under a key whose text is kept in pieces, followed by how many (not JSON, so never a
+    /// design): see [`keep_pieces`].
+    const PIECES: &str = "@pieces ";
+
+    /// The key of piece `at` of the text kept under `key`: keys in the order of their pieces.
+    fn piece_key(key: &str, at: usize) -> String {
+        format!("{key}#{at:06}")
+    }
+
+    /// The keys of the pieces of `key` from place `from` on.
+    fn pieces_from(key: &str, from: usize) -> Result<idb::KeyRange, idb::Error> {
+        idb::KeyRange::bound(
+            &JsValue::from_str(&piece_key(key, from)),
+            &JsValue::from_str(&format!("{key}#~")),
+            None,
+            None,
+        )
+    }
 
     /// The IndexedDB database and its one object store (key: the `localStorage` key; value: the text).
     const DATABASE: &str = "avnm-playground";
@@ -299,6 +320,47 @@ pub mod keep {
         });
     }
 
+    /// Keeps a large text under `key` in IndexedDB as pieces whose concatenation it is, writing only `anew` (the
+    /// pieces by their place: after an edit, those that changed since the last text kept; every piece the first
+    /// time), with `journal` (a key and its text) in the same transaction; `done` hears `Ok` once the transaction
+    /// has completed and `localStorage` points at IndexedDB, or why it could not be kept.
+    ///
+    /// A piece is a record of its own (`<key>#000000`, `<key>#000001`…), and `key`'s record says how many there
+    /// are ([`PIECES`]), so that an edit of a 130 MB design writes kilobytes, not the design twice. The transaction
+    /// writes every record or none: a browser killed while it runs keeps the text before.
+    pub fn keep_pieces(
+        key: &str,
+        count: usize,
+        anew: Vec<(usize, std::sync::Arc<str>)>,
+        journal: (&str, String),
+        done: Callback<Result<(), String>>,
+    ) {
+        let number = write_number(key);
+        let key = key.to_owned();
+        let journal = (journal.0.to_owned(), journal.1);
+        wasm_bindgen_futures::spawn_local(async move {
+            match indexed_put_pieces(&key, count, &anew, &journal).await {
+                Ok(()) if !is_last_write(&key, number) => {}
+                Ok(()) => {
+                    let storage = LocalStorage::raw();
+                    let _ = storage.remove_item(&key);
+                    let _ = storage.set_item(&key, IN_INDEXED_DB);
+                    done.emit(Ok(()));
+                }
+                Err(e) => done.emit(Err(e)),
+            }
+        });
+    }
+
+    /// Reads the text kept under `key` in IndexedDB (whatever `localStorage` says: the journal knows a design is
+    /// there before `localStorage` does); `done` gets `None` when there is none or IndexedDB fails.
+    pub fn fetch_indexed(key: &str, done: Callback<Option<String>>) {
+        let key = key.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            done.emit(indexed_get(&key).await.ok().flatten());
+        });
+    }
+
     /// Keeps `text` under `key` in `localStorage` only; `false` when it has no room.
     pub fn set_text(key: &str, text: &str) -> bool {
         LocalStorage::raw().set_item(key, text).is_ok()
@@ -387,6 +449,63 @@ pub mod keep {
         Ok(())
     }
 
+    async fn indexed_put_pieces(
+        key: &str,
+        count: usize,
+        anew: &[(usize, std::sync::Arc<str>)],
+        (journal, record): &(String, String),
+    ) -> Result<(), String> {
+        let database = open().await?;
+        let refused = |e: idb::Error| format!("IndexedDB refused the design ({e})");
+        let transaction = database
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(refused)?;
+        let store = transaction.object_store(STORE).map_err(refused)?;
+        // Every request is made, and listened to, before the first is awaited: the transaction stays open for all
+        // of them, and none completes unheard.
+        let mut puts = Vec::with_capacity(anew.len() + 2);
+        for (at, piece) in anew {
+            let piece_key = JsValue::from_str(&piece_key(key, *at));
+            puts.push(
+                store
+                    .put(&JsValue::from_str(piece), Some(&piece_key))
+                    .map_err(refused)?
+                    .into_future(),
+            );
+        }
+        let manifest = JsValue::from_str(&format!("{PIECES}{count}"));
+        puts.push(
+            store
+                .put(&manifest, Some(&JsValue::from_str(key)))
+                .map_err(refused)?
+                .into_future(),
+        );
+        puts.push(
+            store
+                .put(
+                    &JsValue::from_str(record),
+                    Some(&JsValue::from_str(journal)),
+                )
+                .map_err(refused)?
+                .into_future(),
+        );
+        let beyond = store
+            .delete(pieces_from(key, count).map_err(refused)?)
+            .map_err(refused)?
+            .into_future();
+        for put in puts {
+            put.await.map_err(refused)?;
+        }
+        beyond.await.map_err(refused)?;
+        transaction
+            .commit()
+            .map_err(refused)?
+            .await
+            .map_err(refused)?;
+        database.close();
+        Ok(())
+    }
+
     async fn indexed_get(key: &str) -> Result<Option<String>, String> {
         let database = open().await?;
         let failed = |e: idb::Error| e.to_string();
@@ -399,11 +518,41 @@ pub mod keep {
             .map_err(failed)?
             .await
             .map_err(failed)?;
+        let text = value.and_then(|v| v.as_string());
+        let count = text
+            .as_deref()
+            .and_then(|t| t.strip_prefix(PIECES))
+            .map(|count| count.parse::<usize>().map_err(|e| format!("{key}: {e}")))
+            .transpose()?;
+        let Some(count) = count else {
+            let _ = transaction.await;
+            database.close();
+            return Ok(text);
+        };
+        let pieces = store
+            .get_all(
+                Some(idb::Query::KeyRange(pieces_from(key, 0).map_err(failed)?)),
+                None,
+            )
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
         let _ = transaction.await;
         database.close();
-        Ok(value.and_then(|v| v.as_string()))
+        if pieces.len() != count {
+            return Err(format!(
+                "{key}: {count} pieces kept, {} found",
+                pieces.len()
+            ));
+        }
+        let pieces: Vec<String> = pieces.iter().filter_map(JsValue::as_string).collect();
+        if pieces.len() != count {
+            return Err(format!("{key}: a piece is not text"));
+        }
+        Ok(Some(pieces.concat()))
     }
 
+    /// Deletes the text under `key` with its pieces.
     async fn indexed_delete(key: &str) -> Result<(), String> {
         let database = open().await?;
         let failed = |e: idb::Error| e.to_string();
@@ -411,11 +560,16 @@ pub mod keep {
             .transaction(&[STORE], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let store = transaction.object_store(STORE).map_err(failed)?;
+        let pieces = store
+            .delete(pieces_from(key, 0).map_err(failed)?)
+            .map_err(failed)?
+            .into_future();
         store
             .delete(JsValue::from_str(key))
             .map_err(failed)?
             .await
             .map_err(failed)?;
+        pieces.await.map_err(failed)?;
         transaction
             .commit()
             .map_err(failed)?

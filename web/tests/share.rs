@@ -401,3 +401,175 @@ async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
     );
     let _ = storage.clear();
 }
+
+/// Sets a text area's text as one `input` event.
+#[track_caller]
+fn type_into_area(root: &Element, selector: &str, text: &str) {
+    let area = find(root, selector)
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .expect("a text area");
+    area.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let event = Event::new_with_event_init_dict("input", &init).expect("an event");
+    area.dispatch_event(&event).expect("dispatch");
+}
+
+/// A design of `vnets` VNets `vnet-big-<n>` of about 400 bytes of JSON each, the last `vnet-big-last`.
+fn big_design(vnets: usize) -> String {
+    let rg = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg-big/providers/Microsoft.Network";
+    let vnet = |name: &str, prefix: &str| {
+        format!(
+            r#"{{"id": "{rg}/virtualNetworks/{name}", "name": "{name}", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope", "tags": {{"note": "{}"}}, "properties": {{"addressSpace": {{"addressPrefixes": ["{prefix}"]}}}}}}"#,
+            "x".repeat(150)
+        )
+    };
+    let mut resources: Vec<String> = (0..vnets - 1)
+        .map(|n| {
+            vnet(
+                &format!("vnet-big-{n}"),
+                &format!("10.{}.{}.0/24", n / 256 % 256, n % 256),
+            )
+        })
+        .collect();
+    resources.push(vnet("vnet-big-last", "172.16.0.0/16"));
+    format!(
+        r#"{{"title": "A big design", "resources": [{}]}}"#,
+        resources.join(", ")
+    )
+}
+
+/// Counts from now on the records the page asks IndexedDB to put (`window.avnmPuts`).
+fn count_puts() {
+    let count = js_sys::Function::new_no_args(
+        "const store = IDBObjectStore.prototype; window.avnmPuts = 0;\
+         if (!store.avnmPut) { store.avnmPut = store.put; }\
+         store.put = function (...args) { window.avnmPuts += 1; return this.avnmPut(...args); };",
+    );
+    count.call0(&JsValue::NULL).expect("count puts");
+}
+
+/// How many records the page asked IndexedDB to put since [`count_puts`].
+fn puts() -> u32 {
+    js_sys::Reflect::get(&gloo::utils::window(), &"avnmPuts".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map_or(0, |n| n as u32)
+}
+
+/// When the index says the current design's text was last kept.
+fn kept_at() -> String {
+    let index = gloo::utils::window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item("avnm-playground.designs").ok().flatten())
+        .unwrap_or_default();
+    index
+        .split("\"changed\":")
+        .nth(1)
+        .and_then(|rest| rest.split([',', '}']).next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits until the index says the current design's text was kept after `before`.
+async fn kept_after(what: &str, before: &str) {
+    until(what, || {
+        let now = kept_at();
+        !now.is_empty() && now != before && now != "0"
+    })
+    .await;
+}
+
+/// Adds a VNet `name` with the overview's form (adding selects the new VNet: the overview is opened first).
+async fn add_vnet(root: &Element, name: &str) {
+    click(root, "[data-testid=app-title]");
+    until("the overview's form to add a resource", || {
+        root.query_selector("[data-testid=add-name]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    type_into(root, "[data-testid=add-name]", name);
+    click(root, "[data-testid=add-submit]");
+    settle().await;
+}
+
+/// A design of 1.2 MB is kept in IndexedDB in pieces; an edit of one VNet writes the piece that holds it (with the
+/// record that lists the pieces and the journal), not the 24 pieces of the design; after two edits and a reload,
+/// both are there with the design they were made in.
+#[wasm_bindgen_test]
+async fn a_large_design_is_kept_in_pieces_and_an_edit_writes_what_it_changed() {
+    fresh();
+    let root = mount_app().await;
+    started(&root).await;
+    let kept = kept_at();
+    click(&root, "[data-testid='nav-Document (JSON)']");
+    settle().await;
+    // 3,000 VNets of about 400 bytes: 47 pieces of 64 VNets, past the 1 MiB kept whole.
+    type_into_area(&root, "[data-testid=json-editor]", &big_design(3_000));
+    settle().await;
+    click(&root, "[data-testid=json-apply]");
+    kept_after("the big design kept", &kept).await;
+    let storage = gloo::utils::window()
+        .local_storage()
+        .expect("local storage")
+        .expect("local storage");
+    assert_eq!(
+        storage
+            .get_item("avnm-playground.design.1")
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("@indexeddb")
+    );
+
+    count_puts();
+    let kept = kept_at();
+    add_vnet(&root, "vnet-added").await;
+    kept_after("the edit kept", &kept).await;
+    // The last piece of resources (which gets the new VNet), the list of pieces, the journal.
+    assert_eq!(puts(), 3, "an edit of a design of 47 pieces");
+
+    // A second edit right after the first, before it is kept: what is kept at the end is the design with both.
+    let kept = kept_at();
+    add_vnet(&root, "vnet-added-too").await;
+    add_vnet(&root, "vnet-added-three").await;
+    kept_after("the two edits kept", &kept).await;
+
+    let reloaded = mount_app().await;
+    for name in [
+        "vnet-big-0",
+        "vnet-big-last",
+        "vnet-added",
+        "vnet-added-too",
+        "vnet-added-three",
+    ] {
+        until(
+            &format!("the navigator's filter after the reload, for {name}"),
+            || {
+                reloaded
+                    .query_selector("[data-testid=nav-filter]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            },
+        )
+        .await;
+        type_into(&reloaded, "[data-testid=nav-filter]", name);
+        until(&format!("{name} after the reload"), || {
+            text_of(&reloaded, "nav").contains(name)
+        })
+        .await;
+    }
+    assert!(
+        reloaded
+            .query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "the design reads back without a notice"
+    );
+}

@@ -315,9 +315,11 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// then); then 1,024,215 bytes (1,000.2 KiB) after designs share their resources and model items between edits,
 /// with the partial re-read and validation of a change (the copy-on-write of the model's 13 kinds of items
 /// instantiates a clone of each; an edit of T2 went from 1.3 s to about 0.3 s on screen; the budget was 1,005,000
-/// bytes until then), and 1,026,560 bytes (1,002.5 KiB) with the autosave's kept texts. The gap and what would
-/// close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_030_000;
+/// bytes until then), and 1,026,560 bytes (1,002.5 KiB) with the autosave's kept texts; then 1,033,011 bytes
+/// (1,008.8 KiB) with large designs kept in IndexedDB in pieces, an edit's autosave writing the pieces it changed
+/// (after each edit of T2 it wrote 130 MB twice, in tasks of 320 to 1,300 ms; the budget was 1,030,000 bytes until
+/// then). The gap and what would close it are in the README's performance section.
+pub const FIRST_PAGE_BUDGET: u64 = 1_036_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

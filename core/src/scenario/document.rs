@@ -151,14 +151,21 @@ fn walk<'v>(mut at: &'v Value, segments: &[Segment]) -> Option<&'v Value> {
     Some(at)
 }
 
+/// How many resources make one piece of [`Scenario::to_json_pieces`](crate::Scenario::to_json_pieces): a piece of
+/// a large design is tens to hundreds of kilobytes of text, and an edit of one resource writes one piece anew.
+pub const RESOURCES_PER_PIECE: usize = 64;
+
 /// The JSON text of the resources of the designs written last, each kept while a design shares its resource, so
 /// that writing a design made by a change from the last one writes anew only the resources the change wrote in
-/// (see [`Scenario::to_json_with`](crate::Scenario::to_json_with)).
+/// (see [`Scenario::to_json_with`](crate::Scenario::to_json_with)), and the pieces written last, so that a piece
+/// of the same resources' texts is the same piece.
 #[derive(Debug, Default)]
 pub struct Texts {
     /// By the address of a shared resource: the resource (to tell it from another later made at the same
     /// address) and its text as an element of `resources` is written.
     texts: HashMap<usize, (Weak<Value>, Arc<str>)>,
+    /// The pieces written last, each with the texts of the resources it holds (none for the first and the last).
+    pieces: Vec<(Vec<Arc<str>>, Arc<str>)>,
 }
 
 impl Texts {
@@ -170,6 +177,33 @@ impl Texts {
     /// Whether no text is kept.
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
+    }
+
+    /// Forgets every text and piece.
+    fn clear(&mut self) {
+        self.texts.clear();
+        self.pieces.clear();
+    }
+
+    /// The piece written last at `at` when it holds the same texts as `resources`, else `text` made anew.
+    fn piece(&self, at: usize, resources: &[Arc<str>], text: impl FnOnce() -> String) -> Arc<str> {
+        match self.pieces.get(at) {
+            Some((was, piece))
+                if was.len() == resources.len()
+                    && was.iter().zip(resources).all(|(a, b)| Arc::ptr_eq(a, b)) =>
+            {
+                piece.clone()
+            }
+            _ => Arc::from(text()),
+        }
+    }
+
+    /// The piece written last at `at` when its text is `text`, else `text`.
+    fn same(&self, at: usize, text: String) -> Arc<str> {
+        match self.pieces.get(at) {
+            Some((_, piece)) if **piece == *text => piece.clone(),
+            _ => Arc::from(text),
+        }
     }
 }
 
@@ -189,10 +223,32 @@ impl Document {
     /// reusing the texts of resources written last time that it shares, and keeping its own for next time (the texts
     /// of resources it does not have are let go).
     pub(crate) fn to_json_with(&self, texts: &mut Texts) -> String {
+        let pieces = self.to_json_pieces(texts);
+        let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+        for piece in &pieces {
+            out.push_str(piece);
+        }
+        out
+    }
+
+    /// [`Document::to_json_with`]'s text in pieces, in order: the members before the resources with the list's
+    /// opening, the resources [`RESOURCES_PER_PIECE`] at a time, then the list's end with the members after it. A
+    /// piece that holds the same text as the piece written last at its place is that piece (the same `Arc`): after
+    /// a change, the pieces it wrote in are the ones that are not. A document without a list of resources, or with
+    /// an empty one, is one piece.
+    pub(crate) fn to_json_pieces(&self, texts: &mut Texts) -> Vec<Arc<str>> {
         let (Some(items), Value::Object(members)) = (&self.resources, &self.rest) else {
-            texts.texts.clear();
-            return serde_json::to_string_pretty(self).unwrap_or_default();
+            texts.clear();
+            return vec![Arc::from(
+                serde_json::to_string_pretty(self).unwrap_or_default(),
+            )];
         };
+        if items.is_empty() {
+            texts.clear();
+            return vec![Arc::from(
+                serde_json::to_string_pretty(self).unwrap_or_default(),
+            )];
+        }
         let mut kept = HashMap::with_capacity(items.len());
         let mut resources: Vec<Arc<str>> = Vec::with_capacity(items.len());
         for item in items {
@@ -205,41 +261,51 @@ impl Document {
             resources.push(text);
         }
         texts.texts = kept;
-        let list = if resources.is_empty() {
-            "[]".to_owned()
-        } else {
-            lines("[", "    ", "  ]", &resources)
-        };
-        let entries: Vec<String> = in_order(members)
-            .map(|(k, value)| {
-                let key = serde_json::to_string(k).unwrap_or_default();
-                match value {
-                    Some(value) => format!("{key}: {}", pretty(value, "  ")),
-                    None => format!("{key}: {list}"),
+        // `{`, then each member on a line of its own after two spaces, `,` between them, and `}` on the last line;
+        // the resources' list likewise, one level deeper.
+        let mut head = String::from("{");
+        let mut tail = String::from("\n  ]");
+        let mut after = false;
+        for (i, (key, value)) in in_order(members).enumerate() {
+            let key = serde_json::to_string(key).unwrap_or_default();
+            let out = if after { &mut tail } else { &mut head };
+            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            match value {
+                Some(value) => {
+                    out.push_str(&key);
+                    out.push_str(": ");
+                    out.push_str(&pretty(value, "  "));
                 }
-            })
-            .collect();
-        lines("{", "  ", "}", &entries)
+                None => {
+                    out.push_str(&key);
+                    out.push_str(": [");
+                    after = true;
+                }
+            }
+        }
+        tail.push_str("\n}");
+        let mut pieces = Vec::with_capacity(resources.len().div_ceil(RESOURCES_PER_PIECE) + 2);
+        pieces.push((Vec::new(), texts.same(0, head)));
+        for (n, chunk) in resources.chunks(RESOURCES_PER_PIECE).enumerate() {
+            let piece = texts.piece(n + 1, chunk, || {
+                let mut out = String::with_capacity(chunk.iter().map(|r| r.len() + 6).sum());
+                for (i, text) in chunk.iter().enumerate() {
+                    out.push_str(if n == 0 && i == 0 {
+                        "\n    "
+                    } else {
+                        ",\n    "
+                    });
+                    out.push_str(text);
+                }
+                out
+            });
+            pieces.push((chunk.to_vec(), piece));
+        }
+        pieces.push((Vec::new(), texts.same(pieces.len(), tail)));
+        let out = pieces.iter().map(|(_, piece)| piece.clone()).collect();
+        texts.pieces = pieces;
+        out
     }
-}
-
-/// `items` one per line, each after `indent`, between `open` and `close` (as the pretty printer writes a list or
-/// an object that is not empty).
-fn lines(open: &str, indent: &str, close: &str, items: &[impl AsRef<str>]) -> String {
-    let length = items
-        .iter()
-        .map(|item| item.as_ref().len() + indent.len() + 2)
-        .sum::<usize>();
-    let mut out = String::with_capacity(open.len() + length + close.len() + 1);
-    out.push_str(open);
-    for (i, item) in items.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(indent);
-        out.push_str(item.as_ref());
-    }
-    out.push('\n');
-    out.push_str(close);
-    out
 }
 
 /// The members of a document whose resources are kept apart, in the order the tree's map keeps its keys, with the
@@ -368,6 +434,76 @@ mod tests {
         );
         assert!(!Arc::ptr_eq(&kept(&texts, &second, 1), &b));
         assert_eq!(texts.len(), 2);
+    }
+
+    /// The pieces make the document's text; after a change of one resource, the one piece that holds it is written
+    /// anew and every other is the piece written before.
+    #[test]
+    fn a_document_in_pieces_is_its_text_and_a_change_writes_one_piece_anew() {
+        let resources: Vec<Value> = (0..200)
+            .map(|i| json!({"id": format!("r{i}"), "n": i}))
+            .collect();
+        let value = json!({"commits": [], "resources": resources, "title": "t"});
+        let document = Document::new(value.clone());
+        let mut texts = Texts::default();
+        let pieces = document.to_json_pieces(&mut texts);
+        // The head, 200 resources 64 at a time (4 pieces), the tail.
+        assert_eq!(pieces.len(), 6);
+        assert_eq!(
+            pieces.concat(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        let mut changed = document.clone();
+        if let (_, Some(items)) = changed.parts_mut() {
+            Arc::make_mut(&mut items[130])["n"] = json!("changed");
+        }
+        let after = changed.to_json_pieces(&mut texts);
+        assert_eq!(
+            after.concat(),
+            serde_json::to_string_pretty(&changed.to_value()).unwrap()
+        );
+        let anew: Vec<usize> = (0..after.len())
+            .filter(|&i| !Arc::ptr_eq(&after[i], &pieces[i]))
+            .collect();
+        assert_eq!(
+            anew,
+            [3],
+            "resource 130 is in the third piece of resources (128 to 191)"
+        );
+        // A new title writes the tail anew; an appended resource the last piece of resources (the tail is the same).
+        let mut titled = changed.clone();
+        titled.parts_mut().0["title"] = json!("u");
+        let titled_pieces = titled.to_json_pieces(&mut texts);
+        let anew: Vec<usize> = (0..6)
+            .filter(|&i| !Arc::ptr_eq(&titled_pieces[i], &after[i]))
+            .collect();
+        assert_eq!(anew, [5]);
+        let mut longer = titled.clone();
+        if let (_, Some(items)) = longer.parts_mut() {
+            items.push(Arc::new(json!({"id": "r200"})));
+        }
+        let longer_pieces = longer.to_json_pieces(&mut texts);
+        assert_eq!(
+            longer_pieces.concat(),
+            serde_json::to_string_pretty(&longer.to_value()).unwrap()
+        );
+        let anew: Vec<usize> = (0..6)
+            .filter(|&i| !Arc::ptr_eq(&longer_pieces[i], &titled_pieces[i]))
+            .collect();
+        assert_eq!(anew, [4]);
+        // Documents with no list of resources, or an empty one, are one piece.
+        for value in [
+            json!({"resources": []}),
+            json!({"intents": []}),
+            json!({"resources": 3}),
+        ] {
+            let pieces = Document::new(value.clone()).to_json_pieces(&mut texts);
+            assert_eq!(
+                pieces.concat(),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+            assert_eq!(pieces.len(), 1);
+        }
     }
 
     fn documents_first() -> Value {

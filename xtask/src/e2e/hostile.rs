@@ -684,7 +684,8 @@ fn find_in_navigator(session: &mut Session, name: &str, when: &str) -> Result<()
 }
 
 /// Polls for up to 30 s until the page's journal in IndexedDB holds `needle` (read with the page's own
-/// IndexedDB, as the next start reads it).
+/// IndexedDB, as the next start reads it): in its record, or, for a design kept in pieces (the record then ends in
+/// `@pieces`), in the design's pieces written in the same transaction.
 fn journal_holds(session: &mut Session, needle: &str) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -692,8 +693,15 @@ fn journal_holds(session: &mut Session, needle: &str) -> Result<(), String> {
             "const needle = arguments[0]; window.journalHolds = undefined;\
              const open = indexedDB.open('avnm-playground');\
              open.onsuccess = () => { try {\
-               const get = open.result.transaction('texts').objectStore('texts').get('avnm-playground.journal');\
-               get.onsuccess = () => { window.journalHolds = String(get.result || '').includes(needle); open.result.close(); };\
+               const store = open.result.transaction('texts').objectStore('texts');\
+               const get = store.get('avnm-playground.journal');\
+               get.onsuccess = () => {\
+                 const [id, , text] = String(get.result || '').split('\\u001e');\
+                 if (text !== '@pieces') { window.journalHolds = String(text).includes(needle); open.result.close(); return; }\
+                 const key = 'avnm-playground.design.' + id;\
+                 const pieces = store.getAll(IDBKeyRange.bound(key + '#000000', key + '#~'));\
+                 pieces.onsuccess = () => { window.journalHolds = pieces.result.join('').includes(needle); open.result.close(); };\
+               };\
              } catch (e) { window.journalHolds = false; } };",
             &[needle.into()],
         )?;
