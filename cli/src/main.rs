@@ -9,6 +9,12 @@
 //! `check` exits 1 when an intent fails; `diagnostics` prints every diagnostic and exits 1 when one is an error.
 //! This binary parses arguments and prints; every answer comes from `avnm_core`.
 
+/// Reading an enterprise design makes and frees millions of small values (the JSON tree, the model's strings):
+/// with mimalloc, `avnm topology` on the 10,000-VNet benchmark design (130 MB) takes about 1.2 s instead of 1.6 s
+/// as a whole process, and 885 MiB instead of 938 at its peak (README, performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod export;
 mod import;
 mod lesson;
