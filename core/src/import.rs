@@ -207,29 +207,30 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
             .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
             .collect()
     };
-    let (document, report) = run(&parse(), false)?;
+    let (document, report) = run(&mut parse(), false)?;
     if let Ok(scenario) = Scenario::from_document(document) {
         return Ok(Imported {
             design: Ok(scenario),
             report,
         });
     }
-    let (document, report) = run(&parse(), true)?;
+    let (document, report) = run(&mut parse(), true)?;
     let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
     Ok(Imported { design, report })
 }
 
 /// One pass of [`import`] over the parsed sources: the scenario document and the report, or why nothing could be
-/// imported. With `check_each`, every resource is read on its own first and skipped when it cannot be.
+/// imported. With `check_each`, every resource is read on its own first and skipped when it cannot be. The
+/// resources of a scenario document are taken out of its tree ([`Importer::source`]).
 fn run(
-    parsed: &[(&Source, Result<Value, FormatError>)],
+    parsed: &mut [(&Source, Result<Value, FormatError>)],
     check_each: bool,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
     let mut importer = Importer {
         check_each,
         ..Importer::default()
     };
-    for (source, value) in parsed {
+    for (source, value) in parsed.iter() {
         if let Ok(Value::Object(map)) = value
             && template::is_parameters(map)
         {
@@ -240,12 +241,12 @@ fn run(
             importer.parameters.extend(values);
         }
     }
-    for (source, value) in parsed {
+    for (source, value) in parsed.iter_mut() {
         importer.file.clone_from(&source.name);
         match value {
             Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
             Ok(Value::Object(map)) if template::is_parameters(map) => {}
-            Ok(v) => importer.value(v, "", 0),
+            Ok(v) => importer.source(v),
         }
     }
     importer.apply_links();

@@ -3,6 +3,7 @@
 //! gives, each checked alone by the scenario reader, with a report line for everything read, skipped, inferred
 //! or duplicated.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
@@ -67,6 +68,28 @@ impl Importer {
     }
 
     /// Reads any JSON value: a resource, a list, a wrapper, a template, an example file, a scenario document.
+    /// [`Importer::value`] of a source's whole tree, whose resources it may take: those of a scenario document
+    /// (a `resources` list) are moved into the design rather than copied (an enterprise's document is hundreds of
+    /// thousands of values), and the source keeps its keys and an empty list, all that the report reads of it
+    /// afterwards ([`why_nothing`]).
+    pub(super) fn source(&mut self, value: &mut Value) {
+        #[cfg(test)]
+        if COPY_SOURCES.get() {
+            return self.value(value, "", 0);
+        }
+        if let Value::Object(map) = value
+            && !template::is_template(map)
+            && !matches!(map.get("responses"), Some(Value::Object(_)))
+            && !map.get("interactions").is_some_and(Value::is_array)
+            && let Some(Value::Array(items)) = map.get_mut("resources")
+        {
+            let resources = std::mem::take(items);
+            self.document(map, resources.into_iter().map(Cow::Owned), "", true);
+            return;
+        }
+        self.value(value, "", 0);
+    }
+
     pub(super) fn value(&mut self, value: &Value, path: &str, depth: usize) {
         if depth > MAX_DEPTH {
             self.line(
@@ -98,7 +121,7 @@ impl Importer {
             let (resources, notes) = template::read(map, &self.parameters, path);
             self.notes("", notes);
             for (res, res_path) in resources {
-                self.resource(&res, &res_path);
+                self.resource(res, &res_path);
             }
             // What a template cannot deploy, `avnm export` writes in its `metadata`: the commits (and the
             // design's intents, title and description).
@@ -108,7 +131,7 @@ impl Importer {
                     .and_then(|g| g.get("name"))
                     .and_then(Value::as_str)
                     == Some("avnm export");
-                self.document(metadata, &[], &at(path, "metadata"), ours);
+                self.document(metadata, [], &at(path, "metadata"), ours);
             }
         } else if let Some(Value::Object(responses)) = map.get("responses") {
             self.example(map, responses, path, depth);
@@ -131,7 +154,7 @@ impl Importer {
                 }
             }
         } else if let Some(resources) = array("resources") {
-            self.document(map, resources, path, true);
+            self.document(map, resources.iter().map(Cow::Borrowed), path, true);
         } else if let Some(items) = array("value").or_else(|| array("data")) {
             let key = if array("value").is_some() {
                 "value"
@@ -162,7 +185,7 @@ impl Importer {
                 "an effective configuration of one virtual network (`list-effective-...` output) describes what applies to it, not the configuration itself: import the configurations and their rule collections instead",
             );
         } else if map.get("id").is_some_and(Value::is_string) {
-            self.resource(value, path);
+            self.resource(value.clone(), path);
         } else if map.len() == 1
             && let Some((key, inner)) = map.iter().next()
             && inner.get("id").is_some_and(Value::is_string)
@@ -234,19 +257,19 @@ impl Importer {
 
     /// A scenario document, or resources pasted in a `resources` array; its other keys (title, description) are
     /// kept when `keep_other_keys`.
-    fn document(
+    fn document<'v>(
         &mut self,
         map: &Map<String, Value>,
-        resources: &[Value],
+        resources: impl IntoIterator<Item = Cow<'v, Value>>,
         path: &str,
         keep_other_keys: bool,
     ) {
-        for (i, res) in resources.iter().enumerate() {
+        for (i, res) in resources.into_iter().enumerate() {
             let here = format!("{}[{i}]", at(path, "resources"));
             if res.get("id").is_some_and(Value::is_string) {
-                self.resource(res, &here);
+                self.resource(res.into_owned(), &here);
             } else {
-                self.value(res, &here, 1);
+                self.value(&res, &here, 1);
             }
         }
         for (i, commit) in map
@@ -292,7 +315,7 @@ impl Importer {
     }
 
     /// One resource: normalised, checked alone by the scenario reader, and added unless already read.
-    fn resource(&mut self, value: &Value, path: &str) {
+    fn resource(&mut self, value: Value, path: &str) {
         let (res, notes) = match resource::normalise(value) {
             Ok(r) => r,
             Err(why) => {
@@ -469,7 +492,7 @@ impl Importer {
                 "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
                 "properties": {"resourceId": resource::normalise_id(target)},
             });
-            self.resource(&static_member, &here);
+            self.resource(static_member, &here);
         }
     }
 
@@ -780,6 +803,13 @@ pub(super) fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
         }
         _ => "gave no resource".to_owned(),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Whether [`Importer::source`] reads a source as [`Importer::value`] reads any value (from the tree, copying
+    /// its resources), for the tests that compare the two.
+    pub(super) static COPY_SOURCES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The types the engine reads (decisions §1), lower-case.

@@ -45,9 +45,12 @@ const CHILDREN: &[&str] = &[
 ];
 
 /// Makes `value` a resource of the document, with notes of what was inferred; `Err` says why it is not one.
-pub(crate) fn normalise(value: &Value) -> Result<(Value, Vec<Note>), String> {
+pub(crate) fn normalise(value: Value) -> Result<(Value, Vec<Note>), String> {
     let Value::Object(map) = value else {
-        return Err(format!("expected a resource object, found {}", kind(value)));
+        return Err(format!(
+            "expected a resource object, found {}",
+            kind(&value)
+        ));
     };
     let mut notes = Vec::new();
     let mut map = clean(map);
@@ -137,23 +140,24 @@ fn flatten(map: &mut Map<String, Value>) -> Vec<String> {
     moved
 }
 
-/// A copy without nulls (absent, for ARM) and without the CLI's own keys beside an `id`.
-fn clean(map: &Map<String, Value>) -> Map<String, Value> {
+/// `map` without nulls (absent, for ARM) and without the CLI's own keys beside an `id`, at every depth.
+fn clean(mut map: Map<String, Value>) -> Map<String, Value> {
     let has_id = map.contains_key("id");
-    map.iter()
-        .filter(|(k, v)| {
-            let cli_only = has_id && CLI_ONLY.contains(&k.as_str());
-            !v.is_null() && !cli_only
-        })
-        .map(|(k, v)| (k.clone(), clean_value(v)))
-        .collect()
+    map.retain(|k, v| {
+        let cli_only = has_id && CLI_ONLY.contains(&k.as_str());
+        !v.is_null() && !cli_only
+    });
+    for value in map.values_mut() {
+        clean_value(value);
+    }
+    map
 }
 
-fn clean_value(value: &Value) -> Value {
+fn clean_value(value: &mut Value) {
     match value {
-        Value::Object(map) => Value::Object(clean(map)),
-        Value::Array(items) => Value::Array(items.iter().map(clean_value).collect()),
-        other => other.clone(),
+        Value::Object(map) => *map = clean(std::mem::take(map)),
+        Value::Array(items) => items.iter_mut().for_each(clean_value),
+        _ => {}
     }
 }
 
@@ -355,7 +359,7 @@ mod tests {
             "subnets": [{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
                          "name": "a", "addressPrefix": "10.0.0.0/24", "resourceGroup": "r", "networkSecurityGroup": null}]
         });
-        let (resource, notes) = normalise(&cli).unwrap();
+        let (resource, notes) = normalise(cli).unwrap();
         assert_eq!(
             resource,
             json!({
@@ -385,7 +389,7 @@ mod tests {
             "id": "subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/virtualNetworkPeerings/p",
             "properties": {"remoteVirtualNetwork": {"id": "/subscriptions/s/resourcegroups/r/providers/Microsoft.Network/virtualnetworks/w"}}
         });
-        let (resource, notes) = normalise(&body).unwrap();
+        let (resource, notes) = normalise(body).unwrap();
         assert_eq!(
             resource["type"],
             json!("Microsoft.Network/virtualNetworks/virtualNetworkPeerings")
@@ -403,15 +407,15 @@ mod tests {
     #[test]
     fn what_is_not_a_resource_says_why() {
         assert_eq!(
-            normalise(&json!({"name": "x"})).err().as_deref(),
+            normalise(json!({"name": "x"})).err().as_deref(),
             Some("a resource needs an `id`")
         );
         assert_eq!(
-            normalise(&json!({"id": "vnet1"})).err().as_deref(),
+            normalise(json!({"id": "vnet1"})).err().as_deref(),
             Some("no `type`, and the id `vnet1` does not say it")
         );
         assert_eq!(
-            normalise(&json!([1])).err().as_deref(),
+            normalise(json!([1])).err().as_deref(),
             Some("expected a resource object, found an array")
         );
     }

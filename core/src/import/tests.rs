@@ -21,11 +21,21 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
     };
     // The import reads each resource on its own only when the whole design does not read: doing it always
     // gives the same document and report (what the shortcut must keep).
-    let parsed: Vec<(&Source, Result<Value, FormatError>)> = sources
-        .iter()
-        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
-        .collect();
-    let (document, report) = run(&parsed, true).expect("imports when checked");
+    let parse = || -> Vec<(&Source, Result<Value, FormatError>)> {
+        sources
+            .iter()
+            .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+            .collect()
+    };
+    let (document, report) = run(&mut parse(), true).expect("imports when checked");
+    assert_eq!(imported.to_value(), document);
+    assert_eq!(imported.report, report);
+    // A scenario document's resources are taken out of its tree: reading them from the tree as every other
+    // source is read gives the same document and report.
+    reader::COPY_SOURCES.set(true);
+    let copied = run(&mut parse(), true);
+    reader::COPY_SOURCES.set(false);
+    let (document, report) = copied.expect("imports");
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     (imported, scenario)
