@@ -1083,6 +1083,43 @@ mod tests {
         );
     }
 
+    /// Every VNet of a region's box is counted once: a hub, a spoke of one of its hubs (the peers [`spokes_of`]
+    /// gives), linked otherwise, or unlinked.
+    #[test]
+    fn a_region_box_counts_each_of_its_vnets_once() {
+        let many = many_vnets(334);
+        for text in EXAMPLES.iter().copied().chain([many.as_str()]) {
+            let analysis = analysed(text);
+            let (model, topology) = (&analysis.model, &analysis.topology);
+            for r in overview(model, topology).regions {
+                let spokes: BTreeSet<&VnetId> = r
+                    .hubs
+                    .iter()
+                    .flat_map(|h| spokes_of(model, topology, &h.hub))
+                    .collect();
+                let in_region = |v: &VnetId| model.vnets[v].location == r.zone.region;
+                let linked = model
+                    .vnets
+                    .values()
+                    .filter(|v| v.location == r.zone.region)
+                    .filter(|v| !r.hubs.iter().any(|h| h.hub == v.id) && !spokes.contains(&v.id))
+                    .filter(|v| {
+                        topology.peers_of(&v.id).next().is_some()
+                            || topology.groups_of(&v.id).next().is_some()
+                    })
+                    .count();
+                assert!(spokes.iter().all(|s| in_region(s)));
+                assert_eq!(r.linked, linked, "{}", r.zone.region);
+                assert_eq!(
+                    r.hubs.len() + spokes.len() + r.linked + r.unlinked,
+                    r.zone.vnets,
+                    "{}",
+                    r.zone.region
+                );
+            }
+        }
+    }
+
     #[test]
     fn rings_keep_their_spacing() {
         let (first, spacing) = (190.0, 180.0);

@@ -3,7 +3,10 @@
 //! text, lesson Markdown, why a VNet is not in a network group, and a list that renders only the rows in view; and
 //! [`Same`], the key of a memo that is computed again only when the design or its analysis is replaced.
 
-use std::rc::Rc;
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 
 pub mod commit_field;
 pub mod condition;
@@ -45,5 +48,68 @@ impl<T> Clone for Same<T> {
 impl<T> PartialEq for Same<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A value [`kept`] made: the item it was made from (not kept alive) and the value.
+type Made = (Weak<dyn Any>, Rc<dyn Any>);
+
+thread_local! {
+    /// What [`kept`] made last under each name.
+    static KEPT: RefCell<HashMap<&'static str, Made>> = RefCell::default();
+}
+
+/// The value `make` gives for `item`, made once for each item and kept after the component that asked goes (one
+/// value per `name`, for the last item): a panel opened again on the same analysis finds what it made the last
+/// time it was open, where a memo would make it again. Call it from a memo keyed on the item ([`Same`]).
+pub fn kept<D: 'static, T: 'static>(
+    name: &'static str,
+    item: &Rc<D>,
+    make: impl FnOnce(&D) -> T,
+) -> Rc<T> {
+    let same = |from: &Weak<dyn Any>| {
+        std::ptr::addr_eq(from.as_ptr(), Rc::as_ptr(item)) && from.strong_count() > 0
+    };
+    let found = KEPT.with_borrow(|kept| {
+        kept.get(name)
+            .filter(|(from, _)| same(from))
+            .and_then(|(_, value)| value.clone().downcast::<T>().ok())
+    });
+    if let Some(value) = found {
+        return value;
+    }
+    let value = Rc::new(make(item));
+    let from: Weak<dyn Any> = Rc::downgrade(item) as Weak<dyn Any>;
+    KEPT.with_borrow_mut(|kept| {
+        kept.insert(name, (from, value.clone() as Rc<dyn Any>));
+    });
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value is made once for an item, kept while the item lives, and made again for another item (even one at
+    /// the address of a dropped one).
+    #[test]
+    fn a_kept_value_is_made_once_per_item() {
+        let made = std::cell::Cell::new(0);
+        let make = |n: &u32| {
+            made.set(made.get() + 1);
+            n * 2
+        };
+        let first = Rc::new(21_u32);
+        assert_eq!(*kept("test", &first, make), 42);
+        assert_eq!(*kept("test", &first, make), 42);
+        assert_eq!(made.get(), 1, "the same item: kept");
+        let second = Rc::new(5_u32);
+        assert_eq!(*kept("test", &second, make), 10);
+        assert_eq!(*kept("other", &second, make), 10);
+        assert_eq!(made.get(), 3, "another item, another name");
+        drop(second);
+        let third = Rc::new(7_u32);
+        assert_eq!(*kept("test", &third, make), 14);
+        assert_eq!(made.get(), 4);
     }
 }

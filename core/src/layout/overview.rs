@@ -128,6 +128,17 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
     }
     let mut regions: Vec<(&Location, Vec<&VnetId>)> = regions.into_iter().collect();
     regions.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+    // The regions of each connected group's VNets, each VNet looked up once (not once per region).
+    let group_regions: Vec<BTreeSet<&Location>> = topology
+        .connected_groups
+        .iter()
+        .map(|g| {
+            g.vnets
+                .iter()
+                .filter_map(|v| model.vnets.get(v).map(|v| &v.location))
+                .collect()
+        })
+        .collect();
 
     let mut boxes: Vec<RegionBox> = regions
         .iter()
@@ -137,13 +148,10 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
                 .copied()
                 .filter(|v| hubs.contains(*v))
                 .collect();
-            let mut spokes: BTreeSet<&VnetId> = BTreeSet::new();
             let hub_boxes: Vec<HubBox> = region_hubs
                 .iter()
                 .map(|hub| {
-                    let of = spokes_among(model, topology, &hubs, hub);
-                    let n = of.len();
-                    spokes.extend(of);
+                    let n = spokes_among(model, topology, &hubs, hub).len();
                     HubBox {
                         hub: (*hub).clone(),
                         x: 0.0,
@@ -155,25 +163,31 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
                 .collect();
             let (mut linked, mut unlinked) = (0, 0);
             for vnet in vnets {
-                if hubs.contains(*vnet) || spokes.contains(vnet) {
+                if region_hubs.contains(vnet) {
                     continue;
                 }
-                if topology.peers_of(vnet).next().is_some()
-                    || topology.groups_of(vnet).next().is_some()
-                {
+                // A spoke of a hub of its region is drawn with the hub (peerings are listed from both ends:
+                // the VNet is a peer of the hub as the hub is of it).
+                let (mut peered, mut spoke) = (false, false);
+                for peer in topology.peers_of(vnet) {
+                    peered = true;
+                    if region_hubs.contains(&peer) {
+                        spoke = true;
+                        break;
+                    }
+                }
+                if spoke {
+                    continue;
+                }
+                if peered || topology.groups_of(vnet).next().is_some() {
                     linked += 1;
                 } else {
                     unlinked += 1;
                 }
             }
-            let groups = topology
-                .connected_groups
+            let groups = group_regions
                 .iter()
-                .filter(|g| {
-                    g.vnets
-                        .iter()
-                        .any(|v| model.vnets.get(v).is_some_and(|v| &v.location == *region))
-                })
+                .filter(|regions| regions.contains(*region))
                 .count();
             let columns = hub_boxes.len().clamp(1, HUBS_PER_ROW);
             let rows = hub_boxes.len().div_ceil(HUBS_PER_ROW);

@@ -8,6 +8,7 @@ use super::designs_view::DesignsView;
 use super::io::{ExportView, ImportView};
 use super::share_view::ShareView;
 use crate::app::Ctx;
+use crate::components::Same;
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -49,7 +50,18 @@ fn sharing(dialog: &UseStateHandle<Option<Dialog>>) -> (Html, Html) {
 pub fn HeaderView() -> Html {
     let theme = use_state(platform::theme);
     let dialog = use_state(|| None::<Dialog>);
-    let Some(ctx) = use_context::<Ctx>() else {
+    let ctx = use_context::<Ctx>();
+    // Once per design, not at every render (the header renders with every change of the page's state, and on a
+    // 10,000-VNet design this lists every VNet's region for each manager).
+    let nothing_deployable = use_memo(
+        ctx.as_ref().map(|c| Same(c.state.scenario.clone())),
+        |design| {
+            design
+                .as_ref()
+                .is_none_or(|d| deploy_everything(d.0.model()).is_empty())
+        },
+    );
+    let Some(ctx) = ctx else {
         return html! {};
     };
     let state = &ctx.state;
@@ -73,7 +85,6 @@ pub fn HeaderView() -> Html {
     let home = ctx
         .dispatch
         .reform(|_: MouseEvent| Action::Select(Selection::Overview));
-    let nothing_deployable = deploy_everything(ctx.state.scenario.model()).is_empty();
     let undo_title = undo_title(
         state.history.keeps(&state.scenario),
         state.history.undoable(),
@@ -88,7 +99,7 @@ pub fn HeaderView() -> Html {
             <div class="actions" role="toolbar" aria-label="Design">
                 <button onclick={undo} disabled={state.history.undoable() == 0} title={undo_title} data-testid="undo">{ "↶ Undo" }</button>
                 <button onclick={redo} disabled={state.history.redoable() == 0} title="Redo" data-testid="redo">{ "↷ Redo" }</button>
-                <button onclick={deploy} disabled={nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
+                <button onclick={deploy} disabled={*nothing_deployable} title="Commit every configuration to every region that has a VNet" data-testid="deploy-all">{ "Deploy everything" }</button>
                 <button onclick={new} title="Start an empty design">{ "New" }</button>
                 <ImportView />
                 <ExportView />

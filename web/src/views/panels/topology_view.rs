@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::Same;
+use crate::platform;
 use crate::state::{Action, Selection};
 
 /// Room around the drawing when it is fitted to the panel.
@@ -171,10 +172,17 @@ pub fn TopologyView() -> Html {
     let focus = use_state(|| Focus::Overview);
     let analysis = ctx.as_ref().map(|c| Same(c.analysis.clone()));
     // Kept while a region or a hub is open, so that going back to it is at once.
+    // Kept for the analysis after the panel closes, like the verdict's endpoints: opening it again draws at once.
     let overview = use_memo(analysis.clone(), |a| {
         a.as_ref()
             .filter(|a| a.0.model.vnets.len() > layout::AGGREGATE_LIMIT)
-            .map(|a| Rc::new(layout::overview(&a.0.model, &a.0.topology)))
+            .map(|a| {
+                crate::components::kept("topology: overview", &a.0, |a| {
+                    platform::timed("topology: overview", || {
+                        layout::overview(&a.model, &a.topology)
+                    })
+                })
+            })
     });
     let drawn = use_memo((analysis, (*focus).clone()), |(a, focus)| {
         a.as_ref()
