@@ -116,6 +116,16 @@ impl ConnectedGroup {
 }
 
 impl Topology {
+    /// Each VNet's peers with the index of their peering in [`Topology::peerings`], in VNet id order.
+    pub(crate) fn peer_map(&self) -> &BTreeMap<VnetId, BTreeMap<VnetId, usize>> {
+        &self.peers
+    }
+
+    /// The indices in [`Topology::connected_groups`] of each VNet's groups, in VNet id order.
+    pub(crate) fn group_map(&self) -> &BTreeMap<VnetId, Vec<usize>> {
+        &self.groups_of
+    }
+
     /// The effective peering between two VNets.
     pub fn link(&self, a: &VnetId, b: &VnetId) -> Option<&Link> {
         self.peers

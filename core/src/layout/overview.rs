@@ -102,6 +102,18 @@ fn spokes_among<'a>(
     out
 }
 
+/// The entry of `id` in an id-ordered map's entries, walked along with ids that come in order: the entries before
+/// it are passed, and it is taken when it is there.
+fn along<'a, T: 'a>(
+    entries: &mut std::iter::Peekable<impl Iterator<Item = (&'a VnetId, &'a T)>>,
+    id: &VnetId,
+) -> Option<&'a T> {
+    while entries.next_if(|(key, _)| *key < id).is_some() {}
+    entries
+        .next_if(|(key, _)| *key == id)
+        .map(|(_, value)| value)
+}
+
 /// The radius of a hub with this many spokes: grows with the number's order of magnitude.
 fn radius(spokes: usize) -> f64 {
     (14.0 + 10.0 * ((spokes as f64) + 1.0).log10()).min(52.0)
@@ -128,67 +140,93 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
     }
     let mut regions: Vec<(&Location, Vec<&VnetId>)> = regions.into_iter().collect();
     regions.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
-    // The regions of each connected group's VNets, each VNet looked up once (not once per region).
-    let group_regions: Vec<BTreeSet<&Location>> = topology
-        .connected_groups
+    let index: BTreeMap<&Location, usize> = regions
         .iter()
-        .map(|g| {
-            g.vnets
+        .enumerate()
+        .map(|(i, (region, _))| (*region, i))
+        .collect();
+    // Each region's hubs, in id order.
+    let region_hubs: Vec<Vec<&VnetId>> = regions
+        .iter()
+        .map(|(_, vnets)| {
+            vnets
                 .iter()
-                .filter_map(|v| model.vnets.get(v).map(|v| &v.location))
+                .copied()
+                .filter(|v| hubs.contains(*v))
                 .collect()
         })
         .collect();
 
+    // One walk over the VNets, beside the topology's maps of peers and groups (all three in id order): a lookup
+    // per VNet, or per peer, is a binary search among long ids (on 10,000 VNets that took most of the time).
+    let mut spokes: Vec<Vec<usize>> = region_hubs.iter().map(|h| vec![0; h.len()]).collect();
+    let (mut linked, mut unlinked) = (vec![0; regions.len()], vec![0; regions.len()]);
+    let mut group_regions: Vec<BTreeSet<usize>> =
+        vec![BTreeSet::new(); topology.connected_groups.len()];
+    // The regions of each peering's two ends, as they are met.
+    let mut ends: Vec<Vec<usize>> = vec![Vec::new(); topology.peerings.len()];
+    let mut peers = topology.peer_map().iter().peekable();
+    let mut groups = topology.group_map().iter().peekable();
+    for vnet in model.vnets.values() {
+        let Some(&r) = index.get(&vnet.location) else {
+            continue;
+        };
+        let (vnet_peers, vnet_groups) = (along(&mut peers, &vnet.id), along(&mut groups, &vnet.id));
+        for g in vnet_groups.into_iter().flatten() {
+            if let Some(regions) = group_regions.get_mut(*g) {
+                regions.insert(r);
+            }
+        }
+        let here = region_hubs.get(r).map(Vec::as_slice).unwrap_or_default();
+        let is_hub = here.contains(&&vnet.id);
+        // A spoke of a hub of its region is drawn with the hub (peerings are listed from both ends: the VNet is a
+        // peer of the hub as the hub is of it).
+        let mut spoke = false;
+        for (peer, link) in vnet_peers.into_iter().flatten() {
+            if let Some(ends) = ends.get_mut(*link) {
+                ends.push(r);
+            }
+            if !is_hub
+                && let Some(k) = here.iter().position(|h| *h == peer)
+                && let Some(count) = spokes.get_mut(r).and_then(|s| s.get_mut(k))
+            {
+                *count += 1;
+                spoke = true;
+            }
+        }
+        if is_hub || spoke {
+            continue;
+        }
+        let counts = if vnet_peers.is_some_and(|p| !p.is_empty())
+            || vnet_groups.is_some_and(|g| !g.is_empty())
+        {
+            &mut linked
+        } else {
+            &mut unlinked
+        };
+        if let Some(count) = counts.get_mut(r) {
+            *count += 1;
+        }
+    }
+
     let mut boxes: Vec<RegionBox> = regions
         .iter()
-        .map(|(region, vnets)| {
-            let region_hubs: Vec<&VnetId> = vnets
-                .iter()
-                .copied()
-                .filter(|v| hubs.contains(*v))
-                .collect();
+        .enumerate()
+        .map(|(r, (region, vnets))| {
             let hub_boxes: Vec<HubBox> = region_hubs
-                .iter()
-                .map(|hub| {
-                    let n = spokes_among(model, topology, &hubs, hub).len();
-                    HubBox {
-                        hub: (*hub).clone(),
-                        x: 0.0,
-                        y: 0.0,
-                        radius: radius(n),
-                        spokes: n,
-                    }
+                .get(r)
+                .into_iter()
+                .flatten()
+                .zip(spokes.get(r).into_iter().flatten())
+                .map(|(hub, &n)| HubBox {
+                    hub: (*hub).clone(),
+                    x: 0.0,
+                    y: 0.0,
+                    radius: radius(n),
+                    spokes: n,
                 })
                 .collect();
-            let (mut linked, mut unlinked) = (0, 0);
-            for vnet in vnets {
-                if region_hubs.contains(vnet) {
-                    continue;
-                }
-                // A spoke of a hub of its region is drawn with the hub (peerings are listed from both ends:
-                // the VNet is a peer of the hub as the hub is of it).
-                let (mut peered, mut spoke) = (false, false);
-                for peer in topology.peers_of(vnet) {
-                    peered = true;
-                    if region_hubs.contains(&peer) {
-                        spoke = true;
-                        break;
-                    }
-                }
-                if spoke {
-                    continue;
-                }
-                if peered || topology.groups_of(vnet).next().is_some() {
-                    linked += 1;
-                } else {
-                    unlinked += 1;
-                }
-            }
-            let groups = group_regions
-                .iter()
-                .filter(|regions| regions.contains(*region))
-                .count();
+            let groups = group_regions.iter().filter(|g| g.contains(&r)).count();
             let columns = hub_boxes.len().clamp(1, HUBS_PER_ROW);
             let rows = hub_boxes.len().div_ceil(HUBS_PER_ROW);
             let width = (2.0 * PAD + columns as f64 * SLOT.0).max(MIN_WIDTH);
@@ -203,8 +241,8 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
                     vnets: vnets.len(),
                 },
                 hubs: hub_boxes,
-                linked,
-                unlinked,
+                linked: linked.get(r).copied().unwrap_or_default(),
+                unlinked: unlinked.get(r).copied().unwrap_or_default(),
                 groups,
             }
         })
@@ -243,24 +281,12 @@ pub fn overview(model: &Model, topology: &Topology) -> Overview {
         }
     }
 
-    let index: BTreeMap<&Location, usize> = boxes
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (&b.zone.region, i))
-        .collect();
     let mut crossing: BTreeMap<[usize; 2], usize> = BTreeMap::new();
-    for link in &topology.peerings {
-        let [a, b] = &link.vnets;
-        let region = |v: &VnetId| {
-            model
-                .vnets
-                .get(v)
-                .and_then(|v| index.get(&v.location).copied())
-        };
-        if let (Some(i), Some(j)) = (region(a), region(b))
+    for ends in &ends {
+        if let [i, j] = ends.as_slice()
             && i != j
         {
-            *crossing.entry([i.min(j), i.max(j)]).or_insert(0) += 1;
+            *crossing.entry([*i.min(j), *i.max(j)]).or_insert(0) += 1;
         }
     }
     Overview {

@@ -16,8 +16,9 @@ use crate::state::Selection;
 
 /// Past this many rules, a stage is a list that renders only the rows in view.
 const TABLE_LIMIT: usize = 40;
-/// At most this many targets are offered in the picker at once; the filter narrows them.
-const PICKER_LIMIT: usize = 200;
+/// At most this many targets of each kind are offered in the picker at once; the filter narrows them (a list of
+/// more is not read, and each option is built when the panel opens).
+const PICKER_LIMIT: usize = 50;
 /// Height of a rule row, in CSS pixels.
 const ROW: u32 = 24;
 
