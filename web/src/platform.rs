@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -933,6 +934,34 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
         readers.borrow_mut().push(reader);
     }
     Some(Readings(readers))
+}
+
+/// Runs `work` in a task of its own once the page has painted what it shows now (the next animation frame, then
+/// a task; at once in a task when the page is hidden and paints nothing): a long step that follows a message
+/// ("Importing…") lets the message be seen first.
+pub fn after_paint(work: impl FnOnce() + 'static) {
+    let window = gloo::utils::window();
+    let task = Closure::once_into_js(work);
+    let later = {
+        let window = window.clone();
+        move || {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0);
+        }
+    };
+    if gloo::utils::document().hidden() {
+        later();
+        return;
+    }
+    let frame = Closure::once_into_js(later);
+    if window
+        .request_animation_frame(frame.unchecked_ref())
+        .is_err()
+    {
+        // No frames (no rendering): nothing to wait for.
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(frame.unchecked_ref(), 0);
+    }
 }
 
 /// Reads every file chosen in a file input (`multiple`); the [`Readings`] must be kept until `done` runs.

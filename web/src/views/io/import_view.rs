@@ -173,6 +173,8 @@ pub fn ImportView() -> Html {
     let sources = use_reducer(Sources::default);
     let paste = use_state(String::new);
     let reading = use_mut_ref(|| None::<platform::Readings>);
+    // The step of the header's import under way, of three, and what it does.
+    let busy = use_state(|| None::<(u8, String)>);
     let ctx = use_context::<Ctx>();
     // Files dropped anywhere on the page join the sources and open the dialog.
     {
@@ -196,32 +198,65 @@ pub fn ImportView() -> Html {
         let open = open.clone();
         Callback::from(move |()| open.set(false))
     };
-    // The header's file input: load what imports at once, and show the report.
+    // The header's file input: load what imports at once, and show the report. Its three steps (reading the files,
+    // importing them, analysing the design) each say so on a progress bar before they start: a large design's
+    // import and analysis hold the page for seconds, each in a task of its own.
     let quick = {
         let sources = sources.dispatcher();
         let open = open.setter();
         let dispatch = ctx.dispatch.clone();
         let reading = reading.clone();
+        let busy = busy.setter();
         Callback::from(move |e: Event| {
             let sources = sources.clone();
             let open = open.clone();
             let dispatch = dispatch.clone();
+            let step = busy.clone();
             let done = Callback::from(move |files: platform::ReadFiles| {
-                let next = Sources::default().with(files);
-                let next = match next.load() {
-                    Some(action) => {
+                let size: usize = files
+                    .iter()
+                    .map(|(_, read)| read.as_ref().map_or(0, String::len))
+                    .sum();
+                let names = files
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                step.set(Some((
+                    2,
+                    format!("Importing {names} ({})…", platform::size_text(size as u64)),
+                )));
+                let (sources, open, dispatch, step) = (
+                    sources.clone(),
+                    open.clone(),
+                    dispatch.clone(),
+                    step.clone(),
+                );
+                platform::after_paint(move || {
+                    let next = Sources::default().with(files);
+                    let Some(action) = next.load() else {
+                        sources.dispatch(Step::Set(next));
+                        open.set(true);
+                        step.set(None);
+                        return;
+                    };
+                    step.set(Some((3, "Analysing the design…".to_owned())));
+                    platform::after_paint(move || {
                         dispatch.emit(action);
-                        Sources {
+                        sources.dispatch(Step::Set(Sources {
                             loaded: Some(next.names()),
                             ..next
-                        }
-                    }
-                    None => next,
-                };
-                sources.dispatch(Step::Set(next));
-                open.set(true);
+                        }));
+                        open.set(true);
+                        step.set(None);
+                    });
+                });
             });
+            busy.set(Some((1, "Reading the files…".to_owned())));
             *reading.borrow_mut() = platform::read_files(&e, &done);
+            if reading.borrow().is_none() {
+                busy.set(None);
+            }
         })
     };
     let chosen = {
@@ -302,6 +337,11 @@ pub fn ImportView() -> Html {
             <button onclick={show} title="Import Azure JSON: paste, choose or drop files" data-testid="import-open">{ "Import" }</button>
             <input type="file" multiple=true accept=".json,application/json" onchange={quick} class="visually-hidden"
                 tabindex="-1" aria-label="Import files at once" data-testid="import" />
+            if let Some((step, what)) = &*busy {
+                <span class="import-progress" role="status" data-testid="import-progress">
+                    <progress max="3" value={step.to_string()} aria-label="Import" />{ format!(" {what} (step {step} of 3)") }
+                </span>
+            }
             if *open { { render_dialog("Import", "import-dialog", close, body()) } }
         </>
     }
