@@ -183,6 +183,7 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     let broken = Scratch::write("huge-cut.json", &cut)?;
     drop(cut);
     let started = Instant::now();
+    watch_progress(session)?;
     open_at_once(session, &broken)?;
     let said = wait_long(
         session,
@@ -200,6 +201,14 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
         said.chars().take(300).collect::<String>()
     );
     session.screenshot(&artifact("huge-cut.png"))?;
+    // Its import said each step before it ran, and stopped at the import: nothing to analyse.
+    progress_said(
+        session,
+        &[
+            "Reading the files… (step 1 of 3)",
+            "Importing huge-cut.json (50.0 MB)… (step 2 of 3)",
+        ],
+    )?;
     close_dialog(session)?;
     unchanged(session, &before, "a 50 MB file cut short")?;
 
@@ -286,6 +295,49 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     wait_long(session, "[data-testid=import-unreadable]", &needles, 10)?;
     close_dialog(session)?;
     unchanged(session, &before, "a dropped Latin-1 file")?;
+
+    // A design that imports, opened at once: its three steps, then the design.
+    let design = Scratch::write("big-design.json", big_design(2_000_000).as_bytes())?;
+    watch_progress(session)?;
+    open_at_once(session, &design)?;
+    wait_long(session, "[data-testid=import-status]", &["Loaded"], 30)?;
+    progress_said(
+        session,
+        &[
+            "Reading the files… (step 1 of 3)",
+            "Importing big-design.json (2.0 MB)… (step 2 of 3)",
+            "Analysing the design… (step 3 of 3)",
+        ],
+    )?;
+    close_dialog(session)?;
+    find_in_navigator(session, "vnet-big-last", "imported")?;
+    Ok(())
+}
+
+/// Notes every text the header's import progress shows from now on (and when it goes), in `window.avnmProgress`.
+fn watch_progress(session: &mut Session) -> Result<(), String> {
+    session.execute(
+        "window.avnmProgress = []; const seen = window.avnmProgress;\
+         new MutationObserver(() => {\
+           const e = document.querySelector('[data-testid=import-progress]');\
+           const text = e ? e.textContent.trim() : null;\
+           if (seen[seen.length - 1] !== text) seen.push(text);\
+         }).observe(document.body, {subtree: true, childList: true, characterData: true});",
+        &[],
+    )?;
+    Ok(())
+}
+
+/// Whether the import progress showed `steps` in this order, then went away.
+fn progress_said(session: &mut Session, steps: &[&str]) -> Result<(), String> {
+    let seen = session.execute("return window.avnmProgress", &[])?;
+    let mut expected: Vec<Value> = steps.iter().map(|s| Value::from(*s)).collect();
+    expected.push(Value::Null);
+    if seen != Value::Array(expected) {
+        return Err(format!(
+            "the import's progress showed {seen}, expected {steps:?} then nothing"
+        ));
+    }
     Ok(())
 }
 
