@@ -226,10 +226,20 @@ fn run(
     parsed: &mut [(&Source, Result<Value, FormatError>)],
     check_each: bool,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
-    let mut importer = Importer {
-        check_each,
-        ..Importer::default()
-    };
+    run_with(
+        parsed,
+        Importer {
+            check_each,
+            ..Importer::default()
+        },
+    )
+}
+
+/// [`run`] with an importer set up by the caller.
+fn run_with(
+    parsed: &mut [(&Source, Result<Value, FormatError>)],
+    mut importer: Importer,
+) -> Result<(Value, Vec<ReportLine>), ImportError> {
     for (source, value) in parsed.iter() {
         if let Ok(Value::Object(map)) = value
             && template::is_parameters(map)

@@ -38,6 +38,10 @@ pub(super) struct Importer {
     pub(super) scope_fields: Vec<(String, String, String, &'static str, Value)>,
     /// Whether each resource is read on its own before it is taken (see [`super::import`]).
     pub(super) check_each: bool,
+    /// Whether [`Importer::source`] reads a source as [`Importer::value`] reads any value (from the tree, copying
+    /// its resources), for the tests that compare the two.
+    #[cfg(test)]
+    pub(super) copy_sources: bool,
 }
 
 fn at(path: &str, key: &str) -> String {
@@ -74,7 +78,7 @@ impl Importer {
     /// afterwards ([`why_nothing`]).
     pub(super) fn source(&mut self, value: &mut Value) {
         #[cfg(test)]
-        if COPY_SOURCES.get() {
+        if self.copy_sources {
             return self.value(value, "", 0);
         }
         if let Value::Object(map) = value
@@ -803,13 +807,6 @@ pub(super) fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
         }
         _ => "gave no resource".to_owned(),
     }
-}
-
-#[cfg(test)]
-thread_local! {
-    /// Whether [`Importer::source`] reads a source as [`Importer::value`] reads any value (from the tree, copying
-    /// its resources), for the tests that compare the two.
-    pub(super) static COPY_SOURCES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The types the engine reads (decisions §1), lower-case.

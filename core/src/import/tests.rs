@@ -32,10 +32,12 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
     assert_eq!(imported.report, report);
     // A scenario document's resources are taken out of its tree: reading them from the tree as every other
     // source is read gives the same document and report.
-    reader::COPY_SOURCES.set(true);
-    let copied = run(&mut parse(), true);
-    reader::COPY_SOURCES.set(false);
-    let (document, report) = copied.expect("imports");
+    let copying = Importer {
+        check_each: true,
+        copy_sources: true,
+        ..Importer::default()
+    };
+    let (document, report) = run_with(&mut parse(), copying).expect("imports");
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     (imported, scenario)
