@@ -172,7 +172,7 @@ pub fn TopologyView() -> Html {
     let focus = use_state(|| Focus::Overview);
     let analysis = ctx.as_ref().map(|c| Same(c.analysis.clone()));
     // Kept while a region or a hub is open, so that going back to it is at once.
-    // Kept for the analysis after the panel closes, like the verdict's endpoints: opening it again draws at once.
+    // Kept for the analysis after the panel closes: opening it again draws at once.
     let overview = use_memo(analysis.clone(), |a| {
         a.as_ref()
             .filter(|a| a.0.model.vnets.len() > layout::AGGREGATE_LIMIT)

@@ -115,14 +115,9 @@ pub fn VerdictView() -> Html {
         [&from, &to, &port, &source_port],
         *protocol,
     );
-    // Kept for the analysis after the panel closes: opening it again lists them at once.
     let list = use_memo(ctx.as_ref().map(|c| Same(c.analysis.clone())), |same| {
         same.as_ref()
-            .map(|a| {
-                crate::components::kept("verdict: endpoints", &a.0, |a| {
-                    platform::timed("verdict: endpoints", || endpoints(&a.model))
-                })
-            })
+            .map(|a| platform::timed("verdict: endpoints", || endpoints(&a.0.model)))
             .unwrap_or_default()
     });
     let Some(ctx) = ctx else { return html! {} };
