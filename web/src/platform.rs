@@ -430,24 +430,7 @@ pub mod keep {
     }
 
     async fn indexed_put(key: &str, text: &str) -> Result<(), String> {
-        let database = open().await?;
-        let refused = |e: idb::Error| format!("IndexedDB refused the design ({e})");
-        let transaction = database
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .map_err(refused)?;
-        let store = transaction.object_store(STORE).map_err(refused)?;
-        store
-            .put(&JsValue::from_str(text), Some(&JsValue::from_str(key)))
-            .map_err(refused)?
-            .await
-            .map_err(refused)?;
-        transaction
-            .commit()
-            .map_err(refused)?
-            .await
-            .map_err(refused)?;
-        database.close();
-        Ok(())
+        indexed_write(&[(key.to_owned(), text)], None).await
     }
 
     async fn indexed_put_pieces(
@@ -455,6 +438,24 @@ pub mod keep {
         count: usize,
         anew: &[(usize, std::sync::Arc<str>)],
         (journal, record): &(String, String),
+    ) -> Result<(), String> {
+        let manifest = format!("{PIECES}{count}");
+        let records: Vec<(String, &str)> = anew
+            .iter()
+            .map(|(at, piece)| (piece_key(key, *at), &**piece))
+            .chain([
+                (key.to_owned(), manifest.as_str()),
+                (journal.clone(), record.as_str()),
+            ])
+            .collect();
+        let beyond = pieces_from(key, count).map_err(|e| e.to_string())?;
+        indexed_write(&records, Some(beyond)).await
+    }
+
+    /// Puts each `(key, text)` of `records` and deletes the keys of `beyond`, in one transaction: all or nothing.
+    async fn indexed_write(
+        records: &[(String, &str)],
+        beyond: Option<idb::KeyRange>,
     ) -> Result<(), String> {
         let database = open().await?;
         let refused = |e: idb::Error| format!("IndexedDB refused the design ({e})");
@@ -464,40 +465,25 @@ pub mod keep {
         let store = transaction.object_store(STORE).map_err(refused)?;
         // Every request is made, and listened to, before the first is awaited: the transaction stays open for all
         // of them, and none completes unheard.
-        let mut puts = Vec::with_capacity(anew.len() + 2);
-        for (at, piece) in anew {
-            let piece_key = JsValue::from_str(&piece_key(key, *at));
+        let mut puts = Vec::with_capacity(records.len());
+        for (key, text) in records {
             puts.push(
                 store
-                    .put(&JsValue::from_str(piece), Some(&piece_key))
+                    .put(&JsValue::from_str(text), Some(&JsValue::from_str(key)))
                     .map_err(refused)?
                     .into_future(),
             );
         }
-        let manifest = JsValue::from_str(&format!("{PIECES}{count}"));
-        puts.push(
-            store
-                .put(&manifest, Some(&JsValue::from_str(key)))
-                .map_err(refused)?
-                .into_future(),
-        );
-        puts.push(
-            store
-                .put(
-                    &JsValue::from_str(record),
-                    Some(&JsValue::from_str(journal)),
-                )
-                .map_err(refused)?
-                .into_future(),
-        );
-        let beyond = store
-            .delete(pieces_from(key, count).map_err(refused)?)
-            .map_err(refused)?
-            .into_future();
+        let deleted = match beyond {
+            Some(range) => Some(store.delete(range).map_err(refused)?.into_future()),
+            None => None,
+        };
         for put in puts {
             put.await.map_err(refused)?;
         }
-        beyond.await.map_err(refused)?;
+        if let Some(deleted) = deleted {
+            deleted.await.map_err(refused)?;
+        }
         transaction
             .commit()
             .map_err(refused)?
