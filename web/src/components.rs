@@ -1,7 +1,8 @@
 //! The widgets the editors and panels share: validated fields, a field that commits when left, selects and
 //! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists, rich
 //! text, lesson Markdown, why a VNet is not in a network group, and a list that renders only the rows in view; and
-//! [`Same`], the key of a memo that is computed again only when the design or its analysis is replaced.
+//! [`Same`], the key of a memo that is computed again only when the design or its analysis is replaced, and [`kept`],
+//! a value made once per analysis and kept after the panel that asked for it closes.
 
 use std::any::Any;
 use std::cell::RefCell;
