@@ -71,10 +71,16 @@ fn type_into(root: &Element, selector: &str, text: &str) {
         .dyn_into::<HtmlInputElement>()
         .expect("an input");
     input.set_value(text);
+    input_event(&input);
+}
+
+/// Tells `target` its value changed, as typing does: one `input` event that bubbles.
+#[track_caller]
+fn input_event(target: &web_sys::EventTarget) {
     let init = EventInit::new();
     init.set_bubbles(true);
     let event = Event::new_with_event_init_dict("input", &init).expect("an event");
-    input.dispatch_event(&event).expect("dispatch");
+    target.dispatch_event(&event).expect("dispatch");
 }
 
 /// The texts of every element matching `selector`.
@@ -409,10 +415,7 @@ fn type_into_area(root: &Element, selector: &str, text: &str) {
         .dyn_into::<web_sys::HtmlTextAreaElement>()
         .expect("a text area");
     area.set_value(text);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let event = Event::new_with_event_init_dict("input", &init).expect("an event");
-    area.dispatch_event(&event).expect("dispatch");
+    input_event(&area);
 }
 
 /// A design of `vnets` VNets `vnet-big-<n>` of about 400 bytes of JSON each, the last `vnet-big-last`.
