@@ -216,17 +216,12 @@ impl Scenario {
         &self.diagnostics
     }
 
-    /// [`Scenario::to_json`], written reusing the texts of the resources this design shares with the design
-    /// `texts` was last used for (a design made from it by changes, or the one it was made from), and keeping this
-    /// design's for next time: an autosave of a large design after an edit writes the resources the edit wrote in.
-    pub fn to_json_with(&self, texts: &mut Texts) -> String {
-        self.document.to_json_with(texts)
-    }
-
-    /// [`Scenario::to_json_with`]'s text in pieces whose concatenation it is: the members before the resources, the
-    /// resources [`RESOURCES_PER_PIECE`](crate::scenario::RESOURCES_PER_PIECE) at a time, the members after them. A
-    /// piece with the same text as the piece `texts` kept at its place last time is that piece (the same `Arc`):
-    /// the playground stores a large design as pieces and, after an edit, writes those that are new.
+    /// [`Scenario::to_json`]'s text in pieces whose concatenation it is: the members before the resources, the
+    /// resources [`RESOURCES_PER_PIECE`](crate::scenario::RESOURCES_PER_PIECE) at a time, the members after them.
+    /// It is written reusing the texts of the resources this design shares with the design `texts` was last used
+    /// for (a design made from it by changes, or the one it was made from), keeping this design's for next time;
+    /// and a piece with the same text as the piece `texts` kept at its place last time is that piece (the same
+    /// `Arc`): the playground stores a large design as pieces and, after an edit, writes those that are new.
     pub fn to_json_pieces(&self, texts: &mut Texts) -> Vec<std::sync::Arc<str>> {
         self.document.to_json_pieces(texts)
     }

@@ -157,7 +157,7 @@ pub const RESOURCES_PER_PIECE: usize = 64;
 
 /// The JSON text of the resources of the designs written last, each kept while a design shares its resource, so
 /// that writing a design made by a change from the last one writes anew only the resources the change wrote in
-/// (see [`Scenario::to_json_with`](crate::Scenario::to_json_with)), and the pieces written last, so that a piece
+/// (see [`Scenario::to_json_pieces`](crate::Scenario::to_json_pieces)), and the pieces written last, so that a piece
 /// of the same resources' texts is the same piece.
 #[derive(Debug, Default)]
 pub struct Texts {
@@ -219,20 +219,11 @@ fn pretty(value: &Value, indent: &str) -> String {
 }
 
 impl Document {
-    /// The document as pretty-printed JSON, the same text as [`serde_json::to_string_pretty`] of its tree, written
-    /// reusing the texts of resources written last time that it shares, and keeping its own for next time (the texts
-    /// of resources it does not have are let go).
-    pub(crate) fn to_json_with(&self, texts: &mut Texts) -> String {
-        let pieces = self.to_json_pieces(texts);
-        let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
-        for piece in &pieces {
-            out.push_str(piece);
-        }
-        out
-    }
-
-    /// [`Document::to_json_with`]'s text in pieces, in order: the members before the resources with the list's
-    /// opening, the resources [`RESOURCES_PER_PIECE`] at a time, then the list's end with the members after it. A
+    /// The document as pretty-printed JSON, the same text as [`serde_json::to_string_pretty`] of its tree, in
+    /// pieces, written reusing the texts of resources written last time that it shares, and keeping its own for
+    /// next time (the texts of resources it does not have are let go). In order: the members before the resources
+    /// with the list's opening, the resources [`RESOURCES_PER_PIECE`] at a time, then the list's end with the
+    /// members after it. A
     /// piece that holds the same text as the piece written last at its place is that piece (the same `Arc`): after
     /// a change, the pieces it wrote in are the ones that are not. A document without a list of resources, or with
     /// an empty one, is one piece.
@@ -405,16 +396,16 @@ mod tests {
         for value in documents {
             let document = Document::new(value.clone());
             let whole = serde_json::to_string_pretty(&value).unwrap();
-            assert_eq!(document.to_json_with(&mut texts), whole);
+            assert_eq!(document.to_json_pieces(&mut texts).concat(), whole);
             assert_eq!(
-                document.to_json_with(&mut texts),
+                document.to_json_pieces(&mut texts).concat(),
                 whole,
                 "again, from the kept texts"
             );
         }
         // A copy with one resource written in reuses the text of the other, and writes that one anew.
         let first = Document::new(documents_first());
-        first.to_json_with(&mut texts);
+        first.to_json_pieces(&mut texts);
         let kept = |texts: &Texts, document: &Document, i: usize| {
             let item = &document.shared().unwrap()[i];
             texts.texts[&(Arc::as_ptr(item) as usize)].1.clone()
@@ -425,7 +416,7 @@ mod tests {
             Arc::make_mut(&mut items[1])["name"] = json!("b2");
         }
         assert_eq!(
-            second.to_json_with(&mut texts),
+            second.to_json_pieces(&mut texts).concat(),
             serde_json::to_string_pretty(&second.to_value()).unwrap()
         );
         assert!(

@@ -1382,13 +1382,17 @@ fn a_design_written_reusing_the_texts_of_shared_resources_is_the_same_text() {
     for text in crate::EXAMPLES {
         let mut texts = crate::scenario::Texts::default();
         let mut design = Scenario::parse(text).unwrap();
-        assert_eq!(design.to_json_with(&mut texts), design.to_json());
+        assert_eq!(design.to_json_pieces(&mut texts).concat(), design.to_json());
         assert_eq!(texts.len(), design.resources().len());
         for change in crate::tests::edits(&design).into_iter().step_by(7) {
             let Ok(next) = design.change(&change) else {
                 continue;
             };
-            assert_eq!(next.to_json_with(&mut texts), next.to_json(), "{change:?}");
+            assert_eq!(
+                next.to_json_pieces(&mut texts).concat(),
+                next.to_json(),
+                "{change:?}"
+            );
             assert_eq!(texts.len(), next.resources().len(), "{change:?}");
             design = next;
         }
