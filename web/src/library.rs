@@ -409,7 +409,7 @@ pub struct Recovered {
 /// no design at all (the browser was killed before it wrote any). Such a design becomes the current saved design
 /// again and is passed to `done`.
 pub fn recover(index: Library, done: Callback<Option<Recovered>>) {
-    keep::fetch_journal(
+    keep::fetch_indexed(
         JOURNAL,
         Callback::from(move |record: Option<String>| {
             let record = record.unwrap_or_default();

@@ -313,14 +313,6 @@ pub mod keep {
         });
     }
 
-    /// Reads what [`journal`] wrote under `key`; `done` gets `None` when there is nothing or IndexedDB fails.
-    pub fn fetch_journal(key: &str, done: Callback<Option<String>>) {
-        let key = key.to_owned();
-        wasm_bindgen_futures::spawn_local(async move {
-            done.emit(indexed_get(&key).await.ok().flatten());
-        });
-    }
-
     /// Keeps a large text under `key` in IndexedDB as pieces whose concatenation it is, writing only `anew` (the
     /// pieces by their place: after an edit, those that changed since the last text kept; every piece the first
     /// time), with `journal` (a key and its text) in the same transaction; `done` hears `Ok` once the transaction
@@ -353,8 +345,9 @@ pub mod keep {
         });
     }
 
-    /// Reads the text kept under `key` in IndexedDB (whatever `localStorage` says: the journal knows a design is
-    /// there before `localStorage` does); `done` gets `None` when there is none or IndexedDB fails.
+    /// Reads the text kept under `key` in IndexedDB (whatever `localStorage` says: what [`journal`] wrote, and a
+    /// design the journal knows is there before `localStorage` does); `done` gets `None` when there is none or
+    /// IndexedDB fails.
     pub fn fetch_indexed(key: &str, done: Callback<Option<String>>) {
         let key = key.to_owned();
         wasm_bindgen_futures::spawn_local(async move {
