@@ -24,7 +24,9 @@ mod render;
 use std::io::Read;
 use std::net::IpAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use avnm_core::analysis::analyze_model;
 use avnm_core::model::{NicId, Protocol, VnetId};
 use avnm_core::{Analysis, Diagnostic, Flow, Scenario, Severity, analyze};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -198,12 +200,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads and analyses a document; one with error diagnostics is refused unless `allow_errors`.
-fn load(
+/// Reads and analyses a document's model; one with error diagnostics is refused unless `allow_errors`.
+fn load(file: &str, allow_errors: bool) -> Result<&'static Analysis, InputError> {
+    refuse_errors(read(file)?, allow_errors)
+}
+
+/// [`load`], keeping the design's document too (for `export`, which writes it out).
+fn load_design(
     file: &str,
     allow_errors: bool,
 ) -> Result<(&'static Scenario, &'static Analysis), InputError> {
-    let (scenario, analysis) = read(file)?;
+    let (scenario, analysis) = read_design(file)?;
+    Ok((scenario, refuse_errors(analysis, allow_errors)?))
+}
+
+/// Prints an analysis' error diagnostics; refuses it when there are any, unless `allow_errors`.
+fn refuse_errors(
+    analysis: &'static Analysis,
+    allow_errors: bool,
+) -> Result<&'static Analysis, InputError> {
     let mut errors = 0;
     for d in analysis.errors() {
         eprintln!("{}", diagnostic_line(d));
@@ -212,7 +227,7 @@ fn load(
     if errors > 0 && !allow_errors {
         return Err(InputError::refused());
     }
-    Ok((scenario, analysis))
+    Ok(analysis)
 }
 
 /// One diagnostic as one line: severity, JSON path, message.
@@ -228,22 +243,24 @@ fn diagnostic_line(d: &Diagnostic) -> String {
     }
 }
 
-/// Reads and analyses a design.
+/// Reads and analyses a design's model, without keeping its document: each resource is parsed, read into the
+/// model and freed in turn ([`Scenario::read_model`]), so the JSON tree of a large design never exists whole.
 ///
-/// The scenario and its analysis live until the process ends: they are leaked, not dropped, because freeing
-/// the millions of small allocations of a large design one by one takes about a tenth of a whole run, and
-/// the operating system takes the memory back at exit anyway. The text is dropped as soon as it is parsed.
-fn read(file: &str) -> Result<(&'static Scenario, &'static Analysis), InputError> {
-    let text = if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| InputError(format!("standard input: {e}")))?;
-        text
-    } else {
-        std::fs::read_to_string(file).map_err(|e| InputError(format!("{file}: {e}")))?
-    };
-    let name = if file == "-" { "standard input" } else { file };
+/// The analysis lives until the process ends: it is leaked, not dropped, because freeing the millions of small
+/// allocations of a large design one by one takes about a tenth of a whole run, and the operating system takes
+/// the memory back at exit anyway.
+fn read(file: &str) -> Result<&'static Analysis, InputError> {
+    let (text, name) = read_text(file)?;
+    let (model, diagnostics) =
+        Scenario::read_model(&text).map_err(|e| InputError(format!("{name}: {e}")))?;
+    drop(text);
+    let analysis = analyze_model(Arc::new(model), &diagnostics);
+    Ok(Box::leak(Box::new(analysis)))
+}
+
+/// Reads and analyses a design, keeping its document; leaked like [`read`]'s analysis.
+fn read_design(file: &str) -> Result<(&'static Scenario, &'static Analysis), InputError> {
+    let (text, name) = read_text(file)?;
     // The text is freed before the model is read from the JSON tree, so that the two never peak together.
     let document: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| InputError(format!("{name}: {}", avnm_core::FormatError::from(e))))?;
@@ -253,6 +270,20 @@ fn read(file: &str) -> Result<(&'static Scenario, &'static Analysis), InputError
     let scenario: &'static Scenario = Box::leak(Box::new(scenario));
     let analysis: &'static Analysis = Box::leak(Box::new(analyze(scenario)));
     Ok((scenario, analysis))
+}
+
+/// A file's text (standard input for `-`), and the name errors give it.
+fn read_text(file: &str) -> Result<(String, &str), InputError> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| InputError(format!("standard input: {e}")))?;
+        Ok((text, "standard input"))
+    } else {
+        let text = std::fs::read_to_string(file).map_err(|e| InputError(format!("{file}: {e}")))?;
+        Ok((text, file))
+    }
 }
 
 fn emit(format: Format, json: &serde_json::Value, table: impl FnOnce() -> String) {
@@ -315,13 +346,13 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
         Command::Link { command } => return link::run(command),
         Command::Import { files, output } => return import::run(&files, output.as_deref()),
         Command::Membership(common) => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             emit(common.format, &render::membership(analysis), || {
                 render::membership_table(analysis)
             });
         }
         Command::Topology(common) => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             emit(common.format, &render::topology(analysis), || {
                 render::topology_table(analysis)
             });
@@ -340,7 +371,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
                     "`--port` is required for the protocol `{protocol}`"
                 )));
             }
-            let (_, analysis) = load(&file, allow_errors)?;
+            let analysis = load(&file, allow_errors)?;
             let flow = Flow {
                 from,
                 to,
@@ -364,7 +395,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
             );
         }
         Command::Check(common) => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             let results = analysis.check();
             emit(common.format, &render::check(&results), || {
                 render::check_table(&results)
@@ -374,7 +405,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
             }
         }
         Command::Explain { common, vnet } => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             let id = find_vnet(analysis, &vnet)?;
             let explanation = analysis.explain_vnet(&id);
             emit(
@@ -389,7 +420,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
             );
         }
         Command::Rules { common, vnet, nic } => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             let rules = match (vnet, nic) {
                 (Some(v), _) => analysis.effective_vnet_rules(&find_vnet(analysis, &v)?),
                 (None, Some(n)) => analysis.effective_nic_rules(&find_nic(analysis, &n)?),
@@ -406,7 +437,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
             protocol,
             port,
         } => {
-            let (_, analysis) = load(&common.file, allow_errors)?;
+            let analysis = load(&common.file, allow_errors)?;
             let matrix = analysis.matrix(protocol, port);
             emit(
                 common.format,
@@ -415,12 +446,12 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
             );
         }
         Command::Export(args) => {
-            let (scenario, analysis) = load(&args.file, allow_errors)?;
+            let (scenario, analysis) = load_design(&args.file, allow_errors)?;
             export::run(&args, scenario, analysis).map_err(InputError)?;
         }
         Command::Diagnostics(common) => {
             // Listing the problems is this command's result: errors do not stop it, they set exit code 1.
-            let (_, analysis) = read(&common.file)?;
+            let analysis = read(&common.file)?;
             emit(
                 common.format,
                 &serde_json::json!({ "diagnostics": analysis.diagnostics }),

@@ -91,6 +91,20 @@ impl Path {
         Path { text }
     }
 
+    /// How many bytes [`Path::push_key`] writes for `key` (one more than it writes on an empty path).
+    pub(crate) fn key_len(key: &str) -> usize {
+        if bare(key) {
+            1 + key.len()
+        } else {
+            4 + key.len() + key.matches(['\'', '\\']).count()
+        }
+    }
+
+    /// How many bytes [`Path::push_index`] writes for `index`.
+    pub(crate) fn index_len(index: usize) -> usize {
+        2 + index.checked_ilog10().map_or(1, |log| log as usize + 1)
+    }
+
     /// Goes one member further, in place.
     pub(crate) fn push_key(&mut self, key: &str) {
         let text = &mut self.text;
@@ -312,6 +326,31 @@ impl PartialEq<&str> for Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_room_a_step_takes_is_what_it_writes() {
+        for key in [
+            "a",
+            "",
+            "a.b",
+            "it's",
+            "back\\slash",
+            "é",
+            "with space",
+            "x['y']",
+        ] {
+            let mut path = Path::root().key("resources");
+            let before = path.text.len();
+            path.push_key(key);
+            assert_eq!(Path::key_len(key), path.text.len() - before, "{key:?}");
+        }
+        for index in [0, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut path = Path::root().key("resources");
+            let before = path.text.len();
+            path.push_index(index);
+            assert_eq!(Path::index_len(index), path.text.len() - before, "{index}");
+        }
+    }
 
     #[track_caller]
     fn check(text: &str, segments: &[Segment]) {

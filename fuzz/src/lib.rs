@@ -88,10 +88,26 @@ fn one_line(text: &str, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Loads a document as the playground does, analyses it and asks the analysis a few questions.
+/// Loads a document as the playground does, analyses it and asks the analysis a few questions; reads its model
+/// as `avnm` does (without its tree), which must give the same model, diagnostics or error.
 pub fn scenario(data: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(data);
-    match Scenario::parse(&text) {
+    let parsed = Scenario::parse(&text);
+    let streamed = Scenario::read_model(&text);
+    match (&parsed, &streamed) {
+        (Err(a), Err(b)) if a == b => {}
+        (Ok(scenario), Ok((model, diagnostics)))
+            if **scenario.model() == *model && scenario.diagnostics() == diagnostics.as_slice() => {
+        }
+        _ => {
+            return Err(format!(
+                "the model read without the tree differs from the parsed design's: {:?} against {:?}",
+                streamed.as_ref().map(|_| ()),
+                parsed.as_ref().map(|_| ())
+            ));
+        }
+    }
+    match parsed {
         Err(e) => one_line(&e.to_string(), "a format error"),
         Ok(scenario) => {
             exercise(&scenario, true)?;

@@ -13,6 +13,7 @@ mod kinds;
 pub(crate) mod node;
 pub(crate) mod policy;
 pub(crate) mod shape;
+mod stream;
 
 use super::document::{self, Document};
 use super::field::{escaped, shown};
@@ -127,20 +128,11 @@ pub(crate) fn read(doc: &Document) -> Result<(Model, Vec<Diagnostic>), FormatErr
             }
         }
     }
-    reader.attach_children();
-    for commit in root.opt_items("commits")? {
-        let commit = read_commit(&commit)?;
-        reader.model.commits.push(commit);
-    }
-    for intent in root.opt_items("intents")? {
-        let intent = read_intent(&intent)?;
-        reader.model.intents.push(intent);
-    }
-    in_document_order(&mut reader.diagnostics);
-    Ok((reader.model, reader.diagnostics))
+    reader.finish(&root)
 }
 
 pub(crate) use again::read_again;
+pub(crate) use stream::read_text;
 
 /// Reads a document given as one JSON tree.
 pub(crate) fn read_value(doc: Value) -> Result<(Model, Vec<Diagnostic>), FormatError> {
@@ -303,16 +295,18 @@ impl Reader {
                     .for_each(|p| address_space.push(p));
             }
         }
-        let mut subnets = Vec::new();
-        for subnet in props.opt_items("subnets")? {
+        let items = props.opt_items("subnets")?;
+        let mut subnets = Vec::with_capacity(items.len());
+        for subnet in items {
             let subnet_id = match subnet.opt_str("id")? {
                 Some(sid) => sid.to_owned(),
                 None => format!("{id}/subnets/{}", subnet.req_str("name")?),
             };
             subnets.push(self.subnet(&subnet, &subnet_id)?);
         }
-        let mut peerings = Vec::new();
-        for peering in props.opt_items("virtualNetworkPeerings")? {
+        let items = props.opt_items("virtualNetworkPeerings")?;
+        let mut peerings = Vec::with_capacity(items.len());
+        for peering in items {
             let peering_id = match peering.opt_str("id")? {
                 Some(pid) => pid.to_owned(),
                 None => format!("{id}/virtualNetworkPeerings/{}", peering.req_str("name")?),
@@ -390,8 +384,9 @@ impl Reader {
     }
 
     fn nic(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
-        let mut ip_configurations = Vec::new();
-        for config in props.opt_items("ipConfigurations")? {
+        let configs = props.opt_items("ipConfigurations")?;
+        let mut ip_configurations = Vec::with_capacity(configs.len());
+        for config in configs {
             let cprops = config.get("properties").unwrap_or_else(|| config.clone());
             let address = match cprops.get("privateIPAddress") {
                 Some(a) => {
@@ -438,8 +433,9 @@ impl Reader {
     }
 
     fn nsg(&mut self, props: &Node<'_>, id: &str, path: &Path) -> Result<(), FormatError> {
-        let mut rules = Vec::new();
-        for rule in props.opt_items("securityRules")? {
+        let items = props.opt_items("securityRules")?;
+        let mut rules = Vec::with_capacity(items.len());
+        for rule in items {
             let rule_id = match rule.opt_str("id")? {
                 Some(rid) => rid.to_owned(),
                 None => format!("{id}/securityRules/{}", rule.req_str("name")?),
@@ -511,11 +507,12 @@ impl Reader {
         one: &str,
         many: &str,
     ) -> Result<Vec<AddressItem>, FormatError> {
-        let mut items = Vec::new();
         let mut texts = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
             texts.push((single.str()?, single));
         }
+        // Exactly as long as the texts (a rule's lists outnumber every other list of a large design).
+        let mut items = Vec::with_capacity(texts.len());
         for (text, node) in texts {
             match AddressItem::parse_nsg(text) {
                 Some(item) => items.push(item),
@@ -535,11 +532,11 @@ impl Reader {
         one: &str,
         many: &str,
     ) -> Result<Vec<PortRange>, FormatError> {
-        let mut ranges = Vec::new();
         let mut texts = props.opt_strs(many)?;
         if let Some(single) = props.get(one) {
             texts.push((single.str()?, single));
         }
+        let mut ranges = Vec::with_capacity(texts.len());
         for (text, node) in texts {
             match text.parse::<PortRange>() {
                 Ok(range) => ranges.push(range),
@@ -946,6 +943,23 @@ impl Reader {
             .entry(group.id.clone())
             .or_insert(group);
         Ok(())
+    }
+
+    /// Ends the reading once every resource is read: attaches the standalone children to their parents, reads
+    /// the commits and intents of `root` (the document's members but a `resources` list kept apart), and puts the
+    /// diagnostics in document order.
+    fn finish(mut self, root: &Node<'_>) -> Result<(Model, Vec<Diagnostic>), FormatError> {
+        self.attach_children();
+        for commit in root.opt_items("commits")? {
+            let commit = read_commit(&commit)?;
+            self.model.commits.push(commit);
+        }
+        for intent in root.opt_items("intents")? {
+            let intent = read_intent(&intent)?;
+            self.model.intents.push(intent);
+        }
+        in_document_order(&mut self.diagnostics);
+        Ok((self.model, self.diagnostics))
     }
 
     /// Attaches standalone child resources to their parents.

@@ -57,13 +57,13 @@ impl<'a> Node<'a> {
 
     /// The path of this node, written out.
     pub(crate) fn path(&self) -> Path {
+        // Exactly the room the steps take: a design keeps a path for each of its items.
         let room = self
             .steps()
             .iter()
-            .map(|step| match step {
-                // A dot and the key, or the key quoted with its escapes (at most twice as long).
-                Step::Key(key) => 4 + 2 * key.len(),
-                Step::Index(_) => 2 + 20,
+            .map(|step| match *step {
+                Step::Key(key) => Path::key_len(key),
+                Step::Index(index) => Path::index_len(index),
             })
             .sum();
         let mut path = self.base.with_room(room);
