@@ -113,7 +113,7 @@ pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> 
 }
 
 /// [`analyze`] of a design made from the one `previous` analysed (an edit, an undo): the same analysis, which keeps
-/// `previous`'s membership when what membership reads is the same in both designs ([`same_membership_inputs`]).
+/// `previous`'s membership when what membership reads is the same in both designs (`same_membership_inputs`).
 /// An edit of a rule, a peering, a configuration or a commit leaves membership as it was, and resolving it is
 /// most of an analysis of an enterprise design.
 ///

@@ -1,7 +1,7 @@
 //! Writing a design back out as what Azure deploys: an ARM deployment template, Bicep, Terraform with the
 //! `azurerm` provider, or an `az` CLI script; and, for people, the topology as SVG and a verdict as Markdown.
 //!
-//! Every format is written from one [`plan`]: the document's resources with their Azure scope (tenant,
+//! Every format is written from one plan (the private `plan`): the document's resources with their Azure scope (tenant,
 //! management group, subscription, resource group), their API version, their writable properties (read-only
 //! fields such as `provisioningState` or a subnet's `ipConfigurations` are left out) and the resources of the
 //! design that each one refers to, which become `dependsOn`, Bicep symbolic references, Terraform references

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use self::reader::{Importer, why_nothing};
 use crate::scenario::field::escaped;
-use crate::scenario::{FormatError, Scenario};
+use crate::scenario::{FormatError, Reading, Scenario};
 
 /// One input: a display name (a file name) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,22 +201,73 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
     // Each resource is checked to read on its own only when the whole design does not read: the first pass leaves
     // that out, and the design it makes is read once; a resource that cannot be read makes a second pass, which
     // skips it with its own path in the report. The sources' JSON trees are dropped before the design is read.
-    let parse = || -> Vec<(&Source, Result<Value, FormatError>)> {
-        sources
-            .iter()
-            .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
-            .collect()
-    };
-    let (document, report) = run(&mut parse(), false)?;
-    if let Ok(scenario) = Scenario::from_document(document) {
+    let prepared = prepare(sources)?;
+    if let Ok(scenario) = Scenario::from_document(prepared.document) {
         return Ok(Imported {
             design: Ok(scenario),
-            report,
+            report: prepared.report,
         });
     }
-    let (document, report) = run(&mut parse(), true)?;
+    let (document, report) = run(&mut parsed(sources), true)?;
     let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
     Ok(Imported { design, report })
+}
+
+/// The sources parsed.
+fn parsed(sources: &[Source]) -> Vec<(&Source, Result<Value, FormatError>)> {
+    sources
+        .iter()
+        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+        .collect()
+}
+
+/// The first pass of [`import`], whose design is not read yet: for a page that reads a large design a few
+/// resources at a time between its frames ([`Prepared::reading`]). When that reading ends with a design,
+/// [`Prepared::imported`] is what [`import`] gives; when it fails, [`import`] is the import's result (its second
+/// pass skips what does not read, with its path in the report).
+///
+/// ```
+/// use avnm_core::import::{import, prepare, Source};
+/// let list = r#"{"value": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+///                           "location": "westeurope",
+///                           "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#;
+/// let sources = [Source::new("vnets.json", list)];
+/// let mut prepared = prepare(&sources).unwrap();
+/// let mut reading = prepared.reading().unwrap();
+/// while !reading.step(1).unwrap() {}
+/// assert_eq!(prepared.imported(reading.finish().unwrap()), import(&sources).unwrap());
+/// ```
+///
+/// # Errors
+/// What [`import`] gives when nothing can be imported.
+pub fn prepare(sources: &[Source]) -> Result<Prepared, ImportError> {
+    let (document, report) = run(&mut parsed(sources), false)?;
+    Ok(Prepared { document, report })
+}
+
+/// The scenario document of an import and its report, before the design is read ([`prepare`]).
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    document: Value,
+    report: Vec<ReportLine>,
+}
+
+impl Prepared {
+    /// Starts reading the design (the document is taken; the report stays for [`Prepared::imported`]).
+    ///
+    /// # Errors
+    /// The document does not read as a design: [`import`] is then the import's result.
+    pub fn reading(&mut self) -> Result<Reading, FormatError> {
+        Scenario::reading(std::mem::take(&mut self.document))
+    }
+
+    /// The import of the design its reading gave: what [`import`] gives for the same sources.
+    pub fn imported(self, design: Scenario) -> Imported {
+        Imported {
+            design: Ok(design),
+            report: self.report,
+        }
+    }
 }
 
 /// One pass of [`import`] over the parsed sources: the scenario document and the report, or why nothing could be

@@ -103,6 +103,32 @@ impl Scenario {
         Self::read(Document::new(document))
     }
 
+    /// Starts reading a parsed document a few resources at a time ([`Reading::step`]), for a page that reads a
+    /// large design between its frames; the design it ends with ([`Reading::finish`]) is the one
+    /// [`Scenario::from_document`] reads at once.
+    ///
+    /// ```
+    /// use avnm_core::Scenario;
+    /// let text = r#"{"resources": [{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+    ///   "type": "Microsoft.Network/virtualNetworks", "location": "westus",
+    ///   "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#;
+    /// let document: serde_json::Value = serde_json::from_str(text).unwrap();
+    /// let mut reading = Scenario::reading(document.clone()).unwrap();
+    /// assert_eq!(reading.progress(), (0, 1));
+    /// while !reading.step(100).unwrap() {}
+    /// let (read, at_once) = (reading.finish().unwrap(), Scenario::from_document(document).unwrap());
+    /// assert_eq!(read.model(), at_once.model());
+    /// assert_eq!(read.to_json(), at_once.to_json());
+    /// ```
+    ///
+    /// # Errors
+    /// The document is not a scenario document (a later resource's error comes from [`Reading::step`]).
+    pub fn reading(document: Value) -> Result<Reading, FormatError> {
+        let document = Document::new(document);
+        let partial = format::Partial::start(&document)?;
+        Ok(Reading { document, partial })
+    }
+
     fn read(document: Document) -> Result<Self, FormatError> {
         let (model, diagnostics) = format::read(&document)?;
         Ok(Self::validated(document, model, diagnostics, None))
@@ -311,6 +337,45 @@ impl About {
     /// Reads the title and description of a document.
     pub fn of(text: &str) -> About {
         serde_json::from_str(text).unwrap_or_default()
+    }
+}
+
+/// A design being read from its document a few resources at a time ([`Scenario::reading`]).
+pub struct Reading {
+    document: Document,
+    partial: format::Partial,
+}
+
+impl Reading {
+    /// Reads up to `count` more resources; whether every resource is read.
+    ///
+    /// # Errors
+    /// A resource is malformed: the error [`Scenario::from_document`] gives for the document.
+    pub fn step(&mut self, count: usize) -> Result<bool, FormatError> {
+        self.partial.step(&self.document, count)
+    }
+
+    /// How many resources are read, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        let total = self.document.shared().map_or(0, <[_]>::len);
+        (self.partial.read(), total)
+    }
+
+    /// Reads what remains (commits, intents, children given as resources of their own), validates the design and
+    /// gives it.
+    ///
+    /// # Errors
+    /// What [`Scenario::from_document`] gives for the document.
+    pub fn finish(self) -> Result<Scenario, FormatError> {
+        let (model, diagnostics) = self.partial.finish(&self.document)?;
+        Ok(Scenario::validated(self.document, model, diagnostics, None))
+    }
+}
+
+impl std::fmt::Debug for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (read, total) = self.progress();
+        write!(f, "Reading({read} of {total} resources)")
     }
 }
 

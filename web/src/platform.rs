@@ -915,6 +915,20 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
     Some(Readings(readers))
 }
 
+/// Runs `work` in a task of its own, as soon as the page is free (a zero timeout): the page may paint before it.
+pub fn next_task(work: impl FnOnce() + 'static) {
+    let task = Closure::once_into_js(work);
+    let _ = gloo::utils::window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0);
+}
+
+/// Milliseconds from a fixed origin (`performance.now()`), for work that ends a slice of itself after a while.
+pub fn clock() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Runs `work` in a task of its own once the page has painted what it shows now (the next animation frame, then
 /// a task; at once in a task when the page is hidden and paints nothing): a long step that follows a message
 /// ("Importing…") lets the message be seen first.

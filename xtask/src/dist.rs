@@ -319,9 +319,11 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// (1,008.8 KiB) with large designs kept in IndexedDB in pieces, an edit's autosave writing the pieces it changed
 /// (after each edit of T2 it wrote 130 MB twice, in tasks of 320 to 1,300 ms; the budget was 1,030,000 bytes until
 /// then); then 1,039,258 bytes (1,014.9 KiB) with the import's progress bar, the panels' values kept per analysis
-/// and the topology overview's single walk (the budget was 1,036,000 bytes until then). The gap and what would
-/// close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_042_000;
+/// and the topology overview's single walk (the budget was 1,036,000 bytes until then); then 1,042,068 bytes
+/// (1,017.6 KiB) with the header's import reading the design a slice of resources at a time (T2's longest import
+/// task went from about 2.3 s to the import's first pass; the budget was 1,042,000 bytes until then). The gap and
+/// what would close it are in the README's performance section.
+pub const FIRST_PAGE_BUDGET: u64 = 1_045_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

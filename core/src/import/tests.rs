@@ -19,14 +19,18 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
         Ok(s) => s,
         Err(e) => panic!("the imported document should load: {e}"),
     };
+    // The page's import, which reads the design a few resources at a time, gives the same design and report.
+    let stepped = stepped(&sources).expect("imports in steps");
+    assert_eq!(stepped, imported);
+    let read = |i: &Imported| {
+        i.design()
+            .ok()
+            .map(|d| (d.model().clone(), d.diagnostics().to_vec()))
+    };
+    assert_eq!(read(&stepped), read(&imported));
     // The import reads each resource on its own only when the whole design does not read: doing it always
     // gives the same document and report (what the shortcut must keep).
-    let parse = || -> Vec<(&Source, Result<Value, FormatError>)> {
-        sources
-            .iter()
-            .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
-            .collect()
-    };
+    let parse = || parsed(&sources);
     let (document, report) = run(&mut parse(), true).expect("imports when checked");
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
@@ -41,6 +45,26 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     (imported, scenario)
+}
+
+/// The import as the page runs it for a large design: [`prepare`], the design read `step` resources at a time,
+/// and [`import`] when that reading fails.
+fn stepped(sources: &[Source]) -> Result<Imported, ImportError> {
+    let mut prepared = prepare(sources)?;
+    let Ok(mut reading) = prepared.reading() else {
+        return import(sources);
+    };
+    loop {
+        match reading.step(1) {
+            Ok(true) => break,
+            Ok(false) => {}
+            Err(_) => return import(sources),
+        }
+    }
+    match reading.finish() {
+        Ok(design) => Ok(prepared.imported(design)),
+        Err(_) => import(sources),
+    }
 }
 
 fn lines(imported: &Imported, kind: ReportKind) -> Vec<String> {
@@ -552,6 +576,7 @@ mod robustness {
         #[test]
         fn any_json_imports_or_is_refused_without_panicking(a in json_value(), b in json_value()) {
             let sources = [Source::new("a.json", a.to_string()), Source::new("b.json", b.to_string())];
+            prop_assert_eq!(stepped(&sources), import(&sources), "imported in steps as the page does");
             match import(&sources) {
                 Ok(imported) => {
                     prop_assert!(imported.scenario().is_ok(), "the imported document should load");

@@ -109,26 +109,68 @@ use crate::path::Path;
 
 /// Reads a parsed JSON document into a model and the diagnostics of its values.
 pub(crate) fn read(doc: &Document) -> Result<(Model, Vec<Diagnostic>), FormatError> {
-    if let Some(looks_like) = shape::foreign(doc.rest(), doc.shared().is_some()) {
-        return Err(FormatError::NotScenario { looks_like });
-    }
-    let root = Node::new(doc.rest(), "");
-    root.object()?;
-    let mut reader = Reader::default();
-    match doc.shared() {
-        Some(resources) => {
-            let list = resources_node();
-            for (order, resource) in resources.iter().enumerate() {
-                reader.resource(&list.element(order, resource), order)?;
-            }
+    Partial::start(doc)?.finish(doc)
+}
+
+/// A reading of a document under way, a few resources at a time ([`read`] is one that reads them all at once).
+#[derive(Default)]
+pub(crate) struct Partial {
+    reader: Reader,
+    /// How many elements of the shared `resources` list are read.
+    next: usize,
+    /// Whether every resource is read.
+    done: bool,
+}
+
+impl Partial {
+    /// Starts reading `doc`: refuses what is not a scenario document.
+    pub(crate) fn start(doc: &Document) -> Result<Self, FormatError> {
+        if let Some(looks_like) = shape::foreign(doc.rest(), doc.shared().is_some()) {
+            return Err(FormatError::NotScenario { looks_like });
         }
-        None => {
-            for (order, resource) in root.opt_each("resources")?.enumerate() {
-                reader.resource(&resource, order)?;
-            }
-        }
+        Node::new(doc.rest(), "").object()?;
+        Ok(Partial::default())
     }
-    reader.finish(&root)
+
+    /// Reads up to `count` more resources of `doc` (the document it was started with); whether all are read.
+    pub(crate) fn step(&mut self, doc: &Document, count: usize) -> Result<bool, FormatError> {
+        match doc.shared() {
+            Some(resources) => {
+                let list = resources_node();
+                let end = self.next.saturating_add(count).min(resources.len());
+                for (order, resource) in resources.iter().enumerate().take(end).skip(self.next) {
+                    self.reader
+                        .resource(&list.element(order, resource), order)?;
+                }
+                self.next = end;
+                self.done = end == resources.len();
+            }
+            // `resources` is not a list kept apart (absent, or written in another case): read at once.
+            None if !self.done => {
+                let root = Node::new(doc.rest(), "");
+                for (order, resource) in root.opt_each("resources")?.enumerate() {
+                    self.reader.resource(&resource, order)?;
+                }
+                self.done = true;
+            }
+            None => {}
+        }
+        Ok(self.done)
+    }
+
+    /// How many resources are read.
+    pub(crate) fn read(&self) -> usize {
+        self.next
+    }
+
+    /// Reads what remains of `doc` and ends the reading.
+    pub(crate) fn finish(
+        mut self,
+        doc: &Document,
+    ) -> Result<(Model, Vec<Diagnostic>), FormatError> {
+        self.step(doc, usize::MAX)?;
+        self.reader.finish(&Node::new(doc.rest(), ""))
+    }
 }
 
 pub(crate) use again::read_again;

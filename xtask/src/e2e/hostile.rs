@@ -205,8 +205,8 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     progress_said(
         session,
         &[
-            "Reading the files… (step 1 of 3)",
-            "Importing huge-cut.json (50.0 MB)… (step 2 of 3)",
+            Said::Text("Reading the files… (step 1 of 4)"),
+            Said::Text("Importing huge-cut.json (50.0 MB)… (step 2 of 4)"),
         ],
     )?;
     close_dialog(session)?;
@@ -296,17 +296,24 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     close_dialog(session)?;
     unchanged(session, &before, "a dropped Latin-1 file")?;
 
-    // A design that imports, opened at once: its three steps, then the design.
-    let design = Scratch::write("big-design.json", big_design(2_000_000).as_bytes())?;
+    // A design that imports, opened at once: its four steps, the design's reading from its first resource on,
+    // then the design.
+    let text = big_design(2_000_000);
+    let resources = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|d| d.get("resources")?.as_array().map(Vec::len))
+        .unwrap_or_default();
+    let design = Scratch::write("big-design.json", text.as_bytes())?;
     watch_progress(session)?;
     open_at_once(session, &design)?;
     wait_long(session, "[data-testid=import-status]", &["Loaded"], 30)?;
     progress_said(
         session,
         &[
-            "Reading the files… (step 1 of 3)",
-            "Importing big-design.json (2.0 MB)… (step 2 of 3)",
-            "Analysing the design… (step 3 of 3)",
+            Said::Text("Reading the files… (step 1 of 4)"),
+            Said::Text("Importing big-design.json (2.0 MB)… (step 2 of 4)"),
+            Said::Reading(resources),
+            Said::Text("Analysing the design… (step 4 of 4)"),
         ],
     )?;
     close_dialog(session)?;
@@ -328,15 +335,56 @@ fn watch_progress(session: &mut Session) -> Result<(), String> {
     Ok(())
 }
 
+/// What the import's progress says at one of its steps.
+#[derive(Debug)]
+enum Said<'a> {
+    /// This text.
+    Text(&'a str),
+    /// The design's reading, of this many resources: "0 of N" first, then as many texts as the reading took
+    /// slices, each further than the one before.
+    Reading(usize),
+}
+
 /// Whether the import progress showed `steps` in this order, then went away.
-fn progress_said(session: &mut Session, steps: &[&str]) -> Result<(), String> {
+fn progress_said(session: &mut Session, steps: &[Said<'_>]) -> Result<(), String> {
     let seen = session.execute("return window.avnmProgress", &[])?;
-    let mut expected: Vec<Value> = steps.iter().map(|s| Value::from(*s)).collect();
-    expected.push(Value::Null);
-    if seen != Value::Array(expected) {
-        return Err(format!(
-            "the import's progress showed {seen}, expected {steps:?} then nothing"
-        ));
+    let texts: Vec<Option<&str>> = seen
+        .as_array()
+        .map(|list| list.iter().map(Value::as_str).collect())
+        .unwrap_or_default();
+    let wrong = || format!("the import's progress showed {seen}, expected {steps:?} then nothing");
+    let mut at = texts.iter();
+    for step in steps {
+        match step {
+            Said::Text(text) => {
+                if at.next() != Some(&Some(*text)) {
+                    return Err(wrong());
+                }
+            }
+            Said::Reading(total) => {
+                let read = |text: Option<&str>| -> Option<usize> {
+                    let rest = text?.strip_prefix("Reading the design… ")?;
+                    let (read, of) = rest.split_once(" of ")?;
+                    (of == format!("{total} resources (step 3 of 4)"))
+                        .then(|| read.parse().ok())
+                        .flatten()
+                };
+                let mut last = None;
+                while let Some(n) = at.clone().next().and_then(|t| read(*t)) {
+                    if (last.is_none() && n != 0) || last.is_some_and(|l| n <= l) || n >= *total {
+                        return Err(wrong());
+                    }
+                    last = Some(n);
+                    at.next();
+                }
+                if last.is_none() {
+                    return Err(wrong());
+                }
+            }
+        }
+    }
+    if at.next() != Some(&None) || at.next().is_some() {
+        return Err(wrong());
     }
     Ok(())
 }

@@ -4,12 +4,16 @@
 //! The dialog reads its sources as they are added and shows the report before anything is loaded; "Load" puts the
 //! design in the playground as one undoable step (`Action::LoadRead`: the design is read once, when imported).
 //! A refused import loads nothing and says why in one line.
-//! The header's file input (`data-testid=import`) loads at once what imports, and opens the dialog on its report.
+//! The header's file input (`data-testid=import`) loads at once what imports, and opens the dialog on its report;
+//! it reads a large design a slice of resources at a time, saying how far it is on a progress bar.
 
 use std::rc::Rc;
 
 use avnm_core::Scenario;
-use avnm_core::import::{ImportError, Imported, ReportKind, ReportLine, Source, import};
+use avnm_core::import::{
+    ImportError, Imported, Prepared, ReportKind, ReportLine, Source, import, prepare,
+};
+use avnm_core::scenario::Reading;
 use yew::prelude::*;
 
 use super::render_dialog;
@@ -52,6 +56,11 @@ impl PartialEq for Sources {
 impl Sources {
     /// The sources with files added (a file already there by name is replaced), imported again.
     fn with(&self, files: platform::ReadFiles) -> Sources {
+        self.adding(files).imported()
+    }
+
+    /// The sources with files added (a file already there by name is replaced), not imported yet.
+    fn adding(&self, files: platform::ReadFiles) -> Sources {
         let mut next = Sources {
             loaded: None,
             ..self.clone()
@@ -64,7 +73,7 @@ impl Sources {
                 Err(why) => next.unreadable.push((name, why)),
             }
         }
-        next.imported()
+        next
     }
 
     /// The sources without one, imported again.
@@ -84,7 +93,12 @@ impl Sources {
             self.design = None;
             return self;
         }
-        let mut outcome = platform::timed("import", || import(&self.list));
+        let outcome = platform::timed("import", || import(&self.list));
+        self.with_import(outcome)
+    }
+
+    /// The sources with the outcome of their import.
+    fn with_import(mut self, mut outcome: Result<Imported, ImportError>) -> Sources {
         self.design = outcome.as_mut().ok().map(|imported| {
             imported
                 .take_scenario()
@@ -135,6 +149,96 @@ fn pasted_name(list: &[Source]) -> String {
         .unwrap_or_default()
 }
 
+/// How many steps the header's import says it goes through: reading the files, importing them, reading the
+/// design, analysing it.
+const STEPS: u8 = 4;
+
+/// A slice of the design's reading ends once it has taken this many milliseconds, so the page paints between
+/// slices.
+const SLICE_MS: f64 = 30.0;
+
+/// How many resources are read between two looks at the clock.
+const RESOURCES_PER_LOOK: usize = 8;
+
+/// What the header's import is doing: its step (1 to [`STEPS`]), what it says, and how much of the step is done
+/// (0 to 1).
+#[derive(Clone, Debug, PartialEq)]
+struct Busy {
+    step: u8,
+    what: String,
+    done: f64,
+}
+
+impl Busy {
+    fn step(step: u8, what: String) -> Self {
+        Busy {
+            step,
+            what,
+            done: 0.0,
+        }
+    }
+}
+
+/// Imports the sources of `next` in tasks of their own and gives `done` the sources with their import: the
+/// import's first pass (`prepare`), then the design it made read a slice of resources at a time, the progress
+/// said on `busy` and painted between slices, then its validation. What does not read that way is imported at
+/// once by `import` (whose second pass skips what does not read, with its path in the report): the same outcome.
+fn import_in_steps(next: Sources, busy: UseStateSetter<Option<Busy>>, done: Callback<Sources>) {
+    let mut prepared = match platform::timed("import", || prepare(&next.list)) {
+        Ok(prepared) => prepared,
+        Err(nothing) => return done.emit(next.with_import(Err(nothing))),
+    };
+    match prepared.reading() {
+        Ok(reading) => {
+            busy.set(Some(reading_progress(&reading)));
+            platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
+        }
+        Err(_) => done.emit(next.imported()),
+    }
+}
+
+/// The third step, as far as `reading` is.
+fn reading_progress(reading: &Reading) -> Busy {
+    let (read, total) = reading.progress();
+    Busy {
+        step: 3,
+        what: format!("Reading the design… {read} of {total} resources"),
+        done: read as f64 / total.max(1) as f64,
+    }
+}
+
+/// One slice of [`import_in_steps`]' reading, and the next in a task of its own.
+fn read_in_slices(
+    next: Sources,
+    prepared: Prepared,
+    mut reading: Reading,
+    busy: UseStateSetter<Option<Busy>>,
+    done: Callback<Sources>,
+) {
+    let started = platform::clock();
+    let all_read = platform::timed("import: read the design", || {
+        loop {
+            match reading.step(RESOURCES_PER_LOOK) {
+                Ok(true) => break Ok(true),
+                Ok(false) if platform::clock() - started >= SLICE_MS => break Ok(false),
+                Ok(false) => {}
+                Err(e) => break Err(e),
+            }
+        }
+    });
+    match all_read {
+        Ok(true) => match platform::timed("import: validate", || reading.finish()) {
+            Ok(design) => done.emit(next.with_import(Ok(prepared.imported(design)))),
+            Err(_) => done.emit(next.imported()),
+        },
+        Ok(false) => {
+            busy.set(Some(reading_progress(&reading)));
+            platform::next_task(move || read_in_slices(next, prepared, reading, busy, done));
+        }
+        Err(_) => done.emit(next.imported()),
+    }
+}
+
 /// What changes the dialog's sources.
 enum Step {
     /// Files or pasted text added.
@@ -174,7 +278,7 @@ pub fn ImportView() -> Html {
     let paste = use_state(String::new);
     let reading = use_mut_ref(|| None::<platform::Readings>);
     // The step of the header's import under way, of three, and what it does.
-    let busy = use_state(|| None::<(u8, String)>);
+    let busy = use_state(|| None::<Busy>);
     let ctx = use_context::<Ctx>();
     // Files dropped anywhere on the page join the sources and open the dialog.
     {
@@ -198,9 +302,9 @@ pub fn ImportView() -> Html {
         let open = open.clone();
         Callback::from(move |()| open.set(false))
     };
-    // The header's file input: load what imports at once, and show the report. Its three steps (reading the files,
-    // importing them, analysing the design) each say so on a progress bar before they start: a large design's
-    // import and analysis hold the page for seconds, each in a task of its own.
+    // The header's file input: load what imports at once, and show the report. Its four steps (reading the files,
+    // importing them, reading the design, analysing it) each say so on a progress bar before they start; the design
+    // is read a slice of resources at a time (`import_in_steps`), so the page paints its progress between slices.
     let quick = {
         let sources = sources.dispatcher();
         let open = open.setter();
@@ -222,25 +326,31 @@ pub fn ImportView() -> Html {
                     .map(|(name, _)| name.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                step.set(Some((
+                step.set(Some(Busy::step(
                     2,
                     format!("Importing {names} ({})…", platform::size_text(size as u64)),
                 )));
+                let progress = step.clone();
                 let (sources, open, dispatch, step) = (
                     sources.clone(),
                     open.clone(),
                     dispatch.clone(),
                     step.clone(),
                 );
-                platform::after_paint(move || {
-                    let next = Sources::default().with(files);
+                let imported = Callback::from(move |next: Sources| {
+                    let (sources, open, dispatch, step) = (
+                        sources.clone(),
+                        open.clone(),
+                        dispatch.clone(),
+                        step.clone(),
+                    );
                     let Some(action) = next.load() else {
                         sources.dispatch(Step::Set(next));
                         open.set(true);
                         step.set(None);
                         return;
                     };
-                    step.set(Some((3, "Analysing the design…".to_owned())));
+                    step.set(Some(Busy::step(4, "Analysing the design…".to_owned())));
                     platform::after_paint(move || {
                         dispatch.emit(action);
                         sources.dispatch(Step::Set(Sources {
@@ -251,8 +361,11 @@ pub fn ImportView() -> Html {
                         step.set(None);
                     });
                 });
+                platform::after_paint(move || {
+                    import_in_steps(Sources::default().adding(files), progress, imported);
+                });
             });
-            busy.set(Some((1, "Reading the files…".to_owned())));
+            busy.set(Some(Busy::step(1, "Reading the files…".to_owned())));
             *reading.borrow_mut() = platform::read_files(&e, &done);
             if reading.borrow().is_none() {
                 busy.set(None);
@@ -337,9 +450,11 @@ pub fn ImportView() -> Html {
             <button onclick={show} title="Import Azure JSON: paste, choose or drop files" data-testid="import-open">{ "Import" }</button>
             <input type="file" multiple=true accept=".json,application/json" onchange={quick} class="visually-hidden"
                 tabindex="-1" aria-label="Import files at once" data-testid="import" />
-            if let Some((step, what)) = &*busy {
+            if let Some(busy) = &*busy {
                 <span class="import-progress" role="status" data-testid="import-progress">
-                    <progress max="3" value={step.to_string()} aria-label="Import" />{ format!(" {what} (step {step} of 3)") }
+                    <progress max={STEPS.to_string()} value={(f64::from(busy.step - 1) + busy.done).to_string()}
+                        aria-label="Import" />
+                    { format!(" {} (step {} of {STEPS})", busy.what, busy.step) }
                 </span>
             }
             if *open { { render_dialog("Import", "import-dialog", close, body()) } }
