@@ -213,11 +213,14 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
     Ok(Imported { design, report })
 }
 
-/// The sources parsed.
-fn parsed(sources: &[Source]) -> Vec<(&Source, Result<Value, FormatError>)> {
+/// Each source's name and its text parsed.
+fn parsed(sources: &[Source]) -> Vec<(String, Result<Value, FormatError>)> {
     sources
         .iter()
-        .map(|s| (s, serde_json::from_str(&s.text).map_err(FormatError::from)))
+        .map(|s| {
+            let value = serde_json::from_str(&s.text).map_err(FormatError::from);
+            (s.name.clone(), value)
+        })
         .collect()
 }
 
@@ -241,8 +244,32 @@ fn parsed(sources: &[Source]) -> Vec<(&Source, Result<Value, FormatError>)> {
 /// # Errors
 /// What [`import`] gives when nothing can be imported.
 pub fn prepare(sources: &[Source]) -> Result<Prepared, ImportError> {
-    let (document, report) = run(&mut parsed(sources), false)?;
-    Ok(Prepared { document, report })
+    parse(sources).prepare()
+}
+
+/// The sources parsed as JSON: the first half of [`prepare`], for a page that runs the two halves in tasks of
+/// their own (`parse(sources).prepare()` is `prepare(sources)`).
+pub fn parse(sources: &[Source]) -> Parsed {
+    Parsed {
+        sources: parsed(sources),
+    }
+}
+
+/// Sources parsed as JSON ([`parse`]), by name.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    sources: Vec<(String, Result<Value, FormatError>)>,
+}
+
+impl Parsed {
+    /// The second half of [`prepare`]: the scenario document the sources make, and the report.
+    ///
+    /// # Errors
+    /// What [`import`] gives when nothing can be imported.
+    pub fn prepare(mut self) -> Result<Prepared, ImportError> {
+        let (document, report) = run(&mut self.sources, false)?;
+        Ok(Prepared { document, report })
+    }
 }
 
 /// The scenario document of an import and its report, before the design is read ([`prepare`]).
@@ -274,7 +301,7 @@ impl Prepared {
 /// imported. With `check_each`, every resource is read on its own first and skipped when it cannot be. The
 /// resources of a scenario document are taken out of its tree ([`Importer::source`]).
 fn run(
-    parsed: &mut [(&Source, Result<Value, FormatError>)],
+    parsed: &mut [(String, Result<Value, FormatError>)],
     check_each: bool,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
     run_with(
@@ -288,22 +315,22 @@ fn run(
 
 /// [`run`] with an importer set up by the caller.
 fn run_with(
-    parsed: &mut [(&Source, Result<Value, FormatError>)],
+    parsed: &mut [(String, Result<Value, FormatError>)],
     mut importer: Importer,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
-    for (source, value) in parsed.iter() {
+    for (name, value) in parsed.iter() {
         if let Ok(Value::Object(map)) = value
             && template::is_parameters(map)
         {
-            importer.file.clone_from(&source.name);
+            importer.file.clone_from(name);
             let mut notes = Vec::new();
             let values = template::parameter_values(map, &mut notes);
             importer.notes("", notes);
             importer.parameters.extend(values);
         }
     }
-    for (source, value) in parsed.iter_mut() {
-        importer.file.clone_from(&source.name);
+    for (name, value) in parsed.iter_mut() {
+        importer.file.clone_from(name);
         match value {
             Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
             Ok(Value::Object(map)) if template::is_parameters(map) => {}
@@ -318,11 +345,11 @@ fn run_with(
     // A source that gave nothing says why in one line, after its own lines.
     let mut refusals = Vec::new();
     let mut ordered = Vec::new();
-    for (source, value) in parsed {
+    for (name, value) in parsed {
         let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
             std::mem::take(&mut importer.report)
                 .into_iter()
-                .partition(|l| l.file == source.name);
+                .partition(|l| l.file == *name);
         importer.report = rest;
         let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
         let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
@@ -330,11 +357,11 @@ fn run_with(
             let why = "is an ARM parameters file, and no template was imported with it".to_owned();
             mine.push(ReportLine {
                 kind: ReportKind::Refused,
-                file: source.name.clone(),
+                file: name.clone(),
                 path: String::new(),
                 message: format!("nothing to import: it {why}"),
             });
-            refusals.push(format!("`{}` {why}", source.name));
+            refusals.push(format!("`{name}` {why}"));
         }
         if !gave && !is_parameters {
             let needed: Vec<String> = mine
@@ -358,12 +385,12 @@ fn run_with(
             if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
                 mine.push(ReportLine {
                     kind: ReportKind::Refused,
-                    file: source.name.clone(),
+                    file: name.clone(),
                     path: String::new(),
                     message: format!("nothing to import: it {why}"),
                 });
             }
-            refusals.push(format!("`{}` {why}", source.name));
+            refusals.push(format!("`{name}` {why}"));
         }
         ordered.append(&mut mine);
     }

@@ -273,6 +273,25 @@ impl Scenario {
         self.document.to_json_pieces(texts)
     }
 
+    /// Writes into `texts` the texts of up to `count` resources that it does not hold yet, from the resource at
+    /// index `from` on, so that [`Scenario::to_json_pieces`] finds them written: a page writes a design it has just
+    /// loaded (none of whose resources it has written) a slice at a time. The index to go on from, `None` once
+    /// every resource has its text.
+    ///
+    /// ```
+    /// use avnm_core::{Scenario, scenario::Texts};
+    /// let scenario = Scenario::parse(r#"{"resources": [{"id": "a", "type": "Microsoft.Resources/tags"},
+    ///     {"id": "b", "type": "Microsoft.Resources/tags"}]}"#).unwrap();
+    /// let mut texts = Texts::default();
+    /// assert_eq!(scenario.write_texts(&mut texts, 0, 1), Some(1));
+    /// assert_eq!(texts.len(), 1);
+    /// assert_eq!(scenario.write_texts(&mut texts, 1, 1), None);
+    /// assert_eq!(scenario.to_json_pieces(&mut texts).concat(), scenario.to_json());
+    /// ```
+    pub fn write_texts(&self, texts: &mut Texts, from: usize, count: usize) -> Option<usize> {
+        self.document.write_texts(texts, from, count)
+    }
+
     /// The document as pretty-printed JSON, with every key it was loaded with.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.document).unwrap_or_default()

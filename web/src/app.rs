@@ -311,10 +311,12 @@ fn use_autosave(state: &UseReducerHandle<AppState>, ready: &Rc<Cell<bool>>) {
     };
     let first = use_mut_ref(|| state.scenario.clone());
     let saver = use_mut_ref(library::Autosaver::default);
+    let generation = use_memo((), |()| Rc::new(Cell::new(0_u64)));
     let saving = ready.clone();
     use_effect_with(Same(state.scenario.clone()), move |d| {
         if saving.get() && !Rc::ptr_eq(&d.0, &first.borrow()) {
-            library::autosave(&d.0, &mut saver.borrow_mut(), &notify);
+            generation.set(generation.get() + 1);
+            library::autosave_in_slices(d.0.clone(), saver, (*generation).clone(), notify);
         }
     });
     let saving = ready.clone();

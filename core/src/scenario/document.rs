@@ -227,6 +227,36 @@ impl Document {
     /// piece that holds the same text as the piece written last at its place is that piece (the same `Arc`): after
     /// a change, the pieces it wrote in are the ones that are not. A document without a list of resources, or with
     /// an empty one, is one piece.
+    /// Writes into `texts` the text of each resource from index `from` on that it does not hold yet, up to `count`
+    /// of them, for [`Document::to_json_pieces`] to find; the index to go on from, `None` once every resource has
+    /// its text.
+    pub(crate) fn write_texts(
+        &self,
+        texts: &mut Texts,
+        from: usize,
+        count: usize,
+    ) -> Option<usize> {
+        let items = self.resources.as_deref().unwrap_or_default();
+        let mut written = 0;
+        for (at, item) in items.iter().enumerate().skip(from) {
+            let address = Arc::as_ptr(item) as usize;
+            let held = texts
+                .texts
+                .get(&address)
+                .is_some_and(|(was, _)| was.upgrade().is_some_and(|w| Arc::ptr_eq(&w, item)));
+            if held {
+                continue;
+            }
+            if written == count {
+                return Some(at);
+            }
+            let text = Arc::from(pretty(item, "    "));
+            texts.texts.insert(address, (Arc::downgrade(item), text));
+            written += 1;
+        }
+        None
+    }
+
     pub(crate) fn to_json_pieces(&self, texts: &mut Texts) -> Vec<Arc<str>> {
         let (Some(items), Value::Object(members)) = (&self.resources, &self.rest) else {
             texts.clear();
@@ -495,6 +525,48 @@ mod tests {
             );
             assert_eq!(pieces.len(), 1);
         }
+    }
+
+    /// Texts written a slice at a time are the texts the pieces are made of, and the pieces are the document's text.
+    #[test]
+    fn texts_written_a_slice_at_a_time_make_the_pieces() {
+        let resources: Vec<Value> = (0..200)
+            .map(|i| json!({"id": format!("r{i}"), "n": i}))
+            .collect();
+        let value = json!({"resources": resources, "title": "t"});
+        let document = Document::new(value.clone());
+        let mut texts = Texts::default();
+        let mut from = Some(0);
+        let mut slices = 0;
+        while let Some(at) = from {
+            from = document.write_texts(&mut texts, at, 7);
+            slices += 1;
+        }
+        assert_eq!(
+            slices,
+            200_usize.div_ceil(7),
+            "the last slice reaches the end"
+        );
+        assert_eq!(texts.len(), 200);
+        assert_eq!(
+            document.write_texts(&mut texts, 0, 0),
+            None,
+            "every text is held"
+        );
+        // The pieces use the texts written: one of them marked shows in the pieces.
+        let fifth = document.shared().unwrap()[5].clone();
+        let address = Arc::as_ptr(&fifth) as usize;
+        texts
+            .texts
+            .insert(address, (Arc::downgrade(&fifth), Arc::from("\"marked\"")));
+        let pieces = document.to_json_pieces(&mut texts);
+        assert!(pieces.concat().contains("\"marked\""));
+        // Written anew from a fresh start, they are the document's text.
+        let pieces = document.to_json_pieces(&mut Texts::default());
+        assert_eq!(
+            pieces.concat(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
     }
 
     fn documents_first() -> Value {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::import::{
-    ImportError, Imported, Prepared, ReportKind, ReportLine, Source, import, prepare,
+    ImportError, Imported, Prepared, ReportKind, ReportLine, Source, import, parse,
 };
 use avnm_core::scenario::Reading;
 use yew::prelude::*;
@@ -180,21 +180,31 @@ impl Busy {
 }
 
 /// Imports the sources of `next` in tasks of their own and gives `done` the sources with their import: the
-/// import's first pass (`prepare`), then the design it made read a slice of resources at a time, the progress
-/// said on `busy` and painted between slices, then its validation. What does not read that way is imported at
-/// once by `import` (whose second pass skips what does not read, with its path in the report): the same outcome.
-fn import_in_steps(next: Sources, busy: UseStateSetter<Option<Busy>>, done: Callback<Sources>) {
-    let mut prepared = match platform::timed("import", || prepare(&next.list)) {
-        Ok(prepared) => prepared,
-        Err(nothing) => return done.emit(next.with_import(Err(nothing))),
-    };
-    match prepared.reading() {
-        Ok(reading) => {
-            busy.set(Some(reading_progress(&reading)));
-            platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
+/// sources' JSON parsed, the import's first pass (`Parsed::prepare`), then the design it made read a slice of
+/// resources at a time, the progress said on `busy` (at `step`, the second, until the reading) and painted
+/// between tasks, then its validation. What does not read that way is imported at once by `import` (whose second
+/// pass skips what does not read, with its path in the report): the same outcome.
+fn import_in_steps(
+    next: Sources,
+    busy: UseStateSetter<Option<Busy>>,
+    done: Callback<Sources>,
+    step: Busy,
+) {
+    let parsed = platform::timed("import: parse", || parse(&next.list));
+    busy.set(Some(Busy { done: 0.5, ..step }));
+    platform::after_paint(move || {
+        let mut prepared = match platform::timed("import", || parsed.prepare()) {
+            Ok(prepared) => prepared,
+            Err(nothing) => return done.emit(next.with_import(Err(nothing))),
+        };
+        match prepared.reading() {
+            Ok(reading) => {
+                busy.set(Some(reading_progress(&reading)));
+                platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
+            }
+            Err(_) => done.emit(next.imported()),
         }
-        Err(_) => done.emit(next.imported()),
-    }
+    });
 }
 
 /// The third step, as far as `reading` is.
@@ -326,10 +336,11 @@ pub fn ImportView() -> Html {
                     .map(|(name, _)| name.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                step.set(Some(Busy::step(
+                let importing = Busy::step(
                     2,
                     format!("Importing {names} ({})…", platform::size_text(size as u64)),
-                )));
+                );
+                step.set(Some(importing.clone()));
                 let progress = step.clone();
                 let (sources, open, dispatch, step) = (
                     sources.clone(),
@@ -362,7 +373,12 @@ pub fn ImportView() -> Html {
                     });
                 });
                 platform::after_paint(move || {
-                    import_in_steps(Sources::default().adding(files), progress, imported);
+                    import_in_steps(
+                        Sources::default().adding(files),
+                        progress,
+                        imported,
+                        importing,
+                    );
                 });
             });
             busy.set(Some(Busy::step(1, "Reading the files…".to_owned())));
