@@ -287,7 +287,7 @@ pub fn ImportView() -> Html {
     let sources = use_reducer(Sources::default);
     let paste = use_state(String::new);
     let reading = use_mut_ref(|| None::<platform::Readings>);
-    // The step of the header's import under way, of three, and what it does.
+    // The step of the header's import under way, of four, what it does and how far it is.
     let busy = use_state(|| None::<Busy>);
     let ctx = use_context::<Ctx>();
     // Files dropped anywhere on the page join the sources and open the dialog.
