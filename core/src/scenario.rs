@@ -264,7 +264,7 @@ impl Scenario {
     }
 
     /// [`Scenario::to_json`]'s text in pieces whose concatenation it is: the members before the resources, the
-    /// resources [`RESOURCES_PER_PIECE`](crate::scenario::RESOURCES_PER_PIECE) at a time, the members after them.
+    /// resources [`RESOURCES_PER_PIECE`] at a time, the members after them.
     /// It is written reusing the texts of the resources this design shares with the design `texts` was last used
     /// for (a design made from it by changes, or the one it was made from), keeping this design's for next time;
     /// and a piece with the same text as the piece `texts` kept at its place last time is that piece (the same

@@ -596,7 +596,7 @@ pub mod template {
     }
 
     /// The `sources` or `destinations` of a security admin rule: `[{addressPrefix, addressPrefixType}]`, the type
-    /// of each address inferred by [`address_prefix_type`].
+    /// of each address inferred by [`address_prefix_type`](crate::scenario::field::address_prefix_type).
     pub fn admin_addresses(addresses: &[String]) -> Fragment {
         let items: Vec<serde_json::Value> = addresses
             .iter()

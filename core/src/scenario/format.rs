@@ -1,4 +1,4 @@
-//! Reading a scenario document (decisions §1) into the typed [`Model`](crate::model::Model).
+//! Reading a scenario document (decisions §1) into the typed [`Model`].
 //!
 //! API Boundary: the document format is the project's public interface, shared by the playground, share
 //! links, the `avnm` command and the tests.
