@@ -2,7 +2,7 @@
 //!
 //! The `.cargo/config.toml` alias `xtask = "run -p xtask --"` makes `cargo xtask <subcommand>` run this binary.
 //! `cargo xtask test` is the one test command of the project: the README and `.ci/run` call exactly it.
-//! The phases it runs are listed in [`phases::PHASES`]; the `test result:` line counting lives in [`tally`].
+//! The phases it runs are listed in `phases::PHASES`; the `test result:` line counting lives in [`tally`].
 //! `cargo xtask serve` builds the playground ([`dist`]) and serves it ([`serve`]).
 //!
 //! The xtask links the `wasm-bindgen-cli` library, so it generates the JS glue and runs the wasm-bindgen test runner
