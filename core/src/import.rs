@@ -22,6 +22,7 @@ mod reader;
 mod resource;
 mod template;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -208,7 +209,7 @@ pub fn import(sources: &[Source]) -> Result<Imported, ImportError> {
             report: prepared.report,
         });
     }
-    let (document, report) = run(&mut parsed(sources), true)?;
+    let (document, report) = run(parsed(sources), true)?;
     let design = Scenario::from_document(document.clone()).map_err(|e| (document, e));
     Ok(Imported { design, report })
 }
@@ -266,9 +267,71 @@ impl Parsed {
     ///
     /// # Errors
     /// What [`import`] gives when nothing can be imported.
-    pub fn prepare(mut self) -> Result<Prepared, ImportError> {
-        let (document, report) = run(&mut self.sources, false)?;
+    pub fn prepare(self) -> Result<Prepared, ImportError> {
+        let mut preparing = self.preparing();
+        while !preparing.step(usize::MAX) {}
+        preparing.finish()
+    }
+
+    /// [`Parsed::prepare`] a few resources at a time ([`Preparing::step`]), for a page that imports a large design
+    /// between its frames.
+    ///
+    /// ```
+    /// use avnm_core::import::{parse, prepare, Source};
+    /// let doc = r#"{"resources": [
+    ///   {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a", "location": "westeurope",
+    ///    "type": "Microsoft.Network/virtualNetworks", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+    ///   {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/b", "location": "westeurope",
+    ///    "type": "Microsoft.Network/virtualNetworks", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}}]}"#;
+    /// let sources = [Source::new("design.json", doc)];
+    /// let mut preparing = parse(&sources).preparing();
+    /// assert!(!preparing.step(1));
+    /// assert_eq!(preparing.progress(), (1, 2));
+    /// while !preparing.step(1) {}
+    /// let mut stepped = preparing.finish().unwrap();
+    /// let mut at_once = prepare(&sources).unwrap();
+    /// assert_eq!(stepped.reading().unwrap().finish().unwrap().to_json(),
+    ///            at_once.reading().unwrap().finish().unwrap().to_json());
+    /// ```
+    pub fn preparing(self) -> Preparing {
+        Preparing {
+            run: Run::new(self.sources, Importer::default()),
+        }
+    }
+}
+
+/// [`Parsed::prepare`] under way ([`Parsed::preparing`]).
+pub struct Preparing {
+    run: Run,
+}
+
+impl Preparing {
+    /// Reads up to `count` more resources of the scenario documents among the sources (any other source is read at
+    /// once when its turn comes); whether every source is read.
+    pub fn step(&mut self, count: usize) -> bool {
+        self.run.step(count)
+    }
+
+    /// How many resources of scenario documents are read, of how many found so far.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.run.read, self.run.total)
+    }
+
+    /// Reads what remains and gives what [`Parsed::prepare`] gives.
+    ///
+    /// # Errors
+    /// What [`import`] gives when nothing can be imported.
+    pub fn finish(mut self) -> Result<Prepared, ImportError> {
+        while !self.run.step(usize::MAX) {}
+        let (document, report) = self.run.finish()?;
         Ok(Prepared { document, report })
+    }
+}
+
+impl fmt::Debug for Preparing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (read, total) = self.progress();
+        write!(f, "Preparing({read} of {total} resources)")
     }
 }
 
@@ -299,9 +362,9 @@ impl Prepared {
 
 /// One pass of [`import`] over the parsed sources: the scenario document and the report, or why nothing could be
 /// imported. With `check_each`, every resource is read on its own first and skipped when it cannot be. The
-/// resources of a scenario document are taken out of its tree ([`Importer::source`]).
+/// resources of a scenario document are taken out of its tree ([`Importer::begin_source`]).
 fn run(
-    parsed: &mut [(String, Result<Value, FormatError>)],
+    parsed: Vec<(String, Result<Value, FormatError>)>,
     check_each: bool,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
     run_with(
@@ -315,107 +378,186 @@ fn run(
 
 /// [`run`] with an importer set up by the caller.
 fn run_with(
-    parsed: &mut [(String, Result<Value, FormatError>)],
-    mut importer: Importer,
+    parsed: Vec<(String, Result<Value, FormatError>)>,
+    importer: Importer,
 ) -> Result<(Value, Vec<ReportLine>), ImportError> {
-    for (name, value) in parsed.iter() {
-        if let Ok(Value::Object(map)) = value
-            && template::is_parameters(map)
-        {
-            importer.file.clone_from(name);
-            let mut notes = Vec::new();
-            let values = template::parameter_values(map, &mut notes);
-            importer.notes("", notes);
-            importer.parameters.extend(values);
+    let mut run = Run::new(parsed, importer);
+    while !run.step(usize::MAX) {}
+    run.finish()
+}
+
+/// A pass of [`import`] under way over the parsed sources, a few resources of a scenario document at a time
+/// ([`Run::step`]); any other source is read at once when its turn comes.
+struct Run {
+    parsed: Vec<(String, Result<Value, FormatError>)>,
+    importer: Importer,
+    /// The next source to start.
+    next: usize,
+    /// The scenario document being read: its place among the sources, and its resources not read yet with their
+    /// indexes.
+    current: Option<(usize, std::iter::Enumerate<std::vec::IntoIter<Value>>)>,
+    /// How many resources of scenario documents are read, of how many met so far.
+    read: usize,
+    total: usize,
+}
+
+impl Run {
+    /// Starts a pass: the parameters files' values first, for the templates of any source.
+    fn new(parsed: Vec<(String, Result<Value, FormatError>)>, mut importer: Importer) -> Self {
+        for (name, value) in &parsed {
+            if let Ok(Value::Object(map)) = value
+                && template::is_parameters(map)
+            {
+                importer.file.clone_from(name);
+                let mut notes = Vec::new();
+                let values = template::parameter_values(map, &mut notes);
+                importer.notes("", notes);
+                importer.parameters.extend(values);
+            }
+        }
+        Run {
+            parsed,
+            importer,
+            next: 0,
+            current: None,
+            read: 0,
+            total: 0,
         }
     }
-    for (name, value) in parsed.iter_mut() {
-        importer.file.clone_from(name);
-        match value {
-            Err(e) => importer.line(ReportKind::Refused, "", format!("not JSON: {e}")),
-            Ok(Value::Object(map)) if template::is_parameters(map) => {}
-            Ok(v) => importer.source(v),
-        }
-    }
-    importer.apply_links();
-    importer.pending_commits();
-    let any_template = parsed
-        .iter()
-        .any(|(_, v)| matches!(v, Ok(Value::Object(m)) if template::is_template(m)));
-    // A source that gave nothing says why in one line, after its own lines.
-    let mut refusals = Vec::new();
-    let mut ordered = Vec::new();
-    for (name, value) in parsed {
-        let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
-            std::mem::take(&mut importer.report)
-                .into_iter()
-                .partition(|l| l.file == *name);
-        importer.report = rest;
-        let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
-        let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
-        if is_parameters && !any_template {
-            let why = "is an ARM parameters file, and no template was imported with it".to_owned();
-            mine.push(ReportLine {
-                kind: ReportKind::Refused,
-                file: name.clone(),
-                path: String::new(),
-                message: format!("nothing to import: it {why}"),
-            });
-            refusals.push(format!("`{name}` {why}"));
-        }
-        if !gave && !is_parameters {
-            let needed: Vec<String> = mine
-                .iter()
-                .filter(|l| {
-                    l.kind == ReportKind::Unevaluated
-                        && l.path.starts_with("parameters.")
-                        && l.message.contains("none was given")
-                })
-                .map(|l| format!("`{}`", l.path.trim_start_matches("parameters.")))
-                .collect();
-            let why = match (value, mine.iter().find(|l| l.kind == ReportKind::Refused)) {
-                (_, Some(refused)) => format!("is {}", refused.message),
-                (Ok(_), None) if !needed.is_empty() => format!(
-                    "is an ARM template whose resources need values for {}: give them in a parameters file imported with it",
-                    needed.join(", ")
-                ),
-                (Ok(v), None) => why_nothing(v, &mine),
-                (Err(_), None) => "is not JSON".to_owned(),
+
+    /// Reads up to `count` more resources of scenario documents, and the other sources met on the way; whether
+    /// every source is read.
+    fn step(&mut self, count: usize) -> bool {
+        let mut left = count;
+        loop {
+            if let Some((source, resources)) = &mut self.current {
+                while left > 0 {
+                    let Some((i, res)) = resources.next() else {
+                        break;
+                    };
+                    self.importer.document_resource(Cow::Owned(res), i, "");
+                    self.read += 1;
+                    left -= 1;
+                }
+                if resources.len() > 0 {
+                    return false;
+                }
+                let source = *source;
+                self.current = None;
+                if let Some((_, Ok(value))) = self.parsed.get(source) {
+                    self.importer.end_source(value);
+                }
+                continue;
+            }
+            let Some((name, value)) = self.parsed.get_mut(self.next) else {
+                return true;
             };
-            if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
+            self.importer.file.clone_from(name);
+            match value {
+                Err(e) => self
+                    .importer
+                    .line(ReportKind::Refused, "", format!("not JSON: {e}")),
+                Ok(Value::Object(map)) if template::is_parameters(map) => {}
+                Ok(v) => {
+                    if let Some(resources) = self.importer.begin_source(v) {
+                        self.total += resources.len();
+                        self.current = Some((self.next, resources.into_iter().enumerate()));
+                    }
+                }
+            }
+            self.next += 1;
+        }
+    }
+
+    /// Ends the pass once every source is read ([`Run::step`] said so): links and commits resolved, the report in
+    /// source order with one line for each source that gave nothing, and the scenario document.
+    fn finish(self) -> Result<(Value, Vec<ReportLine>), ImportError> {
+        let Run {
+            parsed,
+            mut importer,
+            ..
+        } = self;
+        importer.apply_links();
+        importer.pending_commits();
+        let any_template = parsed
+            .iter()
+            .any(|(_, v)| matches!(v, Ok(Value::Object(m)) if template::is_template(m)));
+        // A source that gave nothing says why in one line, after its own lines.
+        let mut refusals = Vec::new();
+        let mut ordered = Vec::new();
+        for (name, value) in &parsed {
+            let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
+                std::mem::take(&mut importer.report)
+                    .into_iter()
+                    .partition(|l| l.file == *name);
+            importer.report = rest;
+            let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
+            let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
+            if is_parameters && !any_template {
+                let why =
+                    "is an ARM parameters file, and no template was imported with it".to_owned();
                 mine.push(ReportLine {
                     kind: ReportKind::Refused,
                     file: name.clone(),
                     path: String::new(),
                     message: format!("nothing to import: it {why}"),
                 });
+                refusals.push(format!("`{name}` {why}"));
             }
-            refusals.push(format!("`{name}` {why}"));
+            if !gave && !is_parameters {
+                let needed: Vec<String> = mine
+                    .iter()
+                    .filter(|l| {
+                        l.kind == ReportKind::Unevaluated
+                            && l.path.starts_with("parameters.")
+                            && l.message.contains("none was given")
+                    })
+                    .map(|l| format!("`{}`", l.path.trim_start_matches("parameters.")))
+                    .collect();
+                let why = match (value, mine.iter().find(|l| l.kind == ReportKind::Refused)) {
+                    (_, Some(refused)) => format!("is {}", refused.message),
+                    (Ok(_), None) if !needed.is_empty() => format!(
+                        "is an ARM template whose resources need values for {}: give them in a parameters file imported with it",
+                        needed.join(", ")
+                    ),
+                    (Ok(v), None) => why_nothing(v, &mine),
+                    (Err(_), None) => "is not JSON".to_owned(),
+                };
+                if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
+                    mine.push(ReportLine {
+                        kind: ReportKind::Refused,
+                        file: name.clone(),
+                        path: String::new(),
+                        message: format!("nothing to import: it {why}"),
+                    });
+                }
+                refusals.push(format!("`{name}` {why}"));
+            }
+            ordered.append(&mut mine);
         }
-        ordered.append(&mut mine);
+        importer.report = ordered;
+        let Importer {
+            report,
+            resources,
+            commits,
+            intents,
+            extras,
+            ..
+        } = importer;
+        if resources.is_empty() && commits.is_empty() && intents.is_empty() {
+            let reason = if refusals.is_empty() {
+                "no source given".to_owned()
+            } else {
+                refusals.join("; ")
+            };
+            return Err(ImportError::Nothing { reason, report });
+        }
+        let mut document = extras;
+        document.insert("resources".to_owned(), Value::Array(resources));
+        document.insert("commits".to_owned(), Value::Array(commits));
+        document.insert("intents".to_owned(), Value::Array(intents));
+        Ok((Value::Object(document), report))
     }
-    importer.report = ordered;
-    let Importer {
-        report,
-        resources,
-        commits,
-        intents,
-        extras,
-        ..
-    } = importer;
-    if resources.is_empty() && commits.is_empty() && intents.is_empty() {
-        let reason = if refusals.is_empty() {
-            "no source given".to_owned()
-        } else {
-            refusals.join("; ")
-        };
-        return Err(ImportError::Nothing { reason, report });
-    }
-    let mut document = extras;
-    document.insert("resources".to_owned(), Value::Array(resources));
-    document.insert("commits".to_owned(), Value::Array(commits));
-    document.insert("intents".to_owned(), Value::Array(intents));
-    Ok((Value::Object(document), report))
 }
 
 #[cfg(test)]

@@ -71,15 +71,16 @@ impl Importer {
         }
     }
 
-    /// Reads any JSON value: a resource, a list, a wrapper, a template, an example file, a scenario document.
-    /// [`Importer::value`] of a source's whole tree, whose resources it may take: those of a scenario document
-    /// (a `resources` list) are moved into the design rather than copied (an enterprise's document is hundreds of
-    /// thousands of values), and the source keeps its keys and an empty list, all that the report reads of it
-    /// afterwards ([`why_nothing`]).
-    pub(super) fn source(&mut self, value: &mut Value) {
+    /// Starts reading a source's whole tree, whose resources it may take: those of a scenario document (a
+    /// `resources` list) are taken out and given back, to be read one by one ([`Importer::document_resource`])
+    /// before [`Importer::end_source`], and so moved into the design rather than copied (an enterprise's document
+    /// is hundreds of thousands of values); the source keeps its keys and an empty list, all that the report reads
+    /// of it afterwards ([`why_nothing`]). Any other source is read at once ([`Importer::value`]; `None`).
+    pub(super) fn begin_source(&mut self, value: &mut Value) -> Option<Vec<Value>> {
         #[cfg(test)]
         if self.copy_sources {
-            return self.value(value, "", 0);
+            self.value(value, "", 0);
+            return None;
         }
         if let Value::Object(map) = value
             && !template::is_template(map)
@@ -87,13 +88,21 @@ impl Importer {
             && !map.get("interactions").is_some_and(Value::is_array)
             && let Some(Value::Array(items)) = map.get_mut("resources")
         {
-            let resources = std::mem::take(items);
-            self.document(map, resources.into_iter().map(Cow::Owned), "", true);
-            return;
+            return Some(std::mem::take(items));
         }
         self.value(value, "", 0);
+        None
     }
 
+    /// Ends reading a scenario document whose resources [`Importer::begin_source`] gave: its commits, intents and
+    /// other members.
+    pub(super) fn end_source(&mut self, value: &Value) {
+        if let Value::Object(map) = value {
+            self.document_rest(map, "", true);
+        }
+    }
+
+    /// Reads any JSON value: a resource, a list, a wrapper, a template, an example file, a scenario document.
     pub(super) fn value(&mut self, value: &Value, path: &str, depth: usize) {
         if depth > MAX_DEPTH {
             self.line(
@@ -269,13 +278,23 @@ impl Importer {
         keep_other_keys: bool,
     ) {
         for (i, res) in resources.into_iter().enumerate() {
-            let here = format!("{}[{i}]", at(path, "resources"));
-            if res.get("id").is_some_and(Value::is_string) {
-                self.resource(res.into_owned(), &here);
-            } else {
-                self.value(&res, &here, 1);
-            }
+            self.document_resource(res, i, path);
         }
+        self.document_rest(map, path, keep_other_keys);
+    }
+
+    /// Element `i` of the `resources` of a scenario document at `path`.
+    pub(super) fn document_resource(&mut self, res: Cow<'_, Value>, i: usize, path: &str) {
+        let here = format!("{}[{i}]", at(path, "resources"));
+        if res.get("id").is_some_and(Value::is_string) {
+            self.resource(res.into_owned(), &here);
+        } else {
+            self.value(&res, &here, 1);
+        }
+    }
+
+    /// The commits, intents and (with `keep_other_keys`) other members of a scenario document at `path`.
+    fn document_rest(&mut self, map: &Map<String, Value>, path: &str, keep_other_keys: bool) {
         for (i, commit) in map
             .get("commits")
             .and_then(Value::as_array)

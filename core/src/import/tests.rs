@@ -31,7 +31,7 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
     // The import reads each resource on its own only when the whole design does not read: doing it always
     // gives the same document and report (what the shortcut must keep).
     let parse = || parsed(&sources);
-    let (document, report) = run(&mut parse(), true).expect("imports when checked");
+    let (document, report) = run(parse(), true).expect("imports when checked");
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     // A scenario document's resources are taken out of its tree: reading them from the tree as every other
@@ -41,16 +41,18 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
         copy_sources: true,
         ..Importer::default()
     };
-    let (document, report) = run_with(&mut parse(), copying).expect("imports");
+    let (document, report) = run_with(parse(), copying).expect("imports");
     assert_eq!(imported.to_value(), document);
     assert_eq!(imported.report, report);
     (imported, scenario)
 }
 
-/// The import as the page runs it for a large design: [`prepare`], the design read `step` resources at a time,
-/// and [`import`] when that reading fails.
+/// The import as the page runs it for a large design: its first pass one resource at a time, then the design
+/// read one resource at a time, and [`import`] when that reading fails.
 fn stepped(sources: &[Source]) -> Result<Imported, ImportError> {
-    let mut prepared = prepare(sources)?;
+    let mut preparing = parse(sources).preparing();
+    while !preparing.step(1) {}
+    let mut prepared = preparing.finish()?;
     let Ok(mut reading) = prepared.reading() else {
         return import(sources);
     };

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::import::{
-    ImportError, Imported, Prepared, ReportKind, ReportLine, Source, import, parse,
+    ImportError, Imported, Prepared, Preparing, ReportKind, ReportLine, Source, import, parse,
 };
 use avnm_core::scenario::Reading;
 use yew::prelude::*;
@@ -180,9 +180,9 @@ impl Busy {
 }
 
 /// Imports the sources of `next` in tasks of their own and gives `done` the sources with their import: the
-/// sources' JSON parsed, the import's first pass (`Parsed::prepare`), then the design it made read a slice of
-/// resources at a time, the progress said on `busy` (at `step`, the second, until the reading) and painted
-/// between tasks, then its validation. What does not read that way is imported at once by `import` (whose second
+/// sources' JSON parsed, then the import's first pass and the design it made each read a slice of resources at a
+/// time (`Preparing`, `Reading`), the progress said on `busy` (at `step`, the second, until the reading) and
+/// painted between tasks, then its validation. What does not read that way is imported at once by `import` (whose second
 /// pass skips what does not read, with its path in the report): the same outcome.
 fn import_in_steps(
     next: Sources,
@@ -191,20 +191,52 @@ fn import_in_steps(
     step: Busy,
 ) {
     let parsed = platform::timed("import: parse", || parse(&next.list));
-    busy.set(Some(Busy { done: 0.5, ..step }));
-    platform::after_paint(move || {
-        let mut prepared = match platform::timed("import", || parsed.prepare()) {
-            Ok(prepared) => prepared,
-            Err(nothing) => return done.emit(next.with_import(Err(nothing))),
-        };
-        match prepared.reading() {
-            Ok(reading) => {
-                busy.set(Some(reading_progress(&reading)));
-                platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
+    busy.set(Some(Busy {
+        done: 0.5,
+        ..step.clone()
+    }));
+    platform::after_paint(move || prepare_in_slices(next, parsed.preparing(), busy, done, step));
+}
+
+/// One slice of [`import_in_steps`]' first pass, and the next in a task of its own; then the design's reading.
+fn prepare_in_slices(
+    next: Sources,
+    mut preparing: Preparing,
+    busy: UseStateSetter<Option<Busy>>,
+    done: Callback<Sources>,
+    step: Busy,
+) {
+    let started = platform::clock();
+    let all_read = platform::timed("import: first pass", || {
+        loop {
+            if preparing.step(RESOURCES_PER_LOOK) {
+                break true;
             }
-            Err(_) => done.emit(next.imported()),
+            if platform::clock() - started >= SLICE_MS {
+                break false;
+            }
         }
     });
+    if !all_read {
+        let (read, total) = preparing.progress();
+        busy.set(Some(Busy {
+            done: 0.5 + 0.5 * read as f64 / total.max(1) as f64,
+            ..step.clone()
+        }));
+        platform::next_task(move || prepare_in_slices(next, preparing, busy, done, step));
+        return;
+    }
+    let mut prepared = match platform::timed("import: links and report", || preparing.finish()) {
+        Ok(prepared) => prepared,
+        Err(nothing) => return done.emit(next.with_import(Err(nothing))),
+    };
+    match prepared.reading() {
+        Ok(reading) => {
+            busy.set(Some(reading_progress(&reading)));
+            platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
+        }
+        Err(_) => done.emit(next.imported()),
+    }
 }
 
 /// The third step, as far as `reading` is.
