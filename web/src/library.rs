@@ -273,10 +273,7 @@ pub struct Autosaver {
 /// Which saved design, which autosave, and its pieces.
 type KeptPieces = (u32, u64, Vec<Arc<str>>);
 
-/// A slice of [`autosave_in_slices`] ends once it has taken this many milliseconds.
-const SLICE_MS: f64 = 30.0;
-
-/// How many resources' texts are written between two looks at the clock.
+/// How many resources' texts are written between two looks at the clock ([`platform::for_a_slice`]).
 const TEXTS_PER_LOOK: usize = 16;
 
 /// [`autosave`]s `scenario` once the texts of its resources are written, a slice of them at a time in tasks of their
@@ -302,19 +299,21 @@ fn write_slice(
     if generation.get() != mine {
         return;
     }
-    let started = platform::clock();
-    let mut next = Some(from);
-    platform::timed("autosave: write the resources", || {
-        while let Some(at) = next {
-            next = scenario.write_texts(&mut saver.borrow_mut().texts, at, TEXTS_PER_LOOK);
-            if platform::clock() - started >= SLICE_MS {
-                break;
+    let mut at = from;
+    let all_written = platform::timed("autosave: write the resources", || {
+        platform::for_a_slice(|| {
+            match scenario.write_texts(&mut saver.borrow_mut().texts, at, TEXTS_PER_LOOK) {
+                None => Some(()),
+                Some(next) => {
+                    at = next;
+                    None
+                }
             }
-        }
+        })
     });
-    match next {
-        None => autosave(&scenario, &mut saver.borrow_mut(), &failed),
-        Some(at) => platform::next_task(move || {
+    match all_written {
+        Some(()) => autosave(&scenario, &mut saver.borrow_mut(), &failed),
+        None => platform::next_task(move || {
             write_slice(scenario, saver, (mine, generation), failed, at);
         }),
     }

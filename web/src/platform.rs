@@ -922,8 +922,27 @@ pub fn next_task(work: impl FnOnce() + 'static) {
         .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0);
 }
 
-/// Milliseconds from a fixed origin (`performance.now()`), for work that ends a slice of itself after a while.
-pub fn clock() -> f64 {
+/// How long a slice of long work on the page's thread lasts, in milliseconds ([`for_a_slice`]): short enough that
+/// the page paints between slices without a task of 50 ms.
+const SLICE_MS: f64 = 30.0;
+
+/// Runs `step` again and again until it gives its outcome (`Some`) or the slice's time is up ([`SLICE_MS`]; `None`:
+/// the caller goes on in another task, [`next_task`]). `step` does a few items of the work each time, so that the
+/// clock is read between them.
+pub fn for_a_slice<T>(mut step: impl FnMut() -> Option<T>) -> Option<T> {
+    let started = clock();
+    loop {
+        if let Some(outcome) = step() {
+            return Some(outcome);
+        }
+        if clock() - started >= SLICE_MS {
+            return None;
+        }
+    }
+}
+
+/// Milliseconds from a fixed origin (`performance.now()`).
+fn clock() -> f64 {
     gloo::utils::window()
         .performance()
         .map_or_else(js_sys::Date::now, |p| p.now())

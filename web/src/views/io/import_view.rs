@@ -153,11 +153,7 @@ fn pasted_name(list: &[Source]) -> String {
 /// design, analysing it.
 const STEPS: u8 = 4;
 
-/// A slice of the design's reading ends once it has taken this many milliseconds, so the page paints between
-/// slices.
-const SLICE_MS: f64 = 30.0;
-
-/// How many resources are read between two looks at the clock.
+/// How many resources are read between two looks at the clock ([`platform::for_a_slice`]).
 const RESOURCES_PER_LOOK: usize = 8;
 
 /// What the header's import is doing: its step (1 to [`STEPS`]), what it says, and how much of the step is done
@@ -206,18 +202,10 @@ fn prepare_in_slices(
     done: Callback<Sources>,
     step: Busy,
 ) {
-    let started = platform::clock();
     let all_read = platform::timed("import: first pass", || {
-        loop {
-            if preparing.step(RESOURCES_PER_LOOK) {
-                break true;
-            }
-            if platform::clock() - started >= SLICE_MS {
-                break false;
-            }
-        }
+        platform::for_a_slice(|| preparing.step(RESOURCES_PER_LOOK).then_some(()))
     });
-    if !all_read {
+    if all_read.is_none() {
         let (read, total) = preparing.progress();
         busy.set(Some(Busy {
             done: 0.5 + 0.5 * read as f64 / total.max(1) as f64,
@@ -257,27 +245,23 @@ fn read_in_slices(
     busy: UseStateSetter<Option<Busy>>,
     done: Callback<Sources>,
 ) {
-    let started = platform::clock();
     let all_read = platform::timed("import: read the design", || {
-        loop {
-            match reading.step(RESOURCES_PER_LOOK) {
-                Ok(true) => break Ok(true),
-                Ok(false) if platform::clock() - started >= SLICE_MS => break Ok(false),
-                Ok(false) => {}
-                Err(e) => break Err(e),
-            }
-        }
+        platform::for_a_slice(|| match reading.step(RESOURCES_PER_LOOK) {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(())),
+            Err(e) => Some(Err(e)),
+        })
     });
     match all_read {
-        Ok(true) => match platform::timed("import: validate", || reading.finish()) {
+        Some(Ok(())) => match platform::timed("import: validate", || reading.finish()) {
             Ok(design) => done.emit(next.with_import(Ok(prepared.imported(design)))),
             Err(_) => done.emit(next.imported()),
         },
-        Ok(false) => {
+        None => {
             busy.set(Some(reading_progress(&reading)));
             platform::next_task(move || read_in_slices(next, prepared, reading, busy, done));
         }
-        Err(_) => done.emit(next.imported()),
+        Some(Err(_)) => done.emit(next.imported()),
     }
 }
 
