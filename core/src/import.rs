@@ -386,6 +386,16 @@ fn run_with(
     run.finish()
 }
 
+/// The report's line for a source that gave nothing to import, and `why` (`is ...`).
+fn refusal(file: &str, why: &str) -> ReportLine {
+    ReportLine {
+        kind: ReportKind::Refused,
+        file: file.to_owned(),
+        path: String::new(),
+        message: format!("nothing to import: it {why}"),
+    }
+}
+
 /// A pass of [`import`] under way over the parsed sources, a few resources of a scenario document at a time
 /// ([`Run::step`]); any other source is read at once when its turn comes.
 struct Run {
@@ -496,12 +506,7 @@ impl Run {
             if is_parameters && !any_template {
                 let why =
                     "is an ARM parameters file, and no template was imported with it".to_owned();
-                mine.push(ReportLine {
-                    kind: ReportKind::Refused,
-                    file: name.clone(),
-                    path: String::new(),
-                    message: format!("nothing to import: it {why}"),
-                });
+                mine.push(refusal(name, &why));
                 refusals.push(format!("`{name}` {why}"));
             }
             if !gave && !is_parameters {
@@ -524,12 +529,7 @@ impl Run {
                     (Err(_), None) => "is not JSON".to_owned(),
                 };
                 if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
-                    mine.push(ReportLine {
-                        kind: ReportKind::Refused,
-                        file: name.clone(),
-                        path: String::new(),
-                        message: format!("nothing to import: it {why}"),
-                    });
+                    mine.push(refusal(name, &why));
                 }
                 refusals.push(format!("`{name}` {why}"));
             }
