@@ -18,6 +18,7 @@
 //! Architecture Invariant: like the rest of the core, import does no IO: the caller reads the files.
 
 mod expr;
+mod pieces;
 mod reader;
 mod resource;
 mod template;
@@ -28,6 +29,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use self::pieces::Pieces;
 use self::reader::{Importer, why_nothing};
 use crate::scenario::field::escaped;
 use crate::scenario::{FormatError, Reading, Scenario};
@@ -256,8 +258,80 @@ pub fn parse(sources: &[Source]) -> Parsed {
     }
 }
 
+/// [`parse`] a piece at a time ([`Parsing::step`]), for a page that parses a large file between its frames: the
+/// elements of a source's top-level array, and of the arrays among its top-level object's members (a scenario
+/// document's `resources`, a list's `value`), are parsed one by one, any other member whole. It gives what
+/// [`parse`] gives, error for error (a source that does not read that way is parsed again at once).
+///
+/// ```
+/// use avnm_core::import::{parse, parsing, Source};
+/// let sources = vec![Source::new("a.json", r#"{"value": [{"name": "a"}, {"name": "b"}]}"#),
+///                    Source::new("b.json", r#"{"value": [1, 2,]}"#)];
+/// let mut stepped = parsing(sources.clone());
+/// assert!(!stepped.step(1));
+/// assert_eq!(stepped.progress(), (24, 59));
+/// while !stepped.step(1) {}
+/// let (given_back, parsed) = stepped.finish();
+/// assert_eq!(given_back, sources);
+/// assert_eq!(parsed, parse(&sources));
+/// ```
+pub fn parsing(sources: Vec<Source>) -> Parsing {
+    let total = sources.iter().map(|s| s.text.len()).sum();
+    Parsing {
+        sources,
+        parsed: Vec::new(),
+        current: Pieces::new(),
+        read: 0,
+        total,
+    }
+}
+
+/// [`parse`] under way ([`parsing`]).
+#[derive(Debug)]
+pub struct Parsing {
+    sources: Vec<Source>,
+    /// The sources parsed so far.
+    parsed: Vec<(String, Result<Value, FormatError>)>,
+    /// The next source's text, as far as it is parsed.
+    current: Pieces,
+    /// The bytes of the sources before the next one, and of all of them.
+    read: usize,
+    total: usize,
+}
+
+impl Parsing {
+    /// Parses up to `count` more pieces of the sources; whether every source is parsed.
+    pub fn step(&mut self, count: usize) -> bool {
+        for _ in 0..count {
+            let Some(source) = self.sources.get(self.parsed.len()) else {
+                return true;
+            };
+            if let Some(value) = self.current.step(&source.text) {
+                self.parsed.push((source.name.clone(), value));
+                self.read += source.text.len();
+                self.current = Pieces::new();
+            }
+        }
+        self.parsed.len() == self.sources.len()
+    }
+
+    /// How many bytes of the sources are parsed, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.read + self.current.read(), self.total)
+    }
+
+    /// Parses what remains; the sources, given back, and what [`parse`] gives for them.
+    pub fn finish(mut self) -> (Vec<Source>, Parsed) {
+        while !self.step(usize::MAX) {}
+        let parsed = Parsed {
+            sources: self.parsed,
+        };
+        (self.sources, parsed)
+    }
+}
+
 /// Sources parsed as JSON ([`parse`]), by name.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
     sources: Vec<(String, Result<Value, FormatError>)>,
 }

@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use arbitrary::Unstructured;
-use avnm_core::import::{Source, import};
+use avnm_core::import::{Source, import, parse, parsing};
 use avnm_core::model::{ConfigType, Direction, Model, Protocol, ResourceId};
 use avnm_core::scenario::FieldValue;
 use avnm_core::scenario::change::{Change, NewResource, Target};
@@ -532,7 +532,8 @@ pub fn link(data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Imports the bytes, split at NUL bytes into files; what is imported must load and analyse.
+/// Imports the bytes, split at NUL bytes into files; they must parse a piece at a time as they parse at once, and
+/// what is imported must load and analyse.
 pub fn import_files(data: &[u8]) -> Result<(), String> {
     let sources: Vec<Source> = data
         .split(|b| *b == 0)
@@ -545,6 +546,14 @@ pub fn import_files(data: &[u8]) -> Result<(), String> {
             )
         })
         .collect();
+    let mut pieces = parsing(sources.clone());
+    while !pieces.step(1) {}
+    if pieces.finish().1 != parse(&sources) {
+        return Err(
+            "the sources parsed a piece at a time differ from the sources parsed at once"
+                .to_owned(),
+        );
+    }
     match import(&sources) {
         Err(e) => {
             one_line(&e.to_string(), "an import error")?;

@@ -47,10 +47,16 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
     (imported, scenario)
 }
 
-/// The import as the page runs it for a large design: its first pass one resource at a time, then the design
+/// The import as the page runs it for a large design: its sources parsed one piece at a time, its first pass one
+/// resource at a time, then the design
 /// read one resource at a time, and [`import`] when that reading fails.
 fn stepped(sources: &[Source]) -> Result<Imported, ImportError> {
-    let mut preparing = parse(sources).preparing();
+    let mut pieces = parsing(sources.to_vec());
+    while !pieces.step(1) {}
+    let (given_back, parsed) = pieces.finish();
+    assert_eq!(given_back, sources, "the sources given back");
+    assert_eq!(parsed, parse(sources), "parsed a piece at a time");
+    let mut preparing = parsed.preparing();
     while !preparing.step(1) {}
     let mut prepared = preparing.finish()?;
     let Ok(mut reading) = prepared.reading() else {

@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use avnm_core::Scenario;
 use avnm_core::import::{
-    ImportError, Imported, Prepared, Preparing, ReportKind, ReportLine, Source, import, parse,
+    ImportError, Imported, Parsing, Prepared, Preparing, ReportKind, ReportLine, Source, import,
+    parsing,
 };
 use avnm_core::scenario::Reading;
 use yew::prelude::*;
@@ -153,7 +154,8 @@ fn pasted_name(list: &[Source]) -> String {
 /// design, analysing it.
 const STEPS: u8 = 4;
 
-/// How many resources are read between two looks at the clock ([`platform::for_a_slice`]).
+/// How many resources (or, while the files' JSON is parsed, pieces of it) are read between two looks at the clock
+/// ([`platform::for_a_slice`]).
 const RESOURCES_PER_LOOK: usize = 8;
 
 /// What the header's import is doing: its step (1 to [`STEPS`]), what it says, and how much of the step is done
@@ -176,17 +178,44 @@ impl Busy {
 }
 
 /// Imports the sources of `next` in tasks of their own and gives `done` the sources with their import: the
-/// sources' JSON parsed, then the import's first pass and the design it made each read a slice of resources at a
-/// time (`Preparing`, `Reading`), the progress said on `busy` (at `step`, the second, until the reading) and
-/// painted between tasks, then its validation. What does not read that way is imported at once by `import` (whose second
-/// pass skips what does not read, with its path in the report): the same outcome.
+/// sources' JSON parsed a piece at a time (`Parsing`: a document's resources one by one), then the import's first
+/// pass and the design it made each read a slice of resources at a time (`Preparing`, `Reading`), the progress
+/// said on `busy` (at `step`, the second, until the reading) and painted between tasks, then its validation. What
+/// does not read that way is imported at once by `import` (whose second pass skips what does not read, with its
+/// path in the report): the same outcome.
 fn import_in_steps(
-    next: Sources,
+    mut next: Sources,
     busy: UseStateSetter<Option<Busy>>,
     done: Callback<Sources>,
     step: Busy,
 ) {
-    let parsed = platform::timed("import: parse", || parse(&next.list));
+    let pieces = parsing(std::mem::take(&mut next.list));
+    parse_in_slices(next, pieces, busy, done, step);
+}
+
+/// One slice of [`import_in_steps`]' parse (the first half of its second step), and the next in a task of its
+/// own; then the first pass.
+fn parse_in_slices(
+    mut next: Sources,
+    mut pieces: Parsing,
+    busy: UseStateSetter<Option<Busy>>,
+    done: Callback<Sources>,
+    step: Busy,
+) {
+    let all_parsed = platform::timed("import: parse", || {
+        platform::for_a_slice(|| pieces.step(RESOURCES_PER_LOOK).then_some(()))
+    });
+    if all_parsed.is_none() {
+        let (read, total) = pieces.progress();
+        busy.set(Some(Busy {
+            done: 0.5 * read as f64 / total.max(1) as f64,
+            ..step.clone()
+        }));
+        platform::next_task(move || parse_in_slices(next, pieces, busy, done, step));
+        return;
+    }
+    let (list, parsed) = pieces.finish();
+    next.list = list;
     busy.set(Some(Busy {
         done: 0.5,
         ..step.clone()
