@@ -134,6 +134,24 @@ pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
     analyze_with(model, membership, scenario.diagnostics())
 }
 
+/// [`analyze`] of a design whose membership was resolved apart ([`membership::resolve`] of its model), for a page
+/// that runs the two halves of a large design's analysis in tasks of their own.
+///
+/// ```
+/// use avnm_core::{Scenario, analyze, analysis::analyze_resolved, membership};
+/// let scenario = Scenario::parse(include_str!("../../static/examples/hub-spoke-guardrails.json")).unwrap();
+/// let membership = membership::resolve(scenario.model());
+/// let apart = analyze_resolved(&scenario, membership);
+/// let whole = analyze(&scenario);
+/// assert!(!whole.topology.peerings.is_empty());
+/// assert_eq!(apart.membership, whole.membership);
+/// assert_eq!(apart.topology, whole.topology);
+/// assert_eq!(apart.diagnostics, whole.diagnostics);
+/// ```
+pub fn analyze_resolved(scenario: &Scenario, membership: Membership) -> Analysis {
+    analyze_with(scenario.model().clone(), membership, scenario.diagnostics())
+}
+
 /// Whether two models hold the same of everything [`membership::resolve`] reads: VNets (their names, tags,
 /// locations, subscriptions and paths), network groups and their static members, network managers and their
 /// scopes, policy definitions and assignments, management groups, subscriptions and resource groups.

@@ -1,6 +1,6 @@
 //! The root component: one reducer for the state, the analysis derived from the design, and the layout.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use avnm_core::analysis::analyze_after;
@@ -30,6 +30,30 @@ pub struct Ctx {
     pub analysis: Rc<Analysis>,
     /// Changes the state.
     pub dispatch: Callback<Action>,
+    /// An analysis made before its design is loaded.
+    pub ahead: Ahead,
+}
+
+/// An analysis made before its design is loaded: the header's import analyses a large design in tasks of its own
+/// (its membership, then the rest) before it loads it, and the page's analysis takes this one when its design is
+/// the one loaded (the same `Rc`) instead of analysing it again in the task that loads it.
+#[derive(Clone, Default)]
+pub struct Ahead(Rc<RefCell<Option<Analysed>>>);
+
+/// A design and its analysis.
+type Analysed = (Rc<Scenario>, Rc<Analysis>);
+
+impl Ahead {
+    /// Keeps the analysis of `design` for when it is loaded (in place of any other kept).
+    pub fn keep(&self, design: Rc<Scenario>, analysis: Analysis) {
+        *self.0.borrow_mut() = Some((design, Rc::new(analysis)));
+    }
+
+    /// The analysis kept for `design`, if it is the design kept; whatever was kept is let go.
+    fn take_for(&self, design: &Rc<Scenario>) -> Option<Rc<Analysis>> {
+        let (kept, analysis) = self.0.borrow_mut().take()?;
+        Rc::ptr_eq(&kept, design).then_some(analysis)
+    }
 }
 
 impl PartialEq for Ctx {
@@ -370,16 +394,21 @@ pub fn App() -> Html {
     use_autosave(&state, &ready);
     // The analysis of the design before, for an edit's analysis to keep what the edit cannot have changed.
     let last = use_mut_ref(|| None::<Rc<Analysis>>);
+    let ahead = use_memo((), |()| Ahead::default());
     let analysis = {
-        let last = last.clone();
+        let (last, ahead) = (last.clone(), (*ahead).clone());
         use_memo(Same(state.scenario.clone()), move |d| {
+            if let Some(ready) = ahead.take_for(&d.0) {
+                return ready;
+            }
             let previous = last.borrow().clone();
-            platform::timed("analyse", || match previous {
+            Rc::new(platform::timed("analyse", || match previous {
                 Some(previous) => analyze_after(&previous, &d.0),
                 None => analyze(&d.0),
-            })
+            }))
         })
     };
+    let analysis: Rc<Analysis> = (*analysis).clone();
     *last.borrow_mut() = Some(analysis.clone());
     use_effect_with((), |()| platform::set_theme(platform::theme()));
     use_message_api(page.clone(), &state, analysis.clone());
@@ -400,6 +429,7 @@ pub fn App() -> Html {
         state,
         analysis,
         dispatch,
+        ahead: (*ahead).clone(),
     };
     let lesson = teach.open.is_some() || teach.error.is_some();
     let body = if playground {
@@ -422,5 +452,30 @@ pub fn App() -> Html {
         <ContextProvider<Ctx> context={ctx}>
             <ContextProvider<Teach> context={teach}>{ body }</ContextProvider<Teach>>
         </ContextProvider<Ctx>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn design(title: &str) -> Rc<Scenario> {
+        let text = format!(r#"{{"title": "{title}", "resources": []}}"#);
+        Rc::new(Scenario::parse(&text).expect("an empty design"))
+    }
+
+    #[test]
+    fn an_analysis_made_ahead_serves_its_own_design_once() {
+        let (a, b) = (design("a"), design("b"));
+        let ahead = Ahead::default();
+        ahead.keep(a.clone(), analyze(&a));
+        assert!(ahead.take_for(&b).is_none(), "not another design's");
+        assert!(
+            ahead.take_for(&a).is_none(),
+            "let go once another design was loaded"
+        );
+        ahead.keep(a.clone(), analyze(&a));
+        assert!(ahead.take_for(&a).is_some(), "its own design's");
+        assert!(ahead.take_for(&a).is_none(), "taken once");
     }
 }

@@ -42,6 +42,7 @@ pub(super) mod testing {
             state,
             analysis,
             dispatch: Callback::noop(),
+            ahead: crate::app::Ahead::default(),
         };
         html! { <ContextProvider<Ctx> context={ctx}>{ props.children.clone() }</ContextProvider<Ctx>> }
     }

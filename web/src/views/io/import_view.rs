@@ -9,16 +9,17 @@
 
 use std::rc::Rc;
 
-use avnm_core::Scenario;
+use avnm_core::analysis::analyze_resolved;
 use avnm_core::import::{
     ImportError, Imported, Parsing, Prepared, Preparing, ReportKind, ReportLine, Source, import,
     parsing,
 };
 use avnm_core::scenario::Reading;
+use avnm_core::{Scenario, membership};
 use yew::prelude::*;
 
 use super::render_dialog;
-use crate::app::Ctx;
+use crate::app::{Ahead, Ctx};
 use crate::components::rich;
 use crate::platform;
 use crate::state::{Action, ReadDesign};
@@ -115,15 +116,16 @@ impl Sources {
         matches!(self.design, Some(Ok(_)))
     }
 
-    /// The load action of a successful import, named after its sources: the design already read.
-    fn load(&self) -> Option<Action> {
+    /// The design of a successful import and the action that loads it, named after its sources.
+    fn load(&self) -> Option<(Rc<Scenario>, Action)> {
         let Some(Ok(design)) = &self.design else {
             return None;
         };
-        Some(Action::LoadRead {
+        let action = Action::LoadRead {
             design: ReadDesign(design.clone()),
             source: self.names(),
-        })
+        };
+        Some((design.clone(), action))
     }
 
     /// `a.json`, `a.json and b.json`, `3 sources`.
@@ -294,6 +296,57 @@ fn read_in_slices(
     }
 }
 
+/// What the header's import loads its design with: the dialog's sources and whether it is open, the playground's
+/// dispatcher and its analysis made ahead, and the progress bar.
+#[derive(Clone)]
+struct Loading {
+    sources: UseReducerDispatcher<Sources>,
+    open: UseStateSetter<bool>,
+    dispatch: Callback<Action>,
+    ahead: Ahead,
+    busy: UseStateSetter<Option<Busy>>,
+}
+
+impl Loading {
+    /// Loads the design the sources imported into, analysed ahead in two tasks of its own (its membership, then
+    /// the rest: most of a large design's analysis is its membership) so that the task that loads it does not
+    /// analyse it too; then opens the dialog on the report. Sources that import into no design open the dialog
+    /// on why.
+    fn load(self, next: Sources) {
+        let Some((design, action)) = next.load() else {
+            self.sources.dispatch(Step::Set(next));
+            self.open.set(true);
+            self.busy.set(None);
+            return;
+        };
+        let analysing = Busy::step(4, "Analysing the design…".to_owned());
+        self.busy.set(Some(analysing.clone()));
+        platform::after_paint(move || {
+            let members = platform::timed("analyse: membership", || {
+                membership::resolve(design.model())
+            });
+            self.busy.set(Some(Busy {
+                done: 0.5,
+                ..analysing
+            }));
+            platform::after_paint(move || {
+                let analysis =
+                    platform::timed("analyse: the rest", || analyze_resolved(&design, members));
+                self.ahead.keep(design, analysis);
+                platform::next_task(move || {
+                    self.dispatch.emit(action);
+                    self.sources.dispatch(Step::Set(Sources {
+                        loaded: Some(next.names()),
+                        ..next
+                    }));
+                    self.open.set(true);
+                    self.busy.set(None);
+                });
+            });
+        });
+    }
+}
+
 /// What changes the dialog's sources.
 enum Step {
     /// Files or pasted text added.
@@ -361,16 +414,17 @@ pub fn ImportView() -> Html {
     // importing them, reading the design, analysing it) each say so on a progress bar before they start; the design
     // is read a slice of resources at a time (`import_in_steps`), so the page paints its progress between slices.
     let quick = {
-        let sources = sources.dispatcher();
-        let open = open.setter();
-        let dispatch = ctx.dispatch.clone();
+        let loading = Loading {
+            sources: sources.dispatcher(),
+            open: open.setter(),
+            dispatch: ctx.dispatch.clone(),
+            ahead: ctx.ahead.clone(),
+            busy: busy.setter(),
+        };
         let reading = reading.clone();
-        let busy = busy.setter();
         Callback::from(move |e: Event| {
-            let sources = sources.clone();
-            let open = open.clone();
-            let dispatch = dispatch.clone();
-            let step = busy.clone();
+            let busy = loading.busy.clone();
+            let loading = loading.clone();
             let done = Callback::from(move |files: platform::ReadFiles| {
                 let size: usize = files
                     .iter()
@@ -385,38 +439,10 @@ pub fn ImportView() -> Html {
                     2,
                     format!("Importing {names} ({})…", platform::size_text(size as u64)),
                 );
-                step.set(Some(importing.clone()));
-                let progress = step.clone();
-                let (sources, open, dispatch, step) = (
-                    sources.clone(),
-                    open.clone(),
-                    dispatch.clone(),
-                    step.clone(),
-                );
-                let imported = Callback::from(move |next: Sources| {
-                    let (sources, open, dispatch, step) = (
-                        sources.clone(),
-                        open.clone(),
-                        dispatch.clone(),
-                        step.clone(),
-                    );
-                    let Some(action) = next.load() else {
-                        sources.dispatch(Step::Set(next));
-                        open.set(true);
-                        step.set(None);
-                        return;
-                    };
-                    step.set(Some(Busy::step(4, "Analysing the design…".to_owned())));
-                    platform::after_paint(move || {
-                        dispatch.emit(action);
-                        sources.dispatch(Step::Set(Sources {
-                            loaded: Some(next.names()),
-                            ..next
-                        }));
-                        open.set(true);
-                        step.set(None);
-                    });
-                });
+                loading.busy.set(Some(importing.clone()));
+                let progress = loading.busy.clone();
+                let loading = loading.clone();
+                let imported = Callback::from(move |next: Sources| loading.clone().load(next));
                 platform::after_paint(move || {
                     import_in_steps(
                         Sources::default().adding(files),
@@ -465,7 +491,7 @@ pub fn ImportView() -> Html {
         let sources = sources.clone();
         let dispatch = ctx.dispatch;
         Callback::from(move |_: MouseEvent| {
-            if let Some(action) = sources.load() {
+            if let Some((_, action)) = sources.load() {
                 dispatch.emit(action);
                 sources.dispatch(Step::Loaded);
             }
@@ -687,13 +713,13 @@ mod tests {
         let vnet = r#"{"value": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
                       "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}"#;
         let sources = Sources::default().with(vec![("vnets.json".into(), Ok(vnet.into()))]);
-        let Some(Action::LoadRead { design, source }) = sources.load() else {
+        let Some((_, Action::LoadRead { design, source })) = sources.load() else {
             panic!("a list of one VNet imports")
         };
         assert_eq!(source, "`vnets.json`");
         assert_eq!(design.0.model().vnets.len(), 1);
         // The design was read once, when imported (the import keeps its report), and loading shares it.
-        let Some(Action::LoadRead { design: again, .. }) = sources.load() else {
+        let Some((_, Action::LoadRead { design: again, .. })) = sources.load() else {
             panic!("loads again")
         };
         assert!(Rc::ptr_eq(&design.0, &again.0));

@@ -133,6 +133,7 @@ mod tests {
             state,
             analysis,
             dispatch: Callback::noop(),
+            ahead: crate::app::Ahead::default(),
         };
         html! { <ContextProvider<Ctx> context={ctx}><super::ResultsView /></ContextProvider<Ctx>> }
     }
