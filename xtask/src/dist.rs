@@ -321,9 +321,12 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// then); then 1,039,258 bytes (1,014.9 KiB) with the import's progress bar, the panels' values kept per analysis
 /// and the topology overview's single walk (the budget was 1,036,000 bytes until then); then 1,042,068 bytes
 /// (1,017.6 KiB) with the header's import reading the design a slice of resources at a time (T2's longest import
-/// task went from about 2.3 s to the import's first pass; the budget was 1,042,000 bytes until then). The gap and
-/// what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_045_000;
+/// task went from about 2.3 s to the import's first pass; the budget was 1,042,000 bytes until then); then
+/// 1,049,031 bytes (1,024.4 KiB) with the import's JSON parsed a piece at a time, its analysis made ahead in two
+/// tasks and IndexedDB handed large designs in batches (T2's longest import task went from 570 ms, then 610 ms for
+/// its analysis, to about 300 ms; the budget was 1,045,000 bytes until then). The gap and what would close it are
+/// in the README's performance section.
+pub const FIRST_PAGE_BUDGET: u64 = 1_052_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

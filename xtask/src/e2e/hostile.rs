@@ -703,7 +703,8 @@ pub fn a_full_store_says_so(session: &mut Session, base_url: &str) -> Result<(),
 
 /// Edits a design, then kills the browser with SIGKILL (no unload, no clean exit) as soon as the page has written
 /// the edit, and starts a new one on the same profile: the design with its edit is there, again after a reload.
-/// Then the same with a design too large for `localStorage` (6 MB).
+/// Then the same with a design too large for `localStorage` (20 MB: kept in IndexedDB in pieces, handed to it in
+/// three batches of one transaction, `web/src/platform.rs`'s `BATCH_BYTES` being 8 MiB).
 ///
 /// Chromium writes `localStorage` to disk seconds after a change, so the page also writes each autosave to
 /// IndexedDB at once (its journal, `web/src/library.rs`); the kill comes once the journal holds the edit.
@@ -742,8 +743,8 @@ pub fn autosave_survives_a_killed_browser(flow: &Flow) -> Result<(), String> {
         .map_err(|e| format!("first reload: {e}"))?;
     second.wait_for_text("nav", "vnet-survivor")?;
 
-    // A design of 6 MB: past `localStorage`'s 5 MiB, kept in IndexedDB.
-    let big = big_design(6_000_000);
+    // A design of 20 MB: past `localStorage`'s 5 MiB, kept in IndexedDB, its pieces handed over in batches.
+    let big = big_design(20_000_000);
     let last = "vnet-big-last";
     second.click(&second.find("[data-testid='nav-Document (JSON)']")?)?;
     type_into(&mut second, "[data-testid=json-editor]", &big)?;
