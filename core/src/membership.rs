@@ -20,8 +20,8 @@ use self::index::ConditionIndex;
 use self::scope::Hierarchy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    MemberType, Model, NetworkGroupId, PolicyAssignmentId, PolicyDefinitionId, ResourceId,
-    StaticMemberId, SubscriptionId, Vnet, VnetId,
+    MemberType, Model, NetworkGroup, NetworkGroupId, PolicyAssignment, PolicyAssignmentId,
+    PolicyDefinition, PolicyDefinitionId, ResourceId, StaticMemberId, SubscriptionId, Vnet, VnetId,
 };
 
 /// The members of every network group.
@@ -80,43 +80,165 @@ impl Membership {
 
 /// Resolves the members of every network group.
 pub fn resolve(model: &Model) -> Membership {
-    let hierarchy = Hierarchy::new(model);
-    let mut found: BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>> = model
-        .groups
-        .keys()
-        .map(|g| (g.clone(), BTreeMap::new()))
-        .collect();
-    let mut diagnostics = Vec::new();
+    Resolving::new(model).finish()
+}
 
-    for member in model.static_members.values() {
-        let Some(group) = model.groups.get(&member.group) else {
-            continue;
-        };
-        let exists = match group.member_type {
-            MemberType::VirtualNetwork => model
-                .vnets
-                .contains_key(&VnetId::new(member.resource.as_str())),
-            MemberType::Subnet => model
-                .subnet(&crate::model::SubnetId::new(member.resource.as_str()))
-                .is_some(),
-        };
-        if exists {
-            found
-                .entry(group.id.clone())
-                .or_default()
-                .entry(member.resource.clone())
-                .or_default()
-                .insert(Source::Static(member.id.clone()));
+/// [`resolve`] a few steps at a time ([`Resolving::step`]), for a page that resolves a large design's membership
+/// between its frames: each policy definition's candidates, each enforced assignment's members, each group's list
+/// is a step. It gives what [`resolve`] gives.
+///
+/// ```
+/// use avnm_core::{Scenario, membership::{Resolving, resolve}};
+/// let scenario = Scenario::parse(include_str!("../../static/examples/hub-spoke-guardrails.json")).unwrap();
+/// let mut resolving = Resolving::new(scenario.model());
+/// assert!(!resolving.step(1));
+/// assert_eq!(resolving.progress().0, 1);
+/// while !resolving.step(1) {}
+/// let (done, total) = resolving.progress();
+/// assert_eq!(done, total);
+/// assert_eq!(resolving.finish(), resolve(scenario.model()));
+/// ```
+pub struct Resolving<'m> {
+    model: &'m Model,
+    hierarchy: Hierarchy,
+    /// The members found so far, by group, with why.
+    found: BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>>,
+    diagnostics: Vec<Diagnostic>,
+    policy: Policy<'m>,
+    /// How far the steps are.
+    stage: Stage,
+    /// The groups listed so far, and those left.
+    membership: Membership,
+    left: std::collections::btree_map::IntoIter<
+        NetworkGroupId,
+        BTreeMap<ResourceId, BTreeSet<Source>>,
+    >,
+}
+
+/// How far a [`Resolving`] is: the candidates of the `n`th definition reached next, then the `n`th target's
+/// members, then the groups' lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Candidates(usize),
+    Targets(usize),
+    Groups,
+}
+
+impl<'m> Resolving<'m> {
+    /// Starts resolving: the static members, and what the policies' steps read (the VNets' facts by subscription,
+    /// the subscriptions each enforced assignment reaches).
+    pub fn new(model: &'m Model) -> Self {
+        let hierarchy = Hierarchy::new(model);
+        let mut found: BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>> = model
+            .groups
+            .keys()
+            .map(|g| (g.clone(), BTreeMap::new()))
+            .collect();
+        for member in model.static_members.values() {
+            let Some(group) = model.groups.get(&member.group) else {
+                continue;
+            };
+            let exists = match group.member_type {
+                MemberType::VirtualNetwork => model
+                    .vnets
+                    .contains_key(&VnetId::new(member.resource.as_str())),
+                MemberType::Subnet => model
+                    .subnet(&crate::model::SubnetId::new(member.resource.as_str()))
+                    .is_some(),
+            };
+            if exists {
+                found
+                    .entry(group.id.clone())
+                    .or_default()
+                    .entry(member.resource.clone())
+                    .or_default()
+                    .insert(Source::Static(member.id.clone()));
+            }
+        }
+        let policy = Policy::new(model, &hierarchy);
+        Resolving {
+            model,
+            hierarchy,
+            found,
+            diagnostics: Vec::new(),
+            policy,
+            stage: Stage::Candidates(0),
+            membership: Membership::default(),
+            left: BTreeMap::new().into_iter(),
         }
     }
 
-    policy_members(model, &hierarchy, &mut found, &mut diagnostics);
+    /// Takes up to `count` more steps; whether every step is taken.
+    pub fn step(&mut self, count: usize) -> bool {
+        let mut left = count;
+        loop {
+            match self.stage {
+                Stage::Candidates(n) if n < self.policy.reached.len() => {
+                    if left == 0 {
+                        return false;
+                    }
+                    self.policy.candidates_of(self.model, n);
+                    self.stage = Stage::Candidates(n + 1);
+                    left -= 1;
+                }
+                Stage::Candidates(_) => self.stage = Stage::Targets(0),
+                Stage::Targets(n) if n < self.policy.targets.len() => {
+                    if left == 0 {
+                        return false;
+                    }
+                    self.policy.members_of(
+                        n,
+                        &self.hierarchy,
+                        &mut self.found,
+                        &mut self.diagnostics,
+                    );
+                    self.stage = Stage::Targets(n + 1);
+                    left -= 1;
+                }
+                Stage::Targets(_) => {
+                    self.stage = Stage::Groups;
+                    self.membership.diagnostics = std::mem::take(&mut self.diagnostics);
+                    self.left = std::mem::take(&mut self.found).into_iter();
+                }
+                Stage::Groups => {
+                    if self.left.len() == 0 {
+                        return true;
+                    }
+                    if left == 0 {
+                        return false;
+                    }
+                    if let Some((group, members)) = self.left.next() {
+                        self.list(group, members);
+                    }
+                    left -= 1;
+                }
+            }
+        }
+    }
 
-    let mut membership = Membership {
-        diagnostics,
-        ..Membership::default()
-    };
-    for (group_id, members) in found {
+    /// How many steps are taken, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        let (definitions, targets) = (self.policy.reached.len(), self.policy.targets.len());
+        let groups = self.model.groups.len();
+        let done = match self.stage {
+            Stage::Candidates(n) => n,
+            Stage::Targets(n) => definitions + n,
+            Stage::Groups => definitions + targets + groups.saturating_sub(self.left.len()),
+        };
+        (done, definitions + targets + groups)
+    }
+
+    /// Takes the steps left and gives the membership (taken out: a page that keeps the resolution beside the model
+    /// it borrows finishes it in place).
+    pub fn finish(&mut self) -> Membership {
+        while !self.step(usize::MAX) {}
+        std::mem::take(&mut self.membership)
+    }
+
+    /// Lists a group's members, each with whether its manager has it in scope.
+    fn list(&mut self, group_id: NetworkGroupId, members: BTreeMap<ResourceId, BTreeSet<Source>>) {
+        let (model, hierarchy) = (self.model, &self.hierarchy);
+        let membership = &mut self.membership;
         let group = model.groups.get(&group_id);
         let manager = group.and_then(|g| model.managers.get(&g.manager));
         let mut list = Vec::with_capacity(members.len());
@@ -156,7 +278,13 @@ pub fn resolve(model: &Model) -> Membership {
         }
         membership.groups.insert(group_id, list);
     }
-    membership
+}
+
+impl std::fmt::Debug for Resolving<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (done, total) = self.progress();
+        write!(f, "Resolving({done} of {total} steps)")
+    }
 }
 
 /// The facts a condition is evaluated against, for one VNet.
@@ -180,139 +308,184 @@ pub fn subject<'a>(model: &'a Model, vnet: &'a Vnet) -> Subject<'a> {
     }
 }
 
-/// Adds the members of every enforced assignment whose definition targets a VNet group.
+/// What the policies' steps of a [`Resolving`] read and keep: the VNets by subscription with their facts, the
+/// subscriptions each enforced assignment of a VNet group reaches, and, per definition, its candidates.
 ///
 /// VNets are visited by subscription, then in model order. Two indexes keep the work to what can match:
 /// the subscriptions each scope covers, and, per definition, the VNets its condition can hold or fail for
 /// (`index`); both only skip VNets whose outcome is known to be `False`.
-fn policy_members(
-    model: &Model,
-    hierarchy: &Hierarchy,
-    found: &mut BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    // The facts of each VNet, read once, grouped by subscription.
-    let mut by_subscription: BTreeMap<&SubscriptionId, Vec<&Vnet>> = BTreeMap::new();
-    for vnet in model.vnets.values() {
-        by_subscription
-            .entry(&vnet.subscription)
-            .or_default()
-            .push(vnet);
-    }
-    let mut vnets: Vec<(usize, &Vnet)> = Vec::with_capacity(model.vnets.len());
-    let mut subscriptions: Vec<&SubscriptionId> = Vec::with_capacity(by_subscription.len());
-    // The scopes that hold a whole subscription: the subscription and the management groups above it.
-    let mut whole_scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    // The VNets of each subscription, a range of `vnets`.
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(by_subscription.len());
-    for (s, (sub, list)) in by_subscription.iter().enumerate() {
-        subscriptions.push(sub);
-        ranges.push(vnets.len()..vnets.len() + list.len());
-        vnets.extend(list.iter().map(|v| (s, *v)));
-        whole_scopes
-            .entry(sub.as_str().to_ascii_lowercase())
-            .or_default()
-            .push(s);
-        for mg in hierarchy.ancestors(sub) {
-            let covered = whole_scopes
-                .entry(mg.as_str().to_ascii_lowercase())
-                .or_default();
-            if covered.last() != Some(&s) {
-                covered.push(s);
-            }
-        }
-    }
-    let subjects: Vec<Subject<'_>> = vnets.iter().map(|(_, v)| subject(model, v)).collect();
+struct Policy<'m> {
+    /// The VNets by subscription (the subscription's place in the list the ranges follow).
+    vnets: Vec<(usize, &'m Vnet)>,
+    /// The facts of each VNet, read once.
+    subjects: Vec<Subject<'m>>,
+    /// The VNets of each subscription, a range of `vnets`.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// Each enforced assignment of a VNet group, with what it reaches: per subscription, 1 when the scope holds
+    /// it whole, 2 when the scope is inside it (a resource group, a VNet) and is checked VNet by VNet, 0 when out
+    /// of scope.
+    targets: Vec<Target<'m>>,
+    /// Per definition, the subscriptions that one of its assignments reaches.
+    reached: Vec<(&'m PolicyDefinitionId, Vec<bool>)>,
+    conditions: ConditionIndex,
+    /// Per definition, the VNets of those subscriptions that its condition can hold (or fail) for.
+    candidates: BTreeMap<&'m PolicyDefinitionId, Vec<usize>>,
+    /// The errors of a definition's condition already said.
+    reported: BTreeSet<(PolicyDefinitionId, String)>,
+}
 
-    // What each enforced assignment of a VNet group reaches: per subscription, 1 when the scope holds it whole,
-    // 2 when the scope is inside it (a resource group, a VNet) and is checked VNet by VNet, 0 when out of scope.
-    let mut targets = Vec::new();
-    // Per definition, the subscriptions that one of its assignments reaches.
-    let mut reached: BTreeMap<&PolicyDefinitionId, Vec<bool>> = BTreeMap::new();
-    for assignment in model.policy_assignments.values() {
-        if !assignment.enforced {
-            continue;
+/// An enforced assignment, its definition, its group, and what it reaches (in [`Policy::targets`]).
+type Target<'m> = (
+    &'m PolicyAssignment,
+    &'m PolicyDefinition,
+    &'m NetworkGroup,
+    Vec<u8>,
+);
+
+impl<'m> Policy<'m> {
+    fn new(model: &'m Model, hierarchy: &Hierarchy) -> Self {
+        let mut by_subscription: BTreeMap<&SubscriptionId, Vec<&Vnet>> = BTreeMap::new();
+        for vnet in model.vnets.values() {
+            by_subscription
+                .entry(&vnet.subscription)
+                .or_default()
+                .push(vnet);
         }
-        let Some(definition) = model.policy_definitions.get(&assignment.definition) else {
-            continue;
-        };
-        let Some(group) = definition
-            .network_group
-            .as_ref()
-            .and_then(|g| model.groups.get(g))
-        else {
-            continue;
-        };
-        if group.member_type != MemberType::VirtualNetwork {
-            continue;
-        }
-        let scope = assignment.scope.as_str();
-        let mut reach = vec![0u8; subscriptions.len()];
-        let whole = whole_scopes.get(&scope.to_ascii_lowercase());
-        for &s in whole.into_iter().flatten() {
-            if let Some(r) = reach.get_mut(s) {
-                *r = 1;
+        let mut vnets: Vec<(usize, &Vnet)> = Vec::with_capacity(model.vnets.len());
+        let mut subscriptions: Vec<&SubscriptionId> = Vec::with_capacity(by_subscription.len());
+        // The scopes that hold a whole subscription: the subscription and the management groups above it.
+        let mut whole_scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(by_subscription.len());
+        for (s, (sub, list)) in by_subscription.iter().enumerate() {
+            subscriptions.push(sub);
+            ranges.push(vnets.len()..vnets.len() + list.len());
+            vnets.extend(list.iter().map(|v| (s, *v)));
+            whole_scopes
+                .entry(sub.as_str().to_ascii_lowercase())
+                .or_default()
+                .push(s);
+            for mg in hierarchy.ancestors(sub) {
+                let covered = whole_scopes
+                    .entry(mg.as_str().to_ascii_lowercase())
+                    .or_default();
+                if covered.last() != Some(&s) {
+                    covered.push(s);
+                }
             }
         }
-        for (s, sub) in subscriptions.iter().enumerate() {
-            let sub_id = sub.as_str();
-            let inside = scope.len() > sub_id.len()
-                && scope
-                    .get(..sub_id.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(sub_id));
-            if let Some(r) = reach.get_mut(s)
-                && *r == 0
-                && inside
-            {
-                *r = 2;
+        let subjects: Vec<Subject<'_>> = vnets.iter().map(|(_, v)| subject(model, v)).collect();
+
+        let mut targets = Vec::new();
+        let mut reached: BTreeMap<&PolicyDefinitionId, Vec<bool>> = BTreeMap::new();
+        for assignment in model.policy_assignments.values() {
+            if !assignment.enforced {
+                continue;
             }
+            let Some(definition) = model.policy_definitions.get(&assignment.definition) else {
+                continue;
+            };
+            let Some(group) = definition
+                .network_group
+                .as_ref()
+                .and_then(|g| model.groups.get(g))
+            else {
+                continue;
+            };
+            if group.member_type != MemberType::VirtualNetwork {
+                continue;
+            }
+            let scope = assignment.scope.as_str();
+            let mut reach = vec![0u8; subscriptions.len()];
+            let whole = whole_scopes.get(&scope.to_ascii_lowercase());
+            for &s in whole.into_iter().flatten() {
+                if let Some(r) = reach.get_mut(s) {
+                    *r = 1;
+                }
+            }
+            for (s, sub) in subscriptions.iter().enumerate() {
+                let sub_id = sub.as_str();
+                let inside = scope.len() > sub_id.len()
+                    && scope
+                        .get(..sub_id.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(sub_id));
+                if let Some(r) = reach.get_mut(s)
+                    && *r == 0
+                    && inside
+                {
+                    *r = 2;
+                }
+            }
+            if reach.iter().all(|&r| r == 0) {
+                continue;
+            }
+            let union = reached
+                .entry(&definition.id)
+                .or_insert_with(|| vec![false; subscriptions.len()]);
+            for (u, r) in union.iter_mut().zip(&reach) {
+                *u |= *r != 0;
+            }
+            targets.push((assignment, definition, group, reach));
         }
-        if reach.iter().all(|&r| r == 0) {
-            continue;
+        Policy {
+            vnets,
+            subjects,
+            ranges,
+            targets,
+            reached: reached.into_iter().collect(),
+            conditions: ConditionIndex::default(),
+            candidates: BTreeMap::new(),
+            reported: BTreeSet::new(),
         }
-        let union = reached
-            .entry(&definition.id)
-            .or_insert_with(|| vec![false; subscriptions.len()]);
-        for (u, r) in union.iter_mut().zip(&reach) {
-            *u |= *r != 0;
-        }
-        targets.push((assignment, definition, group, reach));
     }
 
-    // Per definition, the VNets of those subscriptions that its condition can hold (or fail) for.
-    let mut conditions = ConditionIndex::new(&subjects);
-    let mut candidates: BTreeMap<&PolicyDefinitionId, Vec<usize>> = BTreeMap::new();
-    for (definition, subs) in reached {
-        let within: Vec<usize> = ranges
+    /// Finds the candidates of the `n`th definition reached.
+    fn candidates_of(&mut self, model: &'m Model, n: usize) {
+        let Some((definition, subs)) = self.reached.get(n) else {
+            return;
+        };
+        let within: Vec<usize> = self
+            .ranges
             .iter()
-            .zip(&subs)
+            .zip(subs)
             .filter(|(_, reached)| **reached)
             .flat_map(|(range, _)| range.clone())
             .collect();
         // A condition with parameters reads values that differ by assignment: it is not narrowed.
         let condition = model
             .policy_definitions
-            .get(definition)
+            .get(*definition)
             .filter(|d| d.parameters.is_empty())
             .map(|d| &d.condition);
         let list = match condition {
-            Some(condition) => conditions.candidates(condition, within),
+            Some(condition) => self
+                .conditions
+                .candidates(&self.subjects, condition, within),
             None => within,
         };
-        candidates.insert(definition, list);
+        self.candidates.insert(definition, list);
     }
 
-    let mut reported: BTreeSet<(PolicyDefinitionId, String)> = BTreeSet::new();
-    for (assignment, definition, group, reach) in targets {
+    /// Adds the members of the `n`th target (an enforced assignment) to its group in `found`.
+    fn members_of(
+        &mut self,
+        n: usize,
+        hierarchy: &Hierarchy,
+        found: &mut BTreeMap<NetworkGroupId, BTreeMap<ResourceId, BTreeSet<Source>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let Some((assignment, definition, group, reach)) = self.targets.get(n) else {
+            return;
+        };
         let scope = assignment.scope.as_str();
         let condition = condition::bind(definition, Some(assignment));
-        let visit = candidates
+        let visit = self
+            .candidates
             .get(&definition.id)
             .map_or(&[][..], Vec::as_slice);
-        // Every group of the model has its entry already (`resolve`).
+        // Every group of the model has its entry already (`Resolving::new`).
         let members = found.entry(group.id.clone()).or_default();
         for &i in visit {
-            let (Some((s, vnet)), Some(facts)) = (vnets.get(i), subjects.get(i)) else {
+            let (Some((s, vnet)), Some(facts)) = (self.vnets.get(i), self.subjects.get(i)) else {
                 continue;
             };
             let reach = reach.get(*s).copied().unwrap_or(0);
@@ -345,7 +518,10 @@ fn policy_members(
                 }
                 Outcome::False => {}
                 Outcome::Error(message) => {
-                    if reported.insert((definition.id.clone(), message.clone())) {
+                    if self
+                        .reported
+                        .insert((definition.id.clone(), message.clone()))
+                    {
                         diagnostics.push(Diagnostic::warning(
                             Code::PolicyError,
                             definition.path.clone(),

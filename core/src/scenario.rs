@@ -159,15 +159,25 @@ impl Scenario {
     fn validated(
         document: Document,
         model: Model,
-        mut diagnostics: Vec<Diagnostic>,
+        diagnostics: Vec<Diagnostic>,
         before: Option<&Scenario>,
     ) -> Self {
-        let read = diagnostics.len();
         let before = before.map(|b| {
             let found = b.diagnostics.get(b.read..).unwrap_or_default();
             (&*b.model, found, &b.found)
         });
-        let (found_diagnostics, found) = validate::validate_after(&model, before);
+        let validation = validate::validate_after(&model, before);
+        Scenario::checked(document, model, diagnostics, validation)
+    }
+
+    /// A design of the model read from `document`, with the diagnostics of the reading and of the validation.
+    fn checked(
+        document: Document,
+        model: Model,
+        mut diagnostics: Vec<Diagnostic>,
+        (found_diagnostics, found): (Vec<Diagnostic>, validate::Found),
+    ) -> Self {
+        let read = diagnostics.len();
         diagnostics.extend(found_diagnostics);
         Scenario {
             document,
@@ -386,8 +396,69 @@ impl Reading {
     /// # Errors
     /// What [`Scenario::from_document`] gives for the document.
     pub fn finish(self) -> Result<Scenario, FormatError> {
+        Ok(self.validating()?.finish())
+    }
+
+    /// Reads what remains (commits, intents, children given as resources of their own) and starts validating the
+    /// design a check at a time ([`Validating::step`]).
+    ///
+    /// ```
+    /// use avnm_core::Scenario;
+    /// let text = include_str!("../../static/examples/hub-spoke-guardrails.json");
+    /// let mut reading = Scenario::reading(serde_json::from_str(text).unwrap()).unwrap();
+    /// while !reading.step(1).unwrap() {}
+    /// let mut validating = reading.validating().unwrap();
+    /// assert!(!validating.step());
+    /// assert_eq!(validating.progress().0, 1);
+    /// while !validating.step() {}
+    /// let (read, at_once) = (validating.finish(), Scenario::parse(text).unwrap());
+    /// assert_eq!(read.model(), at_once.model());
+    /// assert_eq!(read.diagnostics(), at_once.diagnostics());
+    /// ```
+    ///
+    /// # Errors
+    /// What [`Scenario::from_document`] gives for the document.
+    pub fn validating(self) -> Result<Validating, FormatError> {
         let (model, diagnostics) = self.partial.finish(&self.document)?;
-        Ok(Scenario::validated(self.document, model, diagnostics, None))
+        Ok(Validating {
+            document: self.document,
+            model,
+            diagnostics,
+            checking: validate::Checking::default(),
+        })
+    }
+}
+
+/// A design read whose validation is under way ([`Reading::validating`]).
+pub struct Validating {
+    document: Document,
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+    checking: validate::Checking,
+}
+
+impl Validating {
+    /// Runs the next check of the validation; whether every check has run.
+    pub fn step(&mut self) -> bool {
+        self.checking.step(&self.model)
+    }
+
+    /// How many checks have run, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        self.checking.progress()
+    }
+
+    /// Runs the checks left and gives the design.
+    pub fn finish(self) -> Scenario {
+        let validation = self.checking.finish(&self.model);
+        Scenario::checked(self.document, self.model, self.diagnostics, validation)
+    }
+}
+
+impl std::fmt::Debug for Validating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (done, total) = self.progress();
+        write!(f, "Validating({done} of {total} checks)")
     }
 }
 

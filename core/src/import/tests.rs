@@ -48,8 +48,8 @@ fn check(sources: &[(&str, Value)]) -> (Imported, Scenario) {
 }
 
 /// The import as the page runs it for a large design: its sources parsed one piece at a time, its first pass one
-/// resource at a time, then the design
-/// read one resource at a time, and [`import`] when that reading fails.
+/// resource at a time, then the design read one resource at a time and validated one check at a time, and
+/// [`import`] when that reading fails.
 fn stepped(sources: &[Source]) -> Result<Imported, ImportError> {
     let mut pieces = parsing(sources.to_vec());
     while !pieces.step(1) {}
@@ -69,8 +69,11 @@ fn stepped(sources: &[Source]) -> Result<Imported, ImportError> {
             Err(_) => return import(sources),
         }
     }
-    match reading.finish() {
-        Ok(design) => Ok(prepared.imported(design)),
+    match reading.validating() {
+        Ok(mut validating) => {
+            while !validating.step() {}
+            Ok(prepared.imported(validating.finish()))
+        }
         Err(_) => import(sources),
     }
 }

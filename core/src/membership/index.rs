@@ -145,10 +145,10 @@ struct Partition {
     representatives: Vec<usize>,
 }
 
-/// The VNets' facts and the partitions built so far, shared by every definition of a resolution.
-#[derive(Debug)]
-pub(super) struct ConditionIndex<'a, 's> {
-    subjects: &'s [Subject<'a>],
+/// The partitions of the VNets' facts built so far, shared by every definition of a resolution (whose subjects,
+/// the same at every call, each call is given).
+#[derive(Debug, Default)]
+pub(super) struct ConditionIndex {
     partitions: BTreeMap<Read, Partition>,
     /// Buffers reused from one condition to the next: per VNet, whether an item erred for it; per class,
     /// the outcome of the item being looked at.
@@ -156,18 +156,8 @@ pub(super) struct ConditionIndex<'a, 's> {
     outcomes: Vec<u8>,
 }
 
-impl<'a, 's> ConditionIndex<'a, 's> {
-    pub(super) fn new(subjects: &'s [Subject<'a>]) -> Self {
-        ConditionIndex {
-            subjects,
-            partitions: BTreeMap::new(),
-            erred: Vec::new(),
-            outcomes: Vec::new(),
-        }
-    }
-
-    fn partition(&mut self, read: Read) -> &Partition {
-        let subjects = self.subjects;
+impl ConditionIndex {
+    fn partition(&mut self, subjects: &[Subject<'_>], read: Read) -> &Partition {
         self.partitions.entry(read).or_insert_with_key(|read| {
             let mut partition = Partition {
                 class_of: Vec::with_capacity(subjects.len()),
@@ -189,11 +179,15 @@ impl<'a, 's> ConditionIndex<'a, 's> {
     /// an error, in the same order.
     ///
     /// For each VNet, an item that is `False` rules it out unless an item before it erred for that VNet.
-    pub(super) fn candidates(&mut self, condition: &Condition, within: Vec<usize>) -> Vec<usize> {
+    pub(super) fn candidates(
+        &mut self,
+        subjects: &[Subject<'_>],
+        condition: &Condition,
+        within: Vec<usize>,
+    ) -> Vec<usize> {
         let Condition::AllOf(items) = condition else {
             return within;
         };
-        let subjects = self.subjects;
         let mut kept = within;
         let mut erred = std::mem::take(&mut self.erred);
         erred.clear();
@@ -201,7 +195,7 @@ impl<'a, 's> ConditionIndex<'a, 's> {
         let mut outcomes = std::mem::take(&mut self.outcomes);
         for item in items {
             let Some(read) = Read::of(item) else { break };
-            let partition = self.partition(read);
+            let partition = self.partition(subjects, read);
             if let [representative] = partition.representatives.as_slice() {
                 // One outcome for every VNet: `True` keeps them all, an error marks them all, and `False` rules
                 // out all but those that erred before.
@@ -297,14 +291,14 @@ mod tests {
         let model = scenario.model();
         let vnets: Vec<_> = model.vnets.values().collect();
         let subjects: Vec<_> = vnets.iter().map(|v| subject(model, v)).collect();
-        let mut index = ConditionIndex::new(&subjects);
+        let mut index = ConditionIndex::default();
         (0..count)
             .map(|i| {
                 let id = PolicyDefinitionId::new(format!(
                     "{SUB}/providers/Microsoft.Authorization/policyDefinitions/c{i}"
                 ));
                 let condition = &model.policy_definitions[&id].condition;
-                let found = index.candidates(condition, (0..vnets.len()).collect());
+                let found = index.candidates(&subjects, condition, (0..vnets.len()).collect());
                 for (v, subject) in subjects.iter().enumerate() {
                     if condition::evaluate(condition, subject) != Outcome::False {
                         assert!(found.contains(&v), "c{i} leaves out `{}`", vnets[v].name);

@@ -52,11 +52,10 @@ pub(crate) fn validate_after(
     model: &Model,
     before: Option<(&Model, &[Diagnostic], &Found)>,
 ) -> (Vec<Diagnostic>, Found) {
-    let reads = Reads::new(model);
     let shared = before.map(|(was, ..)| shared(was, model));
-    let (mut out, mut found) = (Vec::new(), Vec::new());
+    let mut checking = Checking::default();
     let mut at = 0;
-    for (i, check) in CHECKS.iter().enumerate() {
+    while let Some(i) = checking.next() {
         if let (Some((_, diagnostics, was)), Some(shared)) = (before, shared)
             && let Some(&(kinds, count)) = was.0.get(i)
         {
@@ -65,16 +64,51 @@ pub(crate) fn validate_after(
             if let Some(kept) = kept
                 && kinds.within(shared)
             {
-                out.extend_from_slice(kept);
-                found.push((kinds, count));
+                checking.out.extend_from_slice(kept);
+                checking.found.push((kinds, count));
                 continue;
             }
         }
-        let start = out.len();
-        check(&reads, &mut out);
-        found.push((reads.take(), out.len() - start));
+        checking.step(model);
     }
-    (out, Found(found))
+    checking.finish(model)
+}
+
+/// A validation a check at a time ([`Checking::step`]), for a page that validates a large design between its
+/// frames: [`validate_after`] without a model before.
+#[derive(Debug, Default)]
+pub(crate) struct Checking {
+    out: Vec<Diagnostic>,
+    found: Vec<(Kinds, usize)>,
+}
+
+impl Checking {
+    /// The place of the check to run next, if any is left.
+    fn next(&self) -> Option<usize> {
+        (self.found.len() < CHECKS.len()).then_some(self.found.len())
+    }
+
+    /// Runs the next check on `model` (the same model at every step); whether every check has run.
+    pub(crate) fn step(&mut self, model: &Model) -> bool {
+        if let Some(check) = CHECKS.get(self.found.len()) {
+            let reads = Reads::new(model);
+            let start = self.out.len();
+            check(&reads, &mut self.out);
+            self.found.push((reads.take(), self.out.len() - start));
+        }
+        self.next().is_none()
+    }
+
+    /// How many checks have run, of how many.
+    pub(crate) fn progress(&self) -> (usize, usize) {
+        (self.found.len(), CHECKS.len())
+    }
+
+    /// Runs the checks left: the diagnostics and what each check read and found.
+    pub(crate) fn finish(mut self, model: &Model) -> (Vec<Diagnostic>, Found) {
+        while !self.step(model) {}
+        (self.out, Found(self.found))
+    }
 }
 
 /// Configurations and rule collections that apply to no network group: they reach no virtual network (as after

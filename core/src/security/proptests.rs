@@ -1433,6 +1433,31 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(config(256, 0x0a11_0005))]
+
+    /// Membership resolved a few steps at a time, as the page resolves a large design's between its frames, is
+    /// what `resolve` finds; each step takes it further.
+    #[test]
+    fn membership_resolved_in_steps_is_resolved_membership(
+        spec in scenarios::spec(),
+        per_step in 1usize..4,
+    ) {
+        let built = spec.build();
+        let scenario = Scenario::parse(&built.json).expect("generated documents parse");
+        let mut resolving = crate::membership::Resolving::new(scenario.model());
+        let mut done = resolving.progress().0;
+        while !resolving.step(per_step) {
+            let (now, total) = resolving.progress();
+            prop_assert!(now > done && now <= total, "{} then {} of {}", done, now, total);
+            done = now;
+        }
+        let (now, total) = resolving.progress();
+        prop_assert_eq!(now, total);
+        prop_assert_eq!(resolving.finish(), crate::membership::resolve(scenario.model()));
+    }
+}
+
+proptest! {
     #![proptest_config(config(128, 0x0a11_0002))]
 
     /// Property 2: each cell of the matrix is the verdict of its row and column endpoints.

@@ -313,6 +313,7 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
             Said::Text("Reading the files… (step 1 of 4)"),
             Said::Text("Importing big-design.json (2.0 MB)… (step 2 of 4)"),
             Said::Reading(resources),
+            Said::Checking,
             Said::Text("Analysing the design… (step 4 of 4)"),
         ],
     )?;
@@ -343,6 +344,9 @@ enum Said<'a> {
     /// The design's reading, of this many resources: "0 of N" first, then as many texts as the reading took
     /// slices, each further than the one before.
     Reading(usize),
+    /// The design's validation, a check at a time: "k of N checks", each further than the one before, all below
+    /// the same N.
+    Checking,
 }
 
 /// Whether the import progress showed `steps` in this order, then went away.
@@ -375,6 +379,26 @@ fn progress_said(session: &mut Session, steps: &[Said<'_>]) -> Result<(), String
                         return Err(wrong());
                     }
                     last = Some(n);
+                    at.next();
+                }
+                if last.is_none() {
+                    return Err(wrong());
+                }
+            }
+            Said::Checking => {
+                let checked = |text: Option<&str>| -> Option<(usize, usize)> {
+                    let rest = text?.strip_prefix("Checking the design… ")?;
+                    let (done, of) = rest.split_once(" of ")?;
+                    let total = of.strip_suffix(" checks (step 3 of 4)")?;
+                    Some((done.parse().ok()?, total.parse().ok()?))
+                };
+                let mut last: Option<(usize, usize)> = None;
+                while let Some((n, total)) = at.clone().next().and_then(|t| checked(*t)) {
+                    let further = last.is_none_or(|(l, was)| n > l && total == was);
+                    if !further || n == 0 || n >= total {
+                        return Err(wrong());
+                    }
+                    last = Some((n, total));
                     at.next();
                 }
                 if last.is_none() {

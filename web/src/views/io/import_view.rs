@@ -8,14 +8,16 @@
 //! it reads a large design a slice of resources at a time, saying how far it is on a progress bar.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use avnm_core::analysis::analyze_resolved;
 use avnm_core::import::{
     ImportError, Imported, Parsing, Prepared, Preparing, ReportKind, ReportLine, Source, import,
     parsing,
 };
-use avnm_core::scenario::Reading;
-use avnm_core::{Scenario, membership};
+use avnm_core::membership::Resolving;
+use avnm_core::scenario::{Reading, Validating};
+use avnm_core::{Model, Scenario};
 use yew::prelude::*;
 
 use super::render_dialog;
@@ -284,10 +286,14 @@ fn read_in_slices(
         })
     });
     match all_read {
-        Some(Ok(())) => match platform::timed("import: validate", || reading.finish()) {
-            Ok(design) => done.emit(next.with_import(Ok(prepared.imported(design)))),
-            Err(_) => done.emit(next.imported()),
-        },
+        Some(Ok(())) => {
+            match platform::timed("import: the rest of the design", || reading.validating()) {
+                Ok(validating) => platform::next_task(move || {
+                    validate_in_tasks(next, prepared, validating, busy, done);
+                }),
+                Err(_) => done.emit(next.imported()),
+            }
+        }
         None => {
             busy.set(Some(reading_progress(&reading)));
             platform::next_task(move || read_in_slices(next, prepared, reading, busy, done));
@@ -308,10 +314,9 @@ struct Loading {
 }
 
 impl Loading {
-    /// Loads the design the sources imported into, analysed ahead in two tasks of its own (its membership, then
-    /// the rest: most of a large design's analysis is its membership) so that the task that loads it does not
-    /// analyse it too; then opens the dialog on the report. Sources that import into no design open the dialog
-    /// on why.
+    /// Loads the design the sources imported into, analysed ahead in tasks of its own (its membership a few steps
+    /// at a time: most of a large design's analysis; then the rest) so that the task that loads it does not analyse
+    /// it too; then opens the dialog on the report. Sources that import into no design open the dialog on why.
     fn load(self, next: Sources) {
         let Some((design, action)) = next.load() else {
             self.sources.dispatch(Step::Set(next));
@@ -319,32 +324,87 @@ impl Loading {
             self.busy.set(None);
             return;
         };
-        let analysing = Busy::step(4, "Analysing the design…".to_owned());
-        self.busy.set(Some(analysing.clone()));
+        self.busy
+            .set(Some(Busy::step(4, "Analysing the design…".to_owned())));
         platform::after_paint(move || {
-            let members = platform::timed("analyse: membership", || {
-                membership::resolve(design.model())
+            let resolution = platform::timed("analyse: membership", || {
+                Resolution::new(design.model().clone(), |model| Resolving::new(model))
             });
-            self.busy.set(Some(Busy {
-                done: 0.5,
-                ..analysing
-            }));
-            platform::after_paint(move || {
-                let analysis =
-                    platform::timed("analyse: the rest", || analyze_resolved(&design, members));
-                self.ahead.keep(design, analysis);
-                platform::next_task(move || {
-                    self.dispatch.emit(action);
-                    self.sources.dispatch(Step::Set(Sources {
-                        loaded: Some(next.names()),
-                        ..next
-                    }));
-                    self.open.set(true);
-                    self.busy.set(None);
-                });
+            platform::next_task(move || self.resolve_in_slices(next, design, action, resolution));
+        });
+    }
+
+    /// One slice of the membership's resolution, and the next in a task of its own; then the rest of the analysis,
+    /// and the design loaded with it.
+    fn resolve_in_slices(
+        self,
+        next: Sources,
+        design: Rc<Scenario>,
+        action: Action,
+        mut resolution: Resolution,
+    ) {
+        let all = platform::timed("analyse: membership", || {
+            resolution.with_dependent_mut(|_, resolving| {
+                platform::for_a_slice(|| resolving.step(RESOURCES_PER_LOOK).then_some(()))
+            })
+        });
+        let (done, total) = resolution.borrow_dependent().progress();
+        self.busy.set(Some(Busy {
+            step: 4,
+            what: "Analysing the design…".to_owned(),
+            done: 0.8 * done as f64 / total.max(1) as f64,
+        }));
+        if all.is_none() {
+            platform::next_task(move || self.resolve_in_slices(next, design, action, resolution));
+            return;
+        }
+        let members = resolution.with_dependent_mut(|_, resolving| resolving.finish());
+        platform::after_paint(move || {
+            let analysis =
+                platform::timed("analyse: the rest", || analyze_resolved(&design, members));
+            self.ahead.keep(design, analysis);
+            platform::next_task(move || {
+                self.dispatch.emit(action);
+                self.sources.dispatch(Step::Set(Sources {
+                    loaded: Some(next.names()),
+                    ..next
+                }));
+                self.open.set(true);
+                self.busy.set(None);
             });
         });
     }
+}
+
+self_cell::self_cell!(
+    /// A design's membership being resolved a few steps at a time, beside the model it reads.
+    struct Resolution {
+        owner: Arc<Model>,
+        #[covariant]
+        dependent: Resolving,
+    }
+);
+
+/// One check of [`import_in_steps`]' validation, and the next in a task of its own; then the import.
+fn validate_in_tasks(
+    next: Sources,
+    prepared: Prepared,
+    mut validating: Validating,
+    busy: UseStateSetter<Option<Busy>>,
+    done: Callback<Sources>,
+) {
+    if platform::timed("import: validate", || validating.step()) {
+        let design = validating.finish();
+        done.emit(next.with_import(Ok(prepared.imported(design))));
+        return;
+    }
+    let (checked, checks) = validating.progress();
+    busy.set(Some(Busy {
+        step: 3,
+        what: format!("Checking the design… {checked} of {checks} checks"),
+        done: checked as f64 / checks.max(1) as f64,
+    }));
+    platform::next_task(move || validate_in_tasks(next, prepared, validating, busy, done));
 }
 
 /// What changes the dialog's sources.
