@@ -134,24 +134,6 @@ pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
     analyze_with(model, membership, scenario.diagnostics())
 }
 
-/// [`analyze`] of a design whose membership was resolved apart ([`membership::resolve`] of its model), for a page
-/// that runs the two halves of a large design's analysis in tasks of their own.
-///
-/// ```
-/// use avnm_core::{Scenario, analyze, analysis::analyze_resolved, membership};
-/// let scenario = Scenario::parse(include_str!("../../static/examples/hub-spoke-guardrails.json")).unwrap();
-/// let membership = membership::resolve(scenario.model());
-/// let apart = analyze_resolved(&scenario, membership);
-/// let whole = analyze(&scenario);
-/// assert!(!whole.topology.peerings.is_empty());
-/// assert_eq!(apart.membership, whole.membership);
-/// assert_eq!(apart.topology, whole.topology);
-/// assert_eq!(apart.diagnostics, whole.diagnostics);
-/// ```
-pub fn analyze_resolved(scenario: &Scenario, membership: Membership) -> Analysis {
-    analyze_with(scenario.model().clone(), membership, scenario.diagnostics())
-}
-
 /// Whether two models hold the same of everything [`membership::resolve`] reads: VNets (their names, tags,
 /// locations, subscriptions and paths), network groups and their static members, network managers and their
 /// scopes, policy definitions and assignments, management groups, subscriptions and resource groups.
@@ -181,21 +163,98 @@ fn analyze_with(
     membership: Membership,
     document_diagnostics: &[Diagnostic],
 ) -> Analysis {
-    let goal_state = GoalState::from_commits(&model);
-    let topology = connectivity::build(&model, &membership, &goal_state);
-    let index = Index::new(&model, &membership, &goal_state);
-    let mut diagnostics = document_diagnostics.to_vec();
-    diagnostics.extend(membership.diagnostics.iter().cloned());
-    diagnostics.extend(goal_state.diagnostics.iter().cloned());
-    diagnostics.extend(topology.diagnostics.iter().cloned());
-    diagnostics.extend(referenced_group_limits(&model, &membership));
-    Analysis {
-        model,
-        membership,
-        goal_state,
-        topology,
-        diagnostics,
-        index,
+    Analysing::new(model, membership, document_diagnostics).finish()
+}
+
+/// [`analyze`] a stage at a time ([`Analysing::step`]) once the membership is resolved (by
+/// [`membership::resolve`], or a step at a time by [`membership::Resolving`]), for a page that analyses a large
+/// design between its frames: the topology, then each part of the security engine's index.
+///
+/// ```
+/// use avnm_core::{Scenario, analyze, analysis::Analysing, membership, model::Protocol};
+/// let scenario = Scenario::parse(include_str!("../../static/examples/hub-spoke-guardrails.json")).unwrap();
+/// let membership = membership::resolve(scenario.model());
+/// let mut analysing = Analysing::new(scenario.model().clone(), membership, scenario.diagnostics());
+/// assert!(!analysing.step());
+/// while !analysing.step() {}
+/// let (staged, whole) = (analysing.finish(), analyze(&scenario));
+/// assert_eq!(staged.topology, whole.topology);
+/// assert_eq!(staged.diagnostics, whole.diagnostics);
+/// assert_eq!(staged.matrix(Protocol::Tcp, 443), whole.matrix(Protocol::Tcp, 443));
+/// ```
+#[derive(Debug)]
+pub struct Analysing {
+    model: Arc<Model>,
+    membership: Membership,
+    goal_state: GoalState,
+    topology: Option<Topology>,
+    index: Index,
+    /// The parts of the index built.
+    built: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysing {
+    /// Starts the analysis of a model whose membership is known, with the diagnostics already found in its
+    /// document: what is deployed where.
+    pub fn new(
+        model: Arc<Model>,
+        membership: Membership,
+        document_diagnostics: &[Diagnostic],
+    ) -> Self {
+        let goal_state = GoalState::from_commits(&model);
+        Analysing {
+            model,
+            membership,
+            goal_state,
+            topology: None,
+            index: Index::default(),
+            built: 0,
+            diagnostics: document_diagnostics.to_vec(),
+        }
+    }
+
+    /// Takes the next stage: the topology, then a part of the index; whether every stage is taken.
+    pub fn step(&mut self) -> bool {
+        if self.topology.is_none() {
+            self.topology = Some(connectivity::build(
+                &self.model,
+                &self.membership,
+                &self.goal_state,
+            ));
+        } else if self.built < Index::PARTS {
+            self.index
+                .build(self.built, &self.model, &self.membership, &self.goal_state);
+            self.built += 1;
+        }
+        self.topology.is_some() && self.built == Index::PARTS
+    }
+
+    /// Takes the stages left and gives the analysis.
+    pub fn finish(mut self) -> Analysis {
+        while !self.step() {}
+        let Analysing {
+            model,
+            membership,
+            goal_state,
+            topology,
+            index,
+            mut diagnostics,
+            ..
+        } = self;
+        let topology = topology.unwrap_or_default();
+        diagnostics.extend(membership.diagnostics.iter().cloned());
+        diagnostics.extend(goal_state.diagnostics.iter().cloned());
+        diagnostics.extend(topology.diagnostics.iter().cloned());
+        diagnostics.extend(referenced_group_limits(&model, &membership));
+        Analysis {
+            model,
+            membership,
+            goal_state,
+            topology,
+            diagnostics,
+            index,
+        }
     }
 }
 

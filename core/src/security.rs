@@ -47,38 +47,59 @@ pub struct Index {
 }
 
 impl Index {
+    /// How many parts [`Index::build`] builds the index in.
+    pub(crate) const PARTS: usize = 3;
+
     /// Precomputes admin rule sets and address lookups.
     pub fn new(model: &Model, membership: &Membership, goal: &GoalState) -> Self {
-        let mut index = Index {
-            admin: admin::rule_sets(model, membership, goal),
-            ..Index::default()
-        };
-        for vnet in model.vnets.values() {
-            for prefix in &vnet.address_space {
-                index.vnets.insert(*prefix, vnet.id.clone());
-            }
-        }
-        for nic in model.nics.values() {
-            for (i, config) in nic.ip_configurations.iter().enumerate() {
-                if let Some(ip) = config.address {
-                    index.nics.entry(ip).or_default().push((nic.id.clone(), i));
-                }
-            }
-        }
-        for (group, members) in &membership.groups {
-            let mut prefixes = Vec::new();
-            for member in members {
-                if let Some(vnet) = model.vnets.get(&VnetId::new(member.id.as_str())) {
-                    prefixes.extend(vnet.address_space.iter().copied());
-                } else if let Some(subnet) =
-                    model.subnet(&crate::model::SubnetId::new(member.id.as_str()))
-                {
-                    prefixes.extend(subnet.prefixes.iter().copied());
-                }
-            }
-            index.group_prefixes.insert(group.clone(), prefixes);
+        let mut index = Index::default();
+        for part in 0..Index::PARTS {
+            index.build(part, model, membership, goal);
         }
         index
+    }
+
+    /// Builds one part of the index (`0` to [`Index::PARTS`], each once, in any order): the admin rule sets, the
+    /// lookups of VNets and NICs by address, the prefixes of each group's members.
+    pub(crate) fn build(
+        &mut self,
+        part: usize,
+        model: &Model,
+        membership: &Membership,
+        goal: &GoalState,
+    ) {
+        match part {
+            0 => self.admin = admin::rule_sets(model, membership, goal),
+            1 => {
+                for vnet in model.vnets.values() {
+                    for prefix in &vnet.address_space {
+                        self.vnets.insert(*prefix, vnet.id.clone());
+                    }
+                }
+                for nic in model.nics.values() {
+                    for (i, config) in nic.ip_configurations.iter().enumerate() {
+                        if let Some(ip) = config.address {
+                            self.nics.entry(ip).or_default().push((nic.id.clone(), i));
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (group, members) in &membership.groups {
+                    let mut prefixes = Vec::new();
+                    for member in members {
+                        if let Some(vnet) = model.vnets.get(&VnetId::new(member.id.as_str())) {
+                            prefixes.extend(vnet.address_space.iter().copied());
+                        } else if let Some(subnet) =
+                            model.subnet(&crate::model::SubnetId::new(member.id.as_str()))
+                        {
+                            prefixes.extend(subnet.prefixes.iter().copied());
+                        }
+                    }
+                    self.group_prefixes.insert(group.clone(), prefixes);
+                }
+            }
+        }
     }
 
     /// The VNets whose address space contains an address, in document order.

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use avnm_core::analysis::analyze_resolved;
+use avnm_core::analysis::Analysing;
 use avnm_core::import::{
     ImportError, Imported, Parsing, Prepared, Preparing, ReportKind, ReportLine, Source, import,
     parsing,
@@ -315,7 +315,7 @@ struct Loading {
 
 impl Loading {
     /// Loads the design the sources imported into, analysed ahead in tasks of its own (its membership a few steps
-    /// at a time: most of a large design's analysis; then the rest) so that the task that loads it does not analyse
+    /// at a time: most of a large design's analysis; then the rest a stage at a time) so that the task that loads it does not analyse
     /// it too; then opens the dialog on the report. Sources that import into no design open the dialog on why.
     fn load(self, next: Sources) {
         let Some((design, action)) = next.load() else {
@@ -359,19 +359,32 @@ impl Loading {
             return;
         }
         let members = resolution.with_dependent_mut(|_, resolving| resolving.finish());
-        platform::after_paint(move || {
-            let analysis =
-                platform::timed("analyse: the rest", || analyze_resolved(&design, members));
-            self.ahead.keep(design, analysis);
-            platform::next_task(move || {
-                self.dispatch.emit(action);
-                self.sources.dispatch(Step::Set(Sources {
-                    loaded: Some(next.names()),
-                    ..next
-                }));
-                self.open.set(true);
-                self.busy.set(None);
-            });
+        let analysing = Analysing::new(design.model().clone(), members, design.diagnostics());
+        platform::after_paint(move || self.analyse_in_tasks(next, design, action, analysing));
+    }
+
+    /// One stage of the rest of the analysis, and the next in a task of its own; then the design loaded with it.
+    fn analyse_in_tasks(
+        self,
+        next: Sources,
+        design: Rc<Scenario>,
+        action: Action,
+        mut analysing: Analysing,
+    ) {
+        if !platform::timed("analyse: the rest", || analysing.step()) {
+            platform::next_task(move || self.analyse_in_tasks(next, design, action, analysing));
+            return;
+        }
+        let analysis = platform::timed("analyse: the rest", || analysing.finish());
+        self.ahead.keep(design, analysis);
+        platform::next_task(move || {
+            self.dispatch.emit(action);
+            self.sources.dispatch(Step::Set(Sources {
+                loaded: Some(next.names()),
+                ..next
+            }));
+            self.open.set(true);
+            self.busy.set(None);
         });
     }
 }
