@@ -859,6 +859,85 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
+/// How many bytes of a file are made text at a time, between two looks at the clock.
+const DECODED_BYTES: u32 = 1 << 20;
+
+/// A file's bytes as [`text_of`] gives them, made text a megabyte at a time in slices of about [`SLICE_MS`] (a
+/// 130 MB file was one task of about 110 ms, copying the bytes and checking them at once), then given to `done`:
+/// each megabyte, ended before a character's continuation bytes, is copied and checked as UTF-8 on its own. A file
+/// that is not UTF-8 there, or whose byte order mark says UTF-16, is given to [`text_of`], which says why with the
+/// offset, or reads it.
+fn text_in_slices(
+    buffer: &js_sys::ArrayBuffer,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let bytes = js_sys::Uint8Array::new(buffer);
+    let head = bytes.subarray(0, bytes.length().min(3)).to_vec();
+    let at = match head.as_slice() {
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => return done(text_of(bytes.to_vec())),
+        [0xEF, 0xBB, 0xBF] => 3,
+        _ => 0,
+    };
+    let text = String::with_capacity(bytes.length() as usize);
+    decode_slice(Decoding {
+        bytes,
+        text,
+        at,
+        buffer: Vec::new(),
+        done: Box::new(done),
+    });
+}
+
+/// A file's bytes being made text ([`text_in_slices`]).
+struct Decoding {
+    bytes: js_sys::Uint8Array,
+    text: String,
+    /// The bytes made text so far.
+    at: u32,
+    /// Where each megabyte is copied to be checked.
+    buffer: Vec<u8>,
+    done: Box<dyn FnOnce(Result<String, String>)>,
+}
+
+/// One slice of [`text_in_slices`], and the next in a task of its own.
+fn decode_slice(mut decoding: Decoding) {
+    let Decoding {
+        bytes,
+        text,
+        at,
+        buffer,
+        ..
+    } = &mut decoding;
+    let decoded = for_a_slice(|| {
+        let length = bytes.length();
+        if *at >= length {
+            return Some(true);
+        }
+        let mut end = at.saturating_add(DECODED_BYTES).min(length);
+        // A megabyte ends before the continuation bytes of a character it would cut (at most three).
+        for _ in 0..3 {
+            if end < length && bytes.get_index(end) & 0xC0 == 0x80 {
+                end -= 1;
+            }
+        }
+        buffer.resize((end - *at) as usize, 0);
+        bytes.subarray(*at, end).copy_to(buffer);
+        match std::str::from_utf8(buffer) {
+            Ok(piece) => {
+                text.push_str(piece);
+                *at = end;
+                None
+            }
+            Err(_) => Some(false),
+        }
+    });
+    match decoded {
+        None => next_task(move || decode_slice(decoding)),
+        Some(true) => (decoding.done)(Ok(decoding.text)),
+        Some(false) => (decoding.done)(text_of(decoding.bytes.to_vec())),
+    }
+}
+
 /// Why a text is not UTF-8: the offset of its first bad byte, and that byte.
 fn not_utf8(bytes: &[u8], at: usize) -> String {
     let byte = bytes
@@ -920,10 +999,11 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
             continue;
         }
         let finish = finish.clone();
-        let reader = gloo::file::callbacks::read_as_bytes(file, move |result| {
-            let read = result.map_err(|e| e.to_string()).and_then(text_of);
-            finish(i, name, read);
-        });
+        let reader =
+            gloo::file::callbacks::read_as_array_buffer(file, move |result| match result {
+                Ok(buffer) => text_in_slices(&buffer, move |read| finish(i, name, read)),
+                Err(e) => finish(i, name, Err(e.to_string())),
+            });
         readers.borrow_mut().push(reader);
     }
     Some(Readings(readers))

@@ -324,9 +324,11 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// task went from about 2.3 s to the import's first pass; the budget was 1,042,000 bytes until then); then
 /// 1,049,031 bytes (1,024.4 KiB) with the import's JSON parsed a piece at a time, its analysis made ahead in two
 /// tasks and IndexedDB handed large designs in batches (T2's longest import task went from 570 ms, then 610 ms for
-/// its analysis, to about 300 ms; the budget was 1,045,000 bytes until then). The gap and what would close it are
-/// in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_052_000;
+/// its analysis, to about 300 ms; the budget was 1,045,000 bytes until then); then 1,053,591 bytes (1,028.9 KiB)
+/// with the import's membership, validation and analysis run a step at a time and the files' bytes made text a
+/// megabyte at a time (T2's import went from five tasks of 113 to 301 ms to two of about 160 ms; the budget was
+/// 1,052,000 bytes until then). The gap and what would close it are in the README's performance section.
+pub const FIRST_PAGE_BUDGET: u64 = 1_056_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

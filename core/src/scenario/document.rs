@@ -198,6 +198,31 @@ impl Texts {
         }
     }
 
+    /// Whether the text of a shared resource is held.
+    fn holds(&self, item: &Arc<Value>) -> bool {
+        self.texts
+            .get(&(Arc::as_ptr(item) as usize))
+            .is_some_and(|(was, _)| was.upgrade().is_some_and(|w| Arc::ptr_eq(&w, item)))
+    }
+
+    /// Writes the `n`th piece of resources, `chunk`, whose texts are held, so that [`Document::to_json_pieces`]
+    /// finds it written (a page writes a design it has just loaded a slice at a time).
+    fn write_piece(&mut self, n: usize, chunk: &[Arc<Value>]) {
+        let resources: Vec<Arc<str>> = chunk
+            .iter()
+            .filter_map(|item| self.texts.get(&(Arc::as_ptr(item) as usize)))
+            .map(|(_, text)| text.clone())
+            .collect();
+        let piece = self.piece(n + 1, &resources, || piece_text(n, &resources));
+        if self.pieces.len() <= n + 1 {
+            self.pieces
+                .resize_with(n + 2, || (Vec::new(), Arc::from("")));
+        }
+        if let Some(slot) = self.pieces.get_mut(n + 1) {
+            *slot = (resources, piece);
+        }
+    }
+
     /// The piece written last at `at` when its text is `text`, else `text`.
     fn same(&self, at: usize, text: String) -> Arc<str> {
         match self.pieces.get(at) {
@@ -205,6 +230,21 @@ impl Texts {
             _ => Arc::from(text),
         }
     }
+}
+
+/// The text of the `n`th piece of resources, of their texts: each on a line of its own, after `,` but for the very
+/// first resource.
+fn piece_text(n: usize, chunk: &[Arc<str>]) -> String {
+    let mut out = String::with_capacity(chunk.iter().map(|r| r.len() + 6).sum());
+    for (i, text) in chunk.iter().enumerate() {
+        out.push_str(if n == 0 && i == 0 {
+            "\n    "
+        } else {
+            ",\n    "
+        });
+        out.push_str(text);
+    }
+    out
 }
 
 /// `value` as pretty-printed JSON, each line after the first indented by `indent` more spaces (as a value nested
@@ -238,21 +278,27 @@ impl Document {
     ) -> Option<usize> {
         let items = self.resources.as_deref().unwrap_or_default();
         let mut written = 0;
-        for (at, item) in items.iter().enumerate().skip(from) {
-            let address = Arc::as_ptr(item) as usize;
-            let held = texts
-                .texts
-                .get(&address)
-                .is_some_and(|(was, _)| was.upgrade().is_some_and(|w| Arc::ptr_eq(&w, item)));
-            if held {
-                continue;
+        let mut at = from;
+        while at < items.len() {
+            // The piece `at` is in: its texts written, then (once every one is held) the piece itself.
+            let n = at / RESOURCES_PER_PIECE;
+            let end = ((n + 1) * RESOURCES_PER_PIECE).min(items.len());
+            let chunk = items.get(n * RESOURCES_PER_PIECE..end).unwrap_or_default();
+            for (i, item) in items.iter().enumerate().take(end).skip(at) {
+                if texts.holds(item) {
+                    continue;
+                }
+                if written == count {
+                    return Some(i);
+                }
+                let text = Arc::from(pretty(item, "    "));
+                texts
+                    .texts
+                    .insert(Arc::as_ptr(item) as usize, (Arc::downgrade(item), text));
+                written += 1;
             }
-            if written == count {
-                return Some(at);
-            }
-            let text = Arc::from(pretty(item, "    "));
-            texts.texts.insert(address, (Arc::downgrade(item), text));
-            written += 1;
+            texts.write_piece(n, chunk);
+            at = end;
         }
         None
     }
@@ -308,18 +354,7 @@ impl Document {
         let mut pieces = Vec::with_capacity(resources.len().div_ceil(RESOURCES_PER_PIECE) + 2);
         pieces.push((Vec::new(), texts.same(0, head)));
         for (n, chunk) in resources.chunks(RESOURCES_PER_PIECE).enumerate() {
-            let piece = texts.piece(n + 1, chunk, || {
-                let mut out = String::with_capacity(chunk.iter().map(|r| r.len() + 6).sum());
-                for (i, text) in chunk.iter().enumerate() {
-                    out.push_str(if n == 0 && i == 0 {
-                        "\n    "
-                    } else {
-                        ",\n    "
-                    });
-                    out.push_str(text);
-                }
-                out
-            });
+            let piece = texts.piece(n + 1, chunk, || piece_text(n, chunk));
             pieces.push((chunk.to_vec(), piece));
         }
         pieces.push((Vec::new(), texts.same(pieces.len(), tail)));
@@ -553,6 +588,16 @@ mod tests {
             None,
             "every text is held"
         );
+        // The pieces were written with the texts: the pieces made of them are those.
+        let written: Vec<Arc<str>> = texts.pieces.iter().map(|(_, p)| p.clone()).collect();
+        let pieces = document.to_json_pieces(&mut texts);
+        assert_eq!(pieces.len(), 200_usize.div_ceil(RESOURCES_PER_PIECE) + 2);
+        for (at, piece) in pieces.iter().enumerate().skip(1).take(pieces.len() - 2) {
+            assert!(
+                written.get(at).is_some_and(|w| Arc::ptr_eq(w, piece)),
+                "piece {at} was written with the texts"
+            );
+        }
         // The pieces use the texts written: one of them marked shows in the pieces.
         let fifth = document.shared().unwrap()[5].clone();
         let address = Arc::as_ptr(&fifth) as usize;

@@ -296,6 +296,59 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     close_dialog(session)?;
     unchanged(session, &before, "a dropped Latin-1 file")?;
 
+    // The browser decodes a file a megabyte at a time: a Latin-1 byte past the first megabyte is still named, by
+    // its offset and line.
+    let mut late = big_design(1_500_000).into_bytes();
+    let offset = late
+        .windows(14)
+        .rposition(|w| w == b"vnet-big-last\"")
+        .map(|at| at + 9)
+        .ok_or("the design names its last VNet")?;
+    if let Some(byte) = late.get_mut(offset) {
+        *byte = 0xe9;
+    }
+    let file = Scratch::write("late-latin1.json", &late)?;
+    let expected = [
+        "late-latin1.json".to_owned(),
+        format!("offset {offset}"),
+        "0xe9".to_owned(),
+        "line 1".to_owned(),
+    ];
+    let needles: Vec<&str> = expected.iter().map(String::as_str).collect();
+    open_at_once(session, &file)?;
+    wait_long(session, "[data-testid=import-unreadable]", &needles, 30)?;
+    close_dialog(session)?;
+    unchanged(session, &before, "a Latin-1 byte past the first megabyte")?;
+
+    // Characters of two and four bytes that the megabyte boundaries cut read whole, and a design written in
+    // UTF-16 (with its byte order mark, as Windows tools write it) reads too.
+    let text = design_of(2_500_000, "vnet-\u{fc}\u{1f600}", "\u{fc}\u{1f600}");
+    let cut = text
+        .as_bytes()
+        .get(1 << 20)
+        .is_some_and(|b| b & 0xc0 == 0x80);
+    if !cut {
+        return Err("the first megabyte should end inside a character".to_owned());
+    }
+    let file = Scratch::write("multibyte.json", text.as_bytes())?;
+    open_at_once(session, &file)?;
+    wait_long(session, "[data-testid=import-status]", &["Loaded"], 30)?;
+    close_dialog(session)?;
+    find_in_navigator(session, "vnet-\u{fc}\u{1f600}-last", "multibyte")?;
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(
+            design_of(1_000, "vnet-utf16", "x")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let file = Scratch::write("utf16.json", &utf16)?;
+    open_at_once(session, &file)?;
+    wait_long(session, "[data-testid=import-status]", &["Loaded"], 30)?;
+    close_dialog(session)?;
+    session.wait_for_text("nav", "vnet-utf16-last")?;
+
     // A design that imports, opened at once: its four steps, the design's reading from its first resource on,
     // then the design.
     let text = big_design(2_000_000);
@@ -842,24 +895,31 @@ fn journal_holds(session: &mut Session, needle: &str) -> Result<(), String> {
 
 /// A design of about `bytes` bytes of JSON text: VNets `vnet-big-<n>`, the last `vnet-big-last`.
 fn big_design(bytes: usize) -> String {
+    design_of(bytes, "vnet-big", "x")
+}
+
+/// A design of about `bytes` bytes of JSON text: VNets `<stem>-<n>`, each with a note of 200 times `note`, the
+/// last `<stem>-last`.
+fn design_of(bytes: usize, stem: &str, note: &str) -> String {
     let rg = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg-big/providers/Microsoft.Network";
     let mut resources = Vec::new();
     let mut size = 0;
     let mut n = 0u32;
     while size < bytes {
-        let name = format!("vnet-big-{n}");
+        let name = format!("{stem}-{n}");
         let vnet = json!({
             "id": format!("{rg}/virtualNetworks/{name}"), "name": name,
             "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
-            "tags": {"note": "x".repeat(200)},
+            "tags": {"note": note.repeat(200)},
             "properties": {"addressSpace": {"addressPrefixes": [format!("10.{}.{}.0/24", n / 256 % 256, n % 256)]}}
         });
         size += vnet.to_string().len();
         resources.push(vnet);
         n += 1;
     }
+    let last = format!("{stem}-last");
     resources.push(json!({
-        "id": format!("{rg}/virtualNetworks/vnet-big-last"), "name": "vnet-big-last",
+        "id": format!("{rg}/virtualNetworks/{last}"), "name": last,
         "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
         "properties": {"addressSpace": {"addressPrefixes": ["172.16.0.0/16"]}}
     }));
