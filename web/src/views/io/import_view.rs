@@ -634,7 +634,7 @@ fn render_sources(sources: &Sources, remove: &Callback<String>) -> Html {
                 html! {
                     <li key={s.name.clone()}>
                         <code>{ s.name.clone() }</code>
-                        <span class="hint">{ format!(" {} characters", s.text.chars().count()) }</span>
+                        <span class="hint">{ format!(" {}", platform::size_text(s.text.len() as u64)) }</span>
                         <button class="link" {onclick} aria-label={format!("Remove {}", s.name)}>{ "✕" }</button>
                     </li>
                 }
