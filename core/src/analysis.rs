@@ -126,12 +126,18 @@ pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> 
 /// ```
 pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
     let model = scenario.model().clone();
-    let membership = if same_membership_inputs(&previous.model, &model) {
-        previous.membership.clone()
-    } else {
-        membership::resolve(&model)
-    };
-    analyze_with(model, membership, scenario.diagnostics())
+    if !same_membership_inputs(&previous.model, &model) {
+        let membership = membership::resolve(&model);
+        return analyze_with(model, membership, scenario.diagnostics());
+    }
+    let mut analysing = Analysing::new(model, previous.membership.clone(), scenario.diagnostics());
+    analysing.keep(previous);
+    analysing.finish()
+}
+
+/// Items a change did not write are shared, not copied: the same map, no need to compare them.
+fn same<K: PartialEq, V: PartialEq>(a: &Items<K, V>, b: &Items<K, V>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Whether two models hold the same of everything [`membership::resolve`] reads: VNets (their names, tags,
@@ -141,10 +147,6 @@ pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
 /// INVARIANT: `membership::resolve` reads no other field of the model (the test
 /// `a_reanalysis_equals_an_analysis_after_every_kind_of_edit` checks the result against a full analysis).
 fn same_membership_inputs(a: &Model, b: &Model) -> bool {
-    /// Items a change did not write are shared, not copied: the same map, no need to compare them.
-    fn same<K: PartialEq, V: PartialEq>(a: &Items<K, V>, b: &Items<K, V>) -> bool {
-        Arc::ptr_eq(a, b) || a == b
-    }
     std::ptr::eq(a, b)
         || (same(&a.vnets, &b.vnets)
             && same(&a.groups, &b.groups)
@@ -189,8 +191,8 @@ pub struct Analysing {
     goal_state: GoalState,
     topology: Option<Topology>,
     index: Index,
-    /// The parts of the index built.
-    built: usize,
+    /// Which parts of the index are built.
+    built: [bool; Index::PARTS],
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -209,7 +211,7 @@ impl Analysing {
             goal_state,
             topology: None,
             index: Index::default(),
-            built: 0,
+            built: [false; Index::PARTS],
             diagnostics: document_diagnostics.to_vec(),
         }
     }
@@ -222,12 +224,46 @@ impl Analysing {
                 &self.membership,
                 &self.goal_state,
             ));
-        } else if self.built < Index::PARTS {
+        } else if let Some(part) = self.built.iter().position(|built| !built) {
             self.index
-                .build(self.built, &self.model, &self.membership, &self.goal_state);
-            self.built += 1;
+                .build(part, &self.model, &self.membership, &self.goal_state);
+            if let Some(built) = self.built.get_mut(part) {
+                *built = true;
+            }
         }
-        self.topology.is_some() && self.built == Index::PARTS
+        self.topology.is_some() && self.built.iter().all(|built| *built)
+    }
+
+    /// Keeps what `previous`, the analysis of a design with the same inputs to membership (an edit that cannot
+    /// have moved it; they include the VNets, with their subnets and peerings, and the managers), found from what
+    /// this design holds alike: its topology when the connectivity configurations and what is deployed of them
+    /// are the same, the index's lookups of VNets and NICs by address when the NICs are the same too, and the
+    /// prefixes of each group's members. The admin rule sets are always built again.
+    ///
+    /// INVARIANT: `connectivity::build` reads only the VNets, the managers, the connectivity configurations, the
+    /// membership (whose inputs hold the management groups) and the connectivity entries of the goal state; the
+    /// index's parts 1 and 2 read only the VNets, the NICs and the membership (the test
+    /// `a_reanalysis_equals_an_analysis_after_every_kind_of_edit` checks the result against a full analysis).
+    fn keep(&mut self, previous: &Analysis) {
+        let (was, now) = (&*previous.model, &*self.model);
+        let connectivity = |goal: &GoalState| {
+            goal.regions
+                .iter()
+                .filter(|((_, _, kind), _)| *kind == crate::model::ConfigType::Connectivity)
+                .map(|(key, deployed)| (key.clone(), deployed.clone()))
+                .collect::<Vec<_>>()
+        };
+        if same(&was.connectivity_configs, &now.connectivity_configs)
+            && connectivity(&previous.goal_state) == connectivity(&self.goal_state)
+        {
+            self.topology = Some(previous.topology.clone());
+        }
+        for (part, alike) in [(1, same(&was.nics, &now.nics)), (2, true)] {
+            if let (true, Some(built)) = (alike, self.built.get_mut(part)) {
+                self.index.keep(part, &previous.index);
+                *built = true;
+            }
+        }
     }
 
     /// Takes the stages left and gives the analysis.
@@ -426,6 +462,41 @@ mod tests {
                 assert_eq!(again.goal_state, fresh.goal_state, "{change:?}");
                 assert_eq!(again.topology, fresh.topology, "{change:?}");
                 assert_eq!(again.diagnostics, fresh.diagnostics, "{change:?}");
+                // Every verdict reads the index: each VNet to each VNet, and each NIC, on two ports.
+                for (protocol, port) in [(Protocol::Tcp, 443), (Protocol::Udp, 53)] {
+                    assert_eq!(
+                        again.matrix(protocol, port),
+                        fresh.matrix(protocol, port),
+                        "{change:?}"
+                    );
+                }
+                for nic in after.model().nics.keys() {
+                    assert_eq!(
+                        again.effective_nic_rules(nic),
+                        fresh.effective_nic_rules(nic),
+                        "{change:?}"
+                    );
+                }
+                // And the verdicts between the NICs' addresses, before the edit and after it (an address
+                // edited away, or new).
+                let addresses: Vec<_> = [&previous.model, after.model()]
+                    .into_iter()
+                    .flat_map(|m| m.nics.values())
+                    .flat_map(|n| n.ip_configurations.iter().filter_map(|c| c.address))
+                    .collect();
+                for (from, to) in addresses
+                    .iter()
+                    .flat_map(|a| addresses.iter().map(move |b| (*a, *b)))
+                {
+                    let flow = Flow {
+                        from,
+                        to,
+                        protocol: Protocol::Tcp,
+                        port: Some(443),
+                        source_port: None,
+                    };
+                    assert_eq!(again.verdict(&flow), fresh.verdict(&flow), "{change:?}");
+                }
                 if same_membership_inputs(&previous.model, after.model()) {
                     reused += 1;
                 } else {

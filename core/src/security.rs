@@ -59,6 +59,19 @@ impl Index {
         index
     }
 
+    /// Takes one part of the index (as [`Index::build`] numbers them) from another index, of a design whose
+    /// inputs to that part are the same.
+    pub(crate) fn keep(&mut self, part: usize, from: &Index) {
+        match part {
+            0 => self.admin.clone_from(&from.admin),
+            1 => {
+                self.vnets = from.vnets.clone();
+                self.nics.clone_from(&from.nics);
+            }
+            _ => self.group_prefixes.clone_from(&from.group_prefixes),
+        }
+    }
+
     /// Builds one part of the index (`0` to [`Index::PARTS`], each once, in any order): the admin rule sets, the
     /// lookups of VNets and NICs by address, the prefixes of each group's members.
     pub(crate) fn build(
