@@ -170,20 +170,20 @@ impl<'m> Resolving<'m> {
 
     /// Takes up to `count` more steps; whether every step is taken.
     pub fn step(&mut self, count: usize) -> bool {
-        let mut left = count;
+        let mut budget = count;
         loop {
             match self.stage {
                 Stage::Candidates(n) if n < self.policy.reached.len() => {
-                    if left == 0 {
+                    if budget == 0 {
                         return false;
                     }
                     self.policy.candidates_of(self.model, n);
                     self.stage = Stage::Candidates(n + 1);
-                    left -= 1;
+                    budget -= 1;
                 }
                 Stage::Candidates(_) => self.stage = Stage::Targets(0),
                 Stage::Targets(n) if n < self.policy.targets.len() => {
-                    if left == 0 {
+                    if budget == 0 {
                         return false;
                     }
                     self.policy.members_of(
@@ -193,7 +193,7 @@ impl<'m> Resolving<'m> {
                         &mut self.diagnostics,
                     );
                     self.stage = Stage::Targets(n + 1);
-                    left -= 1;
+                    budget -= 1;
                 }
                 Stage::Targets(_) => {
                     self.stage = Stage::Groups;
@@ -204,13 +204,13 @@ impl<'m> Resolving<'m> {
                     if self.left.len() == 0 {
                         return true;
                     }
-                    if left == 0 {
+                    if budget == 0 {
                         return false;
                     }
                     if let Some((group, members)) = self.left.next() {
                         self.list(group, members);
                     }
-                    left -= 1;
+                    budget -= 1;
                 }
             }
         }

@@ -315,8 +315,9 @@ struct Loading {
 
 impl Loading {
     /// Loads the design the sources imported into, analysed ahead in tasks of its own (its membership a few steps
-    /// at a time: most of a large design's analysis; then the rest a stage at a time) so that the task that loads it does not analyse
-    /// it too; then opens the dialog on the report. Sources that import into no design open the dialog on why.
+    /// at a time: most of a large design's analysis; then the rest a stage at a time) so that the task that loads
+    /// it does not analyse it too; then opens the dialog on the report. Sources that import into no design open the
+    /// dialog on why.
     fn load(self, next: Sources) {
         let Some((design, action)) = next.load() else {
             self.sources.dispatch(Step::Set(next));
