@@ -284,9 +284,10 @@ impl Scenario {
     }
 
     /// Writes into `texts` the texts of up to `count` resources that it does not hold yet, from the resource at
-    /// index `from` on, so that [`Scenario::to_json_pieces`] finds them written: a page writes a design it has just
-    /// loaded (none of whose resources it has written) a slice at a time. The index to go on from, `None` once
-    /// every resource has its text.
+    /// index `from` on, and each piece of [`RESOURCES_PER_PIECE`] resources once all their texts are held, so that
+    /// [`Scenario::to_json_pieces`] finds them written: a page writes a design it has just loaded (none of whose
+    /// resources it has written) a slice at a time. The index to go on from, `None` once every resource has its
+    /// text.
     ///
     /// ```
     /// use avnm_core::{Scenario, scenario::Texts};

@@ -974,11 +974,14 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
                 slots.iter().all(Option::is_some)
             };
             if complete {
+                // Dropped readings are cancelled, also while a file's bytes are still being made text
+                // (`text_in_slices`): then nothing is given.
+                let Some(readers) = readers.upgrade() else {
+                    return;
+                };
                 let read: ReadFiles = slots.borrow_mut().drain(..).flatten().collect();
                 // Freed after this task: a reader is not dropped from inside its own callback.
-                if let Some(readers) = readers.upgrade() {
-                    free_later(std::mem::take(&mut *readers.borrow_mut()));
-                }
+                free_later(std::mem::take(&mut *readers.borrow_mut()));
                 done.emit(read);
             }
         }
