@@ -52,6 +52,17 @@ impl<T> PartialEq for Same<T> {
     }
 }
 
+/// The items of one kind of a model compared by identity, not by content: the key of a memo that runs again only
+/// when a change wrote one of them (the designs a change makes share the kinds of items it did not write). It holds
+/// them, so the address compared is never another's.
+pub struct SameItems<T>(pub std::sync::Arc<T>);
+
+impl<T> PartialEq for SameItems<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A value [`kept`] made: the item it was made from (not kept alive) and the value.
 type Made = (Weak<dyn Any>, Rc<dyn Any>);
 

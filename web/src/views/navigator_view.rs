@@ -9,15 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use avnm_core::model::Model;
 use avnm_core::model::config::Topology;
 use avnm_core::model::ids::scope_of;
+use avnm_core::model::{Model, Nic, NicId, Nsg, NsgId, Vnet, VnetId};
 use yew::prelude::*;
 
 use crate::app::Ctx;
-use crate::components::Same;
 use crate::components::plural;
 use crate::components::virtual_list::VirtualList;
+use crate::components::{Same, SameItems};
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -58,13 +58,21 @@ impl Kind {
 }
 
 /// The network resources of a design, by kind, each with its entry.
-fn entries(model: &Model) -> BTreeMap<Kind, Vec<Entry>> {
+fn entries((vnets, nics, nsgs): &Network) -> BTreeMap<Kind, Vec<Entry>> {
     let mut out: BTreeMap<Kind, Vec<Entry>> = BTreeMap::new();
-    out.insert(Kind::Vnet, model.vnets.values().map(vnet_entry).collect());
-    out.insert(Kind::Nic, model.nics.values().map(nic_entry).collect());
-    out.insert(Kind::Nsg, model.nsgs.values().map(nsg_entry).collect());
+    out.insert(Kind::Vnet, vnets.0.values().map(vnet_entry).collect());
+    out.insert(Kind::Nic, nics.0.values().map(nic_entry).collect());
+    out.insert(Kind::Nsg, nsgs.0.values().map(nsg_entry).collect());
     out
 }
+
+/// The kinds of items the network list shows, by identity: its entries are made again only when a change wrote
+/// one of them (an edit of a rule keeps them).
+type Network = (
+    SameItems<BTreeMap<VnetId, Vnet>>,
+    SameItems<BTreeMap<NicId, Nic>>,
+    SameItems<BTreeMap<NsgId, Nsg>>,
+);
 
 fn vnet_entry(vnet: &avnm_core::model::Vnet) -> Entry {
     let space = vnet
@@ -144,9 +152,17 @@ fn NetworkList() -> Html {
     let ctx = use_context::<Ctx>();
     let filter = use_state(String::new);
     let open = use_state(BTreeSet::<Kind>::new);
-    let entries = use_memo(ctx.as_ref().map(|c| Same(c.state.scenario.clone())), |d| {
-        d.as_ref().map_or_else(BTreeMap::new, |d| {
-            platform::timed("navigator: entries", || entries(d.0.model()))
+    let network = ctx.as_ref().map(|c| {
+        let model = c.state.scenario.model();
+        (
+            SameItems(model.vnets.clone()),
+            SameItems(model.nics.clone()),
+            SameItems(model.nsgs.clone()),
+        )
+    });
+    let entries = use_memo(network, |network| {
+        network.as_ref().map_or_else(BTreeMap::new, |network| {
+            platform::timed("navigator: entries", || entries(network))
         })
     });
     let needle = filter.trim().to_lowercase();

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use avnm_core::model::Protocol;
+use avnm_core::model::{Nic, NicId, Protocol};
 use avnm_core::verdict::{Step, StepResult};
 use avnm_core::{Decision, Flow, Verdict};
 use yew::prelude::*;
@@ -10,16 +10,15 @@ use yew::prelude::*;
 use avnm_link::Query;
 
 use crate::app::Ctx;
-use crate::components::Same;
+use crate::components::SameItems;
 use crate::components::rich;
 use crate::platform;
 use crate::state::Action;
 use crate::views::io::CopyView;
 
 /// Known endpoints to pick from: NIC addresses with their names.
-fn endpoints(model: &avnm_core::model::Model) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = model
-        .nics
+fn endpoints(nics: &std::collections::BTreeMap<NicId, Nic>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = nics
         .values()
         .flat_map(|nic| {
             nic.ip_configurations
@@ -115,11 +114,16 @@ pub fn VerdictView() -> Html {
         [&from, &to, &port, &source_port],
         *protocol,
     );
-    let list = use_memo(ctx.as_ref().map(|c| Same(c.analysis.clone())), |same| {
-        same.as_ref()
-            .map(|a| platform::timed("verdict: endpoints", || endpoints(&a.0.model)))
-            .unwrap_or_default()
-    });
+    // Made again only when a change wrote a NIC (an edit of a rule keeps them).
+    let list = use_memo(
+        ctx.as_ref()
+            .map(|c| SameItems(c.analysis.model.nics.clone())),
+        |nics| {
+            nics.as_ref()
+                .map(|n| platform::timed("verdict: endpoints", || endpoints(&n.0)))
+                .unwrap_or_default()
+        },
+    );
     let Some(ctx) = ctx else { return html! {} };
 
     let text_input = |state: &UseStateHandle<String>| {
