@@ -23,10 +23,24 @@ pub(crate) use reads::{Kinds, shared};
 type Check = fn(&Reads<'_>, &mut Vec<Diagnostic>);
 
 /// Every check, in the order of their diagnostics.
-const CHECKS: [Check; 9] = [
-    references,
-    priorities,
-    settings,
+///
+/// A check reads as few kinds of items as it can: an edit runs again only the checks that read a kind it wrote
+/// (the references, priorities and settings are each a check per kind of item they start from, in the order of
+/// their diagnostics).
+const CHECKS: [Check; 19] = [
+    group_references,
+    member_references,
+    connectivity_references,
+    admin_references,
+    policy_references,
+    vnet_references,
+    nic_references,
+    admin_priorities,
+    nsg_priorities,
+    connectivity_settings,
+    admin_settings,
+    nsg_settings,
+    policy_settings,
     scopes,
     addresses,
     unused,
@@ -153,12 +167,17 @@ fn dangling(path: &crate::path::Path, what: &str, id: &impl std::fmt::Display) -
     )
 }
 
-fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+/// Network groups whose manager is not in the document.
+fn group_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for group in model.groups().values() {
         if !model.managers().contains_key(&group.manager) {
             out.push(dangling(&group.path, "network manager", &group.manager));
         }
     }
+}
+
+/// Static members whose group, virtual network or subnet is not in the document.
+fn member_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for member in model.static_members().values() {
         match model.groups().get(&member.group) {
             None => out.push(dangling(&member.path, "network group", &member.group)),
@@ -185,6 +204,10 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Connectivity configurations whose manager, hubs or groups are not in the document.
+fn connectivity_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for config in model.connectivity_configs().values() {
         if !model.managers().contains_key(&config.manager) {
             out.push(dangling(&config.path, "network manager", &config.manager));
@@ -204,6 +227,11 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Security admin configurations whose manager, or the groups their collections and rules name, are not in the
+/// document.
+fn admin_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for config in model.security_admin_configs().values() {
         if !model.managers().contains_key(&config.manager) {
             out.push(dangling(&config.path, "network manager", &config.manager));
@@ -225,6 +253,10 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Policy definitions whose network group, and assignments whose definition, are not in the document.
+fn policy_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for definition in model.policy_definitions().values() {
         if let Some(group) = &definition.network_group
             && !model.groups().contains_key(group)
@@ -244,6 +276,10 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Subnets whose NSG, and peerings whose remote virtual network, are not in the document.
+fn vnet_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for vnet in model.vnets().values() {
         for subnet in &vnet.subnets {
             if let Some(nsg) = &subnet.nsg
@@ -262,6 +298,10 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// NICs whose NSG or subnet is not in the document, or whose address is outside their subnet.
+fn nic_references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for nic in model.nics().values() {
         if let Some(nsg) = &nic.nsg
             && !model.nsgs().contains_key(nsg)
@@ -289,7 +329,8 @@ fn references(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+/// Admin rules that share a priority, in a collection (an error) or across collections (ambiguous).
+fn admin_priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for config in model.security_admin_configs().values() {
         let mut across: BTreeMap<(Direction, u32), Vec<&AdminRule>> = BTreeMap::new();
         for collection in &config.collections {
@@ -331,6 +372,10 @@ fn priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// NSG rules of one direction that share a priority.
+fn nsg_priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for nsg in model.nsgs().values() {
         let mut seen: BTreeMap<(Direction, u32), &NsgRule> = BTreeMap::new();
         for rule in &nsg.rules {
@@ -348,7 +393,9 @@ fn priorities(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
+/// Hub-and-spoke configurations without a hub or with several, global groups that are not directly connected,
+/// subnet groups in connectivity.
+fn connectivity_settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for config in model.connectivity_configs().values() {
         if config.topology == Topology::HubAndSpoke {
             if config.hubs.is_empty() {
@@ -392,6 +439,11 @@ fn settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Subnet groups in rule collections, groups as addresses without manual aggregation, service tags not
+/// simulated, and the limits of admin rules per manager and of their prefixes.
+fn admin_settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     let mut prefixes = 0usize;
     let mut per_manager: BTreeMap<&NetworkManagerId, usize> = BTreeMap::new();
     for config in model.security_admin_configs().values() {
@@ -453,6 +505,10 @@ fn settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             format!("admin rules use {prefixes} IP prefixes; Azure allows {ADMIN_RULE_PREFIXES}"),
         ));
     }
+}
+
+/// NSG rules with service tags that are not simulated.
+fn nsg_settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for nsg in model.nsgs().values() {
         for rule in &nsg.rules {
             for item in rule.sources.iter().chain(&rule.destinations) {
@@ -466,6 +522,10 @@ fn settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Policy conditions on aliases that are not simulated, and policies of subnet groups.
+fn policy_settings(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for definition in model.policy_definitions().values() {
         aliases(&definition.condition, out);
         if let Some(group) = definition
