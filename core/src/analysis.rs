@@ -125,14 +125,14 @@ pub fn analyze_model(model: Arc<Model>, document_diagnostics: &[Diagnostic]) -> 
 /// assert_eq!(analyze_after(&before, &after).membership, analyze(&after).membership);
 /// ```
 pub fn analyze_after(previous: &Analysis, scenario: &Scenario) -> Analysis {
-    let model = scenario.model().clone();
-    if !same_membership_inputs(&previous.model, &model) {
-        let membership = membership::resolve(&model);
-        return analyze_with(model, membership, scenario.diagnostics());
+    match Analysing::after(previous, scenario) {
+        Some(analysing) => analysing.finish(),
+        None => {
+            let model = scenario.model().clone();
+            let membership = membership::resolve(&model);
+            analyze_with(model, membership, scenario.diagnostics())
+        }
     }
-    let mut analysing = Analysing::new(model, previous.membership.clone(), scenario.diagnostics());
-    analysing.keep(previous);
-    analysing.finish()
 }
 
 /// Items a change did not write are shared, not copied: the same map, no need to compare them.
@@ -214,6 +214,36 @@ impl Analysing {
             built: [false; Index::PARTS],
             diagnostics: document_diagnostics.to_vec(),
         }
+    }
+
+    /// [`analyze_after`] a stage at a time: the analysis of `scenario`, changed from the design `previous` is
+    /// the analysis of, keeping its membership and what else of it the change cannot have moved (see
+    /// [`Analysing::keep`]); `None` when the change wrote what membership reads (the caller resolves it, then
+    /// [`Analysing::new`]).
+    ///
+    /// ```
+    /// use avnm_core::{Scenario, analyze, analysis::{Analysing, analyze_after}};
+    /// use avnm_core::scenario::{Change, FieldValue, Target};
+    /// let before = Scenario::parse(include_str!("../../static/examples/hub-spoke-guardrails.json")).unwrap();
+    /// let previous = analyze(&before);
+    /// let retitled = Change::Set { target: Target::Title, value: FieldValue::Text("b".into()) };
+    /// let after = before.change(&retitled).unwrap();
+    /// let mut analysing = Analysing::after(&previous, &after).expect("a title does not move membership");
+    /// while !analysing.step() {}
+    /// let (staged, whole) = (analysing.finish(), analyze_after(&previous, &after));
+    /// assert_eq!(staged.membership, whole.membership);
+    /// assert_eq!(staged.topology, whole.topology);
+    /// assert_eq!(staged.diagnostics, whole.diagnostics);
+    /// ```
+    pub fn after(previous: &Analysis, scenario: &Scenario) -> Option<Self> {
+        let model = scenario.model().clone();
+        if !same_membership_inputs(&previous.model, &model) {
+            return None;
+        }
+        let mut analysing =
+            Analysing::new(model, previous.membership.clone(), scenario.diagnostics());
+        analysing.keep(previous);
+        Some(analysing)
     }
 
     /// Takes the next stage: the topology, then a part of the index; whether every stage is taken.

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use avnm_link::Query;
 
 use crate::components::Same;
+use crate::edits::{self, Edits};
 use crate::embed::{self, use_message_api};
 use crate::page::Page;
 use crate::state::{Action, AppState, History, Opened, Restored, Selection, Started, Tab};
@@ -45,8 +46,8 @@ type Analysed = (Rc<Scenario>, Rc<Analysis>);
 
 impl Ahead {
     /// Keeps the analysis of `design` for when it is loaded (in place of any other kept).
-    pub fn keep(&self, design: Rc<Scenario>, analysis: Analysis) {
-        *self.0.borrow_mut() = Some((design, Rc::new(analysis)));
+    pub fn keep(&self, design: Rc<Scenario>, analysis: Rc<Analysis>) {
+        *self.0.borrow_mut() = Some((design, analysis));
     }
 
     /// The analysis kept for `design`, if it is the design kept; whatever was kept is let go.
@@ -416,12 +417,18 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
     });
+    let queue = use_mut_ref(edits::Queue::default);
     let dispatch = {
-        let state = state.clone();
+        let edits = Edits {
+            state: state.clone(),
+            last,
+            ahead: (*ahead).clone(),
+            queue,
+        };
         let editable = page.editable();
         Callback::from(move |action: Action| {
             if editable || !embed::changes_design(&action) {
-                state.dispatch(action);
+                edits.dispatch(action);
             }
         })
     };
@@ -468,13 +475,13 @@ mod tests {
     fn an_analysis_made_ahead_serves_its_own_design_once() {
         let (a, b) = (design("a"), design("b"));
         let ahead = Ahead::default();
-        ahead.keep(a.clone(), analyze(&a));
+        ahead.keep(a.clone(), Rc::new(analyze(&a)));
         assert!(ahead.take_for(&b).is_none(), "not another design's");
         assert!(
             ahead.take_for(&a).is_none(),
             "let go once another design was loaded"
         );
-        ahead.keep(a.clone(), analyze(&a));
+        ahead.keep(a.clone(), Rc::new(analyze(&a)));
         assert!(ahead.take_for(&a).is_some(), "its own design's");
         assert!(ahead.take_for(&a).is_none(), "taken once");
     }

@@ -231,6 +231,7 @@ pub fn changes_design(action: &Action) -> bool {
     matches!(
         action,
         Action::Change(_)
+            | Action::Changed(_)
             | Action::Load { .. }
             | Action::LoadRead { .. }
             | Action::Undo

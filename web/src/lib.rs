@@ -4,8 +4,10 @@
 //! Architecture Invariant: this crate holds no domain rules and no JSON; every answer comes from `avnm_core`, every
 //! change is an `avnm_core::scenario::Change`, and only `platform` touches the browser's APIs.
 
+mod analysing;
 mod app;
 mod components;
+mod edits;
 mod embed;
 mod library;
 mod page;

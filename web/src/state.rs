@@ -8,7 +8,7 @@ use avnm_core::model::{
     AdminRuleId, ConfigurationId, NetworkGroupId, NetworkManagerId, NicId, NsgId, ResourceId,
     RuleCollectionId, VnetId,
 };
-use avnm_core::scenario::{Change, NewResource};
+use avnm_core::scenario::{Change, ChangeError, NewResource};
 use avnm_link::Query;
 use yew::Reducible;
 
@@ -339,6 +339,16 @@ impl History {
         ))
     }
 
+    /// The design an undo goes back to, if any.
+    pub fn undone(&self) -> Option<Rc<Scenario>> {
+        self.past.pop().map(|(design, _)| design)
+    }
+
+    /// The design a redo goes forward to, if any.
+    pub fn redone(&self) -> Option<Rc<Scenario>> {
+        self.future.pop().map(|(design, _)| design)
+    }
+
     /// Whether both are the same history (the same entries, not equal copies).
     pub fn same(&self, other: &History) -> bool {
         self.past.same(&other.past) && self.future.same(&other.future)
@@ -509,6 +519,23 @@ impl PartialEq for Started {
     }
 }
 
+/// A change and what it made of a design, as [`Action::Changed`] carries them: compared by identity.
+#[derive(Debug)]
+pub struct Changed {
+    /// The design the change was applied to.
+    pub before: Rc<Scenario>,
+    /// The change.
+    pub change: Change,
+    /// What it made of `before`, or why it was refused.
+    pub next: Result<Rc<Scenario>, ChangeError>,
+}
+
+impl PartialEq for Changed {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
 /// A design already read, as [`Action::LoadRead`] carries it: compared by identity.
 #[derive(Clone, Debug)]
 pub struct ReadDesign(pub Rc<Scenario>);
@@ -524,6 +551,10 @@ impl PartialEq for ReadDesign {
 pub enum Action {
     /// Apply a change to the design (undoable).
     Change(Change),
+    /// A change already applied, ahead of this action, to the design `before` (an edit of a large design, made in
+    /// tasks of its own: [`crate::edits`]): [`Action::Change`] without applying it again when the design is still
+    /// `before`; applied to the design when it is not.
+    Changed(Rc<Changed>),
     /// Replace the design with a document's text (an example, a lesson's, an embed's message); `source` names it
     /// for errors.
     Load {
@@ -583,6 +614,18 @@ impl AppState {
     }
 
     /// The state at another point of the history (after an undo or a redo), or this one when there is none.
+    /// The state after `change` made `next` of the design (or was refused).
+    fn changed(&self, change: &Change, next: Result<Rc<Scenario>, ChangeError>) -> Self {
+        match next {
+            Ok(next) => AppState {
+                selection: Selection::added(change, &next, &self.scenario)
+                    .unwrap_or_else(|| self.selection.after(change)),
+                ..self.with_design(next)
+            },
+            Err(e) => self.refused(format!("the change was not applied: {e}")),
+        }
+    }
+
     fn travelled(&self, to: Option<(Rc<Scenario>, History)>) -> Self {
         match to {
             Some((scenario, history)) => AppState {
@@ -606,15 +649,13 @@ impl AppState {
     pub fn reduce(&self, action: Action) -> Self {
         match action {
             Action::Change(change) => {
-                match platform::timed("change", || self.scenario.change(&change)) {
-                    Ok(next) => AppState {
-                        selection: Selection::added(&change, &next, &self.scenario)
-                            .unwrap_or_else(|| self.selection.after(&change)),
-                        ..self.with_design(Rc::new(next))
-                    },
-                    Err(e) => self.refused(format!("the change was not applied: {e}")),
-                }
+                let next = platform::timed("change", || self.scenario.change(&change));
+                self.changed(&change, next.map(Rc::new))
             }
+            Action::Changed(changed) if Rc::ptr_eq(&changed.before, &self.scenario) => {
+                self.changed(&changed.change, changed.next.clone())
+            }
+            Action::Changed(changed) => self.reduce(Action::Change(changed.change.clone())),
             Action::Load { text, source } => {
                 match platform::timed("load: parse", || Scenario::parse(&text)) {
                     Ok(next) => self.loaded(Rc::new(next)),
@@ -700,6 +741,57 @@ mod tests {
         let s3 = s2.reduce(Action::Redo);
         assert!(Rc::ptr_eq(&s3.scenario, &s1.scenario));
         assert_eq!((s3.history.undoable(), s3.history.redoable()), (1, 0));
+    }
+
+    #[test]
+    fn a_change_made_ahead_is_taken_on_its_own_design_and_made_again_on_another() {
+        let s = state();
+        let change = match titled("ahead") {
+            Action::Change(change) => change,
+            _ => unreachable!(),
+        };
+        let next = Rc::new(s.scenario.change(&change).unwrap());
+        let changed = |before: &Rc<Scenario>| {
+            Action::Changed(Rc::new(Changed {
+                before: before.clone(),
+                change: change.clone(),
+                next: Ok(next.clone()),
+            }))
+        };
+        let taken = s.reduce(changed(&s.scenario));
+        assert!(Rc::ptr_eq(&taken.scenario, &next), "the design made ahead");
+        assert!(Rc::ptr_eq(
+            &taken.reduce(Action::Undo).scenario,
+            &s.scenario
+        ));
+
+        // Another edit came first: the change is made again on the design it finds.
+        let other = s.reduce(titled("first"));
+        let again = other.reduce(changed(&s.scenario));
+        assert!(!Rc::ptr_eq(&again.scenario, &next));
+        assert_eq!(
+            again.scenario.text_of(&Target::Title).as_deref(),
+            Some("ahead")
+        );
+        assert_eq!(again.history.undoable(), 2, "both edits are undoable");
+        let undone = again.reduce(Action::Undo);
+        assert_eq!(
+            undone.scenario.text_of(&Target::Title).as_deref(),
+            Some("first")
+        );
+
+        // Refused ahead: the state says why and keeps the design.
+        let refused = s.reduce(Action::Changed(Rc::new(Changed {
+            before: s.scenario.clone(),
+            change,
+            next: Err(ChangeError::Taken("nothing".into())),
+        })));
+        assert!(Rc::ptr_eq(&refused.scenario, &s.scenario));
+        assert!(
+            refused
+                .notice
+                .is_some_and(|n| n.message.contains("not applied"))
+        );
     }
 
     #[test]

@@ -47,6 +47,7 @@ use crate::tally::Counts;
 use crate::webdriver::{ChromeDriver, Session, chrome_capabilities};
 
 mod hostile;
+mod scale;
 
 /// An end-to-end test: drives `session` from the page at `base_url`, and says why it failed.
 pub type Test = fn(&mut Session, &str) -> Result<(), String>;
@@ -110,6 +111,10 @@ pub const TESTS: &[(&str, Test)] = &[
     (
         "a_large_design_lists_and_draws_what_is_on_screen",
         a_large_design_lists_and_draws_what_is_on_screen,
+    ),
+    (
+        "a_large_designs_edits_keep_their_order",
+        scale::a_large_designs_edits_keep_their_order,
     ),
 ];
 

@@ -17,10 +17,10 @@ use crate::cmd::workspace_root;
 use crate::webdriver::Session;
 
 /// A file written for a flow under `target/e2e/`, removed when dropped (on every path out of the flow).
-struct Scratch(PathBuf);
+pub(super) struct Scratch(PathBuf);
 
 impl Scratch {
-    fn write(name: &str, bytes: &[u8]) -> Result<Scratch, String> {
+    pub(super) fn write(name: &str, bytes: &[u8]) -> Result<Scratch, String> {
         let path = artifact(name);
         fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(Scratch(path))
@@ -58,7 +58,7 @@ fn unchanged(session: &mut Session, before: &(String, String), what: &str) -> Re
 
 /// Polls for up to `seconds` until an element matching `selector` has a text containing every one of `needles`;
 /// returns the text. For what takes longer than [`Session::find`]'s 10 s (reading tens of megabytes).
-fn wait_long(
+pub(super) fn wait_long(
     session: &mut Session,
     selector: &str,
     needles: &[&str],
@@ -94,7 +94,7 @@ fn choose_in_dialog(session: &mut Session, file: &Scratch) -> Result<(), String>
 }
 
 /// Chooses `file` in the header's file input, which loads at once what imports (the "open" path).
-fn open_at_once(session: &mut Session, file: &Scratch) -> Result<(), String> {
+pub(super) fn open_at_once(session: &mut Session, file: &Scratch) -> Result<(), String> {
     let input = session.find("[data-testid=import]")?;
     session.send_keys(&input, &file.path())?;
     Ok(())

@@ -8,23 +8,20 @@
 //! it reads a large design a slice of resources at a time, saying how far it is on a progress bar.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
-use avnm_core::analysis::Analysing;
+use avnm_core::Scenario;
 use avnm_core::import::{
     ImportError, Imported, Parsing, Prepared, Preparing, ReportKind, ReportLine, Source, import,
     parsing,
 };
-use avnm_core::membership::Resolving;
 use avnm_core::scenario::{Reading, Validating};
-use avnm_core::{Model, Scenario};
 use yew::prelude::*;
 
 use super::render_dialog;
 use crate::app::{Ahead, Ctx};
 use crate::components::rich;
-use crate::platform;
 use crate::state::{Action, ReadDesign};
+use crate::{analysing, platform};
 
 /// At most this many report lines are drawn; the count of the others is said.
 const SHOWN_LINES: usize = 400;
@@ -314,10 +311,9 @@ struct Loading {
 }
 
 impl Loading {
-    /// Loads the design the sources imported into, analysed ahead in tasks of its own (its membership a few steps
-    /// at a time: most of a large design's analysis; then the rest a stage at a time) so that the task that loads
-    /// it does not analyse it too; then opens the dialog on the report. Sources that import into no design open the
-    /// dialog on why.
+    /// Loads the design the sources imported into, analysed ahead in tasks of their own ([`analysing::in_tasks`])
+    /// so that the task that loads it does not analyse it too; then opens the dialog on the report. Sources that
+    /// import into no design open the dialog on why.
     fn load(self, next: Sources) {
         let Some((design, action)) = next.load() else {
             self.sources.dispatch(Step::Set(next));
@@ -325,79 +321,31 @@ impl Loading {
             self.busy.set(None);
             return;
         };
-        self.busy
-            .set(Some(Busy::step(4, "Analysing the design…".to_owned())));
-        platform::after_paint(move || {
-            let resolution = platform::timed("analyse: membership", || {
-                Resolution::new(design.model().clone(), |model| Resolving::new(model))
-            });
-            platform::next_task(move || self.resolve_in_slices(next, design, action, resolution));
-        });
-    }
-
-    /// One slice of the membership's resolution, and the next in a task of its own; then the rest of the analysis,
-    /// and the design loaded with it.
-    fn resolve_in_slices(
-        self,
-        next: Sources,
-        design: Rc<Scenario>,
-        action: Action,
-        mut resolution: Resolution,
-    ) {
-        let all = platform::timed("analyse: membership", || {
-            resolution.with_dependent_mut(|_, resolving| {
-                platform::for_a_slice(|| resolving.step(RESOURCES_PER_LOOK).then_some(()))
-            })
-        });
-        let (done, total) = resolution.borrow_dependent().progress();
-        self.busy.set(Some(Busy {
-            step: 4,
-            what: "Analysing the design…".to_owned(),
-            done: 0.8 * done as f64 / total.max(1) as f64,
-        }));
-        if all.is_none() {
-            platform::next_task(move || self.resolve_in_slices(next, design, action, resolution));
-            return;
-        }
-        let members = resolution.with_dependent_mut(|_, resolving| resolving.finish());
-        let analysing = Analysing::new(design.model().clone(), members, design.diagnostics());
-        platform::after_paint(move || self.analyse_in_tasks(next, design, action, analysing));
-    }
-
-    /// One stage of the rest of the analysis, and the next in a task of its own; then the design loaded with it.
-    fn analyse_in_tasks(
-        self,
-        next: Sources,
-        design: Rc<Scenario>,
-        action: Action,
-        mut analysing: Analysing,
-    ) {
-        if !platform::timed("analyse: the rest", || analysing.step()) {
-            platform::next_task(move || self.analyse_in_tasks(next, design, action, analysing));
-            return;
-        }
-        let analysis = platform::timed("analyse: the rest", || analysing.finish());
-        self.ahead.keep(design, analysis);
-        platform::next_task(move || {
-            self.dispatch.emit(action);
-            self.sources.dispatch(Step::Set(Sources {
-                loaded: Some(next.names()),
-                ..next
+        let analysing = || Busy::step(STEPS, "Analysing the design…".to_owned());
+        self.busy.set(Some(analysing()));
+        let busy = self.busy.clone();
+        let progress = Rc::new(move |done| {
+            busy.set(Some(Busy {
+                done,
+                ..analysing()
             }));
-            self.open.set(true);
-            self.busy.set(None);
+        });
+        platform::after_paint(move || {
+            analysing::in_tasks(design.clone(), None, progress, move |analysis| {
+                self.ahead.keep(design, Rc::new(analysis));
+                platform::next_task(move || {
+                    self.dispatch.emit(action);
+                    self.sources.dispatch(Step::Set(Sources {
+                        loaded: Some(next.names()),
+                        ..next
+                    }));
+                    self.open.set(true);
+                    self.busy.set(None);
+                });
+            });
         });
     }
 }
-
-self_cell::self_cell!(
-    /// A design's membership being resolved a few steps at a time, beside the model it reads.
-    struct Resolution {
-        owner: Arc<Model>,
-        #[covariant]
-        dependent: Resolving,
-    }
-);
 
 /// One check of [`import_in_steps`]' validation, and the next in a task of its own; then the import.
 fn validate_in_tasks(
