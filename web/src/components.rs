@@ -63,37 +63,64 @@ impl<T> PartialEq for SameItems<T> {
     }
 }
 
-/// A value [`kept`] made: the item it was made from (not kept alive) and the value.
-type Made = (Weak<dyn Any>, Rc<dyn Any>);
+/// A value [`kept`] made: where the item it was made from is, whether it still lives (it is not kept alive), and
+/// the value.
+type Made = (*const (), Box<dyn Fn() -> bool>, Rc<dyn Any>);
 
 thread_local! {
     /// What [`kept`] made last under each name.
     static KEPT: RefCell<HashMap<&'static str, Made>> = RefCell::default();
 }
 
+/// An item [`kept`] keys its values on: shared, compared by identity, watched without being kept alive.
+pub trait Shared: std::ops::Deref<Target: 'static> {
+    /// Where the item is.
+    fn address(&self) -> *const ();
+    /// Whether the item still lives, asked later.
+    fn alive(&self) -> Box<dyn Fn() -> bool>;
+}
+
+impl<D: 'static> Shared for Rc<D> {
+    fn address(&self) -> *const () {
+        Rc::as_ptr(self).cast()
+    }
+    fn alive(&self) -> Box<dyn Fn() -> bool> {
+        let weak: Weak<D> = Rc::downgrade(self);
+        Box::new(move || weak.strong_count() > 0)
+    }
+}
+
+impl<D: 'static> Shared for std::sync::Arc<D> {
+    fn address(&self) -> *const () {
+        std::sync::Arc::as_ptr(self).cast()
+    }
+    fn alive(&self) -> Box<dyn Fn() -> bool> {
+        let weak = std::sync::Arc::downgrade(self);
+        Box::new(move || weak.strong_count() > 0)
+    }
+}
+
 /// The value `make` gives for `item`, made once for each item and kept after the component that asked goes (one
 /// value per `name`, for the last item): a panel opened again on the same analysis finds what it made the last
-/// time it was open, where a memo would make it again. Call it from a memo keyed on the item ([`Same`]).
-pub fn kept<D: 'static, T: 'static>(
+/// time it was open, where a memo would make it again, and a value made ahead of a render (by the import or an
+/// edit of a large design, in a task of its own) is found by it. Call it from a memo keyed on the item ([`Same`]).
+pub fn kept<K: Shared, T: 'static>(
     name: &'static str,
-    item: &Rc<D>,
-    make: impl FnOnce(&D) -> T,
+    item: &K,
+    make: impl FnOnce(&K::Target) -> T,
 ) -> Rc<T> {
-    let same = |from: &Weak<dyn Any>| {
-        std::ptr::addr_eq(from.as_ptr(), Rc::as_ptr(item)) && from.strong_count() > 0
-    };
+    let address = item.address();
     let found = KEPT.with_borrow(|kept| {
         kept.get(name)
-            .filter(|(from, _)| same(from))
-            .and_then(|(_, value)| value.clone().downcast::<T>().ok())
+            .filter(|(at, alive, _)| std::ptr::eq(*at, address) && alive())
+            .and_then(|(_, _, value)| value.clone().downcast::<T>().ok())
     });
     if let Some(value) = found {
         return value;
     }
     let value = Rc::new(make(item));
-    let from: Weak<dyn Any> = Rc::downgrade(item) as Weak<dyn Any>;
     KEPT.with_borrow_mut(|kept| {
-        kept.insert(name, (from, value.clone() as Rc<dyn Any>));
+        kept.insert(name, (address, item.alive(), value.clone() as Rc<dyn Any>));
     });
     value
 }
@@ -123,5 +150,14 @@ mod tests {
         let third = Rc::new(7_u32);
         assert_eq!(*kept("test", &third, make), 14);
         assert_eq!(made.get(), 4);
+        // Items shared across threads' kind of pointer alike.
+        let shared = std::sync::Arc::new(8_u32);
+        assert_eq!(*kept("test", &shared, make), 16);
+        assert_eq!(*kept("test", &shared, make), 16);
+        assert_eq!(made.get(), 5);
+        drop(shared);
+        let again = std::sync::Arc::new(9_u32);
+        assert_eq!(*kept("test", &again, make), 18);
+        assert_eq!(made.get(), 6);
     }
 }

@@ -139,7 +139,10 @@ impl Edits {
                 move |analysis| {
                     let analysis = Rc::new(analysis);
                     edits.ahead.keep(next, analysis.clone());
-                    *edits.last.borrow_mut() = Some(analysis);
+                    *edits.last.borrow_mut() = Some(analysis.clone());
+                    // What the views make at their first render, in a task of its own before the one that shows
+                    // the design.
+                    platform::next_task(move || crate::views::make_ahead(&analysis));
                     platform::next_task(move || edits.done(action));
                 },
             );

@@ -277,8 +277,9 @@ type KeptPieces = (u32, u64, Vec<Arc<str>>);
 const TEXTS_PER_LOOK: usize = 16;
 
 /// [`autosave`]s `scenario` once the texts of its resources are written, a slice of them at a time in tasks of their
-/// own: a design just loaded has none written (T2's 41,000 resources took about 700 ms in one task), while after an
-/// edit only the resources it wrote in are, in the same task. Slices of an older design stop once `generation` has
+/// own, the first after the task that asks (which renders the design): a design just loaded has none written
+/// (T2's 41,000 resources took about 700 ms in one task), while after an edit only the resources it wrote in are,
+/// in one task. Slices of an older design stop once `generation` has
 /// moved on (a newer design is being saved).
 pub fn autosave_in_slices(
     scenario: Rc<Scenario>,
@@ -286,7 +287,9 @@ pub fn autosave_in_slices(
     generation: Rc<Cell<u64>>,
     failed: Callback<String>,
 ) {
-    write_slice(scenario, saver, (generation.get(), generation), failed, 0);
+    // In a task of its own: not in the task that renders the design.
+    let mine = generation.get();
+    platform::next_task(move || write_slice(scenario, saver, (mine, generation), failed, 0));
 }
 
 fn write_slice(

@@ -24,3 +24,11 @@ pub use lesson_view::LessonView;
 pub use navigator_view::NavigatorView;
 pub use notice_view::NoticeView;
 pub use panels::ResultsView;
+
+/// Makes ahead what the views of a large design make at their first render and keep ([`crate::components::kept`]):
+/// the navigator's entries, the verdict panel's endpoints and the topology's overview; the import and an edit of a
+/// large design call it in a task of its own before the task that shows the design with `analysis`.
+pub fn make_ahead(analysis: &std::rc::Rc<avnm_core::Analysis>) {
+    navigator_view::make_ahead(&analysis.model);
+    panels::make_ahead(analysis);
+}

@@ -17,7 +17,7 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::components::plural;
 use crate::components::virtual_list::VirtualList;
-use crate::components::{Same, SameItems};
+use crate::components::{Same, SameItems, kept};
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -57,13 +57,48 @@ impl Kind {
     }
 }
 
-/// The network resources of a design, by kind, each with its entry.
-fn entries((vnets, nics, nsgs): &Network) -> BTreeMap<Kind, Vec<Entry>> {
-    let mut out: BTreeMap<Kind, Vec<Entry>> = BTreeMap::new();
-    out.insert(Kind::Vnet, vnets.0.values().map(vnet_entry).collect());
-    out.insert(Kind::Nic, nics.0.values().map(nic_entry).collect());
-    out.insert(Kind::Nsg, nsgs.0.values().map(nsg_entry).collect());
-    out
+/// The network resources of a design, by kind, each with its entry: each kind's made once for its items and kept
+/// ([`kept`]), so that [`make_ahead`] makes them before the render that shows them.
+fn entries((vnets, nics, nsgs): &Network) -> BTreeMap<Kind, Rc<Vec<Entry>>> {
+    BTreeMap::from([
+        (
+            Kind::Vnet,
+            kept("navigator: VNets", &vnets.0, |v| {
+                v.values().map(vnet_entry).collect()
+            }),
+        ),
+        (
+            Kind::Nic,
+            kept("navigator: NICs", &nics.0, |n| {
+                n.values().map(nic_entry).collect()
+            }),
+        ),
+        (
+            Kind::Nsg,
+            kept("navigator: NSGs", &nsgs.0, |n| {
+                n.values().map(nsg_entry).collect()
+            }),
+        ),
+    ])
+}
+
+/// Whether the navigator lists the network resources of `model` by kind.
+fn listed_by_kind(model: &Model) -> bool {
+    model.vnets.len() + model.nics.len() + model.nsgs.len() > TREE_LIMIT
+}
+
+/// Makes the navigator's entries of `model` ahead of the render that shows them (the import or an edit of a
+/// large design, in a task of its own), when it lists them by kind.
+pub fn make_ahead(model: &Model) {
+    if listed_by_kind(model) {
+        platform::timed("navigator: entries", || {
+            entries(&(
+                SameItems(model.vnets.clone()),
+                SameItems(model.nics.clone()),
+                SameItems(model.nsgs.clone()),
+            ))
+        });
+    }
 }
 
 /// The kinds of items the network list shows, by identity: its entries are made again only when a change wrote
@@ -122,13 +157,13 @@ enum Row {
 
 /// The rows of the long network list for a filter (lowercase) and the kinds opened; a filter opens every kind.
 fn network_rows(
-    entries: &BTreeMap<Kind, Vec<Entry>>,
+    entries: &BTreeMap<Kind, Rc<Vec<Entry>>>,
     needle: &str,
     open: &BTreeSet<Kind>,
 ) -> Vec<Row> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        let all = entries.get(&kind).map_or(&[][..], Vec::as_slice);
+        let all = entries.get(&kind).map_or(&[][..], |e| e.as_slice());
         let kept: Vec<usize> = all
             .iter()
             .enumerate()
@@ -280,7 +315,7 @@ pub fn NavigatorView() -> Html {
     };
     let model = ctx.state.scenario.model();
 
-    let large = model.vnets.len() + model.nics.len() + model.nsgs.len() > TREE_LIMIT;
+    let large = listed_by_kind(model);
     // Network resources by subscription and resource group.
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
     let mut place = |id: &str, entry: Entry| {

@@ -332,7 +332,10 @@ impl Loading {
         });
         platform::after_paint(move || {
             analysing::in_tasks(design.clone(), None, progress, move |analysis| {
-                self.ahead.keep(design, Rc::new(analysis));
+                let analysis = Rc::new(analysis);
+                self.ahead.keep(design, analysis.clone());
+                // What the views make at their first render, in a task of its own before the one that loads it.
+                platform::next_task(move || crate::views::make_ahead(&analysis));
                 platform::next_task(move || {
                     self.dispatch.emit(action);
                     self.sources.dispatch(Step::Set(Sources {

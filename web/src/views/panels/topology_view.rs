@@ -166,6 +166,24 @@ fn drawing(a: &Analysis, focus: &Focus, overview: Option<&Rc<Overview>>) -> Draw
 }
 
 /// The topology panel.
+/// The overview of a design of more than [`layout::AGGREGATE_LIMIT`] VNets, made once per analysis and kept
+/// ([`crate::components::kept`]): opening the panel again, or after [`make_ahead`], draws at once.
+fn overview(analysis: &Rc<Analysis>) -> Option<Rc<layout::Overview>> {
+    (analysis.model.vnets.len() > layout::AGGREGATE_LIMIT).then(|| {
+        crate::components::kept("topology: overview", analysis, |a| {
+            platform::timed("topology: overview", || {
+                layout::overview(&a.model, &a.topology)
+            })
+        })
+    })
+}
+
+/// Makes the overview of `analysis` ahead of the panel that shows it (the import or an edit of a large design, in
+/// a task of its own).
+pub fn make_ahead(analysis: &Rc<Analysis>) {
+    overview(analysis);
+}
+
 #[component]
 pub fn TopologyView() -> Html {
     let ctx = use_context::<Ctx>();
@@ -174,15 +192,7 @@ pub fn TopologyView() -> Html {
     // Kept while a region or a hub is open, so that going back to it is at once.
     // Kept for the analysis after the panel closes: opening it again draws at once.
     let overview = use_memo(analysis.clone(), |a| {
-        a.as_ref()
-            .filter(|a| a.0.model.vnets.len() > layout::AGGREGATE_LIMIT)
-            .map(|a| {
-                crate::components::kept("topology: overview", &a.0, |a| {
-                    platform::timed("topology: overview", || {
-                        layout::overview(&a.model, &a.topology)
-                    })
-                })
-            })
+        a.as_ref().and_then(|a| overview(&a.0))
     });
     let drawn = use_memo((analysis, (*focus).clone()), |(a, focus)| {
         a.as_ref()

@@ -10,14 +10,24 @@ use yew::prelude::*;
 use avnm_link::Query;
 
 use crate::app::Ctx;
-use crate::components::SameItems;
 use crate::components::rich;
+use crate::components::{SameItems, kept};
 use crate::platform;
 use crate::state::Action;
 use crate::views::io::CopyView;
 
-/// Known endpoints to pick from: NIC addresses with their names.
+/// Makes the verdict panel's endpoints of `model` ahead of the render that shows them (the import or an edit of a
+/// large design, in a task of its own).
+pub fn make_ahead(model: &avnm_core::Model) {
+    kept("verdict: endpoints", &model.nics, endpoints);
+}
+
+/// Known endpoints to pick from: NIC addresses with their names (made once per NICs and kept, [`kept`]).
 fn endpoints(nics: &std::collections::BTreeMap<NicId, Nic>) -> Vec<(String, String)> {
+    platform::timed("verdict: endpoints", || endpoints_of(nics))
+}
+
+fn endpoints_of(nics: &std::collections::BTreeMap<NicId, Nic>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = nics
         .values()
         .flat_map(|nic| {
@@ -120,7 +130,7 @@ pub fn VerdictView() -> Html {
             .map(|c| SameItems(c.analysis.model.nics.clone())),
         |nics| {
             nics.as_ref()
-                .map(|n| platform::timed("verdict: endpoints", || endpoints(&n.0)))
+                .map(|n| kept("verdict: endpoints", &n.0, endpoints))
                 .unwrap_or_default()
         },
     );
