@@ -175,6 +175,59 @@ async fn a_pasted_list_imports_with_its_report_and_loads_as_one_undoable_step() 
     );
 }
 
+/// A report of hundreds of lines is a list that renders the rows in view, the line to look at (a resource the
+/// import skipped, last in the input) before the lines read, with the count of each kind above it.
+#[wasm_bindgen_test]
+async fn a_long_import_report_lists_what_to_look_at_first() {
+    forget_saved_design();
+    let root = mount_app();
+    started(&root).await;
+    click(&root, "[data-testid=import-open]");
+    settle().await;
+    let vnets: Vec<String> = (0..200)
+        .map(|k| {
+            format!(
+                r#"{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-{k:03}",
+                    "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+                    "properties": {{"addressSpace": {{"addressPrefixes": ["10.{}.{}.0/24"]}}}}}}"#,
+                k / 256,
+                k % 256
+            )
+        })
+        .collect();
+    let machine = r#"{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1",
+                      "type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+                      "properties": {"vmId": "x"}}"#;
+    type_text(
+        &root,
+        "[data-testid=import-text]",
+        &format!(r#"{{"value": [{}, {machine}]}}"#, vnets.join(", ")),
+    );
+    settle().await;
+    click(&root, "[data-testid=import-add]");
+    settle().await;
+    let heading = text_of(&root, ".io-report h3");
+    assert!(
+        heading.contains("200 read") && heading.contains("1 skipped"),
+        "the counts: {heading}"
+    );
+    let rows = root
+        .query_selector_all("[data-testid=import-report] .report-row")
+        .expect("the report's rows");
+    assert!(
+        rows.length() > 0 && rows.length() < 100,
+        "{} of 201 lines rendered, not only those in view",
+        rows.length()
+    );
+    let first = text_of(&root, "[data-testid=import-report] .report-row");
+    assert!(
+        first.contains("skipped") && first.contains("value[200]"),
+        "the skipped machine comes first: {first}"
+    );
+    click(&root, "[data-testid=import-dialog-close]");
+    settle().await;
+}
+
 /// Chooses an option of a select as a user does: its value, then a `change` event.
 #[track_caller]
 fn choose(root: &Element, selector: &str, value: &str) {

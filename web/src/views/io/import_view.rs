@@ -20,11 +20,14 @@ use yew::prelude::*;
 use super::render_dialog;
 use crate::app::{Ahead, Ctx};
 use crate::components::rich;
+use crate::components::virtual_list::VirtualList;
 use crate::state::{Action, ReadDesign};
 use crate::{analysing, platform};
 
-/// At most this many report lines are drawn; the count of the others is said.
-const SHOWN_LINES: usize = 400;
+/// Past this many lines, the report is a list that renders only the rows in view ([`VirtualList`]).
+const TABLE_LINES: usize = 60;
+/// Height of a row of a long report, in CSS pixels.
+const REPORT_ROW: u32 = 26;
 
 /// What the dialog holds: the sources and what their import gives.
 #[derive(Clone, Default)]
@@ -599,7 +602,7 @@ fn render_sources(sources: &Sources, remove: &Callback<String>) -> Html {
 }
 
 fn render_outcome(sources: &Sources) -> Html {
-    let Some(outcome) = sources.outcome.as_deref() else {
+    let Some(outcome) = &sources.outcome else {
         if sources.unreadable.is_empty() {
             return html! {};
         }
@@ -609,21 +612,18 @@ fn render_outcome(sources: &Sources) -> Html {
             </p>
         };
     };
-    let (status, report): (Html, &[ReportLine]) = match outcome {
-        Ok(imported) => (render_summary(sources), &imported.report),
-        Err(error) => (
-            html! {
-                <p class="error" role="alert" data-testid="import-error">
-                    { rich(&format!("{error}; your design is unchanged")) }
-                </p>
-            },
-            error.report(),
-        ),
+    let status = match &**outcome {
+        Ok(_) => render_summary(sources),
+        Err(error) => html! {
+            <p class="error" role="alert" data-testid="import-error">
+                { rich(&format!("{error}; your design is unchanged")) }
+            </p>
+        },
     };
     html! {
         <>
             { status }
-            { render_report(report) }
+            { render_report(outcome) }
         </>
     }
 }
@@ -691,8 +691,20 @@ fn kind_class(kind: ReportKind) -> &'static str {
     }
 }
 
-/// The report: a count per kind, then one row per line, in input order.
-fn render_report(report: &[ReportLine]) -> Html {
+/// The lines of an import's report.
+fn report_of(outcome: &Result<Imported, ImportError>) -> &[ReportLine] {
+    match outcome {
+        Ok(imported) => &imported.report,
+        Err(error) => error.report(),
+    }
+}
+
+/// The report: a count per kind, then one row per line. Up to [`TABLE_LINES`] lines, a table in input order, each
+/// line whole; past that (a large design has a line per resource read), a list that renders only the rows in view,
+/// each on one line with its whole text in its title, the lines to look at (skipped, inferred...) before those
+/// read, each in input order.
+fn render_report(outcome: &Rc<Result<Imported, ImportError>>) -> Html {
+    let report = report_of(outcome);
     let kinds = [
         ReportKind::Read,
         ReportKind::Inferred,
@@ -707,24 +719,61 @@ fn render_report(report: &[ReportLine]) -> Html {
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
-    let more = report.len().saturating_sub(SHOWN_LINES);
+    let heading = html! { <h3>{ "Report" }<span class="hint">{ format!(" {}", counts.join(", ")) }</span></h3> };
+    if report.len() <= TABLE_LINES {
+        return html! {
+            <div class="io-report">
+                { heading }
+                <table class="rules" data-testid="import-report">
+                    <thead><tr><th>{ "What" }</th><th>{ "File" }</th><th>{ "Path" }</th><th>{ "Why" }</th></tr></thead>
+                    <tbody>
+                        { for report.iter().map(|line| html! {
+                            <tr class={classes!("io-line", kind_class(line.kind))}>
+                                <td><span class="tag">{ line.kind.to_string() }</span></td>
+                                <td><code>{ line.file.clone() }</code></td>
+                                <td>if !line.path.is_empty() { <code>{ line.path.clone() }</code> }</td>
+                                <td>{ rich(&line.message) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        };
+    }
+    let read = |k: &usize| report.get(*k).is_some_and(|l| l.kind == ReportKind::Read);
+    let order: Vec<usize> = (0..report.len())
+        .filter(|k| !read(k))
+        .chain((0..report.len()).filter(read))
+        .collect();
+    let row = {
+        let outcome = outcome.clone();
+        Callback::from(move |i: usize| {
+            order
+                .get(i)
+                .and_then(|k| report_of(&outcome).get(*k))
+                .map(report_row)
+                .unwrap_or_default()
+        })
+    };
     html! {
         <div class="io-report">
-            <h3>{ "Report" }<span class="hint">{ format!(" {}", counts.join(", ")) }</span></h3>
-            <table class="rules" data-testid="import-report">
-                <thead><tr><th>{ "What" }</th><th>{ "File" }</th><th>{ "Path" }</th><th>{ "Why" }</th></tr></thead>
-                <tbody>
-                    { for report.iter().take(SHOWN_LINES).map(|line| html! {
-                        <tr class={classes!("io-line", kind_class(line.kind))}>
-                            <td><span class="tag">{ line.kind.to_string() }</span></td>
-                            <td><code>{ line.file.clone() }</code></td>
-                            <td>if !line.path.is_empty() { <code>{ line.path.clone() }</code> }</td>
-                            <td>{ rich(&line.message) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            if more > 0 { <p class="hint">{ format!("and {more} more lines") }</p> }
+            { heading }
+            <div class="report-grid" data-testid="import-report">
+                <div class="report-head"><span>{ "What" }</span><span>{ "File" }</span><span>{ "Path" }</span><span>{ "Why" }</span></div>
+                <VirtualList count={report.len()} row_height={REPORT_ROW} height={360} {row} class="report-list" label="Report lines" />
+            </div>
+        </div>
+    }
+}
+
+/// A line of a long report, on one line.
+fn report_row(line: &ReportLine) -> Html {
+    html! {
+        <div class={classes!("report-row", "io-line", kind_class(line.kind))}>
+            <span><span class="tag">{ line.kind.to_string() }</span></span>
+            <span title={line.file.clone()}><code>{ line.file.clone() }</code></span>
+            <span title={line.path.clone()}><code>{ line.path.clone() }</code></span>
+            <span title={line.message.clone()}>{ rich(&line.message) }</span>
         </div>
     }
 }
