@@ -140,9 +140,9 @@ impl Edits {
                     let analysis = Rc::new(analysis);
                     edits.ahead.keep(next, analysis.clone());
                     *edits.last.borrow_mut() = Some(analysis.clone());
-                    // What the views make at their first render, in a task of its own before the one that shows
-                    // the design.
-                    platform::next_task(move || crate::views::make_ahead(&analysis));
+                    // What the views make at their first render, in tasks of their own before the one that
+                    // shows the design.
+                    crate::views::make_ahead(&analysis);
                     platform::next_task(move || edits.done(action));
                 },
             );

@@ -26,9 +26,17 @@ pub use notice_view::NoticeView;
 pub use panels::ResultsView;
 
 /// Makes ahead what the views of a large design make at their first render and keep ([`crate::components::kept`]):
-/// the navigator's entries, the verdict panel's endpoints and the topology's overview; the import and an edit of a
-/// large design call it in a task of its own before the task that shows the design with `analysis`.
+/// the navigator's entries, the verdict panel's endpoints and the topology's overview, each in a task of its own
+/// (a task scheduled after this call runs after them): the import and an edit of a large design call it before
+/// they schedule the task that shows the design with `analysis`.
 pub fn make_ahead(analysis: &std::rc::Rc<avnm_core::Analysis>) {
-    navigator_view::make_ahead(&analysis.model);
-    panels::make_ahead(analysis);
+    let each: [fn(&std::rc::Rc<avnm_core::Analysis>); 3] = [
+        |a| navigator_view::make_ahead(&a.model),
+        |a| panels::make_verdict_ahead(&a.model),
+        panels::make_topology_ahead,
+    ];
+    for make in each {
+        let analysis = analysis.clone();
+        crate::platform::next_task(move || make(&analysis));
+    }
 }

@@ -13,12 +13,8 @@ mod verdict_view;
 pub use results_view::{BestEffortNote, ResultsView};
 pub use verdict_view::render_verdict;
 
-/// Makes ahead what the panels of a large design make at their first render and keep: the verdict panel's
-/// endpoints, and the topology's overview of its analysis.
-pub fn make_ahead(analysis: &std::rc::Rc<avnm_core::Analysis>) {
-    verdict_view::make_ahead(&analysis.model);
-    topology_view::make_ahead(analysis);
-}
+pub use topology_view::make_ahead as make_topology_ahead;
+pub use verdict_view::make_ahead as make_verdict_ahead;
 
 pub(crate) use intents_view::IntentsView;
 pub(crate) use matrix_view::MatrixView;

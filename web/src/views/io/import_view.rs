@@ -337,8 +337,8 @@ impl Loading {
             analysing::in_tasks(design.clone(), None, progress, move |analysis| {
                 let analysis = Rc::new(analysis);
                 self.ahead.keep(design, analysis.clone());
-                // What the views make at their first render, in a task of its own before the one that loads it.
-                platform::next_task(move || crate::views::make_ahead(&analysis));
+                // What the views make at their first render, in tasks of their own before the one that loads it.
+                crate::views::make_ahead(&analysis);
                 platform::next_task(move || {
                     self.dispatch.emit(action);
                     self.sources.dispatch(Step::Set(Sources {
