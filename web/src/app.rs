@@ -33,6 +33,8 @@ pub struct Ctx {
     pub dispatch: Callback<Action>,
     /// An analysis made before its design is loaded.
     pub ahead: Ahead,
+    /// Whether an edit of a large design is being made (the header says so).
+    pub updating: edits::Status,
 }
 
 /// An analysis made before its design is loaded: the header's import analyses a large design in tasks of its own
@@ -418,12 +420,14 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     });
     let queue = use_mut_ref(edits::Queue::default);
+    let updating = use_memo((), |()| edits::Status::default());
     let dispatch = {
         let edits = Edits {
             state: state.clone(),
             last,
             ahead: (*ahead).clone(),
             queue,
+            status: (*updating).clone(),
         };
         let editable = page.editable();
         Callback::from(move |action: Action| {
@@ -437,6 +441,7 @@ pub fn App() -> Html {
         analysis,
         dispatch,
         ahead: (*ahead).clone(),
+        updating: (*updating).clone(),
     };
     let lesson = teach.open.is_some() || teach.error.is_some();
     let body = if playground {

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use avnm_core::{Analysis, Scenario};
-use yew::UseReducerHandle;
+use yew::{Callback, UseReducerHandle};
 
 use crate::analysing;
 use crate::app::Ahead;
@@ -26,6 +26,25 @@ use crate::state::{Action, AppState, Changed};
 /// in well under 50 ms; its second (10,000 VNets, 1,000 NSGs of 200 rules; about 261,000) took a task of 140 to
 /// 160 ms for the change and the analysis.
 pub const STAGED_FROM: usize = 50_000;
+
+/// Whether an edit of a large design is being made, told to whoever listens (the header's note "Updating…"),
+/// without rendering the page again.
+#[derive(Clone, Default)]
+pub struct Status(Rc<RefCell<Option<Callback<bool>>>>);
+
+impl Status {
+    /// Hears, from now on, whether an edit is being made.
+    pub fn listen(&self, listener: Callback<bool>) {
+        *self.0.borrow_mut() = Some(listener);
+    }
+
+    fn tell(&self, busy: bool) {
+        let listener = self.0.borrow().clone();
+        if let Some(listener) = listener {
+            listener.emit(busy);
+        }
+    }
+}
 
 /// The actions waiting for an edit being made.
 #[derive(Debug, Default)]
@@ -48,6 +67,8 @@ pub struct Edits {
     pub ahead: Ahead,
     /// The actions waiting.
     pub queue: Rc<RefCell<Queue>>,
+    /// Told when an edit starts being made in tasks of its own, and when the actions waiting are all done.
+    pub status: Status,
 }
 
 /// An edit of a large design, ready to be made in tasks of its own: the design it applies to, and what it does.
@@ -77,9 +98,11 @@ impl Edits {
             let next = self.queue.borrow_mut().waiting.pop_front();
             let Some(action) = next else {
                 self.queue.borrow_mut().busy = false;
+                self.status.tell(false);
                 return;
             };
             if let Some(edit) = self.edit(&action) {
+                self.status.tell(true);
                 let edits = self.clone();
                 platform::next_task(move || edits.make(edit));
                 return;

@@ -330,9 +330,11 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// 1,052,000 bytes until then); then 1,056,329 bytes (1,031.6 KiB) with an edit's analysis keeping the topology
 /// and the index's address lookups (T2's edit analysis 116 -> 55 ms; the budget was 1,056,000 bytes until then);
 /// then 1,060,325 bytes (1,035.5 KiB) with a large design's edits made in tasks of their own, their actions queued
-/// in order (the budget was 1,060,000 bytes until then).
+/// in order (the budget was 1,060,000 bytes until then); then 1,064,866 bytes (1,039.9 KiB) with what the views
+/// make made ahead, a long import report as a list that renders the rows in view, and the header's "Updating…"
+/// (T2's load and edits without a task of 70 ms or more; the budget was 1,064,000 bytes until then).
 /// The gap and what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_064_000;
+pub const FIRST_PAGE_BUDGET: u64 = 1_068_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

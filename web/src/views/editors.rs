@@ -43,6 +43,7 @@ pub(super) mod testing {
             analysis,
             dispatch: Callback::noop(),
             ahead: crate::app::Ahead::default(),
+            updating: crate::edits::Status::default(),
         };
         html! { <ContextProvider<Ctx> context={ctx}>{ props.children.clone() }</ContextProvider<Ctx>> }
     }

@@ -104,12 +104,35 @@ pub fn HeaderView() -> Html {
                 <ImportView />
                 <ExportView />
                 { sharing }
+                <UpdatingNote />
                 <button onclick={toggle} title="Switch between light and dark" aria-label="Toggle theme" data-testid="theme">
                     { if *theme == "dark" { "☀ Light" } else { "☾ Dark" } }
                 </button>
             </div>
             { dialog }
         </header>
+    }
+}
+
+/// "Updating…" while an edit of a large design is being made in tasks of its own (its results follow): the
+/// only part of the page that renders again when it starts and ends.
+#[component]
+fn UpdatingNote() -> Html {
+    let ctx = use_context::<Ctx>();
+    let shown = use_state(|| false);
+    {
+        let setter = shown.setter();
+        let status = ctx.map(|c| c.updating);
+        use_effect_with((), move |()| {
+            if let Some(status) = status {
+                status.listen(Callback::from(move |busy| setter.set(busy)));
+            }
+        });
+    }
+    html! {
+        if *shown {
+            <span class="updating" role="status" data-testid="updating">{ "Updating…" }</span>
+        }
     }
 }
 

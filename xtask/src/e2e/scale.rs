@@ -60,8 +60,9 @@ fn organization_rule_access(session: &mut Session) -> Result<String, String> {
 /// On the guardrails example with 50,000 NSG rules added (its edits are made in tasks of their own): turning the
 /// organization's Deny rule to Allow and starting a new design in one task (the new design comes while the edit
 /// is still being made) keeps their order: the new design is empty, one undo brings back the edited design
-/// (Allow: the SSH is Allowed), another the design before the edit (Denied), and redo the edit again. The page
-/// made the edits keeping what the analysis before held (its User Timing names that stage).
+/// (Allow: the SSH is Allowed), another the design before the edit (Denied), and redo the edit again. While the
+/// edit is being made the header says "Updating…", and no longer once it is done. The page made the edits keeping
+/// what the analysis before held (its User Timing names that stage).
 pub fn a_large_designs_edits_keep_their_order(
     session: &mut Session,
     base_url: &str,
@@ -79,10 +80,17 @@ pub fn a_large_designs_edits_keep_their_order(
     session.wait_for_text("[data-testid=verdict-rule]", "deny-ssh")?;
     organization_rule_access(session)?;
 
-    let edit_then_new = "const access = document.querySelector('[data-testid=rule-0-access]'); \
+    // The edit's first task comes before the timeout set after it: the header says so by then.
+    let edit_then_new = "const done = arguments[arguments.length - 1]; \
+        const access = document.querySelector('[data-testid=rule-0-access]'); \
         access.value = 'Allow'; access.dispatchEvent(new Event('change', {bubbles: true})); \
-        Array.from(document.querySelectorAll('header button')).find(b => b.innerText.trim() === 'New').click();";
-    session.execute(edit_then_new, &[])?;
+        Array.from(document.querySelectorAll('header button')).find(b => b.innerText.trim() === 'New').click(); \
+        setTimeout(() => done(document.querySelector('[data-testid=updating]') !== null), 0);";
+    let said = session.execute_async(edit_then_new, &[])?;
+    ensure(
+        said == Value::Bool(true),
+        format!("while the edit is being made the header says it is updating: {said}"),
+    )?;
     wait_for_count(session, "[data-testid=nav-vnet-hub]", 0)?;
     ensure(
         count(session, "[data-testid=notice]")? == 0,
@@ -109,6 +117,7 @@ pub fn a_large_designs_edits_keep_their_order(
     )?;
     session.click(&session.find("[data-testid=redo]")?)?;
     session.wait_for_text("[data-testid=verdict-decision]", "Allowed")?;
+    wait_for_count(session, "[data-testid=updating]", 0)?;
 
     let kept = session.execute(
         "return performance.getEntriesByName('analyse: what an edit kept').length",

@@ -134,6 +134,7 @@ mod tests {
             analysis,
             dispatch: Callback::noop(),
             ahead: crate::app::Ahead::default(),
+            updating: crate::edits::Status::default(),
         };
         html! { <ContextProvider<Ctx> context={ctx}><super::ResultsView /></ContextProvider<Ctx>> }
     }
