@@ -72,7 +72,7 @@ pub struct Edits {
 }
 
 /// An edit of a large design, ready to be made in tasks of its own: the design it applies to, and what it does.
-enum Edit {
+enum Staged {
     /// A change of the design.
     Change(Rc<Scenario>, avnm_core::scenario::Change),
     /// An undo or a redo, to the design it goes to.
@@ -113,26 +113,26 @@ impl Edits {
 
     /// The edit `action` makes of a large design, if it is one (else it is done at once): a change of a large
     /// design, an undo or a redo from or to one.
-    fn edit(&self, action: &Action) -> Option<Edit> {
+    fn edit(&self, action: &Action) -> Option<Staged> {
         let design = self.state.scenario.clone();
         let to = match action {
             Action::Change(change) => {
                 return (design.size() >= STAGED_FROM)
-                    .then(|| Edit::Change(design, change.clone()));
+                    .then(|| Staged::Change(design, change.clone()));
             }
             Action::Undo => self.state.history.undone()?,
             Action::Redo => self.state.history.redone()?,
             _ => return None,
         };
         (design.size().max(to.size()) >= STAGED_FROM)
-            .then(|| Edit::Travel(design, to, action.clone()))
+            .then(|| Staged::Travel(design, to, action.clone()))
     }
 
     /// Makes `edit`: the change in this task, then the analysis of the design it makes in tasks of their own, and
     /// the action that shows it in a task of its own.
-    fn make(self, edit: Edit) {
+    fn make(self, edit: Staged) {
         let (before, next, action) = match edit {
-            Edit::Change(before, change) => {
+            Staged::Change(before, change) => {
                 let next = platform::timed("change", || before.change(&change)).map(Rc::new);
                 let made = next.as_ref().ok().cloned();
                 let action = Action::Changed(Rc::new(Changed {
@@ -142,7 +142,7 @@ impl Edits {
                 }));
                 (before, made, action)
             }
-            Edit::Travel(before, to, action) => (before, Some(to), action),
+            Staged::Travel(before, to, action) => (before, Some(to), action),
         };
         let Some(next) = next else {
             // Refused: the state says why, at once.

@@ -82,71 +82,114 @@ pub fn rule_sets(
     membership: &Membership,
     goal: &GoalState,
 ) -> BTreeMap<VnetId, Arc<AdminRuleSet>> {
-    let hierarchy = Hierarchy::new(model);
-    let configs: Vec<&SecurityAdminConfig> = model.security_admin_configs.values().collect();
-    let mut shared: BTreeMap<Vec<(ScopeLevel, usize, usize)>, Arc<AdminRuleSet>> = BTreeMap::new();
-    // Each rule once, shared by every set that holds it.
-    let mut rules: BTreeMap<(usize, usize, usize), Arc<AdminRule>> = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    // Which rule collections target each group, so that a VNet looks only at the collections of its groups.
-    let mut targets: BTreeMap<&NetworkGroupId, Vec<(usize, usize)>> = BTreeMap::new();
-    for (c, config) in configs.iter().enumerate() {
-        for (i, collection) in config.collections.iter().enumerate() {
-            for group in &collection.groups {
-                targets.entry(group).or_default().push((c, i));
+    let mut sets = RuleSets::default();
+    while !sets.step(model, membership, goal, usize::MAX) {}
+    sets.finish()
+}
+
+/// [`rule_sets`] a few VNets at a time ([`RuleSets::step`], in the order of the membership's VNets), for a page
+/// that builds a large design's index between its frames: the same sets, shared alike.
+#[derive(Debug, Default)]
+pub struct RuleSets {
+    /// The last VNet looked at: the next step starts after it.
+    after: Option<VnetId>,
+    /// One set per list of (scope level, configuration, collection).
+    shared: BTreeMap<Vec<(ScopeLevel, usize, usize)>, Arc<AdminRuleSet>>,
+    /// Each rule once, shared by every set that holds it.
+    rules: BTreeMap<(usize, usize, usize), Arc<AdminRule>>,
+    /// Per configuration: its manager's scope level over each subscription met.
+    levels: Vec<BTreeMap<SubscriptionId, Option<ScopeLevel>>>,
+    /// Per configuration: whether it is deployed to each region met.
+    deployed: Vec<BTreeMap<Location, bool>>,
+    /// The sets made so far.
+    out: BTreeMap<VnetId, Arc<AdminRuleSet>>,
+}
+
+impl RuleSets {
+    /// Makes the sets of up to `count` more VNets of `membership` (the same model, membership and goal state at
+    /// every step); whether every VNet has been looked at.
+    pub fn step(
+        &mut self,
+        model: &Model,
+        membership: &Membership,
+        goal: &GoalState,
+        count: usize,
+    ) -> bool {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let hierarchy = Hierarchy::new(model);
+        let configs: Vec<&SecurityAdminConfig> = model.security_admin_configs.values().collect();
+        // Which rule collections target each group, so that a VNet looks only at the collections of its groups.
+        let mut targets: BTreeMap<&NetworkGroupId, Vec<(usize, usize)>> = BTreeMap::new();
+        for (c, config) in configs.iter().enumerate() {
+            for (i, collection) in config.collections.iter().enumerate() {
+                for group in &collection.groups {
+                    targets.entry(group).or_default().push((c, i));
+                }
             }
         }
-    }
-    // Per configuration: its manager's scope level over each subscription, and whether it is deployed to
-    // each region.
-    let mut levels: Vec<BTreeMap<&SubscriptionId, Option<ScopeLevel>>> =
-        vec![BTreeMap::new(); configs.len()];
-    let mut deployed: Vec<BTreeMap<&Location, bool>> = vec![BTreeMap::new(); configs.len()];
-    let mut collections: Vec<(usize, usize)> = Vec::new();
-    for (vnet_id, groups) in &membership.vnet_groups {
-        let Some(vnet) = model.vnets.get(vnet_id) else {
-            continue;
+        self.levels.resize_with(configs.len(), BTreeMap::new);
+        self.deployed.resize_with(configs.len(), BTreeMap::new);
+        let vnets = match self.after.clone() {
+            Some(after) => membership.vnet_groups.range((Excluded(after), Unbounded)),
+            None => membership.vnet_groups.range::<VnetId, _>(..),
         };
-        collections.clear();
-        for group in groups {
-            collections.extend(targets.get(group).into_iter().flatten().copied());
-        }
-        collections.sort_unstable();
-        collections.dedup();
-        let mut signature: Vec<(ScopeLevel, usize, usize)> = Vec::new();
-        for &(c, i) in &collections {
-            let Some(config) = configs.get(c) else {
+        let mut collections: Vec<(usize, usize)> = Vec::new();
+        for (looked, (vnet_id, groups)) in vnets.enumerate() {
+            if looked == count {
+                return false;
+            }
+            self.after = Some(vnet_id.clone());
+            let Some(vnet) = model.vnets.get(vnet_id) else {
                 continue;
             };
-            let level = levels.get_mut(c).and_then(|cache| {
-                *cache.entry(&vnet.subscription).or_insert_with(|| {
-                    model
-                        .managers
-                        .get(&config.manager)
-                        .and_then(|m| hierarchy.scope_level(m, &vnet.subscription))
-                })
-            });
-            let Some(level) = level else { continue };
-            let in_region = deployed.get_mut(c).is_some_and(|cache| {
-                *cache.entry(&vnet.location).or_insert_with(|| {
-                    goal.deployed(&config.manager, &vnet.location, ConfigType::SecurityAdmin)
-                        .contains(&config.id)
-                })
-            });
-            if in_region {
-                signature.push((level, c, i));
+            collections.clear();
+            for group in groups {
+                collections.extend(targets.get(group).into_iter().flatten().copied());
             }
+            collections.sort_unstable();
+            collections.dedup();
+            let mut signature: Vec<(ScopeLevel, usize, usize)> = Vec::new();
+            for &(c, i) in &collections {
+                let Some(config) = configs.get(c) else {
+                    continue;
+                };
+                let level = self.levels.get_mut(c).and_then(|cache| {
+                    *cache.entry(vnet.subscription.clone()).or_insert_with(|| {
+                        model
+                            .managers
+                            .get(&config.manager)
+                            .and_then(|m| hierarchy.scope_level(m, &vnet.subscription))
+                    })
+                });
+                let Some(level) = level else { continue };
+                let in_region = self.deployed.get_mut(c).is_some_and(|cache| {
+                    *cache.entry(vnet.location.clone()).or_insert_with(|| {
+                        goal.deployed(&config.manager, &vnet.location, ConfigType::SecurityAdmin)
+                            .contains(&config.id)
+                    })
+                });
+                if in_region {
+                    signature.push((level, c, i));
+                }
+            }
+            if signature.is_empty() {
+                continue;
+            }
+            signature.sort_unstable();
+            let rules = &mut self.rules;
+            let set = self
+                .shared
+                .entry(signature)
+                .or_insert_with_key(|signature| Arc::new(rule_set(&configs, signature, rules)));
+            self.out.insert(vnet.id.clone(), set.clone());
         }
-        if signature.is_empty() {
-            continue;
-        }
-        signature.sort_unstable();
-        let set = shared
-            .entry(signature)
-            .or_insert_with_key(|signature| Arc::new(rule_set(&configs, signature, &mut rules)));
-        out.insert(vnet.id.clone(), set.clone());
+        true
     }
-    out
+
+    /// The sets made: every VNet's once [`RuleSets::step`] said so.
+    pub fn finish(self) -> BTreeMap<VnetId, Arc<AdminRuleSet>> {
+        self.out
+    }
 }
 
 /// The rules of a list of (scope level, configuration, collection), in evaluation order.

@@ -1458,6 +1458,33 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(config(256, 0x0a11_0006))]
+
+    /// The admin rule sets made a few VNets at a time, as the page makes a large design's between its frames, are
+    /// the sets `rule_sets` makes, shared by the same VNets.
+    #[test]
+    fn rule_sets_made_in_steps_are_the_rule_sets(spec in scenarios::spec(), per_step in 1usize..4) {
+        use crate::security::admin::{RuleSets, rule_sets};
+        let built = spec.build();
+        let analysis = analysis_of(&built.json);
+        let (model, membership, goal) = (&analysis.model, &analysis.membership, &analysis.goal_state);
+        let mut sets = RuleSets::default();
+        let mut steps = 0;
+        while !sets.step(model, membership, goal, per_step) {
+            steps += 1;
+            prop_assert!(steps <= membership.vnet_groups.len(), "{} steps of {} for {} VNets", steps, per_step, membership.vnet_groups.len());
+        }
+        let (stepped, whole) = (sets.finish(), rule_sets(model, membership, goal));
+        prop_assert_eq!(&stepped, &whole);
+        for (a, x) in &stepped {
+            for (b, y) in &stepped {
+                prop_assert_eq!(std::sync::Arc::ptr_eq(x, y), std::sync::Arc::ptr_eq(&whole[a], &whole[b]));
+            }
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(config(128, 0x0a11_0002))]
 
     /// Property 2: each cell of the matrix is the verdict of its row and column endpoints.
