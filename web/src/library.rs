@@ -277,18 +277,23 @@ type KeptPieces = (u32, u64, Vec<Arc<str>>);
 const TEXTS_PER_LOOK: usize = 16;
 
 /// [`autosave`]s `scenario` once the texts of its resources are written, a slice of them at a time in tasks of their
-/// own, the first after the task that asks (which renders the design): a design just loaded has none written
+/// own, the first, for a large design (`edits::STAGED_FROM`), after the task that asks (which renders the design;
+/// a smaller design's in it, so that it is kept at once): a design just loaded has none written
 /// (T2's 41,000 resources took about 700 ms in one task), while after an edit only the resources it wrote in are,
-/// in one task. Slices of an older design stop once `generation` has
-/// moved on (a newer design is being saved).
+/// in one task. Slices of an older design stop once `generation` has moved on (a newer design is being saved).
 pub fn autosave_in_slices(
     scenario: Rc<Scenario>,
     saver: Rc<RefCell<Autosaver>>,
     generation: Rc<Cell<u64>>,
     failed: Callback<String>,
 ) {
-    // In a task of its own: not in the task that renders the design.
     let mine = generation.get();
+    if scenario.size() < crate::edits::STAGED_FROM {
+        // At once: a small design is kept before anything else can happen (a reload, a closed tab).
+        write_slice(scenario, saver, (mine, generation), failed, 0);
+        return;
+    }
+    // In a task of its own: not in the task that renders the design.
     platform::next_task(move || write_slice(scenario, saver, (mine, generation), failed, 0));
 }
 

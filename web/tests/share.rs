@@ -400,6 +400,15 @@ async fn a_design_that_local_storage_cannot_hold_is_kept_in_indexed_db() {
         }
     }
     load_example(&reloaded, "hub-spoke-guardrails").await;
+    // The autosave writes in tasks after the one that shows the design.
+    until("the notice", || {
+        reloaded
+            .query_selector("[data-testid=notice]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     let notice = text_of(&reloaded, "[data-testid=notice]");
     assert!(
         notice.contains("your design could not be kept in this browser"),
