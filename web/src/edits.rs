@@ -27,19 +27,26 @@ use crate::state::{Action, AppState, Changed};
 /// 160 ms for the change and the analysis.
 pub const STAGED_FROM: usize = 50_000;
 
-/// Whether an edit of a large design is being made, told to whoever listens (the header's note "Updating…"),
-/// without rendering the page again.
+/// Whether an edit of a large design is being made, told to whoever listens (the header's note "Updating…") when
+/// it changes, without rendering the page again.
 #[derive(Clone, Default)]
-pub struct Status(Rc<RefCell<Option<Callback<bool>>>>);
+pub struct Status(Rc<RefCell<(bool, Option<Callback<bool>>)>>);
 
 impl Status {
     /// Hears, from now on, whether an edit is being made.
     pub fn listen(&self, listener: Callback<bool>) {
-        *self.0.borrow_mut() = Some(listener);
+        self.0.borrow_mut().1 = Some(listener);
     }
 
+    /// Tells the listener that an edit is (or is no longer) being made, unless it was told so last.
     fn tell(&self, busy: bool) {
-        let listener = self.0.borrow().clone();
+        let listener = {
+            let mut status = self.0.borrow_mut();
+            if std::mem::replace(&mut status.0, busy) == busy {
+                return;
+            }
+            status.1.clone()
+        };
         if let Some(listener) = listener {
             listener.emit(busy);
         }

@@ -253,6 +253,16 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     Ok(())
 }
 
+/// What the import says of `file` whose Latin-1 byte `é` (0xE9) is at `offset`, on `line`: each is in its message.
+fn latin1_named(file: &str, offset: usize, line: usize) -> [String; 4] {
+    [
+        file.to_owned(),
+        format!("offset {offset}"),
+        "0xe9".to_owned(),
+        format!("line {line}"),
+    ]
+}
+
 /// A JSON file in Latin-1 (not UTF-8) chosen in the dialog, opened from the header and dropped: the message names
 /// the file and the offset and line of the first byte that is not UTF-8; the design stays.
 pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Result<(), String> {
@@ -266,12 +276,7 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
         .position(|b| *b == 0xe9)
         .ok_or("the file has its Latin-1 byte")?;
     let file = Scratch::write("latin1.json", bytes)?;
-    let expected = [
-        "latin1.json".to_owned(),
-        format!("offset {offset}"),
-        "0xe9".to_owned(),
-        "line 2".to_owned(),
-    ];
+    let expected = latin1_named("latin1.json", offset, 2);
     let needles: Vec<&str> = expected.iter().map(String::as_str).collect();
 
     choose_in_dialog(session, &file)?;
@@ -308,12 +313,7 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
         *byte = 0xe9;
     }
     let file = Scratch::write("late-latin1.json", &late)?;
-    let expected = [
-        "late-latin1.json".to_owned(),
-        format!("offset {offset}"),
-        "0xe9".to_owned(),
-        "line 1".to_owned(),
-    ];
+    let expected = latin1_named("late-latin1.json", offset, 1);
     let needles: Vec<&str> = expected.iter().map(String::as_str).collect();
     open_at_once(session, &file)?;
     wait_long(session, "[data-testid=import-unreadable]", &needles, 30)?;
