@@ -236,19 +236,57 @@ pub mod template {
     }
 
     /// The first `10.N.0.0/16` that overlaps no virtual network of the design, for a new VNet.
+    ///
+    /// One pass over the design's prefixes (a 10,000-VNet design's new VNet form rendered in 17 ms when each of
+    /// the 256 candidates was compared with every prefix).
+    ///
+    /// ```
+    /// use avnm_core::Scenario;
+    /// use avnm_core::scenario::edit::template::free_vnet_prefix;
+    /// let vnet = |n: u32, prefixes: &str| format!(
+    ///     r#"{{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v{n}",
+    ///     "type": "Microsoft.Network/virtualNetworks", "location": "westus",
+    ///     "properties": {{"addressSpace": {{"addressPrefixes": [{prefixes}]}}}}}}"#);
+    /// let design = |vnets: &[String]| {
+    ///     let text = format!(r#"{{"resources": [{}]}}"#, vnets.join(","));
+    ///     Scenario::parse(&text).unwrap()
+    /// };
+    /// assert_eq!(free_vnet_prefix(design(&[]).model()), "10.0.0.0/16");
+    /// // 10.0/16 and 10.1.4/24 taken, 10.2/15 covers 10.2 and 10.3; an IPv6 prefix and 192.168/16 take none.
+    /// let taken = design(&[
+    ///     vnet(1, r#""10.0.0.0/16", "fd00::/48""#),
+    ///     vnet(2, r#""10.1.4.0/24""#),
+    ///     vnet(3, r#""10.2.0.0/15", "192.168.0.0/16""#),
+    /// ]);
+    /// assert_eq!(free_vnet_prefix(taken.model()), "10.4.0.0/16");
+    /// // A prefix around the whole of 10/8 leaves none: the first is given all the same.
+    /// assert_eq!(free_vnet_prefix(design(&[vnet(1, r#""8.0.0.0/6""#)]).model()), "10.0.0.0/16");
+    /// ```
     pub fn free_vnet_prefix(model: &crate::model::Model) -> String {
-        (0u8..=255)
-            .map(|n| format!("10.{n}.0.0/16"))
-            .find(|candidate| {
-                candidate.parse::<ipnet::IpNet>().is_ok_and(|net| {
-                    !model
-                        .vnets
-                        .values()
-                        .flat_map(|v| &v.address_space)
-                        .any(|p| p.contains(&net) || net.contains(p))
-                })
-            })
-            .unwrap_or_else(|| "10.0.0.0/16".to_owned())
+        let ten = ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 8).ok();
+        // The /16s of 10/8 that a prefix overlaps, by their second byte.
+        let mut taken = [false; 256];
+        for prefix in model.vnets.values().flat_map(|v| &v.address_space) {
+            let (ipnet::IpNet::V4(prefix), Some(ten)) = (prefix, ten) else {
+                continue;
+            };
+            let seconds = if prefix.contains(&ten) {
+                0..=255
+            } else if ten.contains(prefix) {
+                let ([_, first, ..], [_, last, ..]) =
+                    (prefix.network().octets(), prefix.broadcast().octets());
+                first..=last
+            } else {
+                continue;
+            };
+            for second in seconds {
+                if let Some(taken) = taken.get_mut(usize::from(second)) {
+                    *taken = true;
+                }
+            }
+        }
+        let free = taken.iter().position(|taken| !taken).unwrap_or(0);
+        format!("10.{free}.0.0/16")
     }
 
     /// The first /24 of a prefix (or the prefix itself when it is smaller), for a new VNet's first subnet.

@@ -27,7 +27,7 @@ type Check = fn(&Reads<'_>, &mut Vec<Diagnostic>);
 /// A check reads as few kinds of items as it can: an edit runs again only the checks that read a kind it wrote
 /// (the references, priorities and settings are each a check per kind of item they start from, in the order of
 /// their diagnostics).
-const CHECKS: [Check; 19] = [
+const CHECKS: [Check; 22] = [
     group_references,
     member_references,
     connectivity_references,
@@ -45,7 +45,10 @@ const CHECKS: [Check; 19] = [
     addresses,
     unused,
     policy_parameters,
-    names,
+    vnet_names,
+    nic_names,
+    nsg_names,
+    tag_names,
     management_group_cycles,
 ];
 
@@ -742,6 +745,18 @@ fn shown(name: &str) -> String {
 /// (a-z, A-Z), digits, `_`, `.` and `-`, starting with a letter or a digit, ending with a letter, a digit or
 /// `_` ("Naming rules and restrictions for Azure resources", Microsoft.Network section).
 fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
+    // Nearly every name is plain ASCII and fine: said from its bytes without counting characters.
+    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let bytes = name.as_bytes();
+    if (min..=max).contains(&bytes.len())
+        && bytes.iter().all(allowed)
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        return None;
+    }
     let length = name.chars().count();
     if length < min || length > max {
         let unit = if length == 1 {
@@ -778,35 +793,49 @@ fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
 /// `networkSecurityGroups / securityRules` 1-80; all of alphanumerics, underscores, periods and hyphens,
 /// starting with an alphanumeric and ending with an alphanumeric or an underscore.
 /// Microsoft.Resources `tagNames` 1-512 without `<>%&\?/`, and `tagNames / tagValues` up to 256 characters.
-fn names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
-    // The path is written only for a name that has a problem: a design has hundreds of thousands of names.
-    let mut check = |what: &str, name: &str, at: &Path, min: usize, max: usize| {
-        if let Some(problem) = name_problem(name, min, max) {
-            out.push(Diagnostic::error(
-                Code::InvalidName,
-                at.key("name"),
-                format!("the {what} name `{}` {problem}", shown(name)),
-            ));
-        }
-    };
+///
+/// A check per kind of item the names are read from (virtual networks with their subnets and peerings, network
+/// interfaces, network security groups with their rules, the virtual networks' tags), in this order: an edit runs
+/// again only the checks of the kinds it wrote, and a page runs each in a task of its own step (T2's 200,000 rules
+/// made one check of 45 ms in the browser).
+fn vnet_names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for vnet in model.vnets().values() {
-        check("virtual network", &vnet.name, &vnet.path, 2, 64);
+        check_name(out, "virtual network", &vnet.name, &vnet.path, 2, 64);
         for subnet in &vnet.subnets {
-            check("subnet", &subnet.name, &subnet.path, 1, 80);
+            check_name(out, "subnet", &subnet.name, &subnet.path, 1, 80);
         }
         for peering in &vnet.peerings {
-            check("peering", peering.id.name(), &peering.path, 1, 80);
+            check_name(out, "peering", peering.id.name(), &peering.path, 1, 80);
         }
     }
+}
+
+/// The names of network interfaces ([`vnet_names`]).
+fn nic_names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for nic in model.nics().values() {
-        check("network interface", nic.id.name(), &nic.path, 1, 80);
+        check_name(out, "network interface", nic.id.name(), &nic.path, 1, 80);
     }
+}
+
+/// The names of network security groups and their rules ([`vnet_names`]).
+fn nsg_names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for nsg in model.nsgs().values() {
-        check("network security group", nsg.id.name(), &nsg.path, 1, 80);
+        check_name(
+            out,
+            "network security group",
+            nsg.id.name(),
+            &nsg.path,
+            1,
+            80,
+        );
         for rule in nsg.rules.iter().filter(|r| !r.path.is_root()) {
-            check("security rule", &rule.name, &rule.path, 1, 80);
+            check_name(out, "security rule", &rule.name, &rule.path, 1, 80);
         }
     }
+}
+
+/// The names and values of the virtual networks' tags ([`vnet_names`]).
+fn tag_names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for vnet in model.vnets().values() {
         for (name, value) in vnet.tags.iter() {
             let length = name.chars().count();
@@ -831,6 +860,25 @@ fn names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+    }
+}
+
+/// An error at `at`'s name when `name` breaks Azure's rules for a `what` ([`name_problem`]). The path is written
+/// only for a name that has a problem: a design has hundreds of thousands of names.
+fn check_name(
+    out: &mut Vec<Diagnostic>,
+    what: &str,
+    name: &str,
+    at: &Path,
+    min: usize,
+    max: usize,
+) {
+    if let Some(problem) = name_problem(name, min, max) {
+        out.push(Diagnostic::error(
+            Code::InvalidName,
+            at.key("name"),
+            format!("the {what} name `{}` {problem}", shown(name)),
+        ));
     }
 }
 
@@ -869,5 +917,56 @@ fn management_group_cycles(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_problem;
+
+    /// Azure's rules for a subnet's or a rule's name (1 to 80 of letters, digits, `_`, `.`, `-`; starting with a
+    /// letter or a digit, ending with one or `_`), at their edges, ASCII or not.
+    #[test]
+    fn names_azure_refuses_are_told_and_the_others_pass() {
+        let long = "a".repeat(80);
+        for fine in ["a", "9", "a_", "web-01.prod_", long.as_str()] {
+            assert_eq!(name_problem(fine, 1, 80), None, "{fine}");
+        }
+        let cases = [
+            ("", "is 0 characters long; Azure accepts 1 to 80"),
+            ("-web", "must start with a letter or a digit"),
+            ("_web", "must start with a letter or a digit"),
+            ("web.", "must end with a letter, a digit or `_`"),
+            (
+                "web 01",
+                "contains ` `; Azure accepts letters, digits, `_`, `.` and `-`",
+            ),
+            (
+                "café",
+                "contains `é`; Azure accepts letters, digits, `_`, `.` and `-`",
+            ),
+        ];
+        for (name, problem) in cases {
+            assert_eq!(
+                name_problem(name, 1, 80).as_deref(),
+                Some(problem),
+                "{name}"
+            );
+        }
+        let too_long = "a".repeat(81);
+        assert_eq!(
+            name_problem(&too_long, 1, 80).as_deref(),
+            Some("is 81 characters long; Azure accepts 1 to 80")
+        );
+        // Characters, not bytes: 80 `é` are 160 bytes and 80 characters, told for what they are, not their length.
+        let accented = "é".repeat(80);
+        assert_eq!(
+            name_problem(&accented, 1, 80).as_deref(),
+            Some("contains `é`; Azure accepts letters, digits, `_`, `.` and `-`")
+        );
+        assert_eq!(
+            name_problem("v", 2, 64).as_deref(),
+            Some("is 1 character long; Azure accepts 2 to 64")
+        );
     }
 }
