@@ -31,27 +31,31 @@ pub fn AddView() -> Html {
     let address = use_state(String::new);
     let subnet = use_state(String::new);
     let error = use_state(|| None::<String>);
-    // Once per design, not at every render (the editor renders with every change of the page's state, and on a
-    // 10,000-VNet design this lists every subnet and looks for a free prefix among every VNet's).
-    let made = use_memo(
-        ctx.as_ref().map(|c| Same(c.state.scenario.clone())),
-        |design| {
-            let Some(design) = design else {
-                return (Vec::new(), String::new());
-            };
-            let model = design.0.model();
-            let subnets: Vec<(String, String)> = model
-                .vnets
-                .values()
-                .flat_map(|v| {
-                    v.subnets
-                        .iter()
-                        .map(move |s| (s.id.to_string(), format!("{} / {}", v.name, s.name)))
-                })
-                .collect();
-            (subnets, template::free_vnet_prefix(model))
-        },
-    );
+    // Once per design, not at every render (the editor renders with every change of the page's state); the
+    // subnets a new NIC can go in only while a NIC is being added (a 10,000-VNet design has 30,000).
+    let design = ctx.as_ref().map(|c| Same(c.state.scenario.clone()));
+    let suggested_prefix = use_memo(design.clone(), |design| {
+        design
+            .as_ref()
+            .map(|d| template::free_vnet_prefix(d.0.model()))
+            .unwrap_or_default()
+    });
+    let subnets = use_memo((design, *kind == Kind::Nic), |(design, nic)| {
+        let (Some(design), true) = (design, nic) else {
+            return Vec::new();
+        };
+        design
+            .0
+            .model()
+            .vnets
+            .values()
+            .flat_map(|v| {
+                v.subnets
+                    .iter()
+                    .map(move |s| (s.id.to_string(), format!("{} / {}", v.name, s.name)))
+            })
+            .collect::<Vec<(String, String)>>()
+    });
     let Some(ctx) = ctx else { return html! {} };
     let model = ctx.state.scenario.model().clone();
 
@@ -66,7 +70,7 @@ pub fn AddView() -> Html {
         |v| v.resource_group.name().to_owned(),
     );
     let region = first.map_or_else(|| "westeurope".to_owned(), |v| v.location.to_string());
-    let suggested_prefix = made.1.clone();
+    let suggested_prefix = (*suggested_prefix).clone();
 
     let text = |state: &UseStateHandle<String>| {
         let state = state.clone();
@@ -98,7 +102,7 @@ pub fn AddView() -> Html {
             error.clone(),
         );
         let dispatch = ctx.dispatch;
-        let made = made.clone();
+        let subnets = subnets.clone();
         let suggested_prefix = suggested_prefix.clone();
         let (subscription, resource_group, location) =
             (subscription.clone(), resource_group.clone(), region.clone());
@@ -146,7 +150,7 @@ pub fn AddView() -> Html {
                 },
                 Kind::Nic => {
                     let subnet_id = if subnet.is_empty() {
-                        made.0.first().map(|s| s.0.clone()).unwrap_or_default()
+                        subnets.first().map(|s| s.0.clone()).unwrap_or_default()
                     } else {
                         (*subnet).clone()
                     };
@@ -199,7 +203,7 @@ pub fn AddView() -> Html {
                 if *kind == Kind::Nic {
                     <label class="field"><span class="label">{ "Subnet" }</span>
                         <select onchange={on_subnet} data-testid="add-subnet">
-                            { for made.0.iter().map(|(id, label)| html! { <option value={id.clone()} selected={*subnet == *id}>{ label.clone() }</option> }) }
+                            { for subnets.iter().map(|(id, label)| html! { <option value={id.clone()} selected={*subnet == *id}>{ label.clone() }</option> }) }
                         </select></label>
                     <label class="field"><span class="label">{ "Private IP" }</span>
                         <input value={(*address).clone()} oninput={text(&address)} placeholder="10.0.0.4" data-testid="add-address" /></label>
