@@ -240,16 +240,25 @@ fn looks_like_id(s: &str) -> bool {
 /// ```
 pub(crate) fn normalise_id(id: &str) -> String {
     let trimmed = id.trim();
-    let lower = trimmed.to_ascii_lowercase();
+    let starts = |prefix: &str| {
+        trimmed
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
     if !trimmed.starts_with('/')
-        && !lower.starts_with("subscriptions/")
-        && !lower.starts_with("subscription/")
-        && !lower.starts_with("providers/")
+        && !starts("subscriptions/")
+        && !starts("subscription/")
+        && !starts("providers/")
     {
         return trimmed.to_owned();
     }
-    let segments: Vec<&str> = id.trim().split('/').filter(|s| !s.is_empty()).collect();
-    let mut out: Vec<String> = Vec::with_capacity(segments.len());
+    // Written into one string: every id of a document is read here (T2 has hundreds of thousands).
+    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out = String::with_capacity(trimmed.len() + 1);
+    let mut push = |segment: &str| {
+        out.push('/');
+        out.push_str(segment);
+    };
     let mut i = 0;
     while let Some(segment) = segments.get(i) {
         let name = segments.get(i + 1);
@@ -258,7 +267,7 @@ pub(crate) fn normalise_id(id: &str) -> String {
             && (segment.eq_ignore_ascii_case("subscriptions")
                 || segment.eq_ignore_ascii_case("subscription"))
         {
-            out.push("subscriptions".to_owned());
+            push("subscriptions");
         } else if i == 2
             && (segment.eq_ignore_ascii_case("resourceGroups")
                 || segment.eq_ignore_ascii_case("resourceGroup"))
@@ -266,11 +275,11 @@ pub(crate) fn normalise_id(id: &str) -> String {
                 .first()
                 .is_some_and(|s| s.eq_ignore_ascii_case("subscriptions"))
         {
-            out.push("resourceGroups".to_owned());
+            push("resourceGroups");
         } else if segment.eq_ignore_ascii_case("providers") {
-            out.push("providers".to_owned());
+            push("providers");
             if let Some(namespace) = name {
-                out.push(canonical_segment(namespace).to_owned());
+                push(canonical_segment(namespace));
             }
             i += 2;
             // Type and name pairs until the next `providers` (an extension resource).
@@ -278,24 +287,27 @@ pub(crate) fn normalise_id(id: &str) -> String {
                 if t.eq_ignore_ascii_case("providers") {
                     break;
                 }
-                out.push(canonical_segment(t).to_owned());
+                push(canonical_segment(t));
                 if let Some(n) = segments.get(i + 1) {
-                    out.push((*n).to_owned());
+                    push(n);
                 }
                 i += 2;
             }
             continue;
         } else {
-            out.push((*segment).to_owned());
+            push(segment);
             i += 1;
             continue;
         }
         if let Some(n) = name {
-            out.push((*n).to_owned());
+            push(n);
         }
         i += 2;
     }
-    format!("/{}", out.join("/"))
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// A type as ARM spells it (`microsoft.network/virtualnetworks` is `Microsoft.Network/virtualNetworks`).
@@ -347,6 +359,85 @@ mod tests {
         ];
         for (written, expected) in cases {
             assert_eq!(normalise_id(written), expected);
+        }
+    }
+
+    /// The reading of ids before they were written into one string, for the property below.
+    fn normalise_id_as_before(id: &str) -> String {
+        let trimmed = id.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        if !trimmed.starts_with('/')
+            && !lower.starts_with("subscriptions/")
+            && !lower.starts_with("subscription/")
+            && !lower.starts_with("providers/")
+        {
+            return trimmed.to_owned();
+        }
+        let segments: Vec<&str> = id.trim().split('/').filter(|s| !s.is_empty()).collect();
+        let mut out: Vec<String> = Vec::with_capacity(segments.len());
+        let mut i = 0;
+        while let Some(segment) = segments.get(i) {
+            let name = segments.get(i + 1);
+            // `subscription/...` (singular) is a typo some published examples have.
+            if i == 0
+                && (segment.eq_ignore_ascii_case("subscriptions")
+                    || segment.eq_ignore_ascii_case("subscription"))
+            {
+                out.push("subscriptions".to_owned());
+            } else if i == 2
+                && (segment.eq_ignore_ascii_case("resourceGroups")
+                    || segment.eq_ignore_ascii_case("resourceGroup"))
+                && segments
+                    .first()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("subscriptions"))
+            {
+                out.push("resourceGroups".to_owned());
+            } else if segment.eq_ignore_ascii_case("providers") {
+                out.push("providers".to_owned());
+                if let Some(namespace) = name {
+                    out.push(canonical_segment(namespace).to_owned());
+                }
+                i += 2;
+                // Type and name pairs until the next `providers` (an extension resource).
+                while let Some(t) = segments.get(i) {
+                    if t.eq_ignore_ascii_case("providers") {
+                        break;
+                    }
+                    out.push(canonical_segment(t).to_owned());
+                    if let Some(n) = segments.get(i + 1) {
+                        out.push((*n).to_owned());
+                    }
+                    i += 2;
+                }
+                continue;
+            } else {
+                out.push((*segment).to_owned());
+                i += 1;
+                continue;
+            }
+            if let Some(n) = name {
+                out.push((*n).to_owned());
+            }
+            i += 2;
+        }
+        format!("/{}", out.join("/"))
+    }
+
+    proptest::proptest! {
+        /// Ids of every shape (keywords in any case, singular typos, empty segments, spaces, other characters)
+        /// read as they were before the reading was written into one string.
+        #[test]
+        fn ids_read_as_before(
+            lead in proptest::sample::select(vec!["", "/", " /", "//"]),
+            segments in proptest::collection::vec(proptest::sample::select(vec![
+                "subscriptions", "SUBSCRIPTIONS", "subscription", "s", "resourceGroups", "resourcegroups",
+                "resourceGroup", "rg", "providers", "PROVIDERS", "microsoft.network", "Microsoft.Management",
+                "virtualnetworks", "subnets", "managementGroups", "", "é", "x y", " ",
+            ]), 0..10),
+            trail in proptest::sample::select(vec!["", "/", " "]),
+        ) {
+            let id = format!("{lead}{}{trail}", segments.join("/"));
+            proptest::prop_assert_eq!(normalise_id(&id), normalise_id_as_before(&id), "{:?}", id);
         }
     }
 
