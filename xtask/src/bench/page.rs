@@ -159,6 +159,9 @@ pub enum Outcome {
     Done {
         /// The durations of the main-thread tasks of 50 ms or more, ms.
         tasks: Vec<f64>,
+        /// When what the action waits for (the import's "Loaded", the edited value, the panel) was first on the
+        /// page, ms after the action started.
+        shown_ms: Option<f64>,
         /// When the page last changed, ms after the action started.
         settled_ms: f64,
         /// Whether the browser gives `longtask` entries at all (without them, `tasks` is empty for want of them).
@@ -533,6 +536,7 @@ fn read_report(report: &Value, timeout: Duration, longtask: bool) -> Outcome {
     spent.sort_by(|a, b| b.1.total_cmp(&a.1));
     Outcome::Done {
         tasks,
+        shown_ms: report.get("done").and_then(Value::as_f64),
         settled_ms: report.get("settled").and_then(Value::as_f64).unwrap_or(0.0),
         longtask,
         spent,
@@ -621,22 +625,24 @@ impl Report {
         let _ = writeln!(
             out,
             "Playground page (served release bundle, headless Chromium; longest main-thread task from `longtask` \
-             entries, which only tasks of 50 ms or more make; settled: the end of the last DOM change or long task)"
+             entries, which only tasks of 50 ms or more make; on screen: when what the action waits for was first on \
+             the page; settled: the end of the last DOM change or long task)"
         );
         let _ = writeln!(
             out,
-            "| tier | {:<48} | {:>16} | {:>13} | {:>16} |",
-            "action", "longest task ms", "tasks ≥ 50 ms", "settled after ms"
+            "| tier | {:<48} | {:>16} | {:>13} | {:>16} | {:>16} |",
+            "action", "longest task ms", "tasks ≥ 50 ms", "on screen after ms", "settled after ms"
         );
         let _ = writeln!(
             out,
-            "|------|{:-<50}|{:->18}|{:->15}|{:->18}|",
-            "", "", "", ""
+            "|------|{:-<50}|{:->18}|{:->15}|{:->18}|{:->18}|",
+            "", "", "", "", ""
         );
         for m in &self.measures {
-            let (longest, count, settled) = match &m.outcome {
+            let (longest, count, shown, settled) = match &m.outcome {
                 Outcome::Done {
                     tasks,
+                    shown_ms,
                     settled_ms,
                     longtask,
                     ..
@@ -647,19 +653,31 @@ impl Report {
                         None => "n/a".to_owned(),
                     },
                     tasks.len().to_string(),
+                    shown_ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.0}")),
                     format!("{settled_ms:.0}"),
                 ),
                 Outcome::TimedOut(s) => (
                     format!("did not finish in {s} s"),
                     String::new(),
                     String::new(),
+                    String::new(),
                 ),
-                Outcome::Failed(why) => (format!("failed: {why}"), String::new(), String::new()),
-                Outcome::NotRun(why) => (format!("not run: {why}"), String::new(), String::new()),
+                Outcome::Failed(why) => (
+                    format!("failed: {why}"),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
+                Outcome::NotRun(why) => (
+                    format!("not run: {why}"),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
             };
             let _ = writeln!(
                 out,
-                "| {:<4} | {:<48} | {longest:>16} | {count:>13} | {settled:>16} |",
+                "| {:<4} | {:<48} | {longest:>16} | {count:>13} | {shown:>18} | {settled:>16} |",
                 m.tier, m.action
             );
         }
@@ -754,6 +772,7 @@ mod tests {
                     action: "open Membership".into(),
                     outcome: Outcome::Done {
                         tasks: vec![120.4, 75.0],
+                        shown_ms: Some(95.6),
                         settled_ms: 300.2,
                         longtask: true,
                         spent: vec![("analyse".into(), 80.4), ("autosave: write".into(), 20.0)],
@@ -764,6 +783,7 @@ mod tests {
                     action: "open Topology".into(),
                     outcome: Outcome::Done {
                         tasks: vec![],
+                        shown_ms: None,
                         settled_ms: 20.0,
                         longtask: true,
                         spent: vec![],
@@ -784,12 +804,16 @@ mod tests {
         let text = report.text();
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines[3].contains("|              120 |             2 |              300 |"),
+            lines[3].contains(
+                "|              120 |             2 |                 96 |              300 |"
+            ),
             "{}",
             lines[3]
         );
         assert!(
-            lines[4].contains("|             < 50 |             0 |               20 |"),
+            lines[4].contains(
+                "|             < 50 |             0 |                  - |               20 |"
+            ),
             "{}",
             lines[4]
         );
@@ -819,6 +843,7 @@ mod tests {
             read_report(&report, timeout, true),
             Outcome::Done {
                 tasks: vec![51.0, 230.5],
+                shown_ms: Some(12.0),
                 settled_ms: 250.0,
                 longtask: true,
                 spent: vec![("analyse".into(), 120.0), ("load: parse".into(), 40.5)],
