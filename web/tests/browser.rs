@@ -228,6 +228,86 @@ async fn a_long_import_report_lists_what_to_look_at_first() {
     settle().await;
 }
 
+/// A NIC whose NSG has 60 inbound and 60 outbound rules: the Rules panel lists the inbound ones at once and the
+/// outbound ones in the next task (the line in their place until then), both directions in full, each with
+/// Azure's three default rules of its direction (63).
+#[wasm_bindgen_test]
+async fn a_nic_with_many_rules_lists_both_directions() {
+    forget_saved_design();
+    let root = mount_app();
+    started(&root).await;
+    click(&root, "[data-testid=import-open]");
+    settle().await;
+    let rg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+    let rule = |k: usize, direction: &str| {
+        format!(
+            r#"{{"name": "{direction}-{k:03}", "properties": {{"priority": {}, "direction": "{direction}",
+                "access": "Deny", "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+                "destinationAddressPrefix": "*", "destinationPortRange": "{}"}}}}"#,
+            1000 + k,
+            2000 + k
+        )
+    };
+    let rules: Vec<String> = (0..60)
+        .map(|k| rule(k, "Inbound"))
+        .chain((0..60).map(|k| rule(k, "Outbound")))
+        .collect();
+    let design = format!(
+        r#"{{"resources": [
+        {{"id": "{rg}/virtualNetworks/vnet-a", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+          "properties": {{"addressSpace": {{"addressPrefixes": ["10.0.0.0/16"]}},
+            "subnets": [{{"name": "web", "properties": {{"addressPrefix": "10.0.0.0/24"}}}}]}}}},
+        {{"id": "{rg}/networkSecurityGroups/nsg-web", "type": "Microsoft.Network/networkSecurityGroups",
+          "location": "westeurope", "properties": {{"securityRules": [{}]}}}},
+        {{"id": "{rg}/networkInterfaces/nic-web", "type": "Microsoft.Network/networkInterfaces", "location": "westeurope",
+          "properties": {{"networkSecurityGroup": {{"id": "{rg}/networkSecurityGroups/nsg-web"}},
+            "ipConfigurations": [{{"name": "ip", "properties": {{"privateIPAddress": "10.0.0.4",
+              "subnet": {{"id": "{rg}/virtualNetworks/vnet-a/subnets/web"}}}}}}]}}}}]}}"#,
+        rules.join(", ")
+    );
+    type_text(&root, "[data-testid=import-text]", &design);
+    settle().await;
+    click(&root, "[data-testid=import-add]");
+    settle().await;
+    click(&root, "[data-testid=import-load]");
+    settle().await;
+    click(&root, "[data-testid=import-dialog-close]");
+    settle().await;
+    click(&root, "[data-testid=tab-rules]");
+    settle().await;
+    let stages = || {
+        root.query_selector_all(".rules-panel .rule-stage h4")
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.get(i)?.text_content())
+                    .collect::<Vec<String>>()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        stages()
+            .first()
+            .is_some_and(|h| h.contains("nsg-web") && h.contains("63 rules")),
+        "the inbound rules at once: {:?}",
+        stages()
+    );
+    support::until("the outbound rules", || stages().len() == 2).await;
+    assert!(
+        stages()
+            .get(1)
+            .is_some_and(|h| h.contains("nsg-web") && h.contains("63 rules")),
+        "both directions: {:?}",
+        stages()
+    );
+    assert!(
+        root.query_selector("[data-testid=rules-later]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "the line in their place is gone"
+    );
+}
+
 /// Chooses an option of a select as a user does: its value, then a `change` event.
 #[track_caller]
 fn choose(root: &Element, selector: &str, value: &str) {
