@@ -332,9 +332,13 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// then 1,060,325 bytes (1,035.5 KiB) with a large design's edits made in tasks of their own, their actions queued
 /// in order (the budget was 1,060,000 bytes until then); then 1,064,866 bytes (1,039.9 KiB) with what the views
 /// make made ahead, a long import report as a list that renders the rows in view, and the header's "Updating…"
-/// (T2's load and edits without a task of 70 ms or more; the budget was 1,064,000 bytes until then).
+/// (T2's load and edits without a task of 70 ms or more; the budget was 1,064,000 bytes until then); then 1,072,706
+/// bytes (1,047.6 KiB) with the page's next tasks posted as messages to itself and queued (a `MessageChannel`,
+/// not zero timeouts), the import's links and report in a task of their own and the Rules panel's outbound rules
+/// a task after its inbound ones (T2's import and every panel without a task of 50 ms in the bench's run; the
+/// budget was 1,068,000 bytes until then).
 /// The gap and what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_068_000;
+pub const FIRST_PAGE_BUDGET: u64 = 1_075_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";
