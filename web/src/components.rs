@@ -1,6 +1,7 @@
 //! The widgets the editors and panels share: validated fields, a field that commits when left, selects and
 //! checkboxes, a tag table, the editor kit (typed-change callbacks, headings, drafts), diagnostics lists, rich
-//! text, lesson Markdown, why a VNet is not in a network group, and a list that renders only the rows in view; and
+//! text, lesson Markdown, why a VNet is not in a network group, a choice among thousands of items, and a list that
+//! renders only the rows in view; and
 //! [`Same`], the key of a memo that is computed again only when the design or its analysis is replaced, and [`kept`],
 //! a value made once per analysis and kept after the panel that asked for it closes.
 
@@ -11,10 +12,12 @@ use std::rc::{Rc, Weak};
 
 pub mod commit_field;
 pub mod condition;
+pub mod details;
 pub mod diagnostic_list;
 pub mod editor;
 pub mod field;
 pub mod markdown;
+pub mod picker;
 pub mod rich;
 pub mod tag_table;
 pub mod virtual_list;
@@ -23,8 +26,32 @@ pub mod why_not;
 pub use commit_field::CommitField;
 pub use diagnostic_list::render_diagnostics;
 pub use field::{Check, CheckField, Field, SelectField, maybe, options};
+pub use picker::Picker;
 pub use rich::rich;
 pub use tag_table::TagTable;
+
+/// At most this many items of a long list in an editor are rendered until the user asks for all of them
+/// ([`show_all`]): a rule collection of a 10,000-VNet design applies to 450 groups, and a condition selects
+/// hundreds of VNets, each with why it is or is not added.
+pub const LIST_LIMIT: usize = 50;
+
+/// How many of `total` items to render, and the button that renders them all (nothing when they all are), which
+/// sets `all`.
+pub fn show_all(total: usize, all: &yew::UseStateHandle<bool>, testid: &str) -> (usize, yew::Html) {
+    use yew::prelude::*;
+    if **all || total <= LIST_LIMIT {
+        return (total, Html::default());
+    }
+    let onclick = {
+        let all = all.clone();
+        Callback::from(move |_: MouseEvent| all.set(true))
+    };
+    let button = html! {
+        <p class="hint">{ format!("The first {LIST_LIMIT} of {total}. ") }
+            <button class="small" {onclick} data-testid={testid.to_owned()}>{ format!("Show all {total}") }</button></p>
+    };
+    (LIST_LIMIT, button)
+}
 
 /// A count with the right form of its noun: `1 member`, `2 members`, `0 members`.
 ///

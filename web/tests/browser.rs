@@ -308,6 +308,104 @@ async fn a_nic_with_many_rules_lists_both_directions() {
     );
 }
 
+/// The guardrails example with 60 more VNets tagged `env: prod` in its subscription, which `ng-production`'s policy
+/// adds: the group's editor lists the first 50 members and the first 50 VNets its condition selects, each with a
+/// button that shows them all, and offers 50 VNets to add as static members, narrowed by a filter.
+#[wasm_bindgen_test]
+async fn a_large_groups_editor_lists_the_first_items_and_finds_the_others() {
+    forget_saved_design();
+    let root = mount_app();
+    started(&root).await;
+    let example = include_str!("../../static/examples/hub-spoke-guardrails.json");
+    let sub = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg-spokes/providers/Microsoft.Network";
+    let extra: Vec<String> = (0..60)
+        .map(|k| {
+            format!(
+                r#"{{"id": "{sub}/virtualNetworks/vnet-extra-{k:02}", "type": "Microsoft.Network/virtualNetworks",
+                    "location": "westeurope", "tags": {{"env": "prod"}},
+                    "properties": {{"addressSpace": {{"addressPrefixes": ["10.{}.0.0/16"]}}}}}}"#,
+                150 + k
+            )
+        })
+        .collect();
+    let design = example.replacen(
+        "\"resources\": [",
+        &format!("\"resources\": [{},", extra.join(", ")),
+        1,
+    );
+    // The example's VNets tagged `env: prod` are members too.
+    let members = 60 + example.matches("\"env\": \"prod\"").count();
+    click(&root, "[data-testid=import-open]");
+    settle().await;
+    type_text(&root, "[data-testid=import-text]", &design);
+    settle().await;
+    click(&root, "[data-testid=import-add]");
+    settle().await;
+    click(&root, "[data-testid=import-load]");
+    settle().await;
+    click(&root, "[data-testid=import-dialog-close]");
+    settle().await;
+    click(&root, "[data-testid=nav-ng-production]");
+    settle().await;
+    let count = |selector: &str| {
+        root.query_selector_all(selector)
+            .map(|list| list.length() as usize)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        count("[data-testid=members] > li"),
+        50,
+        "the first 50 members"
+    );
+    click(&root, "[data-testid=members-all]");
+    settle().await;
+    assert_eq!(
+        count("[data-testid=members] > li"),
+        members,
+        "all the members"
+    );
+    assert_eq!(
+        count("[data-testid=cond-0-preview] > li"),
+        50,
+        "the first 50 selected"
+    );
+    click(&root, "[data-testid=cond-0-preview-all]");
+    settle().await;
+    assert_eq!(
+        count("[data-testid=cond-0-preview] > li"),
+        members,
+        "all the selected"
+    );
+
+    assert_eq!(
+        count("[data-testid=static-add] option"),
+        51,
+        "the empty choice and 50 VNets"
+    );
+    let filter = support::find(&root, "[data-testid=static-add-filter]");
+    filter
+        .dyn_ref::<web_sys::HtmlInputElement>()
+        .expect("an input")
+        .set_value("EXTRA-59");
+    fire(&filter, "input");
+    settle().await;
+    assert_eq!(
+        count("[data-testid=static-add] option"),
+        2,
+        "the empty choice and vnet-extra-59"
+    );
+    choose(
+        &root,
+        "[data-testid=static-add]",
+        &format!("{sub}/virtualNetworks/vnet-extra-59"),
+    );
+    settle().await;
+    assert_eq!(
+        text_of(&root, "[data-testid=static-0-name]"),
+        "vnet-extra-59"
+    );
+}
+
 /// Chooses an option of a select as a user does: its value, then a `change` event.
 #[track_caller]
 fn choose(root: &Element, selector: &str, value: &str) {

@@ -268,9 +268,34 @@ pub fn why_not(
     vnet: &VnetId,
     group: &NetworkGroupId,
 ) -> Option<NonMembership> {
-    let vnet = model.vnets.get(vnet)?;
-    let group = model.groups.get(group)?;
-    explain(model, &Hierarchy::new(model), membership, vnet, group)
+    WhyNot::new(model, membership).why_not(vnet, group)
+}
+
+/// [`why_not`] for many VNets of one analysis, reading the design's management group hierarchy once (a condition's
+/// preview of 40 VNets of a 10,000-VNet design read it 40 times, a third of the preview's time).
+#[derive(Debug)]
+pub struct WhyNot<'a> {
+    model: &'a Model,
+    membership: &'a Membership,
+    hierarchy: Hierarchy,
+}
+
+impl<'a> WhyNot<'a> {
+    /// The explainer of an analysis' model and membership.
+    pub fn new(model: &'a Model, membership: &'a Membership) -> Self {
+        WhyNot {
+            model,
+            membership,
+            hierarchy: Hierarchy::new(model),
+        }
+    }
+
+    /// What [`why_not`] says of `vnet` and `group`.
+    pub fn why_not(&self, vnet: &VnetId, group: &NetworkGroupId) -> Option<NonMembership> {
+        let vnet = self.model.vnets.get(vnet)?;
+        let group = self.model.groups.get(group)?;
+        explain(self.model, &self.hierarchy, self.membership, vnet, group)
+    }
 }
 
 /// The groups a VNet is not a member of, among the groups of the managers that have it in scope, each with

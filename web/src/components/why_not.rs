@@ -5,12 +5,13 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
+use avnm_core::membership::why_not::{NonMembership, Reason, WhyNot, why_not};
 use avnm_core::model::{NetworkGroupId, VnetId};
 use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::condition::render_condition;
+use crate::components::details::LazyDetails;
 use crate::components::rich;
 use crate::components::virtual_list::VirtualList;
 
@@ -41,10 +42,10 @@ pub fn render_reasons(why: &NonMembership) -> Html {
                 <li class={classes!(matches!(reason, Reason::OutOfScope { .. }).then_some("warning"))}>
                     { rich(&reason.to_string()) }
                     if let Reason::ConditionFalse { condition, .. } = reason {
-                        <details>
-                            <summary>{ "the whole condition" }</summary>
-                            <ul class="conditions">{ render_condition(condition) }</ul>
-                        </details>
+                        <LazyDetails summary={html! { "the whole condition" }} body={{
+                            let condition = condition.clone();
+                            Callback::from(move |()| html! { <ul class="conditions">{ render_condition(&condition) }</ul> })
+                        }} />
                     }
                 </li>
             }) }
@@ -83,10 +84,12 @@ pub fn WhyNotList(props: &WhyNotListProps) -> Html {
                 .collect(),
         );
         if outside_ids.len() <= WHOLE_LIMIT {
+            let explainer = WhyNot::new(model, &ctx.analysis.membership);
             let rows: Vec<(VnetId, NonMembership)> = outside_ids
                 .iter()
                 .filter_map(|vnet| {
-                    why_not(model, &ctx.analysis.membership, vnet, &props.group)
+                    explainer
+                        .why_not(vnet, &props.group)
                         .map(|why| (vnet.clone(), why))
                 })
                 .collect();

@@ -13,7 +13,7 @@ use crate::components::editor::{
     choose, diagnostics_under, flag, link, on_click, render_delete, render_deployed,
     render_diagnostics, render_missing, render_vnm_head,
 };
-use crate::components::{CheckField, SelectField, maybe, options};
+use crate::components::{CheckField, Picker, SelectField, maybe, options};
 use crate::state::{Action, Selection};
 
 /// Properties of [`ConnectivityEditor`].
@@ -85,7 +85,7 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
         html! {
             <tr key={item.path.to_string()} data-testid={format!("applies-{i}")}>
                 <td>
-                    <SelectField label="Network group" value={item.group.to_string()} options={choices} on_change={choose_group} testid={format!("applies-{i}-group")} />
+                    <Picker label="Network group" value={item.group.to_string()} options={choices} on_change={choose_group} testid={format!("applies-{i}-group")} />
                     <span class="muted">{ format!("{members} member{} · ", if members == 1 { "" } else { "s" }) }</span>
                     { link(&ctx, Selection::Group(item.group.clone()), "open".to_owned(), format!("applies-{i}-open")) }
                     { render_diagnostics(&problems, format!("applies-{i}-diagnostics")) }
@@ -166,7 +166,7 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
             <div class="grid">
                 <SelectField label="Topology" value={topology} options={options(&["Mesh", "HubAndSpoke"])} on_change={set_topology} testid="connectivity-topology" />
                 if hub_and_spoke || hub.is_some() {
-                    <SelectField label="Hub" value={hub.map(ToString::to_string).unwrap_or_default()} options={hub_options} on_change={set_hub} testid="connectivity-hub" />
+                    <Picker label="Hub" value={hub.map(ToString::to_string).unwrap_or_default()} options={hub_options} on_change={set_hub} testid="connectivity-hub" />
                 }
                 <SelectField label="Connected group address overlap" value={overlap} options={options(&["Allowed", "Disallowed"])} on_change={set_overlap} testid="connectivity-overlap" />
             </div>
@@ -188,7 +188,7 @@ pub fn ConnectivityEditor(props: &ConnectivityEditorProps) -> Html {
             if no_more_groups {
                 <p class="hint">{ if groups.is_empty() { "The manager has no network group to apply to: add one in the manager." } else { "It applies to every group of the manager." } }</p>
             } else {
-                <div class="narrow"><SelectField label="Add a group" value="" options={add_choices} on_change={add_on_change} testid="applies-add" /></div>
+                <div class="narrow"><Picker label="Add a group" value="" options={add_choices} on_change={add_on_change} testid="applies-add" /></div>
             }
 
             <h3>{ "What it creates now" }</h3>

@@ -3,7 +3,7 @@
 //! it selects is not added), the actual members with the reason for each, and why the other VNets are not members.
 
 use avnm_core::membership::Source;
-use avnm_core::membership::why_not::{NonMembership, Reason, why_not};
+use avnm_core::membership::why_not::{NonMembership, Reason, WhyNot};
 use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
 use avnm_core::scenario::builder::{
     self, Arity, BasicOperator, BasicRow, Parameter, same_condition as same_json,
@@ -13,12 +13,13 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::components::Same;
+use crate::components::details::LazyDetails;
 use crate::components::editor::{
     choose, diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
     render_vnm_head, set,
 };
 use crate::components::why_not::{WhyNotList, render_reasons};
-use crate::components::{Check, Field, SelectField, maybe, options};
+use crate::components::{Check, Field, Picker, SelectField, maybe, options, show_all};
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -115,6 +116,7 @@ struct ConditionEditorProps {
 #[component]
 fn ConditionEditor(props: &ConditionEditorProps) -> Html {
     let ctx = use_context::<Ctx>();
+    let all_selected = use_state(|| false);
     let design = ctx.as_ref().map(|c| Same(c.state.scenario.clone()));
     let document_text = use_memo(
         (design, props.definition.clone()),
@@ -323,13 +325,18 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
         Ok(vnets) if vnets.is_empty() => {
             html! { <p class="empty" data-testid={format!("cond-{k}-preview-empty")}>{ "It selects no virtual network of the design." }</p> }
         }
-        Ok(vnets) => html! {
+        Ok(vnets) => {
+            let (shown, more) =
+                show_all(vnets.len(), &all_selected, &format!("cond-{k}-preview-all"));
+            let explainer = WhyNot::new(&ctx.analysis.model, &ctx.analysis.membership);
+            html! {
+            <>
             <ul class="vnm-list preview" data-testid={format!("cond-{k}-preview")}>
-            { for vnets.iter().map(|v| {
+            { for vnets.iter().take(shown).map(|v| {
                 let note = match added_by_this(v) {
                     Some(m) if m.in_scope => html! { <span class="badge pass">{ "member" }</span> },
                     Some(_) => html! { <span class="badge warning" title="Outside the manager's scope: it stays in the group but receives no configuration">{ "member, out of scope" }</span> },
-                    None => match why_not(&ctx.analysis.model, &ctx.analysis.membership, v, &group.id) {
+                    None => match explainer.why_not(v, &group.id) {
                         Some(why) => {
                             let own = NonMembership { group: why.group, reasons: why.reasons.into_iter().filter(|r| about(r, &definition.id)).collect() };
                             html! { <span class="muted" data-testid={format!("cond-{k}-why-not-{}", v.name())}>{ "not added: " }{ render_reasons(&own) }</span> }
@@ -345,7 +352,10 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
                 }
             }) }
             </ul>
-        },
+            { more }
+            </>
+            }
+        }
     };
 
     let json_error = parsed.as_ref().err().map(ToString::to_string);
@@ -419,6 +429,7 @@ pub struct GroupEditorProps {
 /// The editor of a network group.
 #[component]
 pub fn GroupEditor(props: &GroupEditorProps) -> Html {
+    let all_members = use_state(|| false);
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -482,6 +493,20 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
             .map(|(v, s)| (s.id.to_string(), format!("{}/{}", v.name, s.name)))
             .collect(),
     };
+    let placeholder = if group.member_type == MemberType::Subnet {
+        "Choose a subnet…"
+    } else {
+        "Choose a virtual network…"
+    };
+    let add_choices: Vec<(AttrValue, AttrValue)> =
+        std::iter::once((AttrValue::from(""), AttrValue::from(placeholder)))
+            .chain(candidates.iter().map(|(value, text)| {
+                (
+                    AttrValue::from(value.clone()),
+                    AttrValue::from(text.clone()),
+                )
+            }))
+            .collect();
     let add_static = {
         let group = group.id.clone();
         maybe(&ctx.dispatch, move |chosen: String| {
@@ -510,7 +535,8 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
 
     // Actual members.
     let members = ctx.analysis.membership.members(&group.id);
-    let member_items = members.iter().map(|m| {
+    let (shown_members, more_members) = show_all(members.len(), &all_members, "members-all");
+    let member_items = members.iter().take(shown_members).map(|m| {
         let vnet = VnetId::new(m.id.as_str());
         let name = if model.vnets.contains_key(&vnet) {
             link(&ctx, Selection::Vnet(vnet.clone()), m.id.name().to_owned(), format!("member-{}", m.id.name()))
@@ -528,15 +554,16 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                 { for m.sources.iter().map(|s| match s {
                     Source::Static(sm) => html! { <li>{ "static member " }<code>{ sm.name().to_owned() }</code></li> },
                     Source::Policy { assignment, definition } => {
-                        let trace = ctx.analysis.explain_condition(definition, &vnet);
-                        html! {
-                            <li>
-                                <details>
-                                    <summary>{ "policy " }<code>{ definition.name().to_owned() }</code>{ " assigned by " }<code>{ assignment.name().to_owned() }</code></summary>
-                                    if let Some(t) = trace { <ul class="conditions">{ crate::components::condition::render_condition(&t) }</ul> }
-                                </details>
-                            </li>
-                        }
+                        // The condition's trace is made when opened: a group of a large design lists dozens of members.
+                        let body = {
+                            let (analysis, definition, vnet) = (ctx.analysis.clone(), definition.clone(), vnet.clone());
+                            Callback::from(move |()| match analysis.explain_condition(&definition, &vnet) {
+                                Some(t) => html! { <ul class="conditions">{ crate::components::condition::render_condition(&t) }</ul> },
+                                None => html! {},
+                            })
+                        };
+                        let summary = html! { <>{ "policy " }<code>{ definition.name().to_owned() }</code>{ " assigned by " }<code>{ assignment.name().to_owned() }</code></> };
+                        html! { <li><LazyDetails {summary} {body} /></li> }
                     }
                 }) }
                 </ul>
@@ -568,13 +595,9 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
             if candidates.is_empty() {
                 <p class="hint">{ if model.vnets.is_empty() { "The design has no virtual network to add." } else { "Every virtual network of the design is already a static member." } }</p>
             } else {
-                <label class="field narrow">
-                    <span class="label">{ "Add a static member" }</span>
-                    <select onchange={add_static.reform(|e: Event| platform::value(&e))} data-testid="static-add">
-                        <option value="" selected=true>{ if group.member_type == MemberType::Subnet { "Choose a subnet…" } else { "Choose a virtual network…" } }</option>
-                        { for candidates.iter().map(|(value, text)| html! { <option value={value.clone()}>{ text.clone() }</option> }) }
-                    </select>
-                </label>
+                <div class="narrow">
+                    <Picker label="Add a static member" value="" options={add_choices} on_change={add_static} testid="static-add" />
+                </div>
             }
 
             <h3>{ "Conditional membership (Azure Policy)" }</h3>
@@ -591,6 +614,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                 <p class="empty" data-testid="members-empty">{ "No member yet: add a static member, or a condition that some virtual network in the assignment's scope meets." }</p>
             }
             <ul class="vnm-list members" data-testid="members">{ for member_items }</ul>
+            { more_members }
             <WhyNotList group={group.id.clone()} testid="group-why-not" />
         </section>
     }

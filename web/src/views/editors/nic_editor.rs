@@ -10,7 +10,7 @@ use crate::components::editor::{
     choose, diagnostics_under, first_message, nsg_options, on_click_then, on_select,
     render_diagnostics, render_head, render_readonly, render_rename, render_scope, set, text_of,
 };
-use crate::components::{Check, Field, SelectField};
+use crate::components::{Check, Field, Picker};
 use crate::state::Selection;
 
 /// Every subnet of the design as a choice, `vnet / subnet`, with the current one even when it is missing.
@@ -86,7 +86,7 @@ fn render_configuration(ctx: &Ctx, nic: &NicId, i: usize, config: &IpConfigurati
                 <Field label="Private IP address" value={address} check={field::address as Check}
                     on_change={set(ctx, address_target)} diagnostic={first_message(&problems)}
                     testid={format!("nic-ipconfig-{i}-address")} />
-                <SelectField label="Subnet" value={config.subnet.as_ref().map(ToString::to_string).unwrap_or_default()}
+                <Picker label="Subnet" value={config.subnet.as_ref().map(ToString::to_string).unwrap_or_default()}
                     options={subnet_options(model, config.subnet.as_ref())} on_change={on_subnet}
                     testid={format!("nic-ipconfig-{i}-subnet")} />
             </div>
@@ -169,7 +169,7 @@ fn render_nsg(ctx: &Ctx, nic: &Nic) -> Html {
         .map(|id| on_select(ctx, Selection::Nsg(id.clone())));
     html! {
         <div class="inline-field">
-            <SelectField label="Network security group" value={nic.nsg.as_ref().map(ToString::to_string).unwrap_or_default()}
+            <Picker label="Network security group" value={nic.nsg.as_ref().map(ToString::to_string).unwrap_or_default()}
                 options={nsg_options(model, nic.nsg.as_ref())} on_change={on_nsg} testid="nic-nsg" />
             if let Some(onclick) = open {
                 <button class="link" {onclick} data-testid="nic-open-nsg">{ "Open this NSG" }</button>

@@ -15,7 +15,7 @@ use crate::components::editor::{
     choose, diagnostics_of, diagnostics_under, first_message, link, on_click, render_delete,
     render_deployed, render_diagnostics, render_missing, render_vnm_head, set, text_of,
 };
-use crate::components::{Check, CommitField, Field, SelectField, maybe, options};
+use crate::components::{Check, CommitField, Field, Picker, SelectField, maybe, options, show_all};
 use crate::state::{Action, Selection};
 
 /// Properties of [`SecurityAdminEditor`].
@@ -195,6 +195,7 @@ fn render_rule(ctx: &Ctx, rule: &AdminRule, i: usize) -> Html {
 /// The editor of a rule collection.
 #[component]
 pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
+    let all_groups = use_state(|| false);
     let Some(ctx) = use_context::<Ctx>() else {
         return html! {};
     };
@@ -203,7 +204,12 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
         return render_missing("Rule collection", props.id.as_str());
     };
     // The groups it applies to.
-    let applied = collection.groups.iter().enumerate().map(|(i, g)| {
+    let (shown_groups, more_groups) = show_all(
+        collection.groups.len(),
+        &all_groups,
+        "collection-groups-all",
+    );
+    let applied = collection.groups.iter().take(shown_groups).enumerate().map(|(i, g)| {
         let remove = on_click(&ctx, Change::RemoveCollectionGroup { collection: collection.id.clone(), index: i });
         let known = model.groups.contains_key(g);
         html! {
@@ -285,10 +291,11 @@ pub fn RuleCollectionEditor(props: &RuleCollectionEditorProps) -> Html {
                 <p class="empty" data-testid="collection-groups-empty">{ "It applies to no group, so its rules reach no virtual network. Add a group." }</p>
             }
             <ul class="vnm-list">{ for applied }</ul>
+            { more_groups }
             if unused.is_empty() {
                 <p class="hint">{ "Every network group of the manager is already in the list." }</p>
             } else {
-                <div class="narrow"><SelectField label="Add a group" value="" options={add_choices} on_change={add_group} testid="collection-group-add" /></div>
+                <div class="narrow"><Picker label="Add a group" value="" options={add_choices} on_change={add_group} testid="collection-group-add" /></div>
             }
 
             <h3>{ format!("Rules ({})", rules.len()) }</h3>

@@ -15,7 +15,7 @@ use crate::components::editor::{
     diagnostics_of, diagnostics_under, first_message, nsg_options, on_click, on_click_then,
     on_select, render_draft, render_head, render_rename, render_scope, set, text_of, typing,
 };
-use crate::components::{Check, Field, SelectField, TagTable, render_diagnostics};
+use crate::components::{Check, Field, Picker, TagTable, render_diagnostics};
 use crate::platform;
 use crate::state::{Action, Selection};
 
@@ -58,7 +58,7 @@ fn render_subnets(ctx: &Ctx, vnet: &Vnet) -> Html {
                         on_change={on_prefix} diagnostic={first_message(&problems)} testid={format!("subnet-{i}-prefix")} />
                         if problems.len() > 1 { { render_diagnostics(&problems, format!("subnet-{i}-diagnostics")) } }
                     </td>
-                    <td><SelectField label={format!("NSG of {}", subnet.name)} value={subnet.nsg.as_ref().map(ToString::to_string).unwrap_or_default()}
+                    <td><Picker label={format!("NSG of {}", subnet.name)} value={subnet.nsg.as_ref().map(ToString::to_string).unwrap_or_default()}
                         options={nsg_options(model, subnet.nsg.as_ref())} on_change={on_nsg} testid={format!("subnet-{i}-nsg")} /></td>
                     <td class="actions"><button class="danger" onclick={remove} data-testid={format!("remove-subnet-{i}")}
                         aria-label={format!("Remove the subnet {}", subnet.name)}>{ "Remove" }</button></td>
