@@ -58,6 +58,13 @@ pub fn use_select_value(value: Option<AttrValue>) -> NodeRef {
     node
 }
 
+/// Whether the `<details>` a `toggle` event came from is open now.
+pub fn details_open(event: &Event) -> bool {
+    event
+        .target_dyn_into::<web_sys::HtmlDetailsElement>()
+        .is_some_and(|details| details.open())
+}
+
 /// The value of the input, textarea or select that an event came from.
 pub fn value(event: &Event) -> String {
     let Some(target) = event.target() else {

@@ -336,9 +336,12 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// bytes (1,047.6 KiB) with the page's next tasks posted as messages to itself and queued (a `MessageChannel`,
 /// not zero timeouts), the import's links and report in a task of their own and the Rules panel's outbound rules
 /// a task after its inbound ones (T2's import and every panel without a task of 50 ms in the bench's run; the
-/// budget was 1,068,000 bytes until then).
+/// budget was 1,068,000 bytes until then); then 1,077,183 bytes (1,051.9 KiB) with the editors' picker of the
+/// design's items, their long lists shown 50 items at first and conditions made when opened (opening a network
+/// group or a connectivity configuration of T2 went from tasks of 260 and 274 ms to about 100 and 70; the budget
+/// was 1,075,000 bytes until then).
 /// The gap and what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_075_000;
+pub const FIRST_PAGE_BUDGET: u64 = 1_080_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::platform;
+
 /// Properties of [`LazyDetails`].
 #[derive(Properties, PartialEq)]
 pub struct LazyDetailsProps {
@@ -18,12 +20,7 @@ pub fn LazyDetails(props: &LazyDetailsProps) -> Html {
     let open = use_state(|| false);
     let ontoggle = {
         let open = open.clone();
-        Callback::from(move |e: Event| {
-            let opened = e
-                .target_dyn_into::<web_sys::HtmlDetailsElement>()
-                .is_some_and(|d| d.open());
-            open.set(opened);
-        })
+        Callback::from(move |e: Event| open.set(platform::details_open(&e)))
     };
     html! {
         <details {ontoggle}>
