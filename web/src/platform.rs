@@ -1023,8 +1023,8 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
 /// order they were asked for.
 ///
 /// The task is a message posted to the page itself ([`Tasks`]), not a zero timeout: the browser makes a timeout
-/// nested in five others wait at least 4 ms, so that work in slices of 30 ms ([`for_a_slice`]) spent about a
-/// tenth of its time waiting, and a hidden page's timeouts wait a second.
+/// nested in five others wait at least 4 ms, so that work in slices ([`for_a_slice`]) spent about a tenth of its
+/// time waiting (T2's import about 400 ms), and a hidden page's timeouts wait a second.
 pub fn next_task(work: impl FnOnce() + 'static) {
     let posted = TASKS.with(|tasks| match tasks {
         Some(tasks) => {
