@@ -16,6 +16,7 @@ pub mod details;
 pub mod diagnostic_list;
 pub mod editor;
 pub mod field;
+pub mod later;
 pub mod markdown;
 pub mod picker;
 pub mod rich;

@@ -4,7 +4,7 @@
 
 use avnm_core::membership::Source;
 use avnm_core::membership::why_not::{NonMembership, Reason, WhyNot};
-use avnm_core::model::{MemberType, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
+use avnm_core::model::{MemberType, Model, NetworkGroupId, PolicyDefinitionId, ResourceId, VnetId};
 use avnm_core::scenario::builder::{
     self, Arity, BasicOperator, BasicRow, Parameter, same_condition as same_json,
 };
@@ -18,6 +18,7 @@ use crate::components::editor::{
     choose, diagnostics_under, link, on_click, render_delete, render_diagnostics, render_missing,
     render_vnm_head, set,
 };
+use crate::components::later::Later;
 use crate::components::why_not::{WhyNotList, render_reasons};
 use crate::components::{Check, Field, Picker, SelectField, maybe, options, show_all};
 use crate::platform;
@@ -310,52 +311,27 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
         Change::Remove(ResourceId::new(definition.id.as_str())),
     );
 
-    // Preview against the actual members it adds.
-    let members = ctx.analysis.membership.members(&group.id);
-    let added_by_this = |vnet: &VnetId| {
-        members.iter().find(|m| {
-            m.id.as_str().eq_ignore_ascii_case(vnet.as_str())
-                && m.sources.iter().any(
-                    |s| matches!(s, Source::Policy { definition: d, .. } if *d == definition.id),
-                )
-        })
-    };
-    let preview = match builder::preview(&model, &text) {
-        Err(_) => html! { <p class="hint">{ "Fix the JSON to see what it selects." }</p> },
-        Ok(vnets) if vnets.is_empty() => {
-            html! { <p class="empty" data-testid={format!("cond-{k}-preview-empty")}>{ "It selects no virtual network of the design." }</p> }
-        }
-        Ok(vnets) => {
-            let (shown, more) =
-                show_all(vnets.len(), &all_selected, &format!("cond-{k}-preview-all"));
-            let explainer = WhyNot::new(&ctx.analysis.model, &ctx.analysis.membership);
-            html! {
-            <>
-            <ul class="vnm-list preview" data-testid={format!("cond-{k}-preview")}>
-            { for vnets.iter().take(shown).map(|v| {
-                let note = match added_by_this(v) {
-                    Some(m) if m.in_scope => html! { <span class="badge pass">{ "member" }</span> },
-                    Some(_) => html! { <span class="badge warning" title="Outside the manager's scope: it stays in the group but receives no configuration">{ "member, out of scope" }</span> },
-                    None => match explainer.why_not(v, &group.id) {
-                        Some(why) => {
-                            let own = NonMembership { group: why.group, reasons: why.reasons.into_iter().filter(|r| about(r, &definition.id)).collect() };
-                            html! { <span class="muted" data-testid={format!("cond-{k}-why-not-{}", v.name())}>{ "not added: " }{ render_reasons(&own) }</span> }
-                        }
-                        None => html! { <span class="muted">{ "not added" }</span> },
-                    },
-                };
-                html! {
-                    <li key={v.to_string()}>
-                        { link(&ctx, Selection::Vnet(v.clone()), v.name().to_owned(), format!("cond-{k}-preview-{}", v.name())) }
-                        { " " }{ note }
-                    </li>
-                }
-            }) }
-            </ul>
-            { more }
-            </>
-            }
-        }
+    // On a large design the preview (the condition evaluated for every VNet) comes a task after the editor.
+    let preview = if model.vnets.len() > PREVIEW_AT_ONCE {
+        let body = {
+            let (ctx, model, text) = (ctx.clone(), model.clone(), (*text).clone());
+            let (definition, group, all) = (definition.id.clone(), group.id.clone(), all_selected);
+            Callback::from(move |()| {
+                render_preview(&ctx, &model, &text, &definition, &group, k, &all)
+            })
+        };
+        let placeholder = html! { <p class="muted" data-testid={format!("cond-{k}-preview-later")}>{ "Evaluating the condition on every virtual network…" }</p> };
+        html! { <Later key={definition.id.to_string()} {placeholder} {body} /> }
+    } else {
+        render_preview(
+            &ctx,
+            &model,
+            &text,
+            &definition.id,
+            &group.id,
+            k,
+            &all_selected,
+        )
     };
 
     let json_error = parsed.as_ref().err().map(ToString::to_string);
@@ -424,6 +400,67 @@ fn ConditionEditor(props: &ConditionEditorProps) -> Html {
 pub struct GroupEditorProps {
     /// The resource.
     pub id: NetworkGroupId,
+}
+
+/// Past this many VNets, a condition's preview is rendered a task after its editor ([`Later`]).
+const PREVIEW_AT_ONCE: usize = 1_000;
+
+/// What a condition selects among the design's VNets, each with whether the group has it and, if not, why.
+fn render_preview(
+    ctx: &Ctx,
+    model: &Model,
+    text: &str,
+    definition: &PolicyDefinitionId,
+    group: &NetworkGroupId,
+    k: usize,
+    all_selected: &UseStateHandle<bool>,
+) -> Html {
+    let members = ctx.analysis.membership.members(group);
+    let added_by_this = |vnet: &VnetId| {
+        members.iter().find(|m| {
+            m.id.as_str().eq_ignore_ascii_case(vnet.as_str())
+                && m.sources
+                    .iter()
+                    .any(|s| matches!(s, Source::Policy { definition: d, .. } if d == definition))
+        })
+    };
+    match builder::preview(model, text) {
+        Err(_) => html! { <p class="hint">{ "Fix the JSON to see what it selects." }</p> },
+        Ok(vnets) if vnets.is_empty() => {
+            html! { <p class="empty" data-testid={format!("cond-{k}-preview-empty")}>{ "It selects no virtual network of the design." }</p> }
+        }
+        Ok(vnets) => {
+            let (shown, more) =
+                show_all(vnets.len(), all_selected, &format!("cond-{k}-preview-all"));
+            let explainer = WhyNot::new(&ctx.analysis.model, &ctx.analysis.membership);
+            html! {
+            <>
+            <ul class="vnm-list preview" data-testid={format!("cond-{k}-preview")}>
+            { for vnets.iter().take(shown).map(|v| {
+                let note = match added_by_this(v) {
+                    Some(m) if m.in_scope => html! { <span class="badge pass">{ "member" }</span> },
+                    Some(_) => html! { <span class="badge warning" title="Outside the manager's scope: it stays in the group but receives no configuration">{ "member, out of scope" }</span> },
+                    None => match explainer.why_not(v, group) {
+                        Some(why) => {
+                            let own = NonMembership { group: why.group, reasons: why.reasons.into_iter().filter(|r| about(r, definition)).collect() };
+                            html! { <span class="muted" data-testid={format!("cond-{k}-why-not-{}", v.name())}>{ "not added: " }{ render_reasons(&own) }</span> }
+                        }
+                        None => html! { <span class="muted">{ "not added" }</span> },
+                    },
+                };
+                html! {
+                    <li key={v.to_string()}>
+                        { link(ctx, Selection::Vnet(v.clone()), v.name().to_owned(), format!("cond-{k}-preview-{}", v.name())) }
+                        { " " }{ note }
+                    </li>
+                }
+            }) }
+            </ul>
+            { more }
+            </>
+            }
+        }
+    }
 }
 
 /// The editor of a network group.

@@ -10,6 +10,7 @@ use avnm_core::security::effective::{EffectiveRules, RuleStage, RuleView};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::later::Later;
 use crate::components::virtual_list::VirtualList;
 use crate::platform;
 use crate::state::Selection;
@@ -92,35 +93,16 @@ fn render(rules: &EffectiveRules, target: &str) -> Html {
             { for rules.inbound.iter().map(stage) }
             <h3>{ "Outbound" }</h3>
             if large {
-                <NextTask key={target.to_owned()}>{ outbound }</NextTask>
+                // The outbound rules a task after the inbound ones: on T2 the panel was one task of 52 to 55 ms,
+                // half of it the browser's layout of the rows.
+                <Later key={target.to_owned()}
+                    placeholder={html! { <p class="muted" data-testid="rules-later">{ "Listing the outbound rules…" }</p> }}
+                    body={Callback::from(move |()| outbound.clone())} />
             } else {
                 { outbound }
             }
             { for rules.notes.iter().map(|n| html! { <p class="note">{ n.clone() }</p> }) }
         </>
-    }
-}
-
-/// Properties of [`NextTask`].
-#[derive(Properties, PartialEq)]
-struct NextTaskProps {
-    children: Html,
-}
-
-/// Its children, rendered in the task after the one that mounts it (a line saying so until then): the outbound
-/// rules of a target with many, after the inbound ones. On T2 the panel was one task of 52 to 55 ms, half of it
-/// the browser's layout of the rows; in two, each is about half.
-#[component]
-fn NextTask(props: &NextTaskProps) -> Html {
-    let ready = use_state(|| false);
-    {
-        let ready = ready.clone();
-        use_effect_with((), move |()| platform::next_task(move || ready.set(true)));
-    }
-    if *ready {
-        props.children.clone()
-    } else {
-        html! { <p class="muted" data-testid="rules-later">{ "Listing the outbound rules…" }</p> }
     }
 }
 
