@@ -25,8 +25,8 @@ type Check = fn(&Reads<'_>, &mut Vec<Diagnostic>);
 /// Every check, in the order of their diagnostics.
 ///
 /// A check reads as few kinds of items as it can: an edit runs again only the checks that read a kind it wrote
-/// (the references, priorities and settings are each a check per kind of item they start from, in the order of
-/// their diagnostics).
+/// (the references, priorities, settings and names are each a check per kind of item they start from, in the
+/// order of their diagnostics).
 const CHECKS: [Check; 22] = [
     group_references,
     member_references,
@@ -796,8 +796,8 @@ fn name_problem(name: &str, min: usize, max: usize) -> Option<String> {
 ///
 /// A check per kind of item the names are read from (virtual networks with their subnets and peerings, network
 /// interfaces, network security groups with their rules, the virtual networks' tags), in this order: an edit runs
-/// again only the checks of the kinds it wrote, and a page runs each in a task of its own step (T2's 200,000 rules
-/// made one check of 45 ms in the browser).
+/// again only the checks of the kinds it wrote, and a page that validates a check per task runs each in a task of
+/// its own (T2's 200,000 rules made one check of 45 ms in the browser).
 fn vnet_names(model: &Reads<'_>, out: &mut Vec<Diagnostic>) {
     for vnet in model.vnets().values() {
         check_name(out, "virtual network", &vnet.name, &vnet.path, 2, 64);
