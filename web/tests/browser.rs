@@ -236,8 +236,6 @@ async fn a_nic_with_many_rules_lists_both_directions() {
     forget_saved_design();
     let root = mount_app();
     started(&root).await;
-    click(&root, "[data-testid=import-open]");
-    settle().await;
     let rg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
     let rule = |k: usize, direction: &str| {
         format!(
@@ -265,14 +263,7 @@ async fn a_nic_with_many_rules_lists_both_directions() {
               "subnet": {{"id": "{rg}/virtualNetworks/vnet-a/subnets/web"}}}}}}]}}}}]}}"#,
         rules.join(", ")
     );
-    type_text(&root, "[data-testid=import-text]", &design);
-    settle().await;
-    click(&root, "[data-testid=import-add]");
-    settle().await;
-    click(&root, "[data-testid=import-load]");
-    settle().await;
-    click(&root, "[data-testid=import-dialog-close]");
-    settle().await;
+    paste_and_load(&root, &design).await;
     click(&root, "[data-testid=tab-rules]");
     settle().await;
     let stages = || {
@@ -335,16 +326,7 @@ async fn a_large_groups_editor_lists_the_first_items_and_finds_the_others() {
     );
     // The example's VNets tagged `env: prod` are members too.
     let members = 60 + example.matches("\"env\": \"prod\"").count();
-    click(&root, "[data-testid=import-open]");
-    settle().await;
-    type_text(&root, "[data-testid=import-text]", &design);
-    settle().await;
-    click(&root, "[data-testid=import-add]");
-    settle().await;
-    click(&root, "[data-testid=import-load]");
-    settle().await;
-    click(&root, "[data-testid=import-dialog-close]");
-    settle().await;
+    paste_and_load(&root, &design).await;
     click(&root, "[data-testid=nav-ng-production]");
     settle().await;
     let count = |selector: &str| {
@@ -404,6 +386,20 @@ async fn a_large_groups_editor_lists_the_first_items_and_finds_the_others() {
         text_of(&root, "[data-testid=static-0-name]"),
         "vnet-extra-59"
     );
+}
+
+/// Pastes a design's text in the import dialog, adds it, loads it and closes the dialog, as a user does.
+async fn paste_and_load(root: &Element, design: &str) {
+    click(root, "[data-testid=import-open]");
+    settle().await;
+    type_text(root, "[data-testid=import-text]", design);
+    settle().await;
+    click(root, "[data-testid=import-add]");
+    settle().await;
+    click(root, "[data-testid=import-load]");
+    settle().await;
+    click(root, "[data-testid=import-dialog-close]");
+    settle().await;
 }
 
 /// Chooses an option of a select as a user does: its value, then a `change` event.

@@ -7,26 +7,11 @@
 use yew::prelude::*;
 
 use crate::components::SelectField;
+use crate::components::field::SelectFieldProps;
 use crate::platform;
 
 /// At most this many choices are offered at once past the empty one and the chosen one; the filter narrows them.
 pub const PICK_LIMIT: usize = 50;
-
-/// Properties of [`Picker`]: those of [`SelectField`].
-#[derive(Properties, PartialEq)]
-pub struct PickerProps {
-    /// The label.
-    pub label: AttrValue,
-    /// The current value.
-    pub value: AttrValue,
-    /// The choices: (value, text). One with an empty value ("Choose…") is always offered.
-    pub options: Vec<(AttrValue, AttrValue)>,
-    /// Called with the chosen value.
-    pub on_change: Callback<String>,
-    /// A stable id for tests; the filter's is this with `-filter`.
-    #[prop_or_default]
-    pub testid: Option<AttrValue>,
-}
 
 /// Whether `text` holds `needle` (already lowercase), ignoring ASCII case, without a lowercase copy.
 fn holds(text: &str, needle: &str) -> bool {
@@ -60,10 +45,11 @@ pub fn offered(
         .collect()
 }
 
-/// A [`SelectField`] of at most [`PICK_LIMIT`] of its choices, with a filter to find the others; a short list is
-/// a plain [`SelectField`].
+/// A [`SelectField`] of at most [`PICK_LIMIT`] of its choices, with a filter to find the others (its test id is the
+/// select's with `-filter`); a short list is a plain [`SelectField`]. A choice with an empty value ("Choose…") is
+/// always offered.
 #[component]
-pub fn Picker(props: &PickerProps) -> Html {
+pub fn Picker(props: &SelectFieldProps) -> Html {
     let filter = use_state(String::new);
     let total = props.options.iter().filter(|(v, _)| !v.is_empty()).count();
     if total <= PICK_LIMIT {
