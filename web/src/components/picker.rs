@@ -13,8 +13,9 @@ use crate::platform;
 /// At most this many choices are offered at once past the empty one and the chosen one; the filter narrows them.
 pub const PICK_LIMIT: usize = 50;
 
-/// Whether `text` holds `needle` (already lowercase), ignoring ASCII case, without a lowercase copy.
-fn holds(text: &str, needle: &str) -> bool {
+/// Whether `text` holds `needle`, ignoring ASCII case, without a lowercase copy (a list of a large design's items
+/// is read at each keystroke); an empty needle is in every text.
+pub(crate) fn holds(text: &str, needle: &str) -> bool {
     needle.is_empty()
         || text
             .as_bytes()

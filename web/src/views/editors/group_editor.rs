@@ -507,7 +507,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
             </li>
         }
     });
-    let candidates: Vec<(String, String)> = match group.member_type {
+    let candidates: Vec<(AttrValue, AttrValue)> = match group.member_type {
         MemberType::VirtualNetwork => model
             .vnets
             .values()
@@ -516,7 +516,12 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                     .iter()
                     .any(|m| m.resource.as_str().eq_ignore_ascii_case(v.id.as_str()))
             })
-            .map(|v| (v.id.to_string(), format!("{} ({})", v.name, v.location)))
+            .map(|v| {
+                (
+                    AttrValue::from(v.id.to_string()),
+                    AttrValue::from(format!("{} ({})", v.name, v.location)),
+                )
+            })
             .collect(),
         MemberType::Subnet => model
             .vnets
@@ -527,7 +532,12 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                     .iter()
                     .any(|m| m.resource.as_str().eq_ignore_ascii_case(s.id.as_str()))
             })
-            .map(|(v, s)| (s.id.to_string(), format!("{}/{}", v.name, s.name)))
+            .map(|(v, s)| {
+                (
+                    AttrValue::from(s.id.to_string()),
+                    AttrValue::from(format!("{}/{}", v.name, s.name)),
+                )
+            })
             .collect(),
     };
     let placeholder = if group.member_type == MemberType::Subnet {
@@ -535,14 +545,10 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
     } else {
         "Choose a virtual network…"
     };
+    let none_to_add = candidates.is_empty();
     let add_choices: Vec<(AttrValue, AttrValue)> =
         std::iter::once((AttrValue::from(""), AttrValue::from(placeholder)))
-            .chain(candidates.iter().map(|(value, text)| {
-                (
-                    AttrValue::from(value.clone()),
-                    AttrValue::from(text.clone()),
-                )
-            }))
+            .chain(candidates)
             .collect();
     let add_static = {
         let group = group.id.clone();
@@ -629,7 +635,7 @@ pub fn GroupEditor(props: &GroupEditorProps) -> Html {
                 <p class="empty" data-testid="static-empty">{ "No static member. Add a virtual network below, or let a condition add them." }</p>
             }
             <ul class="vnm-list">{ for static_items }</ul>
-            if candidates.is_empty() {
+            if none_to_add {
                 <p class="hint">{ if model.vnets.is_empty() { "The design has no virtual network to add." } else { "Every virtual network of the design is already a static member." } }</p>
             } else {
                 <div class="narrow">

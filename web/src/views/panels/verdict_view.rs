@@ -10,6 +10,7 @@ use yew::prelude::*;
 use avnm_link::Query;
 
 use crate::app::Ctx;
+use crate::components::picker::holds;
 use crate::components::rich;
 use crate::components::{SameItems, kept};
 use crate::platform;
@@ -48,16 +49,8 @@ const SUGGESTED: usize = 50;
 /// (all when it is empty), the first [`SUGGESTED`].
 fn suggestions<'a>(list: &'a [(String, String)], typed: &str) -> Vec<&'a (String, String)> {
     let typed = typed.trim().to_ascii_lowercase();
-    // Without a lowercase copy of each name: the list of a large design has tens of thousands, read at each render.
-    let holds = |name: &str| {
-        !typed.is_empty()
-            && name
-                .as_bytes()
-                .windows(typed.len())
-                .any(|w| w.eq_ignore_ascii_case(typed.as_bytes()))
-    };
     list.iter()
-        .filter(|(ip, name)| typed.is_empty() || ip.starts_with(&typed) || holds(name))
+        .filter(|(ip, name)| typed.is_empty() || ip.starts_with(&typed) || holds(name, &typed))
         .take(SUGGESTED)
         .collect()
 }
