@@ -455,7 +455,7 @@ impl Importer {
                 .and_then(Value::as_str)
                 .filter(|p| !p.is_empty())
         {
-            let parent = resource::normalise_id(parent);
+            let parent = resource::normalise_id(parent).into_owned();
             self.line(
                 ReportKind::Read,
                 &at(path, "properties.details.parent"),
@@ -513,7 +513,7 @@ impl Importer {
                 "id": id,
                 "name": name,
                 "type": "Microsoft.Network/networkManagers/networkGroups/staticMembers",
-                "properties": {"resourceId": resource::normalise_id(target)},
+                "properties": {"resourceId": resource::normalise_id(target).into_owned()},
             });
             self.resource(static_member, &here);
         }
@@ -664,14 +664,16 @@ impl Importer {
         let manager = body
             .get("networkManagerId")
             .and_then(Value::as_str)
-            .map(resource::normalise_id)
+            .map(|id| resource::normalise_id(id).into_owned())
             .or(manager)
             .or_else(|| {
                 // `commitId` is `<manager id>/commit/<guid>` in the live service's answers.
                 let commit_id = body.get("commitId")?.as_str()?;
                 let lower = commit_id.to_ascii_lowercase();
                 let cut = lower.find("/commit/")?;
-                commit_id.get(..cut).map(resource::normalise_id)
+                commit_id
+                    .get(..cut)
+                    .map(|id| resource::normalise_id(id).into_owned())
             });
         let mut commit = Map::new();
         for key in ["commitType", "configurationIds", "targetLocations"] {

@@ -5,6 +5,8 @@
 //! a missing `type` is read from the id, and the Azure CLI's flattened shape (no `properties` object, a
 //! `resourceGroup` key, many nulls) gets its `properties` back.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::ReportKind;
@@ -54,21 +56,24 @@ pub(crate) fn normalise(value: Value) -> Result<(Value, Vec<Note>), String> {
     };
     let mut notes = Vec::new();
     let mut map = clean(map);
-    let Some(Value::String(written)) = map.get("id").cloned() else {
+    let Some(Value::String(written)) = map.get_mut("id") else {
         return Err("a resource needs an `id`".to_owned());
     };
-    let id = normalise_id(&written);
-    if id != written {
+    let spelled = normalise_id(written);
+    if spelled != written.as_str() {
+        let spelled = spelled.into_owned();
         notes.push((
             ReportKind::Inferred,
             "id".to_owned(),
-            format!("the id `{written}` is read as `{id}`"),
+            format!("the id `{written}` is read as `{spelled}`"),
         ));
+        *written = spelled;
     }
     let kind = match map.get("type").and_then(Value::as_str) {
         Some(t) => canonical_type(t),
         None => {
-            let Some(t) = type_from_id(&id) else {
+            let id = map.get("id").and_then(Value::as_str).unwrap_or_default();
+            let Some(t) = type_from_id(id) else {
                 return Err(format!("no `type`, and the id `{id}` does not say it"));
             };
             notes.push((
@@ -79,7 +84,6 @@ pub(crate) fn normalise(value: Value) -> Result<(Value, Vec<Note>), String> {
             t
         }
     };
-    map.insert("id".to_owned(), Value::String(id));
     map.insert("type".to_owned(), Value::String(kind));
     if !map.contains_key("properties") {
         let moved = flatten(&mut map);
@@ -195,7 +199,8 @@ fn reference(value: &mut Value, at: &Trail<'_>, notes: &mut Vec<Note>) {
     match value {
         Value::String(s) if looks_like_id(s) => {
             let id = normalise_id(s);
-            if id != *s {
+            if id != s.as_str() {
+                let id = id.into_owned();
                 notes.push((
                     ReportKind::Inferred,
                     at.written(),
@@ -238,7 +243,7 @@ fn looks_like_id(s: &str) -> bool {
 /// ```text
 /// assert_eq!(normalise_id("subscriptions/s/resourcegroups/r"), "/subscriptions/s/resourceGroups/r");
 /// ```
-pub(crate) fn normalise_id(id: &str) -> String {
+pub(crate) fn normalise_id(id: &str) -> Cow<'_, str> {
     let trimmed = id.trim();
     let starts = |prefix: &str| {
         trimmed
@@ -250,45 +255,59 @@ pub(crate) fn normalise_id(id: &str) -> String {
         && !starts("subscription/")
         && !starts("providers/")
     {
-        return trimmed.to_owned();
+        return Cow::Borrowed(trimmed);
     }
-    // Written into one string: every id of a document is read here (T2 has hundreds of thousands).
-    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    // Every id of a document is read here (T2 has hundreds of thousands) and nearly all are spelled so already:
+    // the spelling is compared with the id a segment at a time, and written out only when they differ.
+    let mut rest = Some(id);
+    spell_id(trimmed, |segment| {
+        rest = rest
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.strip_prefix(segment));
+    });
+    if rest == Some("") {
+        return Cow::Borrowed(id);
+    }
     let mut out = String::with_capacity(trimmed.len() + 1);
-    let mut push = |segment: &str| {
+    spell_id(trimmed, |segment| {
         out.push('/');
         out.push_str(segment);
-    };
+    });
+    if out.is_empty() {
+        out.push('/');
+    }
+    Cow::Owned(out)
+}
+
+/// The segments of an id (`trimmed`, with a `/` before each in the spelling) as ARM spells them, in order.
+fn spell_id<'a>(trimmed: &'a str, mut push: impl FnMut(&'a str)) {
+    let mut segments = trimmed.split('/').filter(|s| !s.is_empty()).peekable();
+    let mut first_is_subscriptions = false;
+    // The index of `segment` among the segments.
     let mut i = 0;
-    while let Some(segment) = segments.get(i) {
-        let name = segments.get(i + 1);
+    while let Some(segment) = segments.next() {
+        if i == 0 {
+            first_is_subscriptions = segment.eq_ignore_ascii_case("subscriptions");
+        }
         // `subscription/...` (singular) is a typo some published examples have.
-        if i == 0
-            && (segment.eq_ignore_ascii_case("subscriptions")
-                || segment.eq_ignore_ascii_case("subscription"))
-        {
+        if i == 0 && (first_is_subscriptions || segment.eq_ignore_ascii_case("subscription")) {
             push("subscriptions");
         } else if i == 2
+            && first_is_subscriptions
             && (segment.eq_ignore_ascii_case("resourceGroups")
                 || segment.eq_ignore_ascii_case("resourceGroup"))
-            && segments
-                .first()
-                .is_some_and(|s| s.eq_ignore_ascii_case("subscriptions"))
         {
             push("resourceGroups");
         } else if segment.eq_ignore_ascii_case("providers") {
             push("providers");
-            if let Some(namespace) = name {
+            if let Some(namespace) = segments.next() {
                 push(canonical_segment(namespace));
             }
             i += 2;
             // Type and name pairs until the next `providers` (an extension resource).
-            while let Some(t) = segments.get(i) {
-                if t.eq_ignore_ascii_case("providers") {
-                    break;
-                }
+            while let Some(t) = segments.next_if(|t| !t.eq_ignore_ascii_case("providers")) {
                 push(canonical_segment(t));
-                if let Some(n) = segments.get(i + 1) {
+                if let Some(n) = segments.next() {
                     push(n);
                 }
                 i += 2;
@@ -299,15 +318,11 @@ pub(crate) fn normalise_id(id: &str) -> String {
             i += 1;
             continue;
         }
-        if let Some(n) = name {
-            push(n);
+        if let Some(name) = segments.next() {
+            push(name);
         }
         i += 2;
     }
-    if out.is_empty() {
-        out.push('/');
-    }
-    out
 }
 
 /// A type as ARM spells it (`microsoft.network/virtualnetworks` is `Microsoft.Network/virtualNetworks`).

@@ -549,23 +549,12 @@ impl Reader {
         one: &str,
         many: &str,
     ) -> Result<Vec<AddressItem>, FormatError> {
-        let mut texts = props.opt_strs(many)?;
-        if let Some(single) = props.get(one) {
-            texts.push((single.str()?, single));
-        }
-        // Exactly as long as the texts (a rule's lists outnumber every other list of a large design).
-        let mut items = Vec::with_capacity(texts.len());
-        for (text, node) in texts {
-            match AddressItem::parse_nsg(text) {
-                Some(item) => items.push(item),
-                None => self.diagnostics.push(Diagnostic::error(
-                    Code::InvalidPrefix,
-                    node.path(),
-                    format!("`{text}` is not an IP address, a prefix or a service tag"),
-                )),
-            }
-        }
-        Ok(items)
+        self.texts(props, (one, many), AddressItem::parse_nsg, |text| {
+            (
+                Code::InvalidPrefix,
+                format!("`{text}` is not an IP address, a prefix or a service tag"),
+            )
+        })
     }
 
     fn ports(
@@ -574,22 +563,73 @@ impl Reader {
         one: &str,
         many: &str,
     ) -> Result<Vec<PortRange>, FormatError> {
-        let mut texts = props.opt_strs(many)?;
-        if let Some(single) = props.get(one) {
-            texts.push((single.str()?, single));
-        }
-        let mut ranges = Vec::with_capacity(texts.len());
-        for (text, node) in texts {
-            match text.parse::<PortRange>() {
-                Ok(range) => ranges.push(range),
-                Err(()) => self.diagnostics.push(Diagnostic::error(
+        self.texts(
+            props,
+            (one, many),
+            |text| text.parse::<PortRange>().ok(),
+            |text| {
+                (
                     Code::InvalidPortRange,
-                    node.path(),
                     format!("`{text}` is not a port, a port range like `1024-65535`, or `*`"),
-                )),
+                )
+            },
+        )
+    }
+
+    /// The texts of the array of strings `many` and of the string `one` (the array's first; either may be absent),
+    /// each read by `read`; a text it refuses is a diagnostic, `refused`'s code and message. Exactly as long as the
+    /// texts read, and the texts' nodes are made only for a diagnostic's path: a large design has hundreds of
+    /// thousands of these lists (four to each NSG rule).
+    fn texts<T>(
+        &mut self,
+        props: &Node<'_>,
+        (one, many): (&str, &str),
+        read: impl Fn(&str) -> Option<T>,
+        refused: impl Fn(&str) -> (Code, String),
+    ) -> Result<Vec<T>, FormatError> {
+        let list = props.get(many);
+        let listed = match &list {
+            Some(node) => node
+                .value
+                .as_array()
+                .ok_or_else(|| node.expected("an array"))?
+                .as_slice(),
+            None => &[],
+        };
+        // The types first: a value that is not a string refuses the resource before any text is read.
+        if let (Some((i, value)), Some(node)) = (
+            listed.iter().enumerate().find(|(_, v)| !v.is_string()),
+            &list,
+        ) {
+            return Err(node.element(i, value).expected("a string"));
+        }
+        let single = match props.get(one) {
+            Some(node) => Some((node.str()?, node)),
+            None => None,
+        };
+        let mut items = Vec::with_capacity(listed.len() + usize::from(single.is_some()));
+        let texts = listed
+            .iter()
+            .enumerate()
+            .map(|(i, value)| (value.as_str().unwrap_or_default(), Some(i)))
+            .chain(single.as_ref().map(|(text, _)| (*text, None)));
+        for (text, at) in texts {
+            match read(text) {
+                Some(item) => items.push(item),
+                None => {
+                    let node = match (at, &list, &single) {
+                        (Some(i), Some(node), _) => listed.get(i).map(|v| node.element(i, v)),
+                        (None, _, Some((_, node))) => Some(node.clone()),
+                        _ => None,
+                    };
+                    let (code, message) = refused(text);
+                    let path = node.map_or_else(|| props.path(), |n| n.path());
+                    self.diagnostics
+                        .push(Diagnostic::error(code, path, message));
+                }
             }
         }
-        Ok(ranges)
+        Ok(items)
     }
 
     fn prefix(&mut self, text: &str, node: &Node<'_>) -> Option<ipnet::IpNet> {
@@ -1406,6 +1446,85 @@ mod tests {
         let config = model.connectivity_configs.values().next().unwrap();
         assert!(config.is_global);
         assert!(!config.delete_existing_peering);
+    }
+
+    #[test]
+    fn a_rules_lists_and_single_values_are_read_and_each_bad_text_is_told_where_it_is() {
+        let nsg = |props: Value| {
+            json!({"resources": [{
+                "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n",
+                "type": "Microsoft.Network/networkSecurityGroups",
+                "properties": {"securityRules": [{"name": "r", "properties": props}]}}]})
+        };
+        let rule = |extra: Value| {
+            let mut props = json!({"priority": 100, "direction": "Inbound", "access": "Allow",
+                                   "protocol": "Tcp"});
+            if let (Value::Object(props), Value::Object(extra)) = (&mut props, extra) {
+                props.extend(extra);
+            }
+            nsg(props)
+        };
+        let at = "resources[0].properties.securityRules[0].properties";
+        let (model, diagnostics) = check(&rule(json!({
+            "sourceAddressPrefixes": ["10.0.0.0/8", "10.0.0.0/33", "VirtualNetwork"],
+            "sourceAddressPrefix": "192.168.0.1",
+            "destinationAddressPrefix": "*",
+            "sourcePortRanges": ["80", "90-80"], "sourcePortRange": "443",
+            "destinationPortRange": "70000"})));
+        let read = &model.nsgs.values().next().unwrap().rules[0];
+        // The list's texts first, then the single one; the bad ones left out.
+        assert_eq!(
+            read.sources
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["10.0.0.0/8", "VirtualNetwork", "192.168.0.1/32"]
+        );
+        assert_eq!(read.destinations.len(), 1);
+        assert_eq!(
+            read.source_ports
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["80", "443"]
+        );
+        assert_eq!(read.destination_ports, []);
+        let told: Vec<(Code, String)> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.to_string()))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                (
+                    Code::InvalidPrefix,
+                    format!("{at}.sourceAddressPrefixes[1]")
+                ),
+                (Code::InvalidPortRange, format!("{at}.sourcePortRanges[1]")),
+                (Code::InvalidPortRange, format!("{at}.destinationPortRange")),
+            ]
+        );
+        assert!(diagnostics[0].message.contains("`10.0.0.0/33`"));
+
+        // A value of another type refuses the document, at its place.
+        let wrong = rule(
+            json!({"sourceAddressPrefixes": ["10.0.0.0/8", 7], "sourcePortRange": "*",
+                                "destinationAddressPrefix": "*", "destinationPortRange": "*"}),
+        );
+        assert_eq!(
+            read_value(wrong).err().map(|e| e.to_string()),
+            Some(format!(
+                "`{at}.sourceAddressPrefixes[1]`: expected a string, found a number"
+            ))
+        );
+        let wrong = rule(json!({"sourceAddressPrefix": ["*"], "sourcePortRange": "*",
+                                "destinationAddressPrefix": "*", "destinationPortRanges": "80"}));
+        assert_eq!(
+            read_value(wrong).err().map(|e| e.to_string()),
+            Some(format!(
+                "`{at}.sourceAddressPrefix`: expected a string, found an array"
+            ))
+        );
     }
 
     #[test]
