@@ -615,6 +615,27 @@ pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
     }
 }
 
+/// Marks the start of `name`, a wait or a work of several tasks that [`measured`] ends: the two make a User Timing
+/// measure, as [`timed`] does for one call.
+pub fn measuring(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(&format!("{name}:start"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
+}
+
+/// Ends the measure `name` that [`measuring`] started.
+pub fn measured(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, &format!("{name}:start"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
+}
+
 // The page's address, fetching, and messages with the page around an embed.
 
 /// The query of the page's URL as `(key, value)` pairs, in order and decoded.
@@ -915,28 +936,30 @@ fn decode_slice(mut decoding: Decoding) {
         buffer,
         ..
     } = &mut decoding;
-    let decoded = for_a_slice(|| {
-        let length = bytes.length();
-        if *at >= length {
-            return Some(true);
-        }
-        let mut end = at.saturating_add(DECODED_BYTES).min(length);
-        // A megabyte ends before the continuation bytes of a character it would cut (at most three).
-        for _ in 0..3 {
-            if end < length && bytes.get_index(end) & 0xC0 == 0x80 {
-                end -= 1;
+    let decoded = timed("files: made text", || {
+        for_a_slice(|| {
+            let length = bytes.length();
+            if *at >= length {
+                return Some(true);
             }
-        }
-        buffer.resize((end - *at) as usize, 0);
-        bytes.subarray(*at, end).copy_to(buffer);
-        match std::str::from_utf8(buffer) {
-            Ok(piece) => {
-                text.push_str(piece);
-                *at = end;
-                None
+            let mut end = at.saturating_add(DECODED_BYTES).min(length);
+            // A megabyte ends before the continuation bytes of a character it would cut (at most three).
+            for _ in 0..3 {
+                if end < length && bytes.get_index(end) & 0xC0 == 0x80 {
+                    end -= 1;
+                }
             }
-            Err(_) => Some(false),
-        }
+            buffer.resize((end - *at) as usize, 0);
+            bytes.subarray(*at, end).copy_to(buffer);
+            match std::str::from_utf8(buffer) {
+                Ok(piece) => {
+                    text.push_str(piece);
+                    *at = end;
+                    None
+                }
+                Err(_) => Some(false),
+            }
+        })
     });
     match decoded {
         None => next_task(move || decode_slice(decoding)),
@@ -956,6 +979,9 @@ fn not_utf8(bytes: &[u8], at: usize) -> String {
         "it is not UTF-8 text: the byte at offset {at}{byte}, on line {line}, is not valid UTF-8"
     )
 }
+
+/// The measure of the browser's reading of a file ([`measuring`]), from the request to the file's bytes.
+const FILE_READ: &str = "files: read by the browser";
 
 /// Reads every file of a list and calls `done` once, with the files in the list's order.
 fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Readings> {
@@ -1009,11 +1035,14 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
             continue;
         }
         let finish = finish.clone();
-        let reader =
-            gloo::file::callbacks::read_as_array_buffer(file, move |result| match result {
+        measuring(FILE_READ);
+        let reader = gloo::file::callbacks::read_as_array_buffer(file, move |result| {
+            measured(FILE_READ);
+            match result {
                 Ok(buffer) => text_in_slices(&buffer, move |read| finish(i, name, read)),
                 Err(e) => finish(i, name, Err(e.to_string())),
-            });
+            }
+        });
         readers.borrow_mut().push(reader);
     }
     Some(Readings(readers))
