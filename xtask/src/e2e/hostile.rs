@@ -376,15 +376,20 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     Ok(())
 }
 
-/// Notes every text the header's import progress shows from now on (and when it goes), in `window.avnmProgress`.
+/// Notes every text the header's import progress shows from now on (and when it goes), in `window.avnmProgress`,
+/// and every value of its bar in `window.avnmBar`.
 fn watch_progress(session: &mut Session) -> Result<(), String> {
     session.execute(
         "window.avnmProgress = []; const seen = window.avnmProgress;\
+         window.avnmBar = []; const bar = window.avnmBar;\
          new MutationObserver(() => {\
            const e = document.querySelector('[data-testid=import-progress]');\
            const text = e ? e.textContent.trim() : null;\
            if (seen[seen.length - 1] !== text) seen.push(text);\
-         }).observe(document.body, {subtree: true, childList: true, characterData: true});",
+           const p = e ? e.querySelector('progress') : null;\
+           const value = p ? Number(p.getAttribute('value')) : null;\
+           if (value !== null && bar[bar.length - 1] !== value) bar.push(value);\
+         }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});",
         &[],
     )?;
     Ok(())
@@ -403,7 +408,7 @@ enum Said<'a> {
     Checking,
 }
 
-/// Whether the import progress showed `steps` in this order, then went away.
+/// Whether the import progress showed `steps` in this order, then went away, its bar never going back.
 fn progress_said(session: &mut Session, steps: &[Said<'_>]) -> Result<(), String> {
     let seen = session.execute("return window.avnmProgress", &[])?;
     let texts: Vec<Option<&str>> = seen
@@ -463,6 +468,17 @@ fn progress_said(session: &mut Session, steps: &[Said<'_>]) -> Result<(), String
     }
     if at.next() != Some(&None) || at.next().is_some() {
         return Err(wrong());
+    }
+    // The bar only moves on, from one step to the next and within each.
+    let bar = session.execute("return window.avnmBar", &[])?;
+    let values: Vec<f64> = bar
+        .as_array()
+        .map(|list| list.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    if values.is_empty() || values.windows(2).any(|w| matches!(w, [a, b] if b < a)) {
+        return Err(format!(
+            "the import's progress bar went back or showed nothing: {bar}"
+        ));
     }
     Ok(())
 }
