@@ -61,7 +61,7 @@ fn write(args: &Args, text: &str) -> Result<(), String> {
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
         None => {
-            print!("{text}");
+            crate::out::print(text);
             Ok(())
         }
     }

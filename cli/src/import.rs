@@ -47,7 +47,7 @@ pub(crate) fn run(files: &[String], output: Option<&str>) -> Result<ExitCode, In
     match output {
         Some(path) if path != "-" => std::fs::write(path, format!("{json}\n"))
             .map_err(|e| InputError(format!("{path}: {e}")))?,
-        _ => println!("{json}"),
+        _ => crate::out::println(&json),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,9 +61,9 @@ pub fn run(command: LessonCommand) -> ExitCode {
                 "valid": valid,
                 "problems": problems,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            crate::out::println(&serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-        Format::Table => print!("{}", table(&lesson, &problems, valid, exercises, questions)),
+        Format::Table => crate::out::print(&table(&lesson, &problems, valid, exercises, questions)),
     }
     if valid {
         ExitCode::SUCCESS

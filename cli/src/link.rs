@@ -96,7 +96,7 @@ pub fn run(command: Command) -> Result<ExitCode, InputError> {
                 avnm_link::decode(&text).map_err(|e| InputError(format!("{name}: {e}")))?;
             let pretty = indent(&decoded.document);
             match output {
-                None => println!("{pretty}"),
+                None => crate::out::println(&pretty),
                 Some(path) => {
                     std::fs::write(&path, format!("{pretty}\n"))
                         .map_err(|e| InputError(format!("{path}: {e}")))?;

@@ -24,6 +24,7 @@ mod export;
 mod import;
 mod lesson;
 mod link;
+mod out;
 mod render;
 
 use std::io::Read;
@@ -181,7 +182,7 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
             ) =>
         {
-            print!("{e}");
+            out::print(&e.to_string());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -195,14 +196,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(cli.command, cli.allow_errors) {
+    let code = match run(cli.command, cli.allow_errors) {
         Ok(code) => code,
         Err(InputError(message)) if message.is_empty() => ExitCode::from(2),
         Err(InputError(message)) => {
             eprintln!("avnm: {message}");
             ExitCode::from(2)
         }
+    };
+    if out::failed() {
+        return ExitCode::from(2);
     }
+    code
 }
 
 /// Reads and analyses a document's model; one with error diagnostics is refused unless `allow_errors`.
@@ -293,8 +298,8 @@ fn read_text(file: &str) -> Result<(String, &str), InputError> {
 
 fn emit(format: Format, json: &serde_json::Value, table: impl FnOnce() -> String) {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(json).unwrap_or_default()),
-        Format::Table => print!("{}", table()),
+        Format::Json => out::println(&serde_json::to_string_pretty(json).unwrap_or_default()),
+        Format::Table => out::print(&table()),
     }
 }
 
@@ -389,7 +394,7 @@ fn run(command: Command, allow_errors: bool) -> Result<ExitCode, InputError> {
                 VerdictFormat::Json => Format::Json,
                 VerdictFormat::Table => Format::Table,
                 VerdictFormat::Markdown => {
-                    print!("{}", avnm_core::export::verdict_markdown(&verdict, &flow));
+                    out::print(&avnm_core::export::verdict_markdown(&verdict, &flow));
                     return Ok(ExitCode::SUCCESS);
                 }
             };

@@ -496,3 +496,58 @@ fn diagnostics_exits_1_on_errors_and_0_on_warnings_only() {
         );
     }
 }
+
+/// `avnm export ... | head`: the output's reader goes away before the output is written; the command ends as it
+/// would have (exit 0 here), without the panic `print!` gives there. A check that fails still exits 1.
+#[test]
+fn a_reader_that_goes_away_ends_the_output_not_the_command() {
+    let resources: Vec<Value> = (0..1500)
+        .map(|i| {
+            serde_json::json!({
+                "id": vnet(&format!("vnet-{i:04}")), "type": "Microsoft.Network/virtualNetworks",
+                "location": "westeurope",
+                "properties": {"addressSpace": {"addressPrefixes": [format!("10.{}.{}.0/24", i / 256, i % 256)]}}})
+        })
+        .collect();
+    let doc = serde_json::json!({"resources": resources}).to_string();
+    let args = ["export", "--format", "arm", "-"];
+    // More than a pipe holds (64 KiB on Linux): the reader's going is met whatever the timing.
+    let whole = avnm_stdin(&args, &doc);
+    assert_eq!(whole.status.code(), Some(0));
+    assert!(whole.stdout.len() > 256 * 1024, "{}", whole.stdout.len());
+
+    let gone = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_avnm"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("avnm runs");
+        drop(child.stdout.take());
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("avnm ends")
+    };
+    let cut = gone(&args, &doc);
+    let stderr = String::from_utf8_lossy(&cut.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        stderr,
+        String::from_utf8_lossy(&whole.stderr),
+        "the run's notes, nothing more: the reader wanted no more"
+    );
+    assert_eq!(cut.status.code(), Some(0));
+
+    // A check that fails (the example's first intent, Allowed, expected Denied), its report's reader gone: exit 1.
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    let mut failing: Value = serde_json::from_str(&example).unwrap();
+    failing["intents"][0]["expect"] = "Denied".into();
+    let failing = failing.to_string();
+    assert_eq!(avnm_stdin(&["check", "-"], &failing).status.code(), Some(1));
+    assert_eq!(gone(&["check", "-"], &failing).status.code(), Some(1));
+}
