@@ -317,6 +317,27 @@ fn only_platform_touches_the_browser() {
     }
 }
 
+/// `avnm` writes its standard output through `out::print` only: `print!` panics when the output's reader has gone.
+#[test]
+fn avnm_prints_through_out_only() {
+    let mut files = Vec::new();
+    sources(&root().join("cli/src"), &mut files);
+    assert!(files.iter().any(|f| f.ends_with("out.rs")));
+    for file in files.iter().filter(|f| !f.ends_with("out.rs")) {
+        let text = shipped_code(&read(file));
+        for banned in ["print!(", "println!(", "stdout()"] {
+            let found = text
+                .match_indices(banned)
+                .any(|(at, _)| !text[..at].ends_with('e'));
+            assert!(
+                !found,
+                "{} writes with `{banned}`: standard output goes through `out::print`",
+                file.display()
+            );
+        }
+    }
+}
+
 /// The web crate never touches the document's JSON: no JSON dependency, no raw edits, no paths written by hand.
 #[test]
 fn web_holds_no_json() {
