@@ -412,7 +412,74 @@ struct Loading {
     busy: UseStateSetter<Option<Busy>>,
 }
 
+/// Files of this many bytes or more, chosen in the import dialog or dropped on the page, are imported alone in tasks
+/// of their own and loaded, as the header's Import does ([`Loading::import`]): imported with the dialog's other
+/// sources at once, T2's file was one task of seconds.
+const AT_ONCE_BELOW_BYTES: usize = ROOM_FROM_BYTES;
+
+/// Adds files chosen in the dialog or dropped to the sources, imported at once with them; large ones
+/// ([`AT_ONCE_BELOW_BYTES`]) are imported alone in steps and loaded ([`Loading::import`]).
+fn add_files(
+    sources: &UseReducerDispatcher<Sources>,
+    loading: &Loading,
+    files: platform::ReadFiles,
+) {
+    let size: usize = files
+        .iter()
+        .map(|(_, read)| read.as_ref().map_or(0, String::len))
+        .sum();
+    if size < AT_ONCE_BELOW_BYTES {
+        sources.dispatch(Step::Add(files));
+    } else {
+        loading.clone().import(files);
+    }
+}
+
 impl Loading {
+    fn new(
+        ctx: &Ctx,
+        sources: UseReducerDispatcher<Sources>,
+        open: UseStateSetter<bool>,
+        busy: UseStateSetter<Option<Busy>>,
+    ) -> Self {
+        Loading {
+            sources,
+            open,
+            dispatch: ctx.dispatch.clone(),
+            ahead: ctx.ahead.clone(),
+            busy,
+        }
+    }
+
+    /// Imports `files` alone in tasks of their own ([`import_in_steps`]), saying so on the progress bar, then loads
+    /// what they import ([`Loading::load`]).
+    fn import(self, files: platform::ReadFiles) {
+        let size: usize = files
+            .iter()
+            .map(|(_, read)| read.as_ref().map_or(0, String::len))
+            .sum();
+        let names = files
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let importing = Busy::step(
+            2,
+            format!("Importing {names} ({})…", platform::size_text(size as u64)),
+        );
+        self.busy.set(Some(importing.clone()));
+        let progress = self.busy.clone();
+        let imported = Callback::from(move |next: Sources| self.clone().load(next));
+        platform::after_paint(move || {
+            import_in_steps(
+                Sources::default().adding(files),
+                progress,
+                imported,
+                importing,
+            );
+        });
+    }
+
     /// Loads the design the sources imported into, analysed ahead in tasks of their own ([`analysing::in_tasks`])
     /// so that the task that loads it does not analyse it too; then opens the dialog on the report. Sources that
     /// import into no design open the dialog on why.
@@ -515,13 +582,20 @@ pub fn ImportView() -> Html {
     // The step of the header's import under way, of four, what it does and how far it is.
     let busy = use_state(|| None::<Busy>);
     let ctx = use_context::<Ctx>();
-    // Files dropped anywhere on the page join the sources and open the dialog.
+    // Files dropped anywhere on the page join the sources and open the dialog (large ones are loaded at once,
+    // `add_files`).
     {
         let open = open.setter();
         let sources = sources.dispatcher();
+        let loading = ctx
+            .as_ref()
+            .map(|ctx| Loading::new(ctx, sources.clone(), open.clone(), busy.setter()));
         use_effect_with((), move |()| {
             let listening = platform::on_page_drop(Callback::from(move |files| {
-                sources.dispatch(Step::Add(files));
+                match &loading {
+                    Some(loading) => add_files(&sources, loading, files),
+                    None => sources.dispatch(Step::Add(files)),
+                }
                 open.set(true);
             }));
             move || std::mem::drop(listening)
@@ -540,45 +614,15 @@ pub fn ImportView() -> Html {
     // The header's file input: load what imports at once, and show the report. Its four steps (reading the files,
     // importing them, reading the design, analysing it) each say so on a progress bar before they start; the design
     // is read a slice of resources at a time (`import_in_steps`), so the page paints its progress between slices.
+    let loading = Loading::new(&ctx, sources.dispatcher(), open.setter(), busy.setter());
     let quick = {
-        let loading = Loading {
-            sources: sources.dispatcher(),
-            open: open.setter(),
-            dispatch: ctx.dispatch.clone(),
-            ahead: ctx.ahead.clone(),
-            busy: busy.setter(),
-        };
+        let loading = loading.clone();
         let reading = reading.clone();
         Callback::from(move |e: Event| {
             let busy = loading.busy.clone();
             let loading = loading.clone();
-            let done = Callback::from(move |files: platform::ReadFiles| {
-                let size: usize = files
-                    .iter()
-                    .map(|(_, read)| read.as_ref().map_or(0, String::len))
-                    .sum();
-                let names = files
-                    .iter()
-                    .map(|(name, _)| name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let importing = Busy::step(
-                    2,
-                    format!("Importing {names} ({})…", platform::size_text(size as u64)),
-                );
-                loading.busy.set(Some(importing.clone()));
-                let progress = loading.busy.clone();
-                let loading = loading.clone();
-                let imported = Callback::from(move |next: Sources| loading.clone().load(next));
-                platform::after_paint(move || {
-                    import_in_steps(
-                        Sources::default().adding(files),
-                        progress,
-                        imported,
-                        importing,
-                    );
-                });
-            });
+            let done =
+                Callback::from(move |files: platform::ReadFiles| loading.clone().import(files));
             busy.set(Some(Busy::step(1, "Reading the files…".to_owned())));
             *reading.borrow_mut() = platform::read_files(&e, &done);
             if reading.borrow().is_none() {
@@ -590,7 +634,8 @@ pub fn ImportView() -> Html {
         let sources = sources.dispatcher();
         Callback::from(move |e: Event| {
             let sources = sources.clone();
-            let done = Callback::from(move |files| sources.dispatch(Step::Add(files)));
+            let loading = loading.clone();
+            let done = Callback::from(move |files| add_files(&sources, &loading, files));
             *reading.borrow_mut() = platform::read_files(&e, &done);
         })
     };
