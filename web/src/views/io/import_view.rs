@@ -182,8 +182,9 @@ impl Busy {
 }
 
 /// Imports the sources of `next` in tasks of their own and gives `done` the sources with their import: for large
-/// sources, memory written ahead for the import ([`Room`]); the sources' JSON parsed a piece at a time (`Parsing`: a document's resources one by one), then the import's first
-/// pass and the design it made each read a slice of resources at a time (`Preparing`, `Reading`), the progress
+/// sources, memory written ahead for the import ([`Room`]); the sources' JSON parsed a piece at a time
+/// (`Parsing`: a document's resources one by one), then the import's first pass and the design it made each read
+/// a slice of resources at a time (`Preparing`, `Reading`), the progress
 /// said on `busy` (at `step`, the second, until the reading) and painted between tasks, then its validation. What
 /// does not read that way is imported at once by `import` (whose second pass skips what does not read, with its
 /// path in the report): the same outcome.
@@ -414,24 +415,27 @@ struct Loading {
 
 /// Files of this many bytes or more, chosen in the import dialog or dropped on the page, are imported alone in tasks
 /// of their own and loaded, as the header's Import does ([`Loading::import`]): imported with the dialog's other
-/// sources at once, T2's file was one task of seconds.
+/// sources at once, T2's file is one call of about 2 s of wasm work (its import's stages, in sum).
 const AT_ONCE_BELOW_BYTES: usize = ROOM_FROM_BYTES;
 
-/// Adds files chosen in the dialog or dropped to the sources, imported at once with them; large ones
-/// ([`AT_ONCE_BELOW_BYTES`]) are imported alone in steps and loaded ([`Loading::import`]).
+/// Adds files chosen in the dialog or dropped to the sources, imported at once with them (`true`); large ones
+/// ([`AT_ONCE_BELOW_BYTES`]) are imported alone in steps and loaded, the dialog opened on their report at the end
+/// ([`Loading::import`], `false`).
 fn add_files(
     sources: &UseReducerDispatcher<Sources>,
     loading: &Loading,
     files: platform::ReadFiles,
-) {
+) -> bool {
     let size: usize = files
         .iter()
         .map(|(_, read)| read.as_ref().map_or(0, String::len))
         .sum();
     if size < AT_ONCE_BELOW_BYTES {
         sources.dispatch(Step::Add(files));
+        true
     } else {
         loading.clone().import(files);
+        false
     }
 }
 
@@ -582,8 +586,8 @@ pub fn ImportView() -> Html {
     // The step of the header's import under way, of four, what it does and how far it is.
     let busy = use_state(|| None::<Busy>);
     let ctx = use_context::<Ctx>();
-    // Files dropped anywhere on the page join the sources and open the dialog (large ones are loaded at once,
-    // `add_files`).
+    // Files dropped anywhere on the page join the sources and open the dialog (large ones are loaded at once, and
+    // the dialog opened on their report, `add_files`).
     {
         let open = open.setter();
         let sources = sources.dispatcher();
@@ -592,11 +596,16 @@ pub fn ImportView() -> Html {
             .map(|ctx| Loading::new(ctx, sources.clone(), open.clone(), busy.setter()));
         use_effect_with((), move |()| {
             let listening = platform::on_page_drop(Callback::from(move |files| {
-                match &loading {
+                let added = match &loading {
                     Some(loading) => add_files(&sources, loading, files),
-                    None => sources.dispatch(Step::Add(files)),
+                    None => {
+                        sources.dispatch(Step::Add(files));
+                        true
+                    }
+                };
+                if added {
+                    open.set(true);
                 }
-                open.set(true);
             }));
             move || std::mem::drop(listening)
         });
@@ -635,7 +644,9 @@ pub fn ImportView() -> Html {
         Callback::from(move |e: Event| {
             let sources = sources.clone();
             let loading = loading.clone();
-            let done = Callback::from(move |files| add_files(&sources, &loading, files));
+            let done = Callback::from(move |files| {
+                add_files(&sources, &loading, files);
+            });
             *reading.borrow_mut() = platform::read_files(&e, &done);
         })
     };
