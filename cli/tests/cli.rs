@@ -39,6 +39,12 @@ fn avnm(args: &[&str]) -> Output {
 }
 
 fn avnm_stdin(args: &[&str], input: &str) -> Output {
+    avnm_piped(args, input, false)
+}
+
+/// `avnm` given `input` on standard input; with `reader_gone`, its output's reader closes before it writes
+/// (`avnm ... | head`).
+fn avnm_piped(args: &[&str], input: &str, reader_gone: bool) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_avnm"))
         .args(args)
         .stdin(Stdio::piped())
@@ -46,6 +52,9 @@ fn avnm_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("avnm runs");
+    if reader_gone {
+        drop(child.stdout.take());
+    }
     child
         .stdin
         .take()
@@ -516,23 +525,7 @@ fn a_reader_that_goes_away_ends_the_output_not_the_command() {
     assert_eq!(whole.status.code(), Some(0));
     assert!(whole.stdout.len() > 256 * 1024, "{}", whole.stdout.len());
 
-    let gone = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_avnm"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("avnm runs");
-        drop(child.stdout.take());
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-        child.wait_with_output().expect("avnm ends")
-    };
+    let gone = |args: &[&str], input: &str| avnm_piped(args, input, true);
     let cut = gone(&args, &doc);
     let stderr = String::from_utf8_lossy(&cut.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -354,10 +354,7 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     // then the design. Past 4 MiB, the import is given its memory ahead (`import_view::Room`) in its first
     // slices.
     let text = big_design(6_000_000);
-    let resources = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|d| d.get("resources")?.as_array().map(Vec::len))
-        .unwrap_or_default();
+    let resources = resources_in(&text);
     let design = Scratch::write("big-design.json", text.as_bytes())?;
     watch_progress(session)?;
     open_at_once(session, &design)?;
@@ -375,13 +372,10 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     close_dialog(session)?;
     find_in_navigator(session, "vnet-big-last", "imported")?;
 
-    // The same size dropped on the page: imported alone in steps and loaded, as the header's Import does (joined
-    // to the dialog's sources and imported at once, T2's file was one task of seconds).
+    // The same size dropped on the page: imported alone in steps and loaded, as the header's Import does (it was
+    // joined to the dialog's sources and imported with them at once).
     let text = design_of(6_000_000, "vnet-dropped", "y");
-    let resources = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|d| d.get("resources")?.as_array().map(Vec::len))
-        .unwrap_or_default();
+    let resources = resources_in(&text);
     let literal = serde_json::to_string(&text).map_err(|e| e.to_string())?;
     watch_progress(session)?;
     drop_file(session, "dropped-design.json", &literal)?;
@@ -943,6 +937,14 @@ fn big_design(bytes: usize) -> String {
 
 /// A design of about `bytes` bytes of JSON text: VNets `<stem>-<n>`, each with a note of 200 times `note`, the
 /// last `<stem>-last`.
+/// How many resources a scenario document's text lists (none when it is not one).
+fn resources_in(text: &str) -> usize {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|d| d.get("resources")?.as_array().map(Vec::len))
+        .unwrap_or_default()
+}
+
 fn design_of(bytes: usize, stem: &str, note: &str) -> String {
     let rg = "/subscriptions/aaaaaaaa-0000-0000-0000-000000000001/resourceGroups/rg-big/providers/Microsoft.Network";
     let mut resources = Vec::new();

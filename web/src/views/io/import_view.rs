@@ -418,6 +418,14 @@ struct Loading {
 /// sources at once, T2's file is one call of about 2 s of wasm work (its import's stages, in sum).
 const AT_ONCE_BELOW_BYTES: usize = ROOM_FROM_BYTES;
 
+/// How many bytes of text the files read hold (a file that could not be read, none).
+fn text_bytes(files: &platform::ReadFiles) -> usize {
+    files
+        .iter()
+        .map(|(_, read)| read.as_ref().map_or(0, String::len))
+        .sum()
+}
+
 /// Adds files chosen in the dialog or dropped to the sources, imported at once with them (`true`); large ones
 /// ([`AT_ONCE_BELOW_BYTES`]) are imported alone in steps and loaded, the dialog opened on their report at the end
 /// ([`Loading::import`], `false`).
@@ -426,11 +434,7 @@ fn add_files(
     loading: &Loading,
     files: platform::ReadFiles,
 ) -> bool {
-    let size: usize = files
-        .iter()
-        .map(|(_, read)| read.as_ref().map_or(0, String::len))
-        .sum();
-    if size < AT_ONCE_BELOW_BYTES {
+    if text_bytes(&files) < AT_ONCE_BELOW_BYTES {
         sources.dispatch(Step::Add(files));
         true
     } else {
@@ -458,10 +462,7 @@ impl Loading {
     /// Imports `files` alone in tasks of their own ([`import_in_steps`]), saying so on the progress bar, then loads
     /// what they import ([`Loading::load`]).
     fn import(self, files: platform::ReadFiles) {
-        let size: usize = files
-            .iter()
-            .map(|(_, read)| read.as_ref().map_or(0, String::len))
-            .sum();
+        let size = text_bytes(&files);
         let names = files
             .iter()
             .map(|(name, _)| name.as_str())
