@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use self::pieces::Pieces;
-use self::reader::{Importer, why_nothing};
+use self::reader::{Importer, looks_like_condition, why_nothing};
 use crate::scenario::field::escaped;
 use crate::scenario::{FormatError, Reading, Scenario};
 
@@ -380,13 +380,13 @@ pub struct Preparing {
 }
 
 impl Preparing {
-    /// Reads up to `count` more resources of the scenario documents among the sources (any other source is read at
-    /// once when its turn comes); whether every source is read.
+    /// Reads up to `count` more resources of the scenario documents among the sources, or elements of the top-level
+    /// arrays among them (any other source is read at once when its turn comes); whether every source is read.
     pub fn step(&mut self, count: usize) -> bool {
         self.run.step(count)
     }
 
-    /// How many resources of scenario documents are read, of how many found so far.
+    /// How many resources of scenario documents and elements of top-level arrays are read, of how many found so far.
     pub fn progress(&self) -> (usize, usize) {
         (self.run.read, self.run.total)
     }
@@ -477,12 +477,26 @@ struct Run {
     importer: Importer,
     /// The next source to start.
     next: usize,
-    /// The scenario document being read: its place among the sources, and its resources not read yet with their
-    /// indexes.
-    current: Option<(usize, std::iter::Enumerate<std::vec::IntoIter<Value>>)>,
-    /// How many resources of scenario documents are read, of how many met so far.
+    /// The source being read a few values at a time.
+    current: Option<Current>,
+    /// How many resources of scenario documents and elements of top-level arrays are read, of how many met so far.
     read: usize,
     total: usize,
+}
+
+/// A source [`Run::step`] reads a few values at a time.
+enum Current {
+    /// A scenario document: its place among the sources, and its resources not read yet with their indexes.
+    Document(usize, std::iter::Enumerate<std::vec::IntoIter<Value>>),
+    /// A top-level array (`az ... list` output, a log export), read as [`Importer::value`] reads an array's
+    /// elements: its place among the sources, its elements taken out of it, not read yet, with their indexes, and
+    /// the one element kept for what [`why_nothing`] says of the array (the others are dropped once read, a few at
+    /// a time).
+    Array(
+        usize,
+        std::iter::Enumerate<std::vec::IntoIter<Value>>,
+        Option<Value>,
+    ),
 }
 
 impl Run {
@@ -514,24 +528,51 @@ impl Run {
     fn step(&mut self, count: usize) -> bool {
         let mut left = count;
         loop {
-            if let Some((source, resources)) = &mut self.current {
-                while left > 0 {
-                    let Some((i, res)) = resources.next() else {
-                        break;
-                    };
-                    self.importer.document_resource(Cow::Owned(res), i, "");
-                    self.read += 1;
-                    left -= 1;
+            match &mut self.current {
+                Some(Current::Document(source, resources)) => {
+                    while left > 0 {
+                        let Some((i, res)) = resources.next() else {
+                            break;
+                        };
+                        self.importer.document_resource(Cow::Owned(res), i, "");
+                        self.read += 1;
+                        left -= 1;
+                    }
+                    if resources.len() > 0 {
+                        return false;
+                    }
+                    let source = *source;
+                    self.current = None;
+                    if let Some((_, Ok(value))) = self.parsed.get(source) {
+                        self.importer.end_source(value);
+                    }
+                    continue;
                 }
-                if resources.len() > 0 {
-                    return false;
+                Some(Current::Array(source, items, kept)) => {
+                    while left > 0 {
+                        let Some((i, item)) = items.next() else {
+                            break;
+                        };
+                        self.importer.value(&item, &format!("[{i}]"), 1);
+                        if kept.is_none()
+                            || looks_like_condition(&item)
+                                && !kept.as_ref().is_some_and(looks_like_condition)
+                        {
+                            *kept = Some(item);
+                        }
+                        self.read += 1;
+                        left -= 1;
+                    }
+                    if items.len() > 0 {
+                        return false;
+                    }
+                    if let Some((_, Ok(Value::Array(left_of_it)))) = self.parsed.get_mut(*source) {
+                        left_of_it.extend(kept.take());
+                    }
+                    self.current = None;
+                    continue;
                 }
-                let source = *source;
-                self.current = None;
-                if let Some((_, Ok(value))) = self.parsed.get(source) {
-                    self.importer.end_source(value);
-                }
-                continue;
+                None => {}
             }
             let Some((name, value)) = self.parsed.get_mut(self.next) else {
                 return true;
@@ -542,10 +583,23 @@ impl Run {
                     .importer
                     .line(ReportKind::Refused, "", format!("not JSON: {e}")),
                 Ok(Value::Object(map)) if template::is_parameters(map) => {}
+                // Read as `Importer::value` reads an array, an element at a time.
+                Ok(Value::Array(items)) => {
+                    let items = std::mem::take(items);
+                    self.total += items.len();
+                    self.current = Some(Current::Array(
+                        self.next,
+                        items.into_iter().enumerate(),
+                        None,
+                    ));
+                }
                 Ok(v) => {
                     if let Some(resources) = self.importer.begin_source(v) {
                         self.total += resources.len();
-                        self.current = Some((self.next, resources.into_iter().enumerate()));
+                        self.current = Some(Current::Document(
+                            self.next,
+                            resources.into_iter().enumerate(),
+                        ));
                     }
                 }
             }
@@ -566,16 +620,41 @@ impl Run {
         let any_template = parsed
             .iter()
             .any(|(_, v)| matches!(v, Ok(Value::Object(m)) if template::is_template(m)));
-        // A source that gave nothing says why in one line, after its own lines.
+        // A source that gave nothing says why in one line, after its own lines. The lines are put with their source
+        // in one pass, and each source's looked at once: a log export gives hundreds of thousands.
+        let report = std::mem::take(&mut importer.report);
+        let by_source: Vec<Vec<ReportLine>> = match parsed.as_slice() {
+            // One source (nearly every large import): its lines as they are, not copied.
+            [(name, _)] if report.iter().all(|l| l.file == *name) => vec![report],
+            _ => {
+                let mut by_source: Vec<Vec<ReportLine>> =
+                    parsed.iter().map(|_| Vec::new()).collect();
+                for line in report {
+                    let source = parsed.iter().position(|(name, _)| *name == line.file);
+                    if let Some(mine) = source.and_then(|i| by_source.get_mut(i)) {
+                        mine.push(line);
+                    }
+                }
+                by_source
+            }
+        };
         let mut refusals = Vec::new();
         let mut ordered = Vec::new();
-        for (name, value) in &parsed {
-            let (mut mine, rest): (Vec<ReportLine>, Vec<ReportLine>) =
-                std::mem::take(&mut importer.report)
-                    .into_iter()
-                    .partition(|l| l.file == *name);
-            importer.report = rest;
-            let gave = mine.iter().any(|l| l.kind == ReportKind::Read);
+        for ((name, value), mut mine) in parsed.iter().zip(by_source) {
+            let (mut gave, mut refused, mut needed) = (false, None, Vec::new());
+            for l in &mine {
+                match l.kind {
+                    ReportKind::Read => gave = true,
+                    ReportKind::Refused if refused.is_none() => refused = Some(l.message.clone()),
+                    ReportKind::Unevaluated
+                        if l.path.starts_with("parameters.")
+                            && l.message.contains("none was given") =>
+                    {
+                        needed.push(format!("`{}`", l.path.trim_start_matches("parameters.")));
+                    }
+                    _ => {}
+                }
+            }
             let is_parameters = matches!(value, Ok(Value::Object(m)) if template::is_parameters(m));
             if is_parameters && !any_template {
                 let why =
@@ -584,17 +663,8 @@ impl Run {
                 refusals.push(format!("`{name}` {why}"));
             }
             if !gave && !is_parameters {
-                let needed: Vec<String> = mine
-                    .iter()
-                    .filter(|l| {
-                        l.kind == ReportKind::Unevaluated
-                            && l.path.starts_with("parameters.")
-                            && l.message.contains("none was given")
-                    })
-                    .map(|l| format!("`{}`", l.path.trim_start_matches("parameters.")))
-                    .collect();
-                let why = match (value, mine.iter().find(|l| l.kind == ReportKind::Refused)) {
-                    (_, Some(refused)) => format!("is {}", refused.message),
+                let why = match (value, &refused) {
+                    (_, Some(refused)) => format!("is {refused}"),
                     (Ok(_), None) if !needed.is_empty() => format!(
                         "is an ARM template whose resources need values for {}: give them in a parameters file imported with it",
                         needed.join(", ")
@@ -602,12 +672,16 @@ impl Run {
                     (Ok(v), None) => why_nothing(v, &mine),
                     (Err(_), None) => "is not JSON".to_owned(),
                 };
-                if !mine.iter().any(|l| l.kind == ReportKind::Refused) {
+                if refused.is_none() {
                     mine.push(refusal(name, &why));
                 }
                 refusals.push(format!("`{name}` {why}"));
             }
-            ordered.append(&mut mine);
+            if ordered.is_empty() {
+                ordered = mine;
+            } else {
+                ordered.append(&mut mine);
+            }
         }
         importer.report = ordered;
         let Importer {

@@ -787,6 +787,11 @@ impl Importer {
     }
 }
 
+/// Whether an element of an array looks like a policy rule condition ([`why_nothing`]).
+pub(super) fn looks_like_condition(item: &Value) -> bool {
+    item.get("field").is_some() || item.get("allOf").is_some()
+}
+
 /// Why a value gave nothing: what it looks like.
 pub(super) fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
     match value {
@@ -799,11 +804,7 @@ pub(super) fn why_nothing(value: &Value, lines: &[ReportLine]) -> String {
         {
             "is a policy rule condition, not a resource: put it in the `if` of a policy definition's `policyRule`".to_owned()
         }
-        Value::Array(items)
-            if items
-                .iter()
-                .any(|i| i.get("field").is_some() || i.get("allOf").is_some()) =>
-        {
+        Value::Array(items) if items.iter().any(looks_like_condition) => {
             "is a list of policy rule conditions, not resources: put them in an `allOf` or `anyOf` of a policy definition's `policyRule`".to_owned()
         }
         Value::Object(map) => {

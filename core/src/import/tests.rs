@@ -824,3 +824,50 @@ fn the_2021_preview_group_members_become_static_members() {
         ["group.json properties.conditionalMembership"]
     );
 }
+
+#[test]
+fn a_top_level_array_is_read_an_element_a_step() {
+    // `az network vnet list` prints an array: a large one is read between the page's frames like a document.
+    let list = json!([vnet("a", "10.0.0.0/16"), {"time": "2026-12-06T10:00:00Z"}, vnet("b", "10.1.0.0/16")]);
+    let sources = [Source::new("vnets.json", list.to_string())];
+    let mut preparing = parse(&sources).preparing();
+    for read in 1..=2 {
+        assert!(!preparing.step(1), "element {read} of 3");
+        assert_eq!(preparing.progress(), (read, 3));
+    }
+    assert!(preparing.step(1));
+    assert_eq!(preparing.progress(), (3, 3));
+    let imported = import(&sources).unwrap();
+    let (document, report) = (imported.to_value(), imported.report.clone());
+    let mut prepared = preparing.finish().unwrap();
+    assert_eq!(prepared.document, document);
+    assert_eq!(prepared.report, report);
+    assert_eq!(
+        lines(&imported, ReportKind::Read),
+        ["vnets.json [0]", "vnets.json [2]"]
+    );
+    assert_eq!(lines(&imported, ReportKind::Skipped), ["vnets.json [1]"]);
+    assert!(prepared.reading().is_ok());
+}
+
+#[test]
+fn a_top_level_array_that_gives_nothing_says_what_its_elements_look_like() {
+    let refused = |list: Value| {
+        let sources = [Source::new("list.json", list.to_string())];
+        let mut preparing = parse(&sources).preparing();
+        while !preparing.step(1) {}
+        let stepped = preparing.finish().unwrap_err().to_string();
+        assert_eq!(stepped, import(&sources).unwrap_err().to_string());
+        stepped
+    };
+    // Whichever element is a condition, read one at a time (the others dropped once read).
+    let conditions = json!([{"time": "2026-12-06T10:00:00Z"}, {"field": "name", "like": "vnet-*"}, {"level": "info"}]);
+    assert!(
+        refused(conditions)
+            .contains("`list.json` is a list of policy rule conditions, not resources"),
+        "a condition among other elements"
+    );
+    let records = json!([{"time": "2026-12-06T10:00:00Z"}, {"level": "info"}]);
+    assert!(!refused(records).contains("policy rule conditions"));
+    assert!(refused(json!([])).contains("`list.json` is an empty list"));
+}
