@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use self::pieces::Pieces;
-use self::reader::{Importer, looks_like_condition, why_nothing};
+use self::reader::{Importer, list_key, looks_like_condition, why_nothing};
 use crate::scenario::field::escaped;
 use crate::scenario::{FormatError, Reading, Scenario};
 
@@ -488,12 +488,13 @@ struct Run {
 enum Current {
     /// A scenario document: its place among the sources, and its resources not read yet with their indexes.
     Document(usize, std::iter::Enumerate<std::vec::IntoIter<Value>>),
-    /// A top-level array (`az ... list` output, a log export), read as [`Importer::value`] reads an array's
-    /// elements: its place among the sources, its elements taken out of it, not read yet, with their indexes, and
-    /// the one element kept for what [`why_nothing`] says of the array (the others are dropped once read, a few at
-    /// a time).
+    /// A top-level array (`az ... list` output, a log export) or a list's (`{"value": [...]}`), read as
+    /// [`Importer::value`] reads its elements: its place among the sources, the list's key (`None` for a top-level
+    /// array), its elements taken out of it, not read yet, with their indexes, and the one element kept for what
+    /// [`why_nothing`] says of the array (the others are dropped once read, a few at a time).
     Array(
         usize,
+        Option<&'static str>,
         std::iter::Enumerate<std::vec::IntoIter<Value>>,
         Option<Value>,
     ),
@@ -548,12 +549,13 @@ impl Run {
                     }
                     continue;
                 }
-                Some(Current::Array(source, items, kept)) => {
+                Some(Current::Array(source, key, items, kept)) => {
                     while left > 0 {
                         let Some((i, item)) = items.next() else {
                             break;
                         };
-                        self.importer.value(&item, &format!("[{i}]"), 1);
+                        self.importer
+                            .value(&item, &format!("{}[{i}]", key.unwrap_or_default()), 1);
                         if kept.is_none()
                             || looks_like_condition(&item)
                                 && !kept.as_ref().is_some_and(looks_like_condition)
@@ -566,7 +568,12 @@ impl Run {
                     if items.len() > 0 {
                         return false;
                     }
-                    if let Some((_, Ok(Value::Array(left_of_it)))) = self.parsed.get_mut(*source) {
+                    let list = match (self.parsed.get_mut(*source), *key) {
+                        (Some((_, Ok(value))), None) => Some(value),
+                        (Some((_, Ok(value))), Some(key)) => value.get_mut(key),
+                        _ => None,
+                    };
+                    if let Some(Value::Array(left_of_it)) = list {
                         left_of_it.extend(kept.take());
                     }
                     self.current = None;
@@ -583,12 +590,28 @@ impl Run {
                     .importer
                     .line(ReportKind::Refused, "", format!("not JSON: {e}")),
                 Ok(Value::Object(map)) if template::is_parameters(map) => {}
-                // Read as `Importer::value` reads an array, an element at a time.
+                // Read as `Importer::value` reads an array or a list, an element at a time.
                 Ok(Value::Array(items)) => {
                     let items = std::mem::take(items);
                     self.total += items.len();
                     self.current = Some(Current::Array(
                         self.next,
+                        None,
+                        items.into_iter().enumerate(),
+                        None,
+                    ));
+                }
+                Ok(Value::Object(map)) if list_key(map).is_some() => {
+                    self.importer.next_link(map, "");
+                    let key = list_key(map);
+                    let items = match key.and_then(|key| map.get_mut(key)) {
+                        Some(Value::Array(items)) => std::mem::take(items),
+                        _ => Vec::new(),
+                    };
+                    self.total += items.len();
+                    self.current = Some(Current::Array(
+                        self.next,
+                        key,
                         items.into_iter().enumerate(),
                         None,
                     ));

@@ -168,21 +168,10 @@ impl Importer {
             }
         } else if let Some(resources) = array("resources") {
             self.document(map, resources.iter().map(Cow::Borrowed), path, true);
-        } else if let Some(items) = array("value").or_else(|| array("data")) {
-            let key = if array("value").is_some() {
-                "value"
-            } else {
-                "data"
-            };
-            if let Some(Value::String(next)) = map.get("nextLink")
-                && !next.is_empty()
-            {
-                self.line(
-                    ReportKind::Skipped,
-                    &at(path, "nextLink"),
-                    "further pages of the list are not fetched: import them too",
-                );
-            }
+        } else if let Some(key) = list_key(map)
+            && let Some(items) = array(key)
+        {
+            self.next_link(map, path);
             for (i, item) in items.iter().enumerate() {
                 self.value(item, &format!("{}[{i}]", at(path, key)), depth + 1);
             }
@@ -213,6 +202,19 @@ impl Importer {
         } else {
             let why = why_nothing(value, &[]);
             self.line(ReportKind::Skipped, path, format!("it {why}"));
+        }
+    }
+
+    /// Says that the list `map` has further pages, not read (its `nextLink`).
+    pub(super) fn next_link(&mut self, map: &Map<String, Value>, path: &str) {
+        if let Some(Value::String(next)) = map.get("nextLink")
+            && !next.is_empty()
+        {
+            self.line(
+                ReportKind::Skipped,
+                &at(path, "nextLink"),
+                "further pages of the list are not fetched: import them too",
+            );
         }
     }
 
@@ -785,6 +787,20 @@ impl Importer {
             }
         }
     }
+}
+
+/// The key of the elements of a list (`{"value": [...]}`, or a Resource Graph query's `data`) when
+/// [`Importer::value`] reads `map` as one: not a template, an example file, a recording or a scenario document.
+pub(super) fn list_key(map: &Map<String, Value>) -> Option<&'static str> {
+    let array = |key: &str| map.get(key).is_some_and(Value::is_array);
+    if template::is_template(map)
+        || matches!(map.get("responses"), Some(Value::Object(_)))
+        || array("interactions")
+        || array("resources")
+    {
+        return None;
+    }
+    ["value", "data"].into_iter().find(|key| array(key))
 }
 
 /// Whether an element of an array looks like a policy rule condition ([`why_nothing`]).

@@ -871,3 +871,26 @@ fn a_top_level_array_that_gives_nothing_says_what_its_elements_look_like() {
     assert!(!refused(records).contains("policy rule conditions"));
     assert!(refused(json!([])).contains("`list.json` is an empty list"));
 }
+
+#[test]
+fn a_list_is_read_an_element_a_step() {
+    // An ARM GET list, as `az rest` prints it: its elements one a step, after the line about its further pages.
+    let list = json!({"value": [vnet("a", "10.0.0.0/16"), vnet("b", "10.1.0.0/16")],
+                      "nextLink": "https://management.azure.com/next"});
+    let sources = [Source::new("list.json", list.to_string())];
+    let mut preparing = parse(&sources).preparing();
+    assert!(!preparing.step(1));
+    assert_eq!(preparing.progress(), (1, 2));
+    assert!(preparing.step(1));
+    let prepared = preparing.finish().unwrap();
+    let imported = import(&sources).unwrap();
+    assert_eq!(prepared.report, imported.report);
+    assert_eq!(
+        imported
+            .report
+            .iter()
+            .map(|l| format!("{} {}", l.kind, l.path))
+            .collect::<Vec<_>>(),
+        ["skipped nextLink", "read value[0]", "read value[1]"]
+    );
+}
