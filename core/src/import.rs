@@ -484,6 +484,22 @@ struct Run {
     total: usize,
 }
 
+/// The elements of `value` that [`Run::step`] reads a few at a time, when it is a top-level array or a list (as
+/// [`Importer::value`] reads it), with the list's key (`None` for an array).
+fn elements(value: &mut Value) -> Option<(Option<&'static str>, &mut Vec<Value>)> {
+    match value {
+        Value::Array(items) => Some((None, items)),
+        Value::Object(map) => {
+            let key = list_key(map)?;
+            match map.get_mut(key) {
+                Some(Value::Array(items)) => Some((Some(key), items)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// A source [`Run::step`] reads a few values at a time.
 enum Current {
     /// A scenario document: its place among the sources, and its resources not read yet with their indexes.
@@ -524,8 +540,8 @@ impl Run {
         }
     }
 
-    /// Reads up to `count` more resources of scenario documents, and the other sources met on the way; whether
-    /// every source is read.
+    /// Reads up to `count` more resources of scenario documents or elements of top-level arrays and lists, and the
+    /// other sources met on the way; whether every source is read.
     fn step(&mut self, count: usize) -> bool {
         let mut left = count;
         loop {
@@ -568,12 +584,10 @@ impl Run {
                     if items.len() > 0 {
                         return false;
                     }
-                    let list = match (self.parsed.get_mut(*source), *key) {
-                        (Some((_, Ok(value))), None) => Some(value),
-                        (Some((_, Ok(value))), Some(key)) => value.get_mut(key),
-                        _ => None,
-                    };
-                    if let Some(Value::Array(left_of_it)) = list {
+                    let source = self.parsed.get_mut(*source);
+                    if let Some((_, left_of_it)) =
+                        source.and_then(|(_, v)| v.as_mut().ok()).and_then(elements)
+                    {
                         left_of_it.extend(kept.take());
                     }
                     self.current = None;
@@ -590,34 +604,21 @@ impl Run {
                     .importer
                     .line(ReportKind::Refused, "", format!("not JSON: {e}")),
                 Ok(Value::Object(map)) if template::is_parameters(map) => {}
-                // Read as `Importer::value` reads an array or a list, an element at a time.
-                Ok(Value::Array(items)) => {
-                    let items = std::mem::take(items);
-                    self.total += items.len();
-                    self.current = Some(Current::Array(
-                        self.next,
-                        None,
-                        items.into_iter().enumerate(),
-                        None,
-                    ));
-                }
-                Ok(Value::Object(map)) if list_key(map).is_some() => {
-                    self.importer.next_link(map, "");
-                    let key = list_key(map);
-                    let items = match key.and_then(|key| map.get_mut(key)) {
-                        Some(Value::Array(items)) => std::mem::take(items),
-                        _ => Vec::new(),
-                    };
-                    self.total += items.len();
-                    self.current = Some(Current::Array(
-                        self.next,
-                        key,
-                        items.into_iter().enumerate(),
-                        None,
-                    ));
-                }
                 Ok(v) => {
-                    if let Some(resources) = self.importer.begin_source(v) {
+                    // A top-level array or a list: read as `Importer::value` reads it, an element at a time.
+                    if let Some((key, items)) = elements(v) {
+                        let items = std::mem::take(items);
+                        if let Value::Object(list) = v {
+                            self.importer.next_link(list, "");
+                        }
+                        self.total += items.len();
+                        self.current = Some(Current::Array(
+                            self.next,
+                            key,
+                            items.into_iter().enumerate(),
+                            None,
+                        ));
+                    } else if let Some(resources) = self.importer.begin_source(v) {
                         self.total += resources.len();
                         self.current = Some(Current::Document(
                             self.next,
