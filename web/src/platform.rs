@@ -1142,6 +1142,27 @@ fn clock() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// Whether progress said between slices of `work` is to be shown now: the first time for that work, then once
+/// [`PROGRESS_MS`] have passed since it was last shown. Each change of a progress bar makes the page paint a frame,
+/// and a slice of work is a few milliseconds: T2's import was about 150 slices.
+pub fn progress_due(work: &'static str) -> bool {
+    thread_local! {
+        static LAST: std::cell::Cell<(&'static str, f64)> = const { std::cell::Cell::new(("", 0.0)) };
+    }
+    let now = clock();
+    LAST.with(|last| {
+        let (was, at) = last.get();
+        let due = was != work || now - at >= PROGRESS_MS;
+        if due {
+            last.set((work, now));
+        }
+        due
+    })
+}
+
+/// How often progress said between slices of work is shown ([`progress_due`]), in milliseconds.
+const PROGRESS_MS: f64 = 100.0;
+
 /// Runs `work` in a task of its own once the page has painted what it shows now (the next animation frame, then
 /// a task; at once in a task when the page is hidden and paints nothing): a long step that follows a message
 /// ("Importing…") lets the message be seen first.
@@ -1168,6 +1189,23 @@ pub fn after_paint(work: impl FnOnce() + 'static) {
         let _ =
             window.set_timeout_with_callback_and_timeout_and_arguments_0(frame.unchecked_ref(), 0);
     }
+}
+
+/// How many bytes the files chosen in a file input hold, of those [`read_files`] reads (a file larger than
+/// [`MAX_FILE_BYTES`] is refused unread): known before they are read, so that work can be done for them meanwhile.
+pub fn chosen_bytes(event: &Event) -> u64 {
+    let Some(files) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+    else {
+        return 0;
+    };
+    (0..files.length())
+        .filter_map(|i| files.get(i))
+        .map(|file| gloo::file::File::from(file).size())
+        .filter(|size| *size <= MAX_FILE_BYTES)
+        .sum()
 }
 
 /// Reads every file chosen in a file input (`multiple`); the [`Readings`] must be kept until `done` runs.

@@ -351,8 +351,8 @@ pub fn invalid_utf8_names_the_byte(session: &mut Session, base_url: &str) -> Res
     session.wait_for_text("nav", "vnet-utf16-last")?;
 
     // A design that imports, opened at once: its four steps, the design's reading from its first resource on,
-    // then the design. Past 4 MiB, the import is given its memory ahead (`import_view::Room`) in its first
-    // slices.
+    // then the design. Past 4 MiB, the import is given its memory ahead (`import_view::Room`), written while the
+    // browser reads the file.
     let text = big_design(6_000_000);
     let resources = resources_in(&text);
     let design = Scratch::write("big-design.json", text.as_bytes())?;
