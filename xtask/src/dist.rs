@@ -341,9 +341,12 @@ fn report_sizes(dir: &Path) -> Result<(), Error> {
 /// group or a connectivity configuration of T2 went from tasks of 260 and 274 ms to about 100 and 70; the budget
 /// was 1,075,000 bytes until then); then 1,053.8 KiB with a large import's memory written ahead, the files'
 /// reading and decoding measured, a rule's lists read without a node per text (T2's import on screen about 0.1 to
-/// 0.3 s sooner) and large files chosen in the dialog or dropped imported in steps, within the budget.
+/// 0.3 s sooner) and large files chosen in the dialog or dropped imported in steps, within the budget; then
+/// about 1,171 KiB with the engine compiled at opt-level "s" and serde_json at 3 instead of "z" (the workspace's
+/// `Cargo.toml`: T2's import on screen 0.7 to 0.8 s sooner, about a fifth of every import and analysis, for 121
+/// KiB more; the budget was 1,080,000 bytes until then).
 /// The gap and what would close it are in the README's performance section.
-pub const FIRST_PAGE_BUDGET: u64 = 1_080_000;
+pub const FIRST_PAGE_BUDGET: u64 = 1_205_000;
 
 /// The example a new visitor starts with: the first of the gallery, fetched after the first frame.
 const FIRST_EXAMPLE: &str = "static/examples/hub-spoke-guardrails.json";
