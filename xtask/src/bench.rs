@@ -65,8 +65,8 @@ pub struct Options {
     pub cpu: bool,
     /// Run the stages as wasm in headless Chromium.
     pub wasm: bool,
-    /// The cargo profile of the wasm stages: `web-release` (optimised for size, as the playground ships) unless
-    /// told otherwise, to see what the profile costs.
+    /// The cargo profile of the wasm stages: `web-release` (as the playground ships: optimised for size but for the
+    /// engine and serde_json) unless told otherwise, to see what the profile costs.
     pub wasm_profile: String,
     /// Measure the playground page (and its transfer size).
     pub page: bool,

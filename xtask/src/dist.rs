@@ -43,7 +43,8 @@ const WEB_BIN: &str = "avnm-web";
 /// Which cargo profile the wasm is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// `--profile web-release` (release, optimised for size): the bundle that is served and tested end to end.
+    /// `--profile web-release` (release, optimised for size but for the engine and serde_json): the bundle that is
+    /// served and tested end to end.
     Release,
     /// The dev profile: builds faster, about five times larger.
     Debug,
