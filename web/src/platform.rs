@@ -1019,19 +1019,11 @@ fn read_all(list: &web_sys::FileList, done: &Callback<ReadFiles>) -> Option<Read
             }
         }
     };
+    let sizes: Vec<u64> = files.iter().map(|file| file.size()).collect();
     for (i, file) in files.iter().enumerate() {
         let name = file.name();
-        let size = file.size();
-        if size > MAX_FILE_BYTES {
-            finish(
-                i,
-                name,
-                Err(format!(
-                    "it is {}, more than the {} MiB the playground reads",
-                    size_text(size),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                )),
-            );
+        if let Some(why) = sizes.get(i).and_then(|size| too_large(*size, &sizes)) {
+            finish(i, name, Err(why));
             continue;
         }
         let finish = finish.clone();
@@ -1191,8 +1183,8 @@ pub fn after_paint(work: impl FnOnce() + 'static) {
     }
 }
 
-/// How many bytes the files chosen in a file input hold, of those [`read_files`] reads (a file larger than
-/// [`MAX_FILE_BYTES`] is refused unread): known before they are read, so that work can be done for them meanwhile.
+/// How many bytes the files chosen in a file input hold, of those [`read_files`] reads (a file [`too_large`] is
+/// refused unread): known before they are read, so that work can be done for them meanwhile.
 pub fn chosen_bytes(event: &Event) -> u64 {
     let Some(files) = event
         .target()
@@ -1201,11 +1193,37 @@ pub fn chosen_bytes(event: &Event) -> u64 {
     else {
         return 0;
     };
-    (0..files.length())
+    let sizes: Vec<u64> = (0..files.length())
         .filter_map(|i| files.get(i))
         .map(|file| gloo::file::File::from(file).size())
-        .filter(|size| *size <= MAX_FILE_BYTES)
+        .collect();
+    sizes
+        .iter()
+        .filter(|size| too_large(**size, &sizes).is_none())
         .sum()
+}
+
+/// Why a file of `size` bytes, chosen with files of `sizes` (itself among them), is not read, if it is not: it is
+/// larger than [`MAX_FILE_BYTES`], or the files together are (they are imported together, as one design, and the
+/// page imports at most that much within wasm's 4 GiB: T2's 130 MB took 715 MiB).
+fn too_large(size: u64, sizes: &[u64]) -> Option<String> {
+    let limit = MAX_FILE_BYTES / (1024 * 1024);
+    let together: u64 = sizes.iter().sum();
+    if size > MAX_FILE_BYTES {
+        Some(format!(
+            "it is {}, more than the {limit} MiB the playground reads",
+            size_text(size)
+        ))
+    } else if together > MAX_FILE_BYTES {
+        Some(format!(
+            "the {} files chosen together are {}, more than the {limit} MiB the playground reads at once (they are \
+             imported together, as one design); `avnm import` reads larger designs",
+            sizes.len(),
+            size_text(together)
+        ))
+    } else {
+        None
+    }
 }
 
 /// Reads every file chosen in a file input (`multiple`); the [`Readings`] must be kept until `done` runs.

@@ -233,12 +233,7 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     unchanged(session, &before, "a dropped 50 MB file")?;
 
     // Over the limit: a sparse file of 300 MB is refused by its size before it is read.
-    let huge = Scratch::write("huge-300mb.json", b"")?;
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&huge.0)
-        .and_then(|f| f.set_len(300_000_000))
-        .map_err(|e| format!("cannot size {}: {e}", huge.0.display()))?;
+    let huge = sparse("huge-300mb.json", 300_000_000)?;
     choose_in_dialog(session, &huge)?;
     wait_long(
         session,
@@ -250,7 +245,41 @@ pub fn huge_files_keep_the_design(session: &mut Session, base_url: &str) -> Resu
     session.screenshot(&artifact("huge-300mb.png"))?;
     close_dialog(session)?;
     unchanged(session, &before, "a 300 MB file")?;
+
+    // Two files of 150 MB, each within the limit, chosen together (imported together, as one design): over it
+    // together, both refused before they are read.
+    let pair = [
+        sparse("half-a.json", 150_000_000)?,
+        sparse("half-b.json", 150_000_000)?,
+    ];
+    if session.try_find("[data-testid=import-dialog]")?.is_none() {
+        session.click(&session.find("[data-testid=import-open]")?)?;
+    }
+    let input = session.find("[data-testid=import-files]")?;
+    session.send_keys(&input, &format!("{}\n{}", pair[0].path(), pair[1].path()))?;
+    for name in ["half-a.json", "half-b.json"] {
+        wait_long(
+            session,
+            "[data-testid=import-unreadable]",
+            &[name, "2 files chosen together are 300.0 MB", "256 MiB"],
+            20,
+        )?;
+    }
+    session.wait_for_text("[data-testid=import-error]", "your design is unchanged")?;
+    close_dialog(session)?;
+    unchanged(session, &before, "two 150 MB files")?;
     Ok(())
+}
+
+/// A sparse file of `bytes` zero bytes, refused by its size before it is read.
+fn sparse(name: &str, bytes: u64) -> Result<Scratch, String> {
+    let file = Scratch::write(name, b"")?;
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&file.0)
+        .and_then(|f| f.set_len(bytes))
+        .map_err(|e| format!("cannot size {}: {e}", file.0.display()))?;
+    Ok(file)
 }
 
 /// What the import says of `file` whose Latin-1 byte `é` (0xE9) is at `offset`, on `line`: each is in its message.
