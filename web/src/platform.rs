@@ -1217,7 +1217,7 @@ fn too_large(size: u64, sizes: &[u64]) -> Option<String> {
     } else if together > MAX_FILE_BYTES {
         Some(format!(
             "the {} files chosen together are {}, more than the {limit} MiB the playground reads at once (they are \
-             imported together, as one design); `avnm import` reads larger designs",
+             imported together, as one design); the avnm command line reads larger designs",
             sizes.len(),
             size_text(together)
         ))
