@@ -266,7 +266,7 @@ impl Room {
 /// sooner in each of 8 pairs of runs (median 0.2 s).
 type RoomAhead = Rc<RefCell<Option<Room>>>;
 
-/// Writes a slice of the room ahead, and the next in a task of its own, until it is written or taken (or dropped:
+/// Writes a piece of the room ahead, and the next in a task of its own, until it is written or taken (or dropped:
 /// the reading was cancelled).
 fn write_ahead(room: Weak<RefCell<Option<Room>>>) {
     let Some(shared) = room.upgrade() else {
