@@ -1186,11 +1186,7 @@ pub fn after_paint(work: impl FnOnce() + 'static) {
 /// How many bytes the files chosen in a file input hold, of those [`read_files`] reads (a file [`too_large`] is
 /// refused unread): known before they are read, so that work can be done for them meanwhile.
 pub fn chosen_bytes(event: &Event) -> u64 {
-    let Some(files) = event
-        .target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .and_then(|input| input.files())
-    else {
+    let Some(files) = file_input(event).and_then(|input| input.files()) else {
         return 0;
     };
     let sizes: Vec<u64> = (0..files.length())
@@ -1226,9 +1222,14 @@ fn too_large(size: u64, sizes: &[u64]) -> Option<String> {
     }
 }
 
+/// The file input an event (`change`) is of.
+fn file_input(event: &Event) -> Option<HtmlInputElement> {
+    event.target()?.dyn_into::<HtmlInputElement>().ok()
+}
+
 /// Reads every file chosen in a file input (`multiple`); the [`Readings`] must be kept until `done` runs.
 pub fn read_files(event: &Event, done: &Callback<ReadFiles>) -> Option<Readings> {
-    let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
+    let input = file_input(event)?;
     let files = input.files()?;
     let readings = read_all(&files, done);
     input.set_value("");

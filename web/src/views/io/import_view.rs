@@ -299,12 +299,10 @@ fn room_in_slices(
         platform::for_a_slice(|| room.step().then_some(()))
     });
     if written.is_none() {
-        if platform::progress_due("import: room") {
-            busy.set(Some(Busy {
-                done: ROOM_SHARE * room.done(),
-                ..step.clone()
-            }));
-        }
+        show_progress(&busy, "import: room", || Busy {
+            done: ROOM_SHARE * room.done(),
+            ..step.clone()
+        });
         platform::next_task(move || room_in_slices(next, room, busy, done, step));
         return;
     }
@@ -331,12 +329,10 @@ fn parse_in_slices(
     });
     if all_parsed.is_none() {
         let (read, total) = pieces.progress();
-        if platform::progress_due("import: parse") {
-            busy.set(Some(Busy {
-                done: ROOM_SHARE + (0.5 - ROOM_SHARE) * read as f64 / total.max(1) as f64,
-                ..step.clone()
-            }));
-        }
+        show_progress(&busy, "import: parse", || Busy {
+            done: ROOM_SHARE + (0.5 - ROOM_SHARE) * read as f64 / total.max(1) as f64,
+            ..step.clone()
+        });
         platform::next_task(move || parse_in_slices(next, pieces, busy, done, step));
         return;
     }
@@ -362,12 +358,10 @@ fn prepare_in_slices(
     });
     if all_read.is_none() {
         let (read, total) = preparing.progress();
-        if platform::progress_due("import: first pass") {
-            busy.set(Some(Busy {
-                done: 0.5 + 0.5 * read as f64 / total.max(1) as f64,
-                ..step.clone()
-            }));
-        }
+        show_progress(&busy, "import: first pass", || Busy {
+            done: 0.5 + 0.5 * read as f64 / total.max(1) as f64,
+            ..step.clone()
+        });
         platform::next_task(move || prepare_in_slices(next, preparing, busy, done, step));
         return;
     }
@@ -392,6 +386,17 @@ fn prepared_in_a_task(
             platform::after_paint(move || read_in_slices(next, prepared, reading, busy, done));
         }
         Err(_) => done.emit(next.imported()),
+    }
+}
+
+/// Shows the progress `now` makes on `busy`, when the progress of `work` is due ([`platform::progress_due`]).
+fn show_progress(
+    busy: &UseStateSetter<Option<Busy>>,
+    work: &'static str,
+    now: impl FnOnce() -> Busy,
+) {
+    if platform::progress_due(work) {
+        busy.set(Some(now()));
     }
 }
 
@@ -434,9 +439,9 @@ fn read_in_slices(
             }
         }
         None => {
-            if platform::progress_due("import: read the design") {
-                busy.set(Some(reading_progress(&reading)));
-            }
+            show_progress(&busy, "import: read the design", || {
+                reading_progress(&reading)
+            });
             platform::next_task(move || read_in_slices(next, prepared, reading, busy, done));
         }
         Some(Err(_)) => done.emit(next.imported()),
@@ -541,12 +546,10 @@ impl Loading {
         self.busy.set(Some(analysing()));
         let busy = self.busy.clone();
         let progress = Rc::new(move |done| {
-            if platform::progress_due("analyse") {
-                busy.set(Some(Busy {
-                    done,
-                    ..analysing()
-                }));
-            }
+            show_progress(&busy, "analyse", || Busy {
+                done,
+                ..analysing()
+            });
         });
         platform::after_paint(move || {
             analysing::in_tasks(design.clone(), None, progress, move |analysis| {
@@ -582,13 +585,11 @@ fn validate_in_tasks(
         return;
     }
     let (checked, checks) = validating.progress();
-    if platform::progress_due("import: validate") {
-        busy.set(Some(Busy {
-            step: 3,
-            what: format!("Checking the design… {checked} of {checks} checks"),
-            done: 1.0 - CHECKS_SHARE + CHECKS_SHARE * checked as f64 / checks.max(1) as f64,
-        }));
-    }
+    show_progress(&busy, "import: validate", || Busy {
+        step: 3,
+        what: format!("Checking the design… {checked} of {checks} checks"),
+        done: 1.0 - CHECKS_SHARE + CHECKS_SHARE * checked as f64 / checks.max(1) as f64,
+    });
     platform::next_task(move || validate_in_tasks(next, prepared, validating, busy, done));
 }
 
